@@ -1,0 +1,48 @@
+/**
+ * Service worker entry. Every listener is registered synchronously here, at the top
+ * level, so the event that woke a stopped worker is delivered. Each of them first
+ * wakes the session engine, which reloads state from chrome.storage.session and
+ * resumes the provider's polling.
+ */
+import browser from 'webextension-polyfill';
+import { PROVIDERS } from '../providers/registry.ts';
+import { STATE_PORT } from '../shared/messages.ts';
+import { attachPort, publishState } from './broadcast.ts';
+import { keepAlive, WAKE_ALARM } from './keep-alive.ts';
+import { classifySender, createHandlers, isEnvelope, route } from './router.ts';
+import { SessionEngine } from './session-engine.ts';
+import { lastProviderId, loadSettings, saveSettings } from './settings-store.ts';
+
+const engine = new SessionEngine({
+  providers: PROVIDERS,
+  storage: browser.storage.session as never,
+  loadSettings,
+  saveSettings,
+  publish: publishState,
+  keepAlive,
+  now: () => Date.now(),
+  log: (message, detail) => console.warn(`[callbar] ${message}`, detail ?? ''),
+});
+const handlers = createHandlers({ loadSettings, lastProviderId });
+const extensionOrigin = browser.runtime.getURL('');
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  if (!isEnvelope(message)) return undefined;
+  const kind = classifySender(sender, browser.runtime.id, extensionOrigin);
+  return route(message, kind, handlers, engine);
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== STATE_PORT) return;
+  const kind = classifySender(port.sender ?? {}, browser.runtime.id, extensionOrigin);
+  if (!kind) return port.disconnect();
+  void engine.wake().then(() => attachPort(port, engine.publicState()));
+});
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === WAKE_ALARM) void engine.wake();
+});
+browser.runtime.onStartup.addListener(() => void engine.wake());
+browser.runtime.onInstalled.addListener(() => void engine.wake());
+
+void engine.wake().then(() => publishState(engine.publicState()));

@@ -1,0 +1,275 @@
+/**
+ * The agent's session: which provider is logged in, the agent state and the call.
+ *
+ * Built to be killed: everything that matters is written to chrome.storage.session
+ * before anyone is told about it, and `wake()` — called at the top level of the
+ * service worker, on every alarm, message and port — rebuilds the provider session
+ * from stored settings and state and resumes its polling or sockets. All changes go
+ * through one queue (`mutate`) so events and commands never interleave.
+ */
+import { applyCallEvent, type ProviderEvent } from '../shared/call-events.ts';
+import { isActive } from '../shared/call-state.ts';
+import { CallbarError, type Problem } from '../shared/errors.ts';
+import type { ProviderId } from '../shared/ids.ts';
+import type { SimpleCallAction } from '../shared/messages.ts';
+import type { PublicState } from '../shared/session-state.ts';
+import { ACTION_CAPABILITY, type CallAction, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
+import { EMPTY_SESSION, readSession, type SessionStorageArea, type StoredSession, writeSession } from './session-store.ts';
+
+export interface EngineDeps {
+  providers: Readonly<Record<ProviderId, Provider<any>>>;
+  storage: SessionStorageArea;
+  loadSettings(providerId: ProviderId): Promise<unknown>;
+  saveSettings(providerId: ProviderId, settings: unknown): Promise<void>;
+  /** Called after every change with the new public state. */
+  publish(state: PublicState): void;
+  /** Keep the worker alive / schedule wake-ups while logged in (no-ops in unit tests). */
+  keepAlive(on: boolean): void;
+  now(): number;
+  log?(message: string, detail?: unknown): void;
+}
+
+interface Running {
+  provider: Provider<any>;
+  session: ProviderSession;
+  abort: AbortController;
+}
+
+export class SessionEngine {
+  private state: StoredSession = { ...EMPTY_SESSION };
+  private loaded: Promise<void> | null = null;
+  private running: Running | null = null;
+  private starting: Promise<void> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private dialing = false;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** Load stored state and, if logged in, make sure the provider is running. Idempotent. */
+  async wake(): Promise<void> {
+    await this.load();
+    if (this.state.status !== 'loggedIn' || this.running) return;
+    this.starting ??= this.startFromStorage().finally(() => (this.starting = null));
+    await this.starting;
+  }
+
+  publicState(): PublicState {
+    const provider = this.state.providerId ? this.deps.providers[this.state.providerId] : null;
+    const loggedIn = this.state.status === 'loggedIn';
+    return {
+      status: this.state.status,
+      providerId: this.state.providerId,
+      providerName: provider?.name ?? null,
+      capabilities: loggedIn && provider ? provider.capabilities : null,
+      agent: this.state.agent,
+      agentState: this.state.agentState,
+      call: this.state.call,
+      problem: this.state.problem,
+      note: this.state.note,
+      dialing: this.dialing,
+    };
+  }
+
+  async login(providerId: ProviderId, rawSettings: unknown): Promise<PublicState> {
+    await this.load();
+    const provider = this.deps.providers[providerId];
+    if (!provider) throw new CallbarError('invalid-input', `未知的平台：${providerId}`);
+    const parsed = provider.settingsSchema.safeParse(rawSettings);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CallbarError('invalid-input', issue?.message ?? '设置有误', issue?.path.join('.'));
+    }
+    if (isActive(this.state.call)) throw new CallbarError('precondition', '通话中不能重新登录');
+    await this.deps.saveSettings(providerId, parsed.data);
+    await this.stopRunning();
+    // A fresh session: nothing of a previous provider's state carries over.
+    const abort = new AbortController();
+    await this.mutate(async () => {
+      this.state = { ...EMPTY_SESSION, providerId };
+    });
+    const session = provider.createSession(parsed.data, this.context(abort.signal));
+    const agent = await session.login();
+    await this.mutate(async () => {
+      this.state = { ...this.state, status: 'loggedIn', providerId, agent, problem: null };
+    });
+    this.startRunning({ provider, session, abort });
+    return this.publicState();
+  }
+
+  async logout(): Promise<PublicState> {
+    await this.load();
+    if (isActive(this.state.call)) throw new CallbarError('precondition', '通话中不能退出登录，请先挂断');
+    const running = this.running;
+    await this.stopRunning();
+    if (running) {
+      try {
+        await running.session.logout();
+      } catch (error) {
+        this.deps.log?.('logout failed at the provider; logging out locally anyway', error);
+      }
+    }
+    await this.mutate(async () => {
+      this.state = { ...EMPTY_SESSION, providerId: this.state.providerId };
+    });
+    return this.publicState();
+  }
+
+  async setAgentState(stateId: string): Promise<PublicState> {
+    const { provider, session } = await this.requireRunning();
+    if (!provider.capabilities.agentStates.some((s) => s.id === stateId)) {
+      throw new CallbarError('invalid-input', `${provider.name}没有这个坐席状态：${stateId}`);
+    }
+    await session.setAgentState(stateId);
+    return this.publicState();
+  }
+
+  async dial(number: string): Promise<PublicState> {
+    const { session } = await this.requireRunning('dial');
+    if (this.dialing) throw new CallbarError('precondition', '正在发起呼叫，请稍候');
+    if (isActive(this.state.call)) throw new CallbarError('precondition', '当前已有通话，挂断后才能外呼');
+    this.dialing = true;
+    this.publish();
+    try {
+      await session.dial(number);
+    } finally {
+      this.dialing = false;
+      this.publish();
+    }
+    return this.publicState();
+  }
+
+  async callAction(action: SimpleCallAction): Promise<PublicState> {
+    const { session } = await this.requireRunning(action);
+    await session[action]();
+    return this.publicState();
+  }
+
+  async transfer(target: string): Promise<PublicState> {
+    const { session } = await this.requireRunning('transfer');
+    await session.transfer(target);
+    return this.publicState();
+  }
+
+  /** Dismiss an ended call (back to idle). */
+  async dismissCall(): Promise<PublicState> {
+    await this.load();
+    if (this.state.call && !isActive(this.state.call)) {
+      await this.mutate(async () => {
+        this.state = { ...this.state, call: null };
+      });
+    }
+    return this.publicState();
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────
+
+  private load(): Promise<void> {
+    this.loaded ??= readSession(this.deps.storage).then((stored) => {
+      this.state = stored;
+    });
+    return this.loaded;
+  }
+
+  private async startFromStorage(): Promise<void> {
+    const providerId = this.state.providerId;
+    const provider = providerId ? this.deps.providers[providerId] : undefined;
+    const settings = providerId ? provider?.settingsSchema.safeParse(await this.deps.loadSettings(providerId)) : undefined;
+    if (!provider || !settings?.success) {
+      // Settings vanished or no longer valid: a logged-in session cannot be rebuilt.
+      await this.mutate(async () => {
+        this.state = {
+          ...EMPTY_SESSION,
+          providerId: providerId ?? null,
+          problem: { code: 'not-logged-in', message: '登录信息已失效，请重新登录', since: this.deps.now() },
+        };
+      });
+      return;
+    }
+    const abort = new AbortController();
+    this.startRunning({ provider, session: provider.createSession(settings.data, this.context(abort.signal)), abort });
+  }
+
+  private startRunning(running: Running): void {
+    this.running = running;
+    this.deps.keepAlive(true);
+    running.session.resume(running.abort.signal);
+  }
+
+  private async stopRunning(): Promise<void> {
+    this.running?.abort.abort();
+    this.running = null;
+    this.deps.keepAlive(false);
+  }
+
+  private async requireRunning(action?: CallAction): Promise<Running> {
+    await this.wake();
+    if (this.state.status !== 'loggedIn' || !this.running) {
+      throw new CallbarError('not-logged-in', '尚未登录坐席，请先在 CallBar 弹窗中登录');
+    }
+    if (action && !this.running.provider.capabilities[ACTION_CAPABILITY[action]]) {
+      throw new CallbarError('unsupported', `${this.running.provider.name}不支持此操作`);
+    }
+    return this.running;
+  }
+
+  private context(signal: AbortSignal): ProviderContext {
+    return {
+      emit: (events) => (signal.aborted ? Promise.resolve() : this.mutate(async () => this.applyEvents(events))),
+      setProblem: (problem) => {
+        if (signal.aborted) return;
+        void this.mutate(async () => this.applyProblem(problem));
+      },
+      snapshot: () => ({ call: this.state.call, agentState: this.state.agentState }),
+      loadCursor: <T>() => this.state.cursor as T | undefined,
+      saveCursor: (value) =>
+        this.mutate(async () => {
+          this.state = { ...this.state, cursor: value };
+        }),
+    };
+  }
+
+  private applyEvents(events: readonly ProviderEvent[]): void {
+    const now = this.deps.now();
+    let next = this.state;
+    for (const event of events) {
+      if (event.type === 'agent.state') next = { ...next, agentState: event.state };
+      else if (event.type === 'note') next = { ...next, note: { text: event.text, at: now } };
+      else {
+        const result = applyCallEvent(next.call, event, now);
+        if (result.rejected) this.deps.log?.(`ignored ${event.type}: ${result.rejected}`);
+        if (result.changed) next = { ...next, call: result.call };
+      }
+    }
+    this.state = next;
+  }
+
+  private applyProblem(problem: Omit<Problem, 'since'> | null): boolean {
+    const current = this.state.problem;
+    if (!problem) {
+      if (!current) return false;
+      this.state = { ...this.state, problem: null };
+      return true;
+    }
+    if (current && current.code === problem.code && current.message === problem.message) return false;
+    this.state = { ...this.state, problem: { ...problem, since: current?.since ?? this.deps.now() } };
+    return true;
+  }
+
+  /** Run `change` in the queue, then persist and publish if it changed anything. */
+  private mutate(change: () => Promise<unknown> | unknown): Promise<void> {
+    const run = this.queue.then(async () => {
+      await this.load();
+      const before = this.state;
+      const result = await change();
+      if (this.state === before || result === false) return;
+      await writeSession(this.deps.storage, this.state);
+      this.publish();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private publish(): void {
+    this.deps.publish(this.publicState());
+  }
+}

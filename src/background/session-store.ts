@@ -1,0 +1,49 @@
+/**
+ * The agent's session as it must survive the service worker being killed: kept in
+ * chrome.storage.session (memory only, cleared when the browser closes, not
+ * readable by content scripts at its default access level).
+ */
+import type { Call } from '../shared/call-state.ts';
+import type { Problem } from '../shared/errors.ts';
+import type { ProviderId } from '../shared/ids.ts';
+import type { AgentInfo, SessionStatus } from '../shared/session-state.ts';
+
+export interface StoredSession {
+  status: SessionStatus;
+  providerId: ProviderId | null;
+  agent: AgentInfo | null;
+  agentState: string | null;
+  call: Call | null;
+  problem: Problem | null;
+  note: { text: string; at: number } | null;
+  /** The provider's private resume point (e.g. last event seen). */
+  cursor: unknown;
+}
+
+export const EMPTY_SESSION: StoredSession = {
+  status: 'loggedOut',
+  providerId: null,
+  agent: null,
+  agentState: null,
+  call: null,
+  problem: null,
+  note: null,
+  cursor: undefined,
+};
+
+const KEY = 'callbar:session';
+
+export interface SessionStorageArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+export async function readSession(area: SessionStorageArea): Promise<StoredSession> {
+  const stored = (await area.get(KEY))[KEY];
+  if (!stored || typeof stored !== 'object') return { ...EMPTY_SESSION };
+  return { ...EMPTY_SESSION, ...(stored as Partial<StoredSession>) };
+}
+
+export async function writeSession(area: SessionStorageArea, session: StoredSession): Promise<void> {
+  await area.set({ [KEY]: session });
+}

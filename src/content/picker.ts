@@ -1,0 +1,149 @@
+/**
+ * The element picker (选择元素): hover highlights, a click picks a cell, the column
+ * is inferred, the agent sees how many cells will get a button and confirms. Esc
+ * or 取消 cancels. Only trusted input drives it; while it runs the page gets no
+ * clicks.
+ */
+import { inferColumnSelector } from './column.ts';
+import { createShadowHost, isolateKeys } from './shadow-host.ts';
+
+const CSS = `
+.bar { font: 13px/1.5 -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f1f1f; background: #fff;
+  border: 1px solid #91caff; box-shadow: 0 6px 16px rgba(0,0,0,.12); border-radius: 8px; padding: 10px 14px;
+  display: flex; gap: 12px; align-items: center; }
+.bar b { color: #1677ff; }
+button { font: inherit; border: 1px solid #d9d9d9; background: #fff; border-radius: 6px; padding: 3px 12px; cursor: pointer; }
+button.primary { background: #1677ff; border-color: #1677ff; color: #fff; }
+`;
+
+export interface PickResult {
+  selector: string;
+  matched: number;
+}
+
+let active: (() => void) | null = null;
+
+export function isPicking(): boolean {
+  return active !== null;
+}
+
+/** Start picking; resolves with the confirmed column, or null when cancelled. */
+export function startPicker(countMatches: (selector: string) => number): Promise<PickResult | null> {
+  active?.();
+  return new Promise((resolve) => {
+    const highlight = document.createElement('callbar-highlight');
+    for (const [k, v] of Object.entries({
+      all: 'initial',
+      position: 'fixed',
+      'pointer-events': 'none',
+      'z-index': '2147483646',
+      outline: '2px solid #1677ff',
+      background: 'rgba(22,119,255,.12)',
+      display: 'none',
+    })) {
+      highlight.style.setProperty(k, v, 'important');
+    }
+    const { host, root } = createShadowHost('callbar-picker', CSS, {
+      position: 'fixed',
+      top: '12px',
+      left: '50%',
+      transform: 'translateX(-50%)',
+      'z-index': '2147483647',
+    });
+    isolateKeys(root);
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.dataset.testid = 'picker-bar';
+    root.append(bar);
+    document.documentElement.append(highlight, host);
+
+    let picked: PickResult | null = null;
+    const showPrompt = () => {
+      bar.replaceChildren(text('点击号码列中的任意单元格，选择要放置拨号按钮的列 · Esc 取消'), button('取消', 'picker-cancel', () => finish(null)));
+    };
+    const showConfirm = (result: PickResult) => {
+      const message = document.createElement('span');
+      message.dataset.testid = 'picker-count';
+      message.append('将在 ', Object.assign(document.createElement('b'), { textContent: String(result.matched) }), ' 个单元格插入拨号按钮');
+      bar.replaceChildren(
+        message,
+        button('确定', 'picker-confirm', () => finish(result), true),
+        button('重选', 'picker-repick', () => ((picked = null), showPrompt())),
+        button('取消', 'picker-cancel', () => finish(null)),
+      );
+    };
+
+    const onMove = (event: MouseEvent) => {
+      if (picked) return;
+      const target = event.target as Element | null;
+      if (!target || host.contains(target) || target === host) return;
+      const rect = target.getBoundingClientRect();
+      highlight.style.setProperty('display', 'block', 'important');
+      highlight.style.setProperty('left', `${rect.left}px`, 'important');
+      highlight.style.setProperty('top', `${rect.top}px`, 'important');
+      highlight.style.setProperty('width', `${rect.width}px`, 'important');
+      highlight.style.setProperty('height', `${rect.height}px`, 'important');
+    };
+    const swallow = (event: Event) => {
+      if (event.composedPath().includes(host)) return; // our own bar's buttons
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    const onClick = (event: MouseEvent) => {
+      if (event.composedPath().includes(host)) return;
+      swallow(event);
+      if (!event.isTrusted || picked) return;
+      const selector = inferColumnSelector(event.target as Element);
+      if (!selector) return showError('无法识别这一列，请点击号码所在的单元格');
+      picked = { selector, matched: countMatches(selector) };
+      highlight.style.setProperty('display', 'none', 'important');
+      showConfirm(picked);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && event.isTrusted) {
+        event.preventDefault();
+        finish(null);
+      }
+    };
+    const showError = (message: string) => {
+      bar.replaceChildren(text(message), button('取消', 'picker-cancel', () => finish(null)));
+      setTimeout(() => !picked && active && showPrompt(), 2000);
+    };
+
+    const finish = (result: PickResult | null) => {
+      document.removeEventListener('mousemove', onMove, true);
+      document.removeEventListener('click', onClick, true);
+      document.removeEventListener('mousedown', swallow, true);
+      document.removeEventListener('mouseup', swallow, true);
+      document.removeEventListener('keydown', onKey, true);
+      highlight.remove();
+      host.remove();
+      active = null;
+      resolve(result);
+    };
+    active = () => finish(null);
+
+    document.addEventListener('mousemove', onMove, true);
+    document.addEventListener('click', onClick, true);
+    document.addEventListener('mousedown', swallow, true);
+    document.addEventListener('mouseup', swallow, true);
+    document.addEventListener('keydown', onKey, true);
+    showPrompt();
+  });
+}
+
+function text(value: string): HTMLSpanElement {
+  return Object.assign(document.createElement('span'), { textContent: value });
+}
+
+function button(label: string, testid: string, onClick: () => void, primary = false): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.dataset.testid = testid;
+  if (primary) b.className = 'primary';
+  b.addEventListener('click', (event) => {
+    if (event.isTrusted) onClick();
+  });
+  return b;
+}

@@ -1,0 +1,11 @@
+/**
+ * What extension pages may know about providers: names, capabilities and settings
+ * forms — no network code. The popup draws its forms from this list.
+ */
+import type { ProviderId } from '../shared/ids.ts';
+import { cmccSoftbarInfo } from './cmcc-softbar/cmcc-softbar-info.ts';
+import type { ProviderInfo } from './provider.ts';
+
+export const PROVIDER_CATALOG: Readonly<Record<ProviderId, ProviderInfo<any>>> = {
+  'cmcc-softbar': cmccSoftbarInfo,
+};

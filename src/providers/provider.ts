@@ -1,0 +1,107 @@
+/**
+ * The contract between the extension and one telephony vendor.
+ *
+ * A provider lives in `src/providers/<id>/` and has two halves:
+ * - `ProviderInfo` (`<id>-info.ts`): pure data — name, capabilities, settings form and
+ *   schema. Extension pages import it to draw forms and buttons.
+ * - `Provider` (`index.ts`): the info plus `createSession()`, the network side. Only the
+ *   service worker runs it.
+ *
+ * Rules every provider MUST follow:
+ * - declare in `capabilities` exactly what it can do; the UI shows nothing else and the
+ *   background refuses anything else before the provider is called;
+ * - map vendor events onto `ProviderEvent`s in a pure mapper (`<id>-mapper.ts`) with a
+ *   table test;
+ * - refuse locally, with a CallbarError('precondition'), requests the vendor document says
+ *   are invalid in the current state;
+ * - turn every vendor failure into a CallbarError with a message the agent understands;
+ * - keep no state that matters in memory only: the service worker can be killed at any
+ *   moment; what must survive goes through `ctx.saveCursor()` and `resume()` restarts any
+ *   polling or sockets from it;
+ * - MUST NOT retry a dial by itself (a retried dial can ring a customer twice).
+ */
+import type { z } from 'zod';
+import type { ProviderEvent } from '../shared/call-events.ts';
+import type { Call } from '../shared/call-state.ts';
+import type { Problem } from '../shared/errors.ts';
+import type { ProviderId } from '../shared/ids.ts';
+import type { AgentInfo, Capabilities } from '../shared/session-state.ts';
+
+export type { AgentInfo, AgentStateOption, Capabilities } from '../shared/session-state.ts';
+
+export type CallAction = 'dial' | 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'transfer';
+
+/** Which capability an action needs. */
+export const ACTION_CAPABILITY: Readonly<Record<CallAction, keyof Omit<Capabilities, 'agentStates'>>> = {
+  dial: 'dial',
+  answer: 'answer',
+  hangup: 'hangup',
+  hold: 'hold',
+  unhold: 'hold',
+  mute: 'mute',
+  unmute: 'mute',
+  transfer: 'transfer',
+};
+
+export interface SettingsField {
+  key: string;
+  label: string;
+  type: 'text' | 'password' | 'url' | 'number';
+  placeholder?: string;
+  help?: string;
+  /** Secret fields are never shown back in clear and never leave extension pages. */
+  secret?: boolean;
+}
+
+export interface ProviderInfo<S = unknown> {
+  id: ProviderId;
+  /** Product name as the agent knows it. */
+  name: string;
+  description: string;
+  capabilities: Capabilities;
+  settingsFields: readonly SettingsField[];
+  /** Validates settings with a specific message per field (zod issues carry the path). */
+  settingsSchema: z.ZodType<S>;
+  defaultSettings: S;
+}
+
+export interface SessionSnapshot {
+  call: Call | null;
+  agentState: string | null;
+}
+
+export interface ProviderContext {
+  /** Apply normalized events (in order) to the session; resolves once persisted. */
+  emit(events: readonly ProviderEvent[]): Promise<void>;
+  /** Show (or clear, with null) a problem banner, e.g. "the bar is not running". */
+  setProblem(problem: Omit<Problem, 'since'> | null): void;
+  /** The current call and agent state, for local precondition checks. */
+  snapshot(): SessionSnapshot;
+  /** Provider-private data that must survive a service-worker restart (e.g. a cursor). */
+  loadCursor<T>(): T | undefined;
+  saveCursor(value: unknown): Promise<void>;
+}
+
+export interface ProviderSession {
+  /** Check credentials / reachability and say who the agent is. Throws CallbarError. */
+  login(): Promise<AgentInfo>;
+  logout(): Promise<void>;
+  /**
+   * Start (or restart) receiving events: called after login and on every service-worker
+   * wake while logged in. Must be idempotent. Work stops when `signal` aborts.
+   */
+  resume(signal: AbortSignal): void;
+  setAgentState(stateId: string): Promise<void>;
+  dial(number: string): Promise<void>;
+  answer(): Promise<void>;
+  hangup(): Promise<void>;
+  hold(): Promise<void>;
+  unhold(): Promise<void>;
+  mute(): Promise<void>;
+  unmute(): Promise<void>;
+  transfer(target: string): Promise<void>;
+}
+
+export interface Provider<S = unknown> extends ProviderInfo<S> {
+  createSession(settings: S, ctx: ProviderContext): ProviderSession;
+}

@@ -1,0 +1,91 @@
+import { type Call, isActive, stateOf, transition } from './call-state.ts';
+
+/**
+ * Vendor-free events. Every provider's mapper turns its vendor's events into a
+ * list of these; `applyEvent` is the one place they change the session.
+ */
+export type ProviderEvent =
+  | { type: 'call.dialing'; number: string; vendorCallId?: string }
+  | { type: 'call.incoming'; number: string; vendorCallId?: string }
+  | { type: 'call.ringing' }
+  | { type: 'call.connected' }
+  | { type: 'call.held' }
+  | { type: 'call.resumed' }
+  | { type: 'call.ended'; cause?: string }
+  | { type: 'call.muted'; muted: boolean }
+  /** The agent's state as the platform reports it (an id from the provider's agentStates). */
+  | { type: 'agent.state'; state: string }
+  /** Something worth showing that changes no state (e.g. the bar opened its transfer screen). */
+  | { type: 'note'; text: string };
+
+export interface ApplyResult {
+  call: Call | null;
+  /** True when the event changed the call. */
+  changed: boolean;
+  /** Set when the event made no sense in the current state (it is then ignored). */
+  rejected?: string;
+}
+
+let counter = 0;
+export function newCallId(now: number): string {
+  counter = (counter + 1) % 1_000_000;
+  return `c${now.toString(36)}${counter.toString(36)}`;
+}
+
+/**
+ * Apply one call event to the current call. Duplicates (a vendor saying "connected"
+ * twice, or confirming a state the extension already showed) are no-ops; moves the
+ * state machine forbids are rejected and reported, never applied.
+ */
+export function applyCallEvent(call: Call | null, event: ProviderEvent, now: number): ApplyResult {
+  try {
+    switch (event.type) {
+      case 'call.dialing':
+      case 'call.incoming': {
+        const target = event.type === 'call.dialing' ? 'dialing' : 'incoming';
+        // The extension shows `dialing` as soon as the vendor accepts the request;
+        // the vendor's own confirmation of the same call is a duplicate.
+        if (call && call.state === target && sameNumber(call.number, event.number)) return same(call);
+        const next = transition(call, target, now, {
+          id: newCallId(now),
+          direction: target === 'dialing' ? 'outbound' : 'inbound',
+          number: event.number,
+          ...(event.vendorCallId ? { vendorCallId: event.vendorCallId } : {}),
+        });
+        return { call: next, changed: true };
+      }
+      case 'call.ringing':
+        return move(call, 'ringing', now);
+      case 'call.connected':
+        return move(call, 'connected', now);
+      case 'call.held':
+        return move(call, 'held', now);
+      case 'call.resumed':
+        return call?.state === 'held' ? move(call, 'connected', now) : same(call);
+      case 'call.ended':
+        if (!isActive(call)) return same(call);
+        return { call: transition(call, 'ended', now, undefined, event.cause), changed: true };
+      case 'call.muted':
+        if (!isActive(call) || call.muted === event.muted) return same(call);
+        return { call: { ...call, muted: event.muted }, changed: true };
+      default:
+        return same(call);
+    }
+  } catch (error) {
+    return { call, changed: false, rejected: (error as Error).message };
+  }
+}
+
+function move(call: Call | null, to: 'ringing' | 'connected' | 'held', now: number): ApplyResult {
+  if (stateOf(call) === to) return same(call);
+  return { call: transition(call, to, now), changed: true };
+}
+
+function same(call: Call | null): ApplyResult {
+  return { call, changed: false };
+}
+
+function sameNumber(a: string, b: string): boolean {
+  const digits = (s: string) => s.replace(/\D/g, '');
+  return digits(a) === digits(b) || digits(a).endsWith(digits(b)) || digits(b).endsWith(digits(a));
+}

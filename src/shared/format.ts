@@ -1,0 +1,45 @@
+/** Words and numbers the agent sees, shared by popup and toolbar. */
+import { type Call, type CallState, talkSeconds } from './call-state.ts';
+import type { PublicState } from './session-state.ts';
+
+export const CALL_STATE_LABELS: Readonly<Record<CallState, string>> = {
+  idle: '空闲',
+  dialing: '呼叫中',
+  ringing: '振铃中',
+  incoming: '来电',
+  connected: '通话中',
+  held: '保持中',
+  ended: '已结束',
+};
+
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return hh ? `${hh}:${two(mm)}:${two(ss)}` : `${two(mm)}:${two(ss)}`;
+}
+
+/** The timer shown for a call: talk time once connected, else time since it started. */
+export function callTimer(call: Call, now: number): string {
+  if (call.connectedAt) return formatDuration(talkSeconds(call, now));
+  const end = call.endedAt ?? now;
+  return formatDuration((end - call.startedAt) / 1000);
+}
+
+export function agentStateLabel(state: PublicState): string {
+  if (state.status !== 'loggedIn') return '未登录';
+  const option = state.capabilities?.agentStates.find((s) => s.id === state.agentState);
+  return option?.label ?? '状态未知';
+}
+
+export type Light = 'green' | 'gray' | 'red' | 'orange' | 'blue';
+
+export function stateLight(state: PublicState): Light {
+  if (state.status !== 'loggedIn') return 'gray';
+  if (state.problem) return 'red';
+  if (state.call && state.call.state !== 'ended') return state.call.state === 'incoming' ? 'orange' : 'blue';
+  const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind;
+  return kind === 'ready' ? 'green' : 'gray';
+}

@@ -1,0 +1,83 @@
+/**
+ * The one message protocol between contexts. Every request goes to the service
+ * worker as `{channel: 'callbar', type, payload}` and is answered with a `Reply`.
+ * `MESSAGE_SENDERS` says which contexts may send each type; the background refuses
+ * the rest (src/background/router.ts). Payloads from content scripts are
+ * untrusted and validated again in the background.
+ *
+ * Adding a message: add it to `Messages` and `MESSAGE_SENDERS`, then a handler in
+ * src/background/router.ts (the compiler insists), then a router test.
+ */
+import type { SerializedError } from './errors.ts';
+import type { ProviderId } from './ids.ts';
+import type { PublicState } from './session-state.ts';
+
+export type SenderKind = 'extension-page' | 'content';
+
+export type SimpleCallAction = 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute';
+
+export interface Messages {
+  /** The public session state (anyone of ours). */
+  'state/get': { req: Record<string, never>; res: PublicState };
+  /** Saved settings of a provider, secrets included: extension pages only. */
+  'settings/get': { req: { providerId: ProviderId }; res: { settings: unknown; lastProviderId: ProviderId | null } };
+  'session/login': { req: { providerId: ProviderId; settings: unknown }; res: PublicState };
+  'session/logout': { req: Record<string, never>; res: PublicState };
+  'agent/set-state': { req: { stateId: string }; res: PublicState };
+  /** Dial a number. From a content script only after a trusted user click. */
+  'call/dial': { req: { number: string }; res: PublicState };
+  'call/action': { req: { action: SimpleCallAction }; res: PublicState };
+  'call/transfer': { req: { target: string }; res: PublicState };
+  /** Dismiss the ended call card. */
+  'call/dismiss': { req: Record<string, never>; res: PublicState };
+}
+
+export type MessageType = keyof Messages;
+
+export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]>> = {
+  'state/get': ['extension-page', 'content'],
+  'settings/get': ['extension-page'],
+  'session/login': ['extension-page'],
+  'session/logout': ['extension-page'],
+  'agent/set-state': ['extension-page', 'content'],
+  'call/dial': ['extension-page', 'content'],
+  'call/action': ['extension-page', 'content'],
+  'call/transfer': ['extension-page', 'content'],
+  'call/dismiss': ['extension-page', 'content'],
+};
+
+export interface Envelope<K extends MessageType = MessageType> {
+  channel: 'callbar';
+  type: K;
+  payload: Messages[K]['req'];
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+/** Messages the extension sends to a tab's content script (chrome.tabs.sendMessage). */
+export interface TabMessages {
+  /** Start the element picker on the page. */
+  'page/start-picker': { req: Record<string, never>; res: { started: boolean } };
+  /** Add a rule "a call button in every element matching selector"; replies with the match count. */
+  'page/add-selector': { req: { selector: string }; res: { matched: number } };
+  /** Remove every rule and button of this site. */
+  'page/clear': { req: Record<string, never>; res: { removed: number } };
+  /** How many call buttons the page shows. */
+  'page/count': { req: Record<string, never>; res: { buttons: number; rules: number } };
+}
+
+export type TabMessageType = keyof TabMessages;
+
+export interface TabEnvelope<K extends TabMessageType = TabMessageType> {
+  channel: 'callbar-tab';
+  type: K;
+  payload: TabMessages[K]['req'];
+}
+
+/** Name of the long-lived port on which the background pushes PublicState. */
+export const STATE_PORT = 'callbar/state';
+
+export interface StatePush {
+  type: 'state';
+  state: PublicState;
+}

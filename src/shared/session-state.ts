@@ -1,0 +1,70 @@
+/**
+ * What every context may know about the agent's session: the state the service
+ * worker publishes to the popup and to content scripts. No credential, token or
+ * setting ever goes in here.
+ */
+import type { Call } from './call-state.ts';
+import type { Problem } from './errors.ts';
+import type { ProviderId } from './ids.ts';
+
+export type AgentStateKind = 'ready' | 'notReady' | 'afterCall' | 'offline';
+
+export interface AgentStateOption {
+  /** Provider-specific id, sent back when the agent picks it. */
+  id: string;
+  /** Label as the vendor names it (e.g. 示闲 / 示忙). */
+  label: string;
+  kind: AgentStateKind;
+}
+
+export interface Capabilities {
+  dial: boolean;
+  answer: boolean;
+  hangup: boolean;
+  hold: boolean;
+  mute: boolean;
+  /** Blind transfer to a number. */
+  transfer: boolean;
+  dtmf: boolean;
+  /** States the agent can choose; empty when the platform has no agent state. */
+  agentStates: readonly AgentStateOption[];
+}
+
+/** Who the platform says the agent is. */
+export interface AgentInfo {
+  name: string;
+  /** Extension / seat / 800 number. */
+  extension: string;
+  phone?: string;
+}
+
+export type SessionStatus = 'loggedOut' | 'loggedIn';
+
+export interface PublicState {
+  status: SessionStatus;
+  providerId: ProviderId | null;
+  providerName: string | null;
+  capabilities: Capabilities | null;
+  agent: AgentInfo | null;
+  /** Id of one of capabilities.agentStates, or null while unknown. */
+  agentState: string | null;
+  call: Call | null;
+  problem: Problem | null;
+  /** Last informational note from the platform (e.g. "正在转接到 …"). */
+  note: { text: string; at: number } | null;
+  /** A dial request is on its way (buttons are disabled: no double dial). */
+  dialing: boolean;
+}
+
+export const LOGGED_OUT: PublicState = {
+  status: 'loggedOut',
+  providerId: null,
+  providerName: null,
+  capabilities: null,
+  agent: null,
+  agentState: null,
+  call: null,
+  problem: null,
+  note: null,
+  dialing: false,
+};
