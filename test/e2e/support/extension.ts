@@ -1,0 +1,131 @@
+/**
+ * Drives the built extension (dist/) in Debian's Chromium, headless, through
+ * puppeteer-core. Real input only: clicks and keys go through CDP Input.*, which
+ * the page sees as trusted events.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import { EXTENSION_ID } from '../../../manifest.config.ts';
+
+export { EXTENSION_ID };
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DIST = join(ROOT, 'dist');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
+
+/** Flags that keep Chromium quiet on a machine with no network but loopback. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-domain-reliability',
+  '--lang=zh-CN',
+];
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(options: { headless?: boolean; args?: string[] } = {}): Promise<ExtensionBrowser> {
+  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error('dist/manifest.json is missing: run `npm run build` first');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-system-deps.mjs chromium\``);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'callbar-profile-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    pipe: true,
+    enableExtensions: [DIST],
+    userDataDir,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    defaultViewport: { width: 1366, height: 860 },
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The extension's service worker (waits for it to be running). */
+export async function serviceWorker(browser: Browser, timeout = 15_000): Promise<WebWorker> {
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`),
+    { timeout },
+  );
+  const worker = await target.worker();
+  if (!worker) throw new Error('service worker target has no worker');
+  return worker;
+}
+
+/** Stop the service worker the way Chrome does when it decides to (puppeteer worker.close()). */
+export async function killServiceWorker(browser: Browser): Promise<void> {
+  const worker = await serviceWorker(browser);
+  await worker.close();
+}
+
+/** Open the popup page in a tab; page tools then act on `targetTabId`. */
+export async function openPopup(browser: Browser, targetTabId?: number): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 380, height: 720 });
+  await page.goto(`${EXTENSION_ORIGIN}/src/popup/index.html${targetTabId ? `?tab=${targetTabId}` : ''}`);
+  await page.waitForSelector('main:not(.loading)');
+  return page;
+}
+
+/** The chrome.tabs id of the tab showing `url` (asked from the service worker). */
+export async function tabIdOf(browser: Browser, url: string): Promise<number> {
+  const worker = await serviceWorker(browser);
+  const id = await worker.evaluate(async (u: string) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((t) => t.url === u)?.id ?? null;
+  }, url);
+  if (!id) throw new Error(`no tab shows ${url}`);
+  return id;
+}
+
+/** Text of an element inside the page's CallBar UI (shadow DOM pierced with >>>). */
+export async function textOf(page: Page, selector: string): Promise<string> {
+  const handle = await page.waitForSelector(selector, { timeout: 10_000, visible: true });
+  if (!handle) throw new Error(`no element ${selector}`);
+  return (await handle.evaluate((el) => el.textContent ?? '')).trim();
+}
+
+export async function waitForText(page: Page, selector: string, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    const handle = await page.$(selector);
+    last = handle ? ((await handle.evaluate((el) => el.textContent ?? '')) ?? '').trim() : '';
+    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`"${selector}" never showed ${String(expected)}; last text: "${last}"`);
+}
+
+/** Poll `check` until it returns a truthy value. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeout = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
