@@ -29,7 +29,7 @@ interface EventItem {
 }
 
 /** Replies are checked with toEqual, so loose typing of the parsed JSON is enough here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Json = any;
 
 let sim: SoftbarSimulator;

@@ -1,0 +1,52 @@
+// Lint: correctness rules plus the architecture's import boundaries.
+// Each extension context is its own world; they share only src/shared (and
+// pages may read provider *info*). Only src/offscreen may import JsSIP.
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const boundaries = [
+  { target: './src/content', from: './src/background', message: 'content scripts talk to the background only through messages' },
+  { target: './src/content', from: './src/popup' },
+  { target: './src/content', from: './src/providers', message: 'content scripts never hold provider code or credentials' },
+  { target: './src/content', from: './src/offscreen' },
+  { target: './src/popup', from: './src/background', message: 'the popup talks to the background only through messages' },
+  { target: './src/popup', from: './src/content' },
+  { target: './src/popup', from: './src/offscreen' },
+  { target: './src/background', from: './src/popup' },
+  { target: './src/background', from: './src/content' },
+  { target: './src/background', from: './src/offscreen' },
+  { target: './src/offscreen', from: './src/background' },
+  { target: './src/offscreen', from: './src/popup' },
+  { target: './src/offscreen', from: './src/content' },
+  { target: './src/providers', from: './src/background' },
+  { target: './src/providers', from: './src/popup' },
+  { target: './src/providers', from: './src/content' },
+  { target: './src/shared', from: './src/background', message: 'shared code must run in every context' },
+  { target: './src/shared', from: './src/popup' },
+  { target: './src/shared', from: './src/content' },
+  { target: './src/shared', from: './src/providers' },
+  { target: './src/shared', from: './src/offscreen' },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'demo-output/**', 'test-output/**'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } } },
+    languageOptions: { globals: { ...globals.browser, ...globals.node, chrome: 'readonly' } },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: boundaries }],
+      'import-x/no-cycle': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'jssip', message: 'Only src/offscreen/ may import JsSIP.' }] }],
+    },
+  },
+  {
+    files: ['src/offscreen/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

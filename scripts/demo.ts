@@ -1,0 +1,159 @@
+/**
+ * `npm run demo`: the product on its built-in default — the 移动云 softphone-bar
+ * simulator, the demo CRM page and Chromium with the built extension, logged in
+ * and with the phone column picked.
+ *
+ * With a display it leaves the browser open for you to use. Without one (or with
+ * --headless) it walks through a call headless and saves a screenshot per step.
+ *
+ *   npm run demo [-- --headless] [-- --provider cmcc-softbar]
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { startFixtureServer } from '../test/support/fixture-server.ts';
+import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
+import { eventually, launchWithExtension, openPopup, ROOT, tabIdOf, waitForText } from '../test/e2e/support/extension.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+
+const PROVIDERS = ['cmcc-softbar'];
+const provider = option('provider', 'cmcc-softbar');
+if (!PROVIDERS.includes(provider)) {
+  console.error(`Unknown provider "${provider}". Available: ${PROVIDERS.join(', ')}`);
+  process.exit(2);
+}
+const headless = flag('headless') || !(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const OUT = join(ROOT, 'demo-output');
+const SHADOW = { visible: true } as const;
+const MOBILE = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startSimulator(): Promise<SoftbarSimulator> {
+  const options = { extension: '8001', username: '张三', ringDelayMs: 1200, answerDelayMs: 2500, calleeMode: 'answer' as const };
+  const sim = new SoftbarSimulator({ ...options, port: 8008 });
+  try {
+    await sim.start();
+    return sim;
+  } catch {
+    console.warn('Port 8008 is taken; the simulator listens on a free port instead.');
+    const fallback = new SoftbarSimulator({ ...options, port: 0 });
+    await fallback.start();
+    return fallback;
+  }
+}
+
+async function fill(page: Page, selector: string, value: string) {
+  await page.click(selector, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type(selector, value);
+}
+
+let step = 0;
+async function shot(page: Page, name: string, what: string) {
+  if (!headless) return;
+  step++;
+  const file = join(OUT, `${String(step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`  ${String(step).padStart(2, '0')}. ${what}\n      ${file}`);
+}
+
+async function main() {
+  const sim = await startSimulator();
+  const fixtures = await startFixtureServer();
+  const crmUrl = `${fixtures.url}/crm/index.html`;
+  console.log(`Softphone-bar simulator: http://127.0.0.1:${sim.port}  (800 号码 8001)`);
+  console.log(`Demo CRM:                ${crmUrl}`);
+  const ext = await launchWithExtension({ headless });
+  const browser: Browser = ext.browser;
+  const stop = async () => {
+    await ext.close();
+    await fixtures.close();
+    await sim.stop();
+  };
+  process.on('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
+
+  if (headless) {
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    console.log('\nNo display: walking through a call headless. Screenshots:');
+  }
+
+  const crm = await browser.newPage();
+  await crm.goto(crmUrl);
+  await crm.waitForSelector(MOBILE(1));
+  const popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
+
+  // Configure and log in, as an agent would in the popup.
+  await fill(popup, '[data-testid="setting-baseUrl"]', `http://127.0.0.1:${sim.port}`);
+  await fill(popup, '[data-testid="setting-extension"]', '8001');
+  await shot(popup, 'popup-settings', 'Popup: provider settings');
+  await popup.click('[data-testid="login"]');
+  await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+  await popup.click('[data-testid="agent-state-sipOnline"]');
+  await waitForText(popup, '[data-testid="popup-status"]', '在线');
+  await shot(popup, 'popup-logged-in', 'Popup: logged in and ready (在线)');
+
+  // Pick the phone column.
+  await popup.click('[data-testid="start-picker"]');
+  await crm.bringToFront();
+  await crm.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+  await crm.hover(MOBILE(2));
+  await shot(crm, 'picker-hover', 'Element picker: hovering the phone column');
+  await crm.click(MOBILE(2));
+  await crm.waitForSelector('callbar-picker >>> [data-testid="picker-count"]', SHADOW);
+  await shot(crm, 'picker-confirm', 'Element picker: "将在 20 个单元格插入拨号按钮"');
+  await crm.click('callbar-picker >>> [data-testid="picker-confirm"]');
+  await eventually(async () => (await crm.$$('callbar-call')).length > 0, 'call buttons');
+  await pause(300);
+  await shot(crm, 'buttons', 'CRM page with a call button in every phone cell');
+
+  if (!headless) {
+    console.log(`
+CallBar is running in the Chromium window.
+  • Click a blue phone button in the 手机号码 column to dial (the simulated callee answers after 2.5 s).
+  • Simulate an incoming call:
+      curl -X POST http://127.0.0.1:${sim.port}/_sim/incoming -H 'Content-Type: application/json' -d '{"number":"13500001111"}'
+  • Make the callee busy:  curl -X POST http://127.0.0.1:${sim.port}/_sim/callee -d '{"mode":"busy"}'
+Press Ctrl+C (or close the browser) to stop.`);
+    await new Promise<void>((resolve) => browser.on('disconnected', () => resolve()));
+    await stop();
+    return;
+  }
+
+  // Headless walk-through of a call.
+  await crm.click(`${MOBILE(2)} > callbar-call >>> button`);
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ringing"]', SHADOW);
+  await shot(crm, 'ringing', 'Dialled with one click: toolbar shows 振铃中');
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="connected"]', { ...SHADOW, timeout: 10_000 });
+  await pause(2200);
+  await shot(crm, 'connected', 'Callee answered: 通话中 with a running timer');
+  await crm.click('callbar-toolbar >>> [data-testid="toolbar-hangup"]');
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ended"]', SHADOW);
+  await shot(crm, 'ended', 'Hung up from the toolbar: result shown');
+  sim.injectIncoming('13500001111');
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="incoming"]', SHADOW);
+  await shot(crm, 'incoming', 'Incoming call on the toolbar');
+  await popup.bringToFront();
+  await waitForText(popup, '[data-testid="popup-call-state"]', '来电');
+  await shot(popup, 'popup-incoming', 'Incoming call in the popup');
+  await popup.click('[data-testid="popup-answer"]');
+  await crm.bringToFront();
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="connected"]', SHADOW);
+  await pause(1200);
+  await shot(crm, 'incoming-answered', 'Answered from the popup');
+  await crm.click('callbar-toolbar >>> [data-testid="toolbar-hangup"]');
+  console.log(`\nDone: ${step} screenshots in ${OUT}`);
+  await stop();
+}
+
+main().catch((error) => {
+  console.error(`Demo failed: ${(error as Error).message}`);
+  process.exit(1);
+});
