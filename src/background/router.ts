@@ -76,6 +76,10 @@ export function createHandlers(deps: {
       payload: z.object({ target: dialNumber }),
       handle: ({ target }, engine) => engine.transfer(target),
     },
+    'call/extra': {
+      payload: z.object({ actionId: z.string().min(1).max(64) }),
+      handle: ({ actionId }, engine) => engine.extraAction(actionId),
+    },
     'call/dismiss': { payload: empty, handle: (_p, engine) => engine.dismissCall() },
   };
 }

@@ -150,6 +150,17 @@ export class SessionEngine {
     return this.publicState();
   }
 
+  async extraAction(actionId: string): Promise<PublicState> {
+    const { provider, session } = await this.requireRunning();
+    const action = provider.capabilities.extraActions.find((a) => a.id === actionId);
+    if (!action) throw new CallbarError('unsupported', `${provider.name}没有这个操作：${actionId}`);
+    if (!action.when.includes(this.state.call?.state ?? 'idle')) {
+      throw new CallbarError('precondition', `当前通话状态下不能“${action.label}”`);
+    }
+    await session.extraAction(actionId);
+    return this.publicState();
+  }
+
   /** Dismiss an ended call (back to idle). */
   async dismissCall(): Promise<PublicState> {
     await this.load();

@@ -217,11 +217,28 @@ function Session({ state }: { state: PublicState }) {
                   {call.state === 'incoming' ? '拒接' : '挂断'}
                 </button>
               )}
+              {caps?.extraActions
+                .filter((a) => a.when.includes(call.state))
+                .map((a) => (
+                  <button key={a.id} data-testid={`popup-extra-${a.id}`} onClick={() => run(() => send('call/extra', { actionId: a.id }))}>
+                    {a.label}
+                  </button>
+                ))}
               {!active && <button onClick={() => run(() => send('call/dismiss', {}))}>关闭</button>}
             </div>
+            {caps?.transfer && call.state === 'connected' && (
+              <NumberForm label="转接" placeholder="转接到号码" testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />
+            )}
           </>
         ) : (
-          <Dialer disabled={!caps?.dial || state.dialing} onDial={(n) => run(() => send('call/dial', { number: n }))} />
+          <NumberForm
+            label="外呼"
+            placeholder="输入号码外呼"
+            testid="dial"
+            primary
+            disabled={!caps?.dial || state.dialing}
+            onSubmit={(n) => run(() => send('call/dial', { number: n }))}
+          />
         )}
       </section>
       {error && (
@@ -233,19 +250,20 @@ function Session({ state }: { state: PublicState }) {
   );
 }
 
-function Dialer({ disabled, onDial }: { disabled: boolean; onDial: (n: string) => void }) {
+/** A number field with one button: dial, transfer. */
+function NumberForm(props: { label: string; placeholder: string; testid: string; primary?: boolean; disabled?: boolean; onSubmit: (n: string) => void }) {
   const [number, setNumber] = useState('');
   return (
     <form
       class="row"
       onSubmit={(e) => {
         e.preventDefault();
-        if (number.trim()) onDial(number.trim());
+        if (number.trim()) props.onSubmit(number.trim());
       }}
     >
-      <input data-testid="dial-input" placeholder="输入号码外呼" value={number} onInput={(e) => setNumber((e.target as HTMLInputElement).value)} />
-      <button class="primary" type="submit" disabled={disabled} data-testid="dial">
-        外呼
+      <input data-testid={`${props.testid}-input`} placeholder={props.placeholder} value={number} onInput={(e) => setNumber((e.target as HTMLInputElement).value)} />
+      <button class={props.primary ? 'primary' : ''} type="submit" disabled={props.disabled} data-testid={props.testid}>
+        {props.label}
       </button>
     </form>
   );

@@ -27,12 +27,12 @@ import type { Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { AgentInfo, Capabilities } from '../shared/session-state.ts';
 
-export type { AgentInfo, AgentStateOption, Capabilities } from '../shared/session-state.ts';
+export type { AgentInfo, AgentStateOption, Capabilities, ExtraAction } from '../shared/session-state.ts';
 
 export type CallAction = 'dial' | 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'transfer';
 
 /** Which capability an action needs. */
-export const ACTION_CAPABILITY: Readonly<Record<CallAction, keyof Omit<Capabilities, 'agentStates'>>> = {
+export const ACTION_CAPABILITY: Readonly<Record<CallAction, keyof Omit<Capabilities, 'agentStates' | 'extraActions'>>> = {
   dial: 'dial',
   answer: 'answer',
   hangup: 'hangup',
@@ -100,6 +100,8 @@ export interface ProviderSession {
   mute(): Promise<void>;
   unmute(): Promise<void>;
   transfer(target: string): Promise<void>;
+  /** Run one of capabilities.extraActions (the engine has checked id and call state). */
+  extraAction(actionId: string): Promise<void>;
 }
 
 export interface Provider<S = unknown> extends ProviderInfo<S> {

@@ -28,6 +28,8 @@ export interface Messages {
   'call/dial': { req: { number: string }; res: PublicState };
   'call/action': { req: { action: SimpleCallAction }; res: PublicState };
   'call/transfer': { req: { target: string }; res: PublicState };
+  /** One of capabilities.extraActions. */
+  'call/extra': { req: { actionId: string }; res: PublicState };
   /** Dismiss the ended call card. */
   'call/dismiss': { req: Record<string, never>; res: PublicState };
 }
@@ -43,6 +45,7 @@ export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]
   'call/dial': ['extension-page', 'content'],
   'call/action': ['extension-page', 'content'],
   'call/transfer': ['extension-page', 'content'],
+  'call/extra': ['extension-page', 'content'],
   'call/dismiss': ['extension-page', 'content'],
 };
 

@@ -3,7 +3,7 @@
  * worker publishes to the popup and to content scripts. No credential, token or
  * setting ever goes in here.
  */
-import type { Call } from './call-state.ts';
+import type { Call, CallState } from './call-state.ts';
 import type { Problem } from './errors.ts';
 import type { ProviderId } from './ids.ts';
 
@@ -28,6 +28,15 @@ export interface Capabilities {
   dtmf: boolean;
   /** States the agent can choose; empty when the platform has no agent state. */
   agentStates: readonly AgentStateOption[];
+  /** Vendor-specific call actions the UI shows as plain buttons (no per-vendor code in the UI). */
+  extraActions: readonly ExtraAction[];
+}
+
+export interface ExtraAction {
+  id: string;
+  label: string;
+  /** The call states in which it is offered and accepted. */
+  when: readonly CallState[];
 }
 
 /** Who the platform says the agent is. */

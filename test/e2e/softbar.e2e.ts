@@ -218,6 +218,27 @@ describe('cmcc-softbar: an agent shift', () => {
     await popup.bringToFront();
     await popup.click('[data-testid="agent-state-sipOnline"]');
     await eventually(() => sim.state.online, 'the bar to go online again');
+    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
+  });
+
+  it('transfers a connected call from the popup: the bar gets dialDtmf and the agent leg ends', async () => {
+    await crm.bringToFront();
+    await crm.click(`${TOOLBAR} [data-testid="toolbar-dismiss"]`);
+    sim.clearRequests();
+    await crm.click(`${MOBILE_CELL(3)} > callbar-call >>> button`);
+    await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall');
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ringing"]`, SHADOW);
+    sim.calleeAnswer();
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
+    await popup.bringToFront();
+    await popup.waitForSelector('[data-testid="popup-extra-switchTransfer"]', { visible: true });
+    await popup.click('[data-testid="popup-extra-switchTransfer"]');
+    await eventually(() => sim.requestsTo('switchTransfer').length === 1, 'switchTransfer at the bar');
+    await fill(popup, '[data-testid="transfer-input"]', '8002');
+    await popup.click('[data-testid="transfer"]');
+    const transfer = await eventually(() => sim.requestsTo('transfer')[0], 'transfer at the bar');
+    expect(transfer.body).toMatchObject({ dialDtmf: '8002' });
+    await waitForText(popup, '[data-testid="popup-call-state"]', '已转接');
   });
 
   it('a page script synthesizing clicks on call buttons cannot dial', async () => {

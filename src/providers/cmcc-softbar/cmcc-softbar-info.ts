@@ -48,6 +48,11 @@ export const cmccSoftbarInfo: ProviderInfo<SoftbarSettings> = {
       { id: 'sipOnline', label: '在线（示闲）', kind: 'ready' },
       { id: 'sipOffline', label: '离线（示忙）', kind: 'notReady' },
     ],
+    // The bar's own transfer screen: switch to it, and back (document 1.9 / 1.10).
+    extraActions: [
+      { id: 'switchTransfer', label: '切换到转接界面', when: ['connected'] },
+      { id: 'returnTransfer', label: '返回转接前界面', when: ['connected'] },
+    ],
   },
   settingsFields: [
     { key: 'baseUrl', label: '电话条地址', type: 'url', placeholder: DEFAULT_BASE_URL, help: '电话条程序在本机监听的地址' },

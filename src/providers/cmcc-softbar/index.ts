@@ -124,6 +124,14 @@ class SoftbarSession implements ProviderSession {
     await this.client.action('transfer', { dialDtmf: target });
   }
 
+  async extraAction(actionId: string): Promise<void> {
+    if (actionId !== 'switchTransfer' && actionId !== 'returnTransfer') {
+      throw new CallbarError('invalid-input', `电话条没有操作“${actionId}”`);
+    }
+    this.requireInCall('没有进行中的通话');
+    await this.client.action(actionId);
+  }
+
   async hold(): Promise<void> {
     throw new CallbarError('unsupported', '移动云电话条不支持保持');
   }

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { applyCallEvent, newCallId, type ProviderEvent } from './call-events.ts';
+import type { Call, CallState } from './call-state.ts';
+
+const NOW = 50_000;
+
+function call(state: Exclude<CallState, 'idle'>, extra: Partial<Call> = {}): Call {
+  return Object.freeze({
+    id: 'c1',
+    direction: 'outbound',
+    number: '13912345678',
+    state,
+    startedAt: 1_000,
+    muted: false,
+    ...(state === 'connected' || state === 'held' ? { connectedAt: 2_000 } : {}),
+    ...(state === 'ended' ? { endedAt: 3_000 } : {}),
+    ...extra,
+  }) as Call;
+}
+
+describe('new calls', () => {
+  it('call.dialing with no call starts an outbound call', () => {
+    const result = applyCallEvent(null, { type: 'call.dialing', number: '13912345678', vendorCallId: '7' }, NOW);
+    expect(result.changed).toBe(true);
+    expect(result.rejected).toBeUndefined();
+    expect(result.call).toMatchObject({
+      direction: 'outbound',
+      number: '13912345678',
+      vendorCallId: '7',
+      state: 'dialing',
+      startedAt: NOW,
+      muted: false,
+    });
+    expect(result.call?.id).toMatch(/\S/);
+  });
+
+  it('call.incoming with no call starts an inbound call', () => {
+    const result = applyCallEvent(null, { type: 'call.incoming', number: '10086' }, NOW);
+    expect(result.changed).toBe(true);
+    expect(result.call).toMatchObject({ direction: 'inbound', number: '10086', state: 'incoming', startedAt: NOW });
+    expect(result.call).not.toHaveProperty('vendorCallId');
+  });
+
+  it.each([
+    ['call.dialing', 'dialing', 'outbound'],
+    ['call.incoming', 'incoming', 'inbound'],
+  ] as const)('%s after an ended call replaces it with a new one', (type, state, direction) => {
+    const ended = call('ended', { cause: '对方挂断' });
+    const result = applyCallEvent(ended, { type, number: '10010' }, NOW);
+    expect(result.changed).toBe(true);
+    expect(result.call).toMatchObject({ state, direction, number: '10010', startedAt: NOW });
+    expect(result.call?.id).not.toBe(ended.id);
+    expect(result.call).not.toHaveProperty('cause');
+  });
+
+  it('every new call gets its own id, even in the same millisecond', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => newCallId(NOW)));
+    expect(ids.size).toBe(50);
+  });
+});
+
+describe('duplicates are no-ops', () => {
+  it.each<{ name: string; current: Call; event: ProviderEvent }>([
+    // The extension shows `dialing` at once; the vendor's own makeCall confirms it.
+    { name: 'dialing the same number again', current: call('dialing'), event: { type: 'call.dialing', number: '13912345678' } },
+    { name: 'dialing the same number, formatted', current: call('dialing'), event: { type: 'call.dialing', number: '139 1234-5678' } },
+    { name: 'dialing the same number with +86', current: call('dialing'), event: { type: 'call.dialing', number: '+8613912345678' } },
+    { name: 'incoming twice', current: call('incoming', { number: '10086' }), event: { type: 'call.incoming', number: '10086' } },
+    { name: 'ringing twice', current: call('ringing'), event: { type: 'call.ringing' } },
+    { name: 'connected twice', current: call('connected'), event: { type: 'call.connected' } },
+    { name: 'held twice', current: call('held'), event: { type: 'call.held' } },
+    { name: 'resumed while connected', current: call('connected'), event: { type: 'call.resumed' } },
+    { name: 'ended twice', current: call('ended'), event: { type: 'call.ended', cause: '对方挂断' } },
+    { name: 'muted while muted', current: call('connected', { muted: true }), event: { type: 'call.muted', muted: true } },
+    { name: 'unmuted while not muted', current: call('connected'), event: { type: 'call.muted', muted: false } },
+  ])('$name', ({ current, event }) => {
+    const result = applyCallEvent(current, event, NOW);
+    expect(result).toEqual({ call: current, changed: false });
+    expect(result.call).toBe(current);
+  });
+
+  it('ringing while incoming leaves the incoming call as it is (answer must stay possible)', () => {
+    const current = call('incoming', { direction: 'inbound', number: '10086' });
+    const result = applyCallEvent(current, { type: 'call.ringing' }, NOW);
+    expect(result.changed).toBe(false);
+    expect(result.call).toBe(current);
+  });
+
+  // BUG: an inbound call that rings is not a forbidden move but a duplicate of what the
+  // agent already sees; applyCallEvent reports it as rejected (and the engine logs
+  // "ignored call.ringing: Invalid call state transition from incoming to ringing").
+  it.fails('ringing while incoming is not reported as a rejected move', () => {
+    const current = call('incoming', { direction: 'inbound', number: '10086' });
+    const result = applyCallEvent(current, { type: 'call.ringing' }, NOW);
+    expect(result).toEqual({ call: current, changed: false });
+  });
+});
+
+describe('moves the state machine forbids are rejected, reported and not applied', () => {
+  it.each<{ name: string; current: Call | null; event: ProviderEvent; from: string; to: string }>([
+    { name: 'ringing with no call', current: null, event: { type: 'call.ringing' }, from: 'idle', to: 'ringing' },
+    { name: 'connected with no call', current: null, event: { type: 'call.connected' }, from: 'idle', to: 'connected' },
+    { name: 'held with no call', current: null, event: { type: 'call.held' }, from: 'idle', to: 'held' },
+    { name: 'connected after ended', current: call('ended'), event: { type: 'call.connected' }, from: 'ended', to: 'connected' },
+    { name: 'ringing after connected', current: call('connected'), event: { type: 'call.ringing' }, from: 'connected', to: 'ringing' },
+    { name: 'held while still dialing', current: call('dialing'), event: { type: 'call.held' }, from: 'dialing', to: 'held' },
+    {
+      name: 'dialing another number during a call',
+      current: call('connected'),
+      event: { type: 'call.dialing', number: '10086' },
+      from: 'connected',
+      to: 'dialing',
+    },
+    {
+      name: 'a different number dialing while dialing',
+      current: call('dialing'),
+      event: { type: 'call.dialing', number: '10086' },
+      from: 'dialing',
+      to: 'dialing',
+    },
+    {
+      name: 'incoming while connected',
+      current: call('connected'),
+      event: { type: 'call.incoming', number: '10086' },
+      from: 'connected',
+      to: 'incoming',
+    },
+  ])('$name', ({ current, event, from, to }) => {
+    const result = applyCallEvent(current, event, NOW);
+    expect(result.changed).toBe(false);
+    expect(result.call).toBe(current);
+    expect(result.rejected).toContain(from);
+    expect(result.rejected).toContain(to);
+  });
+});
+
+describe('call.ended', () => {
+  it.each(['dialing', 'ringing', 'incoming', 'connected', 'held'] as const)('ends a %s call with its cause', (state) => {
+    const current = call(state, { muted: state === 'connected' });
+    const result = applyCallEvent(current, { type: 'call.ended', cause: '对方忙' }, NOW);
+    expect(result.changed).toBe(true);
+    expect(result.call).toMatchObject({ id: 'c1', state: 'ended', endedAt: NOW, cause: '对方忙', muted: false });
+  });
+
+  it('on no call is a no-op (not a rejection)', () => {
+    expect(applyCallEvent(null, { type: 'call.ended', cause: '对方挂断' }, NOW)).toEqual({ call: null, changed: false });
+  });
+});
+
+describe('call.muted: only on an active call', () => {
+  it.each(['dialing', 'ringing', 'incoming', 'connected', 'held'] as const)('mutes and unmutes a %s call', (state) => {
+    const muted = applyCallEvent(call(state), { type: 'call.muted', muted: true }, NOW);
+    expect(muted.changed).toBe(true);
+    expect(muted.call).toMatchObject({ state, muted: true });
+    const unmuted = applyCallEvent(muted.call, { type: 'call.muted', muted: false }, NOW);
+    expect(unmuted.changed).toBe(true);
+    expect(unmuted.call).toMatchObject({ state, muted: false });
+  });
+
+  it.each([
+    ['no call', null],
+    ['an ended call', call('ended')],
+  ] as const)('is ignored with %s', (_name, current) => {
+    expect(applyCallEvent(current, { type: 'call.muted', muted: true }, NOW)).toEqual({ call: current, changed: false });
+  });
+});
+
+describe('call.resumed: only from held', () => {
+  it('held → connected, keeping the first connectedAt', () => {
+    const result = applyCallEvent(call('held', { connectedAt: 2_000 }), { type: 'call.resumed' }, NOW);
+    expect(result.changed).toBe(true);
+    expect(result.call).toMatchObject({ state: 'connected', connectedAt: 2_000 });
+  });
+
+  it.each([
+    ['no call', null],
+    ['dialing', call('dialing')],
+    ['connected', call('connected')],
+    ['ended', call('ended')],
+  ] as const)('is a no-op with %s', (_name, current) => {
+    expect(applyCallEvent(current, { type: 'call.resumed' }, NOW)).toEqual({ call: current, changed: false });
+  });
+});
+
+describe('a normal call, event by event', () => {
+  it('outbound: dialing → ringing → connected → held → resumed → ended', () => {
+    const events: ProviderEvent[] = [
+      { type: 'call.dialing', number: '13912345678' },
+      { type: 'call.dialing', number: '13912345678', vendorCallId: '3' },
+      { type: 'call.ringing' },
+      { type: 'call.connected' },
+      { type: 'call.connected' },
+      { type: 'call.held' },
+      { type: 'call.resumed' },
+      { type: 'call.ended', cause: '对方挂断' },
+    ];
+    let current: Call | null = null;
+    const changes: boolean[] = [];
+    events.forEach((event, i) => {
+      const result = applyCallEvent(current, event, 1_000 * (i + 1));
+      expect(result.rejected).toBeUndefined();
+      changes.push(result.changed);
+      current = result.call;
+    });
+    expect(changes).toEqual([true, false, true, true, false, true, true, true]);
+    expect(current).toMatchObject({ state: 'ended', direction: 'outbound', startedAt: 1_000, connectedAt: 4_000, endedAt: 8_000, cause: '对方挂断' });
+  });
+});
+
+describe('events that are not about the call', () => {
+  it.each<ProviderEvent>([
+    { type: 'agent.state', state: 'sipOnline' },
+    { type: 'note', text: '正在转接到 8002' },
+  ])('$type leaves the call alone', (event) => {
+    const current = call('connected');
+    expect(applyCallEvent(current, event, NOW)).toEqual({ call: current, changed: false });
+  });
+});
