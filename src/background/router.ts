@@ -29,6 +29,9 @@ export function classifySender(sender: SenderInfo, runtimeId: string, extensionO
   return null;
 }
 
+// Messages an agent may see are Chinese, zod's defaults included.
+z.config(z.locales.zhCN());
+
 const empty = z.object({}).strict();
 const dialNumber = z
   .string()

@@ -71,7 +71,7 @@ export class SessionEngine {
   }
 
   async login(providerId: ProviderId, rawSettings: unknown): Promise<PublicState> {
-    await this.load();
+    await this.wake();
     const provider = this.deps.providers[providerId];
     if (!provider) throw new CallbarError('invalid-input', `未知的平台：${providerId}`);
     const parsed = provider.settingsSchema.safeParse(rawSettings);
@@ -97,7 +97,8 @@ export class SessionEngine {
   }
 
   async logout(): Promise<PublicState> {
-    await this.load();
+    // wake(), not load(): a wake already starting the provider must finish, so it can be stopped.
+    await this.wake();
     if (isActive(this.state.call)) throw new CallbarError('precondition', '通话中不能退出登录，请先挂断');
     const running = this.running;
     await this.stopRunning();
@@ -262,7 +263,8 @@ export class SessionEngine {
       return true;
     }
     if (current && current.code === problem.code && current.message === problem.message) return false;
-    this.state = { ...this.state, problem: { ...problem, since: current?.since ?? this.deps.now() } };
+    const since = current && current.code === problem.code ? current.since : this.deps.now();
+    this.state = { ...this.state, problem: { ...problem, since } };
     return true;
   }
 

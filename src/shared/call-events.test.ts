@@ -89,7 +89,7 @@ describe('duplicates are no-ops', () => {
   // BUG: an inbound call that rings is not a forbidden move but a duplicate of what the
   // agent already sees; applyCallEvent reports it as rejected (and the engine logs
   // "ignored call.ringing: Invalid call state transition from incoming to ringing").
-  it.fails('ringing while incoming is not reported as a rejected move', () => {
+  it('ringing while incoming is not reported as a rejected move', () => {
     const current = call('incoming', { direction: 'inbound', number: '10086' });
     const result = applyCallEvent(current, { type: 'call.ringing' }, NOW);
     expect(result).toEqual({ call: current, changed: false });
@@ -202,8 +202,9 @@ describe('a normal call, event by event', () => {
       changes.push(result.changed);
       current = result.call;
     });
-    expect(changes).toEqual([true, false, true, true, false, true, true, true]);
-    expect(current).toMatchObject({ state: 'ended', direction: 'outbound', startedAt: 1_000, connectedAt: 4_000, endedAt: 8_000, cause: '对方挂断' });
+    // The vendor's confirmation of the shown call adds its call id (a change) but starts nothing new.
+    expect(changes).toEqual([true, true, true, true, false, true, true, true]);
+    expect(current).toMatchObject({ vendorCallId: '3', state: 'ended', direction: 'outbound', startedAt: 1_000, connectedAt: 4_000, endedAt: 8_000, cause: '对方挂断' });
   });
 });
 
@@ -214,5 +215,19 @@ describe('events that are not about the call', () => {
   ])('$type leaves the call alone', (event) => {
     const current = call('connected');
     expect(applyCallEvent(current, event, NOW)).toEqual({ call: current, changed: false });
+  });
+});
+
+describe('number matching for duplicate dialing events', () => {
+  const dialing = (number: string): Call => ({ id: 'c1', direction: 'outbound', number, state: 'dialing', startedAt: 0, muted: false });
+  it.each([
+    ['+86 139 1234 5678', '13912345678', false],
+    ['13912345678', '8613912345678', false],
+    ['13912345110', '110', true],
+    ['13912345678', '', true],
+  ])('dialing %s, vendor confirms %s → rejected: %s', (shown, confirmed, rejected) => {
+    const result = applyCallEvent(dialing(shown), { type: 'call.dialing', number: confirmed }, 1);
+    expect(result.rejected !== undefined).toBe(rejected);
+    expect(result.call?.number).toBe(shown);
   });
 });

@@ -45,7 +45,10 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
         const target = event.type === 'call.dialing' ? 'dialing' : 'incoming';
         // The extension shows `dialing` as soon as the vendor accepts the request;
         // the vendor's own confirmation of the same call is a duplicate.
-        if (call && call.state === target && sameNumber(call.number, event.number)) return same(call);
+        if (call && call.state === target && sameNumber(call.number, event.number)) {
+          if (event.vendorCallId && !call.vendorCallId) return { call: { ...call, vendorCallId: event.vendorCallId }, changed: true };
+          return same(call);
+        }
         const next = transition(call, target, now, {
           id: newCallId(now),
           direction: target === 'dialing' ? 'outbound' : 'inbound',
@@ -55,6 +58,8 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
         return { call: next, changed: true };
       }
       case 'call.ringing':
+        // An inbound call "rings" the agent: that is what `incoming` already says.
+        if (call?.state === 'incoming') return same(call);
         return move(call, 'ringing', now);
       case 'call.connected':
         return move(call, 'connected', now);
@@ -85,7 +90,12 @@ function same(call: Call | null): ApplyResult {
   return { call, changed: false };
 }
 
+/** Same number, allowing a country or trunk prefix on one side (+86…, 0…): the shorter must still be a whole number. */
 function sameNumber(a: string, b: string): boolean {
-  const digits = (s: string) => s.replace(/\D/g, '');
-  return digits(a) === digits(b) || digits(a).endsWith(digits(b)) || digits(b).endsWith(digits(a));
+  const x = a.replace(/\D/g, '');
+  const y = b.replace(/\D/g, '');
+  if (!x || !y) return false;
+  if (x === y) return true;
+  const [short, long] = x.length < y.length ? [x, y] : [y, x];
+  return short.length >= 7 && long.endsWith(short);
 }

@@ -26,6 +26,8 @@ let baseUrl: string;
 let port: number;
 const requests: Recorded[] = [];
 const script: Scripted[] = [];
+/** Requests scripted to hang; their sockets are destroyed after each test. */
+const hung: ServerResponse[] = [];
 
 function reply(...items: Scripted[]): void {
   script.push(...items);
@@ -47,7 +49,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       body: Buffer.concat(chunks).toString('utf8'),
     });
     const next = script.shift() ?? { kind: 'text', text: 'no reply scripted', status: 599 };
-    if (next.kind === 'hang') return; // never answer
+    if (next.kind === 'hang') {
+      hung.push(res); // never answer
+      return;
+    }
     const status = next.status ?? 200;
     if (next.kind === 'json') {
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
@@ -69,7 +74,7 @@ beforeAll(async () => {
 afterEach(() => {
   requests.length = 0;
   script.length = 0;
-  server.closeAllConnections();
+  for (const res of hung.splice(0)) res.destroy();
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ export const DEFAULT_BASE_URL = 'http://127.0.0.1:8008';
 function isLocalHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.pathname === '/';
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.port !== '' && url.pathname === '/';
   } catch {
     return false;
   }

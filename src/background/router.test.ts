@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { CallbarError } from '../shared/errors.ts';
+import type { Envelope, MessageType, SenderKind } from '../shared/messages.ts';
+import { LOGGED_OUT, type PublicState } from '../shared/session-state.ts';
+import { classifySender, createHandlers, isEnvelope, route, type SenderInfo } from './router.ts';
+import type { SessionEngine } from './session-engine.ts';
+
+const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
+const ORIGIN = `chrome-extension://${RUNTIME_ID}/`;
+const TAB = { id: 7 };
+
+describe('classifySender', () => {
+  it.each<{ name: string; sender: SenderInfo; kind: SenderKind | null }>([
+    { name: 'the popup', sender: { id: RUNTIME_ID, url: `${ORIGIN}src/popup/index.html` }, kind: 'extension-page' },
+    { name: 'an extension page opened in a tab', sender: { id: RUNTIME_ID, url: `${ORIGIN}options.html`, tab: TAB }, kind: 'extension-page' },
+    { name: 'a content script on an http page', sender: { id: RUNTIME_ID, url: 'http://crm.local/customers/1', tab: TAB }, kind: 'content' },
+    { name: 'a content script on an https page', sender: { id: RUNTIME_ID, url: 'https://crm.example.com/list?q=1', tab: TAB }, kind: 'content' },
+    { name: 'another extension', sender: { id: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', url: 'chrome-extension://zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz/popup.html' }, kind: null },
+    { name: 'another extension on a web page', sender: { id: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', url: 'https://crm.example.com/', tab: TAB }, kind: null },
+    { name: 'no sender id (a web page via externally_connectable)', sender: { url: 'https://crm.example.com/', tab: TAB }, kind: null },
+    { name: 'no url', sender: { id: RUNTIME_ID, tab: TAB }, kind: null },
+    { name: 'an empty url', sender: { id: RUNTIME_ID, url: '', tab: TAB }, kind: null },
+    { name: 'a chrome:// tab', sender: { id: RUNTIME_ID, url: 'chrome://settings/', tab: TAB }, kind: null },
+    { name: 'a file:// tab', sender: { id: RUNTIME_ID, url: 'file:///home/agent/list.html', tab: TAB }, kind: null },
+    { name: 'a data: tab', sender: { id: RUNTIME_ID, url: 'data:text/html,<b>x</b>', tab: TAB }, kind: null },
+    { name: 'an https page without a tab', sender: { id: RUNTIME_ID, url: 'https://crm.example.com/' }, kind: null },
+    { name: 'a page that mentions our origin in its path', sender: { id: RUNTIME_ID, url: `https://evil.example/${ORIGIN}`, tab: TAB }, kind: 'content' },
+  ])('$name → $kind', ({ sender, kind }) => {
+    expect(classifySender(sender, RUNTIME_ID, ORIGIN)).toBe(kind);
+  });
+});
+
+describe('isEnvelope', () => {
+  it.each([
+    [{ channel: 'callbar', type: 'state/get', payload: {} }, true],
+    [{ channel: 'callbar', type: 'call/dial' }, true],
+    [{ channel: 'other', type: 'state/get' }, false],
+    [{ channel: 'callbar', type: 3 }, false],
+    [{ type: 'state/get' }, false],
+    ['callbar', false],
+    [null, false],
+  ])('%j → %s', (message, expected) => {
+    expect(isEnvelope(message)).toBe(expected);
+  });
+});
+
+// ── route() with a fake engine ─────────────────────────────────────────────
+
+const STATE: PublicState = { ...LOGGED_OUT, status: 'loggedIn', providerId: 'cmcc-softbar' };
+
+interface Call {
+  method: string;
+  args: unknown[];
+}
+
+function setup(failWith?: unknown) {
+  const calls: Call[] = [];
+  const record =
+    (method: string) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+      if (failWith) throw failWith;
+      return STATE;
+    };
+  const engine = {
+    wake: record('wake'),
+    publicState: () => (calls.push({ method: 'publicState', args: [] }), STATE),
+    login: record('login'),
+    logout: record('logout'),
+    setAgentState: record('setAgentState'),
+    dial: record('dial'),
+    callAction: record('callAction'),
+    transfer: record('transfer'),
+    extraAction: record('extraAction'),
+    dismissCall: record('dismissCall'),
+  } as unknown as SessionEngine;
+  const handlers = createHandlers({
+    loadSettings: async (providerId) => {
+      calls.push({ method: 'loadSettings', args: [providerId] });
+      return { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
+    },
+    lastProviderId: async () => {
+      calls.push({ method: 'lastProviderId', args: [] });
+      return 'cmcc-softbar';
+    },
+  });
+  const send = (type: string, payload: unknown, sender: SenderKind | null) =>
+    route({ channel: 'callbar', type, payload } as unknown as Envelope, sender, handlers, engine);
+  return { calls, send };
+}
+
+describe('route: who may send what', () => {
+  it.each<{ type: MessageType; payload: unknown }>([
+    { type: 'settings/get', payload: { providerId: 'cmcc-softbar' } },
+    { type: 'session/login', payload: { providerId: 'cmcc-softbar', settings: { baseUrl: 'http://127.0.0.1:8008', extension: '8001' } } },
+    { type: 'session/logout', payload: {} },
+  ])('a content script may not send $type', async ({ type, payload }) => {
+    const { calls, send } = setup();
+    const reply = await send(type, payload, 'content');
+    expect(reply).toEqual({ ok: false, error: { code: 'forbidden', message: `不允许网页中的脚本发送“${type}”` } });
+    expect(calls).toEqual([]);
+  });
+
+  it.each<{ type: MessageType; payload: unknown }>([
+    { type: 'state/get', payload: {} },
+    { type: 'call/dial', payload: { number: '10086' } },
+    { type: 'settings/get', payload: { providerId: 'cmcc-softbar' } },
+  ])('an unknown sender may not send $type', async ({ type, payload }) => {
+    const { calls, send } = setup();
+    const reply = await send(type, payload, null);
+    expect(reply).toEqual({ ok: false, error: { code: 'forbidden', message: `不允许未知来源发送“${type}”` } });
+    expect(calls).toEqual([]);
+  });
+
+  it('an extension page may read settings (secrets included)', async () => {
+    const { calls, send } = setup();
+    const reply = await send('settings/get', { providerId: 'cmcc-softbar' }, 'extension-page');
+    expect(reply).toEqual({
+      ok: true,
+      value: { settings: { baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, lastProviderId: 'cmcc-softbar' },
+    });
+    expect(calls.map((c) => c.method)).toContain('loadSettings');
+  });
+
+  it('an extension page may log in and out', async () => {
+    const { calls, send } = setup();
+    const settings = { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
+    expect(await send('session/login', { providerId: 'cmcc-softbar', settings }, 'extension-page')).toEqual({ ok: true, value: STATE });
+    expect(await send('session/logout', {}, 'extension-page')).toEqual({ ok: true, value: STATE });
+    expect(calls).toEqual([
+      { method: 'login', args: ['cmcc-softbar', settings] },
+      { method: 'logout', args: [] },
+    ]);
+  });
+
+  it.each(['content', 'extension-page'] as const)('state/get from %s wakes the engine, then answers its public state', async (sender) => {
+    const { calls, send } = setup();
+    expect(await send('state/get', {}, sender)).toEqual({ ok: true, value: STATE });
+    expect(calls.map((c) => c.method)).toEqual(['wake', 'publicState']);
+  });
+});
+
+describe('route: unknown messages', () => {
+  it.each(['foo/bar', 'toString', 'constructor', '__proto__', 'hasOwnProperty', ''])('%j → invalid-input', async (type) => {
+    const { calls, send } = setup();
+    const reply = await send(type, {}, 'extension-page');
+    expect(reply).toEqual({ ok: false, error: { code: 'invalid-input', message: `未知的消息：${type}` } });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('route: payloads are validated before any handler runs', () => {
+  it.each<{ name: string; type: MessageType; payload: unknown; message: string | RegExp }>([
+    { name: 'dial letters', type: 'call/dial', payload: { number: 'abc' }, message: '“abc”不是可以拨打的号码' },
+    { name: 'dial markup', type: 'call/dial', payload: { number: '<script>' }, message: '“<script>”不是可以拨打的号码' },
+    { name: 'dial 70 characters', type: 'call/dial', payload: { number: '1'.repeat(70) }, message: '号码太长' },
+    { name: 'dial 21 digits', type: 'call/dial', payload: { number: '1'.repeat(21) }, message: `“${'1'.repeat(21)}”不是可以拨打的号码` },
+    { name: 'dial 2 digits', type: 'call/dial', payload: { number: '12' }, message: '“12”不是可以拨打的号码' },
+    { name: 'dial a number with trailing text', type: 'call/dial', payload: { number: '10086 ext 1' }, message: '“10086 ext 1”不是可以拨打的号码' },
+    { name: 'dial a non-string', type: 'call/dial', payload: { number: 13912345678 }, message: /./ },
+    { name: 'dial with no number', type: 'call/dial', payload: {}, message: /./ },
+    { name: 'transfer to letters', type: 'call/transfer', payload: { target: 'boss' }, message: '“boss”不是可以拨打的号码' },
+    { name: 'transfer to nothing', type: 'call/transfer', payload: { target: '' }, message: '“”不是可以拨打的号码' },
+    { name: 'agent state empty', type: 'agent/set-state', payload: { stateId: '' }, message: /./ },
+    { name: 'agent state too long', type: 'agent/set-state', payload: { stateId: 'x'.repeat(65) }, message: /./ },
+    { name: 'extra action empty', type: 'call/extra', payload: { actionId: '' }, message: /./ },
+    { name: 'extra action not a string', type: 'call/extra', payload: { actionId: 1 }, message: /./ },
+    { name: 'call action not in the list', type: 'call/action', payload: { action: 'dial' }, message: /./ },
+    { name: 'call action missing', type: 'call/action', payload: {}, message: /./ },
+    { name: 'state/get with extra keys', type: 'state/get', payload: { x: 1 }, message: /./ },
+    { name: 'dismiss with extra keys', type: 'call/dismiss', payload: { all: true }, message: /./ },
+  ])('$name → invalid-input', async ({ type, payload, message }) => {
+    const { calls, send } = setup();
+    const reply = await send(type, payload, 'content');
+    expect(reply.ok).toBe(false);
+    if (reply.ok) return;
+    expect(reply.error.code).toBe('invalid-input');
+    expect(reply.error.message).toMatch(typeof message === 'string' ? new RegExp(`^${escape(message)}$`) : message);
+    expect(reply.error.detail).toBe(type);
+    expect(calls).toEqual([]);
+  });
+
+  it('the number is quoted in the message only up to 32 characters', async () => {
+    const { send } = setup();
+    const reply = await send('call/dial', { number: 'x'.repeat(60) }, 'content');
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input', message: `“${'x'.repeat(32)}”不是可以拨打的号码` } });
+  });
+
+  it.each<{ name: string; type: MessageType; payload: unknown; message: string | RegExp }>([
+    { name: 'login with an unknown provider', type: 'session/login', payload: { providerId: 'acme', settings: {} }, message: '未知的平台' },
+    { name: 'settings of an unknown provider', type: 'settings/get', payload: { providerId: 'acme' }, message: /./ },
+  ])('$name → invalid-input', async ({ type, payload, message }) => {
+    const { calls, send } = setup();
+    const reply = await send(type, payload, 'extension-page');
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input', message } });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('route: valid requests reach the engine', () => {
+  it.each([
+    ['+86 139-1234-5678', '13912345678'],
+    ['0086 139 1234 5678', '13912345678'],
+    ['(010) 8888-6666', '01088886666'],
+    ['10086', '10086'],
+    ['+1 (555) 123-4567', '+15551234567'],
+  ])('a content script dialling %j reaches engine.dial with %j', async (raw, normalized) => {
+    const { calls, send } = setup();
+    const reply = await send('call/dial', { number: raw }, 'content');
+    expect(reply).toEqual({ ok: true, value: STATE });
+    expect(calls).toEqual([{ method: 'dial', args: [normalized] }]);
+  });
+
+  it.each([
+    { type: 'call/transfer', payload: { target: '800-2' }, call: { method: 'transfer', args: ['8002'] } },
+    { type: 'call/action', payload: { action: 'hangup' }, call: { method: 'callAction', args: ['hangup'] } },
+    { type: 'call/action', payload: { action: 'unmute' }, call: { method: 'callAction', args: ['unmute'] } },
+    { type: 'agent/set-state', payload: { stateId: 'sipOnline' }, call: { method: 'setAgentState', args: ['sipOnline'] } },
+    { type: 'call/extra', payload: { actionId: 'switchTransfer' }, call: { method: 'extraAction', args: ['switchTransfer'] } },
+    { type: 'call/dismiss', payload: {}, call: { method: 'dismissCall', args: [] } },
+    { type: 'call/dismiss', payload: undefined, call: { method: 'dismissCall', args: [] } },
+  ])('$type $payload → engine.$call.method', async ({ type, payload, call }) => {
+    const { calls, send } = setup();
+    expect(await send(type, payload, 'content')).toEqual({ ok: true, value: STATE });
+    expect(calls).toEqual([call]);
+  });
+});
+
+describe('route: handler errors come back serialized', () => {
+  it('a CallbarError keeps its code, message and detail', async () => {
+    const { send } = setup(new CallbarError('precondition', '当前已有通话，挂断后才能外呼', 'busy'));
+    expect(await send('call/dial', { number: '10086' }, 'content')).toEqual({
+      ok: false,
+      error: { code: 'precondition', message: '当前已有通话，挂断后才能外呼', detail: 'busy' },
+    });
+  });
+
+  it('any other error becomes internal, with its message', async () => {
+    const { send } = setup(new TypeError('boom'));
+    expect(await send('call/action', { action: 'hangup' }, 'content')).toEqual({
+      ok: false,
+      error: { code: 'internal', message: '内部错误：boom' },
+    });
+  });
+
+  it('the reply is plain data (it crosses a structured-clone boundary)', async () => {
+    const { send } = setup(new CallbarError('auth', '电话条鉴权失败'));
+    const reply = await send('session/login', { providerId: 'cmcc-softbar', settings: {} }, 'extension-page');
+    expect(structuredClone(reply)).toEqual(reply);
+    expect(Object.getPrototypeOf((reply as { error: object }).error)).toBe(Object.prototype);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

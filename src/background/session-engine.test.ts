@@ -1,0 +1,676 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ProviderEvent } from '../shared/call-events.ts';
+import { CallbarError } from '../shared/errors.ts';
+import type { ProviderId } from '../shared/ids.ts';
+import type { PublicState } from '../shared/session-state.ts';
+import type { AgentInfo, Capabilities, Provider, ProviderContext, ProviderSession } from '../providers/provider.ts';
+import { SessionEngine } from './session-engine.ts';
+import type { SessionStorageArea } from './session-store.ts';
+
+// ── fakes ──────────────────────────────────────────────────────────────────
+
+interface FakeSettings {
+  host: string;
+  agent: string;
+}
+
+const settingsSchema = z.object({
+  host: z.string({ error: '请填写地址' }).trim().min(1, '请填写地址'),
+  agent: z.string({ error: '请填写工号' }).regex(/^\d{3,}$/, '工号只能是数字'),
+});
+
+const CAPABILITIES: Capabilities = {
+  dial: true,
+  answer: true,
+  hangup: true,
+  hold: false,
+  mute: true,
+  transfer: false,
+  dtmf: false,
+  agentStates: [
+    { id: 'ready', label: '示闲', kind: 'ready' },
+    { id: 'busy', label: '示忙', kind: 'notReady' },
+  ],
+  extraActions: [{ id: 'consult', label: '咨询', when: ['connected', 'held'] }],
+};
+
+const AGENT: AgentInfo = { name: '张三', extension: '8001' };
+
+/** Every session the fake provider made, with what was done to it. */
+class FakeSession implements ProviderSession {
+  readonly calls: { method: string; args: unknown[] }[] = [];
+  readonly signals: AbortSignal[] = [];
+  /** Set to make dial() wait until the test resolves it. */
+  dialGate: Promise<void> | null = null;
+  loginError: Error | null = null;
+
+  constructor(
+    readonly settings: FakeSettings,
+    readonly ctx: ProviderContext,
+  ) {}
+
+  methods(): string[] {
+    return this.calls.map((c) => c.method);
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+  }
+
+  async login(): Promise<AgentInfo> {
+    this.record('login');
+    if (this.loginError) throw this.loginError;
+    return AGENT;
+  }
+  async logout(): Promise<void> {
+    this.record('logout');
+  }
+  resume(signal: AbortSignal): void {
+    this.record('resume');
+    this.signals.push(signal);
+  }
+  async setAgentState(stateId: string): Promise<void> {
+    this.record('setAgentState', stateId);
+  }
+  async dial(number: string): Promise<void> {
+    this.record('dial', number);
+    if (this.dialGate) await this.dialGate;
+    await this.ctx.emit([{ type: 'call.dialing', number }]);
+  }
+  async answer(): Promise<void> {
+    this.record('answer');
+  }
+  async hangup(): Promise<void> {
+    this.record('hangup');
+  }
+  async hold(): Promise<void> {
+    this.record('hold');
+  }
+  async unhold(): Promise<void> {
+    this.record('unhold');
+  }
+  async mute(): Promise<void> {
+    this.record('mute');
+  }
+  async unmute(): Promise<void> {
+    this.record('unmute');
+  }
+  async transfer(target: string): Promise<void> {
+    this.record('transfer', target);
+  }
+  async extraAction(actionId: string): Promise<void> {
+    this.record('extraAction', actionId);
+  }
+}
+
+function fakeProvider() {
+  const sessions: FakeSession[] = [];
+  const provider: Provider<FakeSettings> = {
+    id: 'cmcc-softbar',
+    name: '测试平台',
+    description: 'fake',
+    capabilities: CAPABILITIES,
+    settingsFields: [],
+    settingsSchema,
+    defaultSettings: { host: '', agent: '' },
+    createSession(settings, ctx) {
+      const session = new FakeSession(settings, ctx);
+      sessions.push(session);
+      return session;
+    },
+  };
+  return { provider, sessions };
+}
+
+/** chrome.storage.session stand-in: stores structured clones, logs every write. */
+class MemoryArea implements SessionStorageArea {
+  readonly data = new Map<string, unknown>();
+  constructor(private readonly log: string[]) {}
+  async get(key: string): Promise<Record<string, unknown>> {
+    return this.data.has(key) ? { [key]: structuredClone(this.data.get(key)) } : {};
+  }
+  async set(items: Record<string, unknown>): Promise<void> {
+    for (const [key, value] of Object.entries(items)) this.data.set(key, structuredClone(value));
+    this.log.push('write');
+  }
+  stored(): Record<string, unknown> {
+    return structuredClone(this.data.get('callbar:session')) as Record<string, unknown>;
+  }
+}
+
+/** Everything that survives the service worker: the storage area and the saved settings. */
+function world() {
+  const log: string[] = [];
+  return { log, storage: new MemoryArea(log), settings: new Map<ProviderId, unknown>() };
+}
+
+type World = ReturnType<typeof world>;
+
+/** A service-worker lifetime: a fresh engine and provider over the world's storage. */
+function boot(w: World, clock = { now: 1_000 }) {
+  const { provider, sessions } = fakeProvider();
+  const published: PublicState[] = [];
+  const keepAlive: boolean[] = [];
+  const logged: string[] = [];
+  const saved: unknown[] = [];
+  const engine = new SessionEngine({
+    providers: { 'cmcc-softbar': provider },
+    storage: w.storage,
+    loadSettings: async (id) => structuredClone(w.settings.get(id)),
+    saveSettings: async (id, settings) => {
+      saved.push(settings);
+      w.settings.set(id, structuredClone(settings));
+    },
+    publish: (state) => {
+      published.push(structuredClone(state));
+      w.log.push('publish');
+    },
+    keepAlive: (on) => keepAlive.push(on),
+    now: () => clock.now,
+    log: (message) => logged.push(message),
+  });
+  const session = (i = -1) => sessions.at(i)!;
+  const last = () => published.at(-1)!;
+  return { engine, provider, sessions, session, published, last, keepAlive, logged, saved, clock };
+}
+
+const SETTINGS = { host: ' pbx.local ', agent: '8001' };
+
+async function loggedIn(w = world(), clock = { now: 1_000 }) {
+  const sw = boot(w, clock);
+  await sw.engine.login('cmcc-softbar', SETTINGS);
+  return { w, ...sw };
+}
+
+async function failure(promise: Promise<unknown>): Promise<CallbarError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CallbarError);
+    return error as CallbarError;
+  }
+  throw new Error('expected a CallbarError');
+}
+
+/** Waits for everything queued before it (emit runs in the engine's one queue). */
+function settle(session: FakeSession): Promise<void> {
+  return session.ctx.emit([]);
+}
+
+// ── login ──────────────────────────────────────────────────────────────────
+
+describe('login', () => {
+  it.each([
+    { name: 'missing host', settings: { agent: '8001' }, message: '请填写地址', detail: 'host' },
+    { name: 'blank host', settings: { host: '  ', agent: '8001' }, message: '请填写地址', detail: 'host' },
+    { name: 'bad agent', settings: { host: 'pbx', agent: 'abc' }, message: '工号只能是数字', detail: 'agent' },
+    { name: 'not an object', settings: 'pbx', message: /./, detail: undefined },
+  ])('invalid settings ($name) → invalid-input, nothing saved or started', async ({ settings, message, detail }) => {
+    const w = world();
+    const { engine, sessions, saved, published } = boot(w);
+    const error = await failure(engine.login('cmcc-softbar', settings));
+    expect(error.code).toBe('invalid-input');
+    expect(error.message).toMatch(message);
+    if (detail) expect(error.detail).toBe(detail);
+    expect(saved).toEqual([]);
+    expect(w.settings.size).toBe(0);
+    expect(sessions).toEqual([]);
+    expect(w.storage.data.size).toBe(0);
+    expect(published).toEqual([]);
+    expect(engine.publicState().status).toBe('loggedOut');
+  });
+
+  it('saves the parsed settings, logs in at the provider and resumes its events', async () => {
+    const { w, session, saved, keepAlive } = await loggedIn();
+    expect(saved).toEqual([{ host: 'pbx.local', agent: '8001' }]);
+    expect(w.settings.get('cmcc-softbar')).toEqual({ host: 'pbx.local', agent: '8001' });
+    expect(session().settings).toEqual({ host: 'pbx.local', agent: '8001' });
+    expect(session().methods()).toEqual(['login', 'resume']);
+    expect(session().signals[0]!.aborted).toBe(false);
+    expect(keepAlive.at(-1)).toBe(true);
+  });
+
+  it('returns and publishes the logged-in state with the provider\'s capabilities', async () => {
+    const w = world();
+    const { engine, last } = boot(w);
+    const state = await engine.login('cmcc-softbar', SETTINGS);
+    const expected = {
+      status: 'loggedIn',
+      providerId: 'cmcc-softbar',
+      providerName: '测试平台',
+      capabilities: CAPABILITIES,
+      agent: AGENT,
+      agentState: null,
+      call: null,
+      problem: null,
+      note: null,
+      dialing: false,
+    };
+    expect(state).toEqual(expected);
+    expect(last()).toEqual(expected);
+    expect(w.storage.stored()).toMatchObject({ status: 'loggedIn', providerId: 'cmcc-softbar', agent: AGENT });
+  });
+
+  it('a provider login failure leaves the agent logged out, nothing resumed', async () => {
+    const w = world();
+    const sw = boot(w);
+    const realCreate = sw.provider.createSession.bind(sw.provider);
+    sw.provider.createSession = (settings, ctx) => {
+      const session = realCreate(settings, ctx) as FakeSession;
+      session.loginError = new CallbarError('auth', '电话条尚未登录');
+      return session;
+    };
+    const error = await failure(sw.engine.login('cmcc-softbar', SETTINGS));
+    expect(error.code).toBe('auth');
+    expect(sw.session().methods()).toEqual(['login']);
+    expect(sw.engine.publicState()).toMatchObject({ status: 'loggedOut', capabilities: null, agent: null });
+  });
+
+  it('refuses to log in again during a call', async () => {
+    const { engine, session, saved } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.incoming', number: '10086' }]);
+    const error = await failure(engine.login('cmcc-softbar', SETTINGS));
+    expect(error.code).toBe('precondition');
+    expect(saved).toHaveLength(1);
+    expect(session().signals[0]!.aborted).toBe(false);
+  });
+});
+
+// ── events from the provider ───────────────────────────────────────────────
+
+describe('events emitted by the provider', () => {
+  it('update the call and agent state, persisted before they are published', async () => {
+    const clock = { now: 1_000 };
+    const { w, session, last, engine } = await loggedIn(world(), clock);
+    w.log.length = 0;
+    clock.now = 5_000;
+    await session().ctx.emit([
+      { type: 'agent.state', state: 'ready' },
+      { type: 'call.incoming', number: '10086', vendorCallId: '4' },
+    ]);
+    expect(w.log).toEqual(['write', 'publish']);
+    const stored = w.storage.stored();
+    expect(stored.agentState).toBe('ready');
+    expect(stored.call).toMatchObject({ state: 'incoming', direction: 'inbound', number: '10086', vendorCallId: '4', startedAt: 5_000 });
+    expect(last().call).toEqual(stored.call);
+    expect(last().agentState).toBe('ready');
+    expect(engine.publicState().call).toEqual(stored.call);
+  });
+
+  it('each emit is written once and published once, in order', async () => {
+    const { w, session, published } = await loggedIn();
+    w.log.length = 0;
+    published.length = 0;
+    const events: ProviderEvent[][] = [[{ type: 'call.dialing', number: '10086' }], [{ type: 'call.ringing' }], [{ type: 'call.connected' }]];
+    await Promise.all(events.map((batch) => session().ctx.emit(batch)));
+    expect(w.log).toEqual(['write', 'publish', 'write', 'publish', 'write', 'publish']);
+    expect(published.map((s) => s.call?.state)).toEqual(['dialing', 'ringing', 'connected']);
+  });
+
+  it('a note is shown with its time', async () => {
+    const clock = { now: 1_000 };
+    const { session, last } = await loggedIn(world(), clock);
+    clock.now = 7_000;
+    await session().ctx.emit([{ type: 'note', text: '正在转接到 8002' }]);
+    expect(last().note).toEqual({ text: '正在转接到 8002', at: 7_000 });
+  });
+
+  it('a move the state machine forbids changes nothing, is logged and not published', async () => {
+    const { w, session, logged, published } = await loggedIn();
+    const before = published.length;
+    w.log.length = 0;
+    await session().ctx.emit([{ type: 'call.connected' }]);
+    expect(published).toHaveLength(before);
+    expect(w.log).toEqual([]);
+    expect(w.storage.stored().call).toBeNull();
+    expect(logged.join('\n')).toMatch(/call\.connected/);
+  });
+
+  it('the provider cursor is persisted and handed back to the next session', async () => {
+    const w = world();
+    const first = await loggedIn(w);
+    await first.session().ctx.saveCursor({ lastEvent: 41 });
+    expect(w.storage.stored().cursor).toEqual({ lastEvent: 41 });
+
+    const second = boot(w);
+    await second.engine.wake();
+    expect(second.session().ctx.loadCursor()).toEqual({ lastEvent: 41 });
+  });
+});
+
+// ── surviving a killed service worker ──────────────────────────────────────
+
+describe('a new engine over the same storage (the service worker was killed)', () => {
+  it('restores the call and agent state, recreates the session and resumes it', async () => {
+    const w = world();
+    const first = await loggedIn(w);
+    await first.session().ctx.emit([
+      { type: 'agent.state', state: 'ready' },
+      { type: 'call.dialing', number: '13912345678' },
+      { type: 'call.connected' },
+    ]);
+    const callBefore = first.engine.publicState().call;
+
+    const second = boot(w, { now: 60_000 });
+    await second.engine.wake();
+    expect(second.sessions).toHaveLength(1);
+    expect(second.session().settings).toEqual({ host: 'pbx.local', agent: '8001' });
+    expect(second.session().methods()).toEqual(['resume']); // no second login at the vendor
+    expect(second.session().signals[0]!.aborted).toBe(false);
+    expect(second.keepAlive).toEqual([true]);
+    expect(second.engine.publicState()).toMatchObject({
+      status: 'loggedIn',
+      agent: AGENT,
+      agentState: 'ready',
+      capabilities: CAPABILITIES,
+      call: callBefore,
+    });
+
+    // The restored call goes on where it was.
+    await second.session().ctx.emit([{ type: 'call.ended', cause: '对方挂断' }]);
+    expect(second.last().call).toMatchObject({ id: callBefore!.id, state: 'ended', connectedAt: callBefore!.connectedAt, endedAt: 60_000, cause: '对方挂断' });
+  });
+
+  it('wake() is idempotent: one session, one resume, even when called concurrently', async () => {
+    const w = world();
+    await loggedIn(w);
+    const second = boot(w);
+    await Promise.all([second.engine.wake(), second.engine.wake(), second.engine.wake()]);
+    await second.engine.wake();
+    expect(second.sessions).toHaveLength(1);
+    expect(second.session().methods()).toEqual(['resume']);
+  });
+
+  it('a command after the restart wakes the engine first (no "not logged in")', async () => {
+    const w = world();
+    await loggedIn(w);
+    const second = boot(w);
+    await second.engine.setAgentState('busy');
+    expect(second.session().methods()).toEqual(['resume', 'setAgentState']);
+  });
+
+  it.each([
+    ['no longer validate', { host: '', agent: '8001' }],
+    ['are gone', undefined],
+  ])('settings that %s → logged out with a problem, nothing started', async (_name, settings) => {
+    const w = world();
+    await loggedIn(w);
+    if (settings === undefined) w.settings.delete('cmcc-softbar');
+    else w.settings.set('cmcc-softbar', settings);
+
+    const second = boot(w, { now: 99_000 });
+    await second.engine.wake();
+    expect(second.sessions).toEqual([]);
+    const expectedProblem = { code: 'not-logged-in', message: '登录信息已失效，请重新登录', since: 99_000 };
+    expect(second.engine.publicState()).toMatchObject({ status: 'loggedOut', providerId: 'cmcc-softbar', agent: null, problem: expectedProblem });
+    expect(second.last().problem).toEqual(expectedProblem);
+    expect(w.storage.stored()).toMatchObject({ status: 'loggedOut', problem: expectedProblem });
+    expect(second.keepAlive).not.toContain(true);
+    expect((await failure(second.engine.dial('10086'))).code).toBe('not-logged-in');
+  });
+});
+
+// ── commands ───────────────────────────────────────────────────────────────
+
+describe('commands', () => {
+  it('nothing works before login: not-logged-in', async () => {
+    const { engine } = boot(world());
+    expect((await failure(engine.dial('10086'))).code).toBe('not-logged-in');
+    expect((await failure(engine.callAction('hangup'))).code).toBe('not-logged-in');
+    expect((await failure(engine.setAgentState('ready'))).code).toBe('not-logged-in');
+  });
+
+  it.each([
+    ['hold', 'callAction'],
+    ['unhold', 'callAction'],
+    ['transfer', 'transfer'],
+  ] as const)('%s is not in the capabilities → unsupported, provider not called', async (action, via) => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.incoming', number: '10086' }, { type: 'call.connected' }]);
+    const promise = via === 'transfer' ? engine.transfer('8002') : engine.callAction(action as 'hold' | 'unhold');
+    const error = await failure(promise);
+    expect(error.code).toBe('unsupported');
+    expect(error.message).toContain('测试平台');
+    expect(session().methods()).toEqual(['login', 'resume']);
+  });
+
+  it.each(['answer', 'hangup', 'mute', 'unmute'] as const)('%s in the capabilities reaches the provider', async (action) => {
+    const { engine, session } = await loggedIn();
+    await engine.callAction(action);
+    expect(session().methods()).toEqual(['login', 'resume', action]);
+  });
+
+  it('dial reaches the provider and shows the call', async () => {
+    const { engine, session } = await loggedIn();
+    const state = await engine.dial('13912345678');
+    expect(session().calls.at(-1)).toEqual({ method: 'dial', args: ['13912345678'] });
+    expect(state).toMatchObject({ dialing: false, call: { state: 'dialing', number: '13912345678', direction: 'outbound' } });
+  });
+
+  it('dial while a call is active → precondition, provider not called', async () => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.incoming', number: '10086' }]);
+    const error = await failure(engine.dial('13912345678'));
+    expect(error.code).toBe('precondition');
+    expect(session().methods()).not.toContain('dial');
+  });
+
+  it('dial after an ended call is allowed', async () => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.incoming', number: '10086' }, { type: 'call.ended' }]);
+    await engine.dial('13912345678');
+    expect(engine.publicState().call).toMatchObject({ state: 'dialing', number: '13912345678' });
+  });
+
+  it('a second dial while the first is pending → precondition; "dialing" is published meanwhile', async () => {
+    const { engine, session, published, last } = await loggedIn();
+    let open!: () => void;
+    session().dialGate = new Promise<void>((resolve) => (open = resolve));
+
+    // A double click: both requests arrive before the first is answered.
+    const first = engine.dial('13912345678');
+    const second = engine.dial('13912345678');
+    const secondError = await failure(second);
+    expect(secondError.code).toBe('precondition');
+    expect(published.some((s) => s.dialing)).toBe(true);
+    expect(engine.publicState().dialing).toBe(true);
+
+    open();
+    await first;
+    expect(session().calls.filter((c) => c.method === 'dial')).toHaveLength(1);
+    expect(last().dialing).toBe(false);
+  });
+
+  it('a failed dial reports its error and clears "dialing"', async () => {
+    const { engine, session, last } = await loggedIn();
+    session().dial = async () => {
+      throw new CallbarError('refused', '电话条拒绝了“外呼”请求');
+    };
+    const error = await failure(engine.dial('10086'));
+    expect(error).toMatchObject({ code: 'refused', message: '电话条拒绝了“外呼”请求' });
+    expect(engine.publicState().dialing).toBe(false);
+    expect(last().dialing).toBe(false);
+    // Not stuck in "dialing": the next dial goes through.
+    delete (session() as Partial<FakeSession>).dial;
+    await expect(engine.dial('10086')).resolves.toMatchObject({ dialing: false, call: { state: 'dialing', number: '10086' } });
+  });
+
+  it('an extra action not in the capabilities → unsupported, provider not called', async () => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.incoming', number: '10086' }, { type: 'call.connected' }]);
+    const error = await failure(engine.extraAction('record'));
+    expect(error.code).toBe('unsupported');
+    expect(session().methods()).not.toContain('extraAction');
+  });
+
+  it.each([
+    ['no call', []],
+    ['a ringing incoming call', [{ type: 'call.incoming', number: '10086' }]],
+    ['an ended call', [{ type: 'call.incoming', number: '10086' }, { type: 'call.connected' }, { type: 'call.ended' }]],
+  ] as [string, ProviderEvent[]][])('an extra action with %s (outside its `when`) → precondition', async (_name, events) => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit(events);
+    const error = await failure(engine.extraAction('consult'));
+    expect(error.code).toBe('precondition');
+    expect(error.message).toContain('咨询');
+    expect(session().methods()).not.toContain('extraAction');
+  });
+
+  it.each([
+    ['connected', [{ type: 'call.incoming', number: '10086' }, { type: 'call.connected' }]],
+    ['held', [{ type: 'call.incoming', number: '10086' }, { type: 'call.connected' }, { type: 'call.held' }]],
+  ] as [string, ProviderEvent[]][])('an extra action on a %s call reaches the provider', async (_name, events) => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit(events);
+    await engine.extraAction('consult');
+    expect(session().calls.at(-1)).toEqual({ method: 'extraAction', args: ['consult'] });
+  });
+
+  it('setAgentState accepts only the provider\'s states', async () => {
+    const { engine, session } = await loggedIn();
+    const error = await failure(engine.setAgentState('lunch'));
+    expect(error.code).toBe('invalid-input');
+    expect(session().methods()).not.toContain('setAgentState');
+    await engine.setAgentState('busy');
+    expect(session().calls.at(-1)).toEqual({ method: 'setAgentState', args: ['busy'] });
+  });
+
+  it('dismissCall clears an ended call but never an active one', async () => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.incoming', number: '10086' }]);
+    expect((await engine.dismissCall()).call).toMatchObject({ state: 'incoming' });
+    await session().ctx.emit([{ type: 'call.ended' }]);
+    expect((await engine.dismissCall()).call).toBeNull();
+  });
+});
+
+// ── logout ─────────────────────────────────────────────────────────────────
+
+describe('logout', () => {
+  it('during an active call is refused and changes nothing', async () => {
+    const { engine, session } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.dialing', number: '10086' }]);
+    const error = await failure(engine.logout());
+    expect(error.code).toBe('precondition');
+    expect(session().methods()).not.toContain('logout');
+    expect(session().signals[0]!.aborted).toBe(false);
+    expect(engine.publicState().status).toBe('loggedIn');
+  });
+
+  it('aborts the resume signal, logs out at the provider and forgets the session', async () => {
+    const { w, engine, session, keepAlive, last } = await loggedIn();
+    await session().ctx.emit([{ type: 'agent.state', state: 'ready' }]);
+    const state = await engine.logout();
+    expect(session().signals[0]!.aborted).toBe(true);
+    expect(session().methods()).toEqual(['login', 'resume', 'logout']);
+    expect(keepAlive.at(-1)).toBe(false);
+    expect(state).toMatchObject({ status: 'loggedOut', providerId: 'cmcc-softbar', agent: null, agentState: null, capabilities: null });
+    expect(last()).toEqual(state);
+    expect(w.storage.stored()).toMatchObject({ status: 'loggedOut', agent: null });
+  });
+
+  it('events and problems from the stopped session are ignored', async () => {
+    const { engine, session, published } = await loggedIn();
+    const ctx = session().ctx;
+    await engine.logout();
+    const count = published.length;
+    await ctx.emit([{ type: 'call.incoming', number: '10086' }]);
+    ctx.setProblem({ code: 'unreachable', message: '无法连接' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(published).toHaveLength(count);
+    expect(engine.publicState()).toMatchObject({ call: null, problem: null });
+  });
+
+  it('a provider logout failure still logs out locally', async () => {
+    const { engine, session } = await loggedIn();
+    session().logout = async () => {
+      throw new CallbarError('unreachable', '无法连接');
+    };
+    await expect(engine.logout()).resolves.toMatchObject({ status: 'loggedOut' });
+  });
+
+  // BUG: logout() reads `this.running` without waiting for wake(). In a service worker that
+  // was just woken by the logout message, the top-level wake() is still loading settings, so
+  // logout finds no running session; wake() then starts the provider AFTER the logout.
+  it('right after a restart, logout stops the session that wake() is starting', async () => {
+    const w = world();
+    await loggedIn(w);
+    const second = boot(w);
+    const waking = second.engine.wake(); // index.ts: `void engine.wake()` at the top level
+    await second.engine.logout(); // the message that woke the worker
+    await waking;
+    expect(second.engine.publicState().status).toBe('loggedOut');
+    // Nothing may keep running for a logged-out agent.
+    for (const session of second.sessions) expect(session.signals.every((s) => s.aborted)).toBe(true);
+    expect(second.keepAlive.at(-1)).toBe(false);
+  });
+});
+
+// ── problems ───────────────────────────────────────────────────────────────
+
+describe('setProblem', () => {
+  it('shows a problem once: identical problems are not re-published and keep `since`', async () => {
+    const clock = { now: 1_000 };
+    const { w, session, published, last } = await loggedIn(world(), clock);
+    const ctx = session().ctx;
+    const before = published.length;
+    w.log.length = 0;
+
+    clock.now = 2_000;
+    ctx.setProblem({ code: 'unreachable', message: '无法连接本机电话条', hint: '请启动电话条' });
+    await settle(session());
+    expect(last().problem).toEqual({ code: 'unreachable', message: '无法连接本机电话条', hint: '请启动电话条', since: 2_000 });
+
+    for (const now of [3_000, 4_000, 5_000]) {
+      clock.now = now;
+      ctx.setProblem({ code: 'unreachable', message: '无法连接本机电话条', hint: '请启动电话条' });
+    }
+    await settle(session());
+    expect(published).toHaveLength(before + 1);
+    expect(w.log).toEqual(['write', 'publish']);
+    expect(w.storage.stored().problem).toMatchObject({ since: 2_000 });
+  });
+
+  it('clearing removes the problem; a later one has a new `since`', async () => {
+    const clock = { now: 1_000 };
+    const { session, last } = await loggedIn(world(), clock);
+    const ctx = session().ctx;
+    ctx.setProblem({ code: 'timeout', message: '响应超时' });
+    await settle(session());
+    ctx.setProblem(null);
+    await settle(session());
+    expect(last().problem).toBeNull();
+
+    clock.now = 8_000;
+    ctx.setProblem({ code: 'timeout', message: '响应超时' });
+    await settle(session());
+    expect(last().problem).toMatchObject({ code: 'timeout', since: 8_000 });
+  });
+
+  it('clearing when there is no problem publishes nothing', async () => {
+    const { session, published } = await loggedIn();
+    const count = published.length;
+    session().ctx.setProblem(null);
+    await settle(session());
+    expect(published).toHaveLength(count);
+  });
+
+  it('a different problem replaces the shown one', async () => {
+    const { session, last } = await loggedIn();
+    session().ctx.setProblem({ code: 'timeout', message: '响应超时' });
+    session().ctx.setProblem({ code: 'auth', message: '鉴权失败' });
+    await settle(session());
+    expect(last().problem).toMatchObject({ code: 'auth', message: '鉴权失败' });
+  });
+
+  it('a problem survives a restart', async () => {
+    const w = world();
+    const first = await loggedIn(w, { now: 3_000 });
+    first.session().ctx.setProblem({ code: 'unreachable', message: '无法连接' });
+    await settle(first.session());
+    const second = boot(w);
+    await second.engine.wake();
+    expect(second.engine.publicState().problem).toEqual({ code: 'unreachable', message: '无法连接', since: 3_000 });
+  });
+});
