@@ -25,8 +25,10 @@ function run(cmd, args) {
 
 const stale = !existsSync(stamp) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(stamp).mtimeMs + 1000);
 if (stale) {
-  console.log('[bootstrap] installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // npm install, not npm ci: npm 11 here leaves foreign-platform optional packages out of the
+  // lock file and npm ci then refuses it; install honours the lock all the same.
+  console.log('[bootstrap] installing npm dependencies (npm install)…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 const packages = process.argv.slice(2);
 run(process.execPath, [join(root, 'scripts', 'ensure-system-deps.mjs'), ...(packages.length ? packages : ['chromium'])]);
