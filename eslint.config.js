@@ -30,7 +30,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'demo-output/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'demo-output/**', 'test-output/**', 'test/fixtures/ui/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },

@@ -4,6 +4,7 @@ import pkg from './package.json' with { type: 'json' };
 /**
  * The extension's manifest, typed. Permissions are the least the product needs:
  * - storage/alarms: settings, rules, session state and the wake-up alarm that resumes polling;
+ * - contextMenus: "拨打选中号码" on selected text (a shortcut in `commands` does the same);
  * - notifications is added with incoming-call notifications (issue 4);
  * - host_permissions: the local softphone programs on 127.0.0.1 / localhost (any port).
  * The "key" pins the extension id (ddibfpeaigbdfehklkajjjhfmnaafjmn) so tests and enterprise policy can address it.
@@ -35,9 +36,12 @@ export default defineManifest({
       matches: ['http://*/*', 'https://*/*'],
       js: ['src/content/index.ts'],
       run_at: 'document_idle',
-      all_frames: false,
+      all_frames: true,
     },
   ],
-  permissions: ['storage', 'alarms'],
+  permissions: ['storage', 'alarms', 'contextMenus'],
+  commands: {
+    'dial-selection': { suggested_key: { default: 'Alt+Shift+D' }, description: '拨打选中的号码' },
+  },
   host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
 });

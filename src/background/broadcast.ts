@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { StatePush } from '../shared/messages.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { setCallBadge } from './tab-badges.ts';
 
 const ports = new Set<browser.Runtime.Port>();
 let lastIconKey = '';
@@ -45,7 +46,5 @@ function updateAction(state: PublicState): void {
   lastIconKey = key;
   const variant = loggedIn ? '' : 'gray-';
   void browser.action.setIcon({ path: { 16: `/icons/icon-${variant}16.png`, 32: `/icons/icon-${variant}32.png` } }).catch(() => undefined);
-  const text = badge?.text ?? (loggedIn && state.problem ? '!' : '');
-  void browser.action.setBadgeText({ text });
-  void browser.action.setBadgeBackgroundColor({ color: badge?.color ?? '#ff4d4f' });
+  setCallBadge(badge ?? (loggedIn && state.problem ? { text: '!', color: '#ff4d4f' } : null));
 }

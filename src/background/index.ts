@@ -11,25 +11,29 @@ import { attachPort, publishState } from './broadcast.ts';
 import { keepAlive, WAKE_ALARM } from './keep-alive.ts';
 import { classifySender, createHandlers, isEnvelope, route } from './router.ts';
 import { SessionEngine } from './session-engine.ts';
-import { lastProviderId, loadSettings, saveSettings } from './settings-store.ts';
+import { listenForPageActions, stopPickerInTab } from './page-actions.ts';
+import { lastProviderId, loadDialPlan, loadSettings, saveDialPlan, saveSettings } from './settings-store.ts';
+import { reportCount, watchTabs } from './tab-badges.ts';
 
 const engine = new SessionEngine({
   providers: PROVIDERS,
   storage: browser.storage.session as never,
   loadSettings,
   saveSettings,
+  loadDialPlan,
+  saveDialPlan,
   publish: publishState,
   keepAlive,
   now: () => Date.now(),
   log: (message, detail) => console.warn(`[callbar] ${message}`, detail ?? ''),
 });
-const handlers = createHandlers({ loadSettings, lastProviderId });
+const handlers = createHandlers({ loadSettings, lastProviderId, loadDialPlan, reportCount, stopPicker: stopPickerInTab });
 const extensionOrigin = browser.runtime.getURL('');
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (!isEnvelope(message)) return undefined;
   const kind = classifySender(sender, browser.runtime.id, extensionOrigin);
-  return route(message, kind, handlers, engine);
+  return route(message, kind, handlers, engine, { ...(sender.tab?.id !== undefined ? { tabId: sender.tab.id } : {}), ...(sender.frameId !== undefined ? { frameId: sender.frameId } : {}) });
 });
 
 browser.runtime.onConnect.addListener((port) => {
@@ -43,6 +47,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void engine.wake();
 });
 browser.runtime.onStartup.addListener(() => void engine.wake());
+listenForPageActions(engine);
+watchTabs();
 browser.runtime.onInstalled.addListener(() => void engine.wake());
 
 void engine.wake().then(() => publishState(engine.publicState()));

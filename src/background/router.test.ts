@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DIAL_PLAN } from '../shared/phone/dial-plan.ts';
 import { CallbarError } from '../shared/errors.ts';
 import type { Envelope, MessageType, SenderKind } from '../shared/messages.ts';
 import { LOGGED_OUT, type PublicState } from '../shared/session-state.ts';
@@ -73,8 +74,12 @@ function setup(failWith?: unknown) {
     transfer: record('transfer'),
     extraAction: record('extraAction'),
     dismissCall: record('dismissCall'),
+    dialText: record('dialText'),
   } as unknown as SessionEngine;
   const handlers = createHandlers({
+    loadDialPlan: async () => DEFAULT_DIAL_PLAN,
+    reportCount: (...args) => void calls.push({ method: 'reportCount', args }),
+    stopPicker: (...args) => void calls.push({ method: 'stopPicker', args }),
     loadSettings: async (providerId) => {
       calls.push({ method: 'loadSettings', args: [providerId] });
       return { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
@@ -182,7 +187,7 @@ describe('route: payloads are validated before any handler runs', () => {
 
   it('the number is quoted in the message only up to 32 characters', async () => {
     const { send } = setup();
-    const reply = await send('call/dial', { number: 'x'.repeat(60) }, 'content');
+    const reply = await send('call/dial', { number: 'x'.repeat(38) }, 'content');
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input', message: `“${'x'.repeat(32)}”不是可以拨打的号码` } });
   });
 
@@ -198,17 +203,35 @@ describe('route: payloads are validated before any handler runs', () => {
 });
 
 describe('route: valid requests reach the engine', () => {
+  // A button's dial string was computed with the dial plan in the page: it is passed on
+  // as it is (separators aside), never re-normalized.
   it.each([
-    ['+86 139-1234-5678', '13912345678'],
-    ['0086 139 1234 5678', '13912345678'],
-    ['(010) 8888-6666', '01088886666'],
+    ['13912345678', '13912345678'],
+    ['139-1234-5678', '13912345678'],
+    ['901062345678', '901062345678'],
+    ['01062345678,808', '01062345678,808'],
+    ['0085221234567', '0085221234567'],
+    ['+15551234567', '+15551234567'],
     ['10086', '10086'],
-    ['+1 (555) 123-4567', '+15551234567'],
   ])('a content script dialling %j reaches engine.dial with %j', async (raw, normalized) => {
     const { calls, send } = setup();
     const reply = await send('call/dial', { number: raw }, 'content');
     expect(reply).toEqual({ ok: true, value: STATE });
     expect(calls).toEqual([{ method: 'dial', args: [normalized] }]);
+  });
+
+  it('text the agent typed goes to engine.dialText, which applies the dial plan', async () => {
+    const { calls, send } = setup();
+    const reply = await send('call/dial-text', { text: '+86 139-1234-5678' }, 'extension-page');
+    expect(reply).toEqual({ ok: true, value: STATE });
+    expect(calls).toEqual([{ method: 'dialText', args: ['+86 139-1234-5678'] }]);
+  });
+
+  it('a content script may not send typed text to dial', async () => {
+    const { calls, send } = setup();
+    const reply = await send('call/dial-text', { text: '13912345678' }, 'content');
+    expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(calls).toEqual([]);
   });
 
   it.each([

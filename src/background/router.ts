@@ -5,15 +5,23 @@
  */
 import { z } from 'zod';
 import { CallbarError, serializeError } from '../shared/errors.ts';
-import { isProviderId, PROVIDER_IDS } from '../shared/ids.ts';
+import { isProviderId, PROVIDER_IDS, type ProviderId } from '../shared/ids.ts';
+import type { DialPlan } from '../shared/phone/dial-plan.ts';
 import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind } from '../shared/messages.ts';
-import { normalizeNumber } from '../shared/phone-number.ts';
 import type { SessionEngine } from './session-engine.ts';
 
 export interface SenderInfo {
   id?: string;
   url?: string;
-  tab?: unknown;
+  tab?: { id?: number } | undefined;
+  frameId?: number;
+}
+
+/** What a handler may know about who sent the message. */
+export interface SenderContext {
+  kind: SenderKind;
+  tabId?: number;
+  frameId?: number;
 }
 
 /**
@@ -33,26 +41,43 @@ export function classifySender(sender: SenderInfo, runtimeId: string, extensionO
 z.config(z.locales.zhCN());
 
 const empty = z.object({}).strict();
-const dialNumber = z
+/**
+ * A dial string as a button computed it with the dial plan: digits, * and #, an optional
+ * leading +, an optional ",extension". Nothing is re-normalized here; the background
+ * only refuses what no provider could dial.
+ */
+const dialString = z
   .string()
-  .max(64, '号码太长')
+  .max(40, '号码太长')
   .transform((v, ctx) => {
-    const n = normalizeNumber(v);
-    if (!n) ctx.addIssue({ code: 'custom', message: `“${v.slice(0, 32)}”不是可以拨打的号码` });
-    return n ?? '';
+    const compact = v.replace(/[\s\-().]/g, '');
+    if (!/^\+?[0-9*#]{3,20}(,[0-9*#]{1,10})?$/.test(compact)) {
+      ctx.addIssue({ code: 'custom', message: `“${v.slice(0, 32)}”不是可以拨打的号码` });
+    }
+    return compact;
   });
+const dialPlan = z.object({
+  outsideLinePrefix: z.string().regex(/^[0-9*#]{0,4}$/, '外线前缀只能是最多 4 位数字'),
+  internationalPrefix: z.enum(['+', '00']),
+  extension: z.enum(['drop', 'dtmf']),
+});
 
 type Handlers = {
   [K in MessageType]: {
     payload: z.ZodType<Messages[K]['req']>;
-    handle(payload: Messages[K]['req'], engine: SessionEngine): Promise<Messages[K]['res']>;
+    handle(payload: Messages[K]['req'], engine: SessionEngine, sender: SenderContext): Promise<Messages[K]['res']>;
   };
 };
 
-export function createHandlers(deps: {
-  loadSettings(providerId: Messages['settings/get']['req']['providerId']): Promise<unknown>;
-  lastProviderId(): Promise<Messages['settings/get']['res']['lastProviderId']>;
-}): Handlers {
+export interface HandlerDeps {
+  loadSettings(providerId: ProviderId): Promise<unknown>;
+  lastProviderId(): Promise<ProviderId | null>;
+  loadDialPlan(providerId: ProviderId): Promise<DialPlan>;
+  reportCount(tabId: number, frameId: number, count: number): void;
+  stopPicker(tabId: number): void;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     'state/get': { payload: empty, handle: async (_p, engine) => (await engine.wake(), engine.publicState()) },
     'settings/get': {
@@ -70,13 +95,14 @@ export function createHandlers(deps: {
       payload: z.object({ stateId: z.string().min(1).max(64) }),
       handle: ({ stateId }, engine) => engine.setAgentState(stateId),
     },
-    'call/dial': { payload: z.object({ number: dialNumber }), handle: ({ number }, engine) => engine.dial(number) },
+    'call/dial': { payload: z.object({ number: dialString }), handle: ({ number }, engine) => engine.dial(number) },
+    'call/dial-text': { payload: z.object({ text: z.string().max(200, '号码太长') }), handle: ({ text }, engine) => engine.dialText(text) },
     'call/action': {
       payload: z.object({ action: z.enum(['answer', 'hangup', 'hold', 'unhold', 'mute', 'unmute']) }),
       handle: ({ action }, engine) => engine.callAction(action),
     },
     'call/transfer': {
-      payload: z.object({ target: dialNumber }),
+      payload: z.object({ target: dialString }),
       handle: ({ target }, engine) => engine.transfer(target),
     },
     'call/extra': {
@@ -84,6 +110,28 @@ export function createHandlers(deps: {
       handle: ({ actionId }, engine) => engine.extraAction(actionId),
     },
     'call/dismiss': { payload: empty, handle: (_p, engine) => engine.dismissCall() },
+    'settings/dial-plan-get': {
+      payload: z.object({ providerId: z.enum(PROVIDER_IDS) }),
+      handle: ({ providerId }) => deps.loadDialPlan(providerId),
+    },
+    'settings/dial-plan-set': {
+      payload: z.object({ providerId: z.enum(PROVIDER_IDS), plan: dialPlan }),
+      handle: ({ providerId, plan }, engine) => engine.setDialPlan(providerId, plan),
+    },
+    'page/report-count': {
+      payload: z.object({ count: z.number().int().min(0).max(1_000_000) }),
+      handle: async ({ count }, _engine, sender) => {
+        if (sender.tabId !== undefined) deps.reportCount(sender.tabId, sender.frameId ?? 0, count);
+        return null;
+      },
+    },
+    'page/picker-done': {
+      payload: empty,
+      handle: async (_p, _engine, sender) => {
+        if (sender.tabId !== undefined) deps.stopPicker(sender.tabId);
+        return null;
+      },
+    },
   };
 }
 
@@ -96,6 +144,7 @@ export async function route(
   sender: SenderKind | null,
   handlers: Handlers,
   engine: SessionEngine,
+  origin: { tabId?: number; frameId?: number } = {},
 ): Promise<Reply<unknown>> {
   try {
     const type = message.type as MessageType;
@@ -108,7 +157,8 @@ export async function route(
     if (!parsed.success) {
       throw new CallbarError('invalid-input', parsed.error.issues[0]?.message ?? '消息格式错误', type);
     }
-    const value = await (handler.handle as (p: unknown, e: SessionEngine) => Promise<unknown>)(parsed.data, engine);
+    const context: SenderContext = { kind: sender, ...origin };
+    const value = await (handler.handle as (p: unknown, e: SessionEngine, s: SenderContext) => Promise<unknown>)(parsed.data, engine, context);
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: serializeError(error) };

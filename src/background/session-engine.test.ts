@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DIAL_PLAN } from '../shared/phone/dial-plan.ts';
 import { z } from 'zod';
 import type { ProviderEvent } from '../shared/call-events.ts';
 import { CallbarError } from '../shared/errors.ts';
@@ -162,6 +163,8 @@ function boot(w: World, clock = { now: 1_000 }) {
       saved.push(settings);
       w.settings.set(id, structuredClone(settings));
     },
+    loadDialPlan: async () => DEFAULT_DIAL_PLAN,
+    saveDialPlan: async () => undefined,
     publish: (state) => {
       published.push(structuredClone(state));
       w.log.push('publish');
@@ -246,6 +249,7 @@ describe('login', () => {
       problem: null,
       note: null,
       dialing: false,
+      dialPlan: DEFAULT_DIAL_PLAN,
     };
     expect(state).toEqual(expected);
     expect(last()).toEqual(expected);

@@ -12,6 +12,7 @@ import { isActive } from '../shared/call-state.ts';
 import { CallbarError, type Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan, normalizeDialInput } from '../shared/phone/dial-plan.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { ACTION_CAPABILITY, type CallAction, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
 import { EMPTY_SESSION, readSession, type SessionStorageArea, type StoredSession, writeSession } from './session-store.ts';
@@ -21,6 +22,8 @@ export interface EngineDeps {
   storage: SessionStorageArea;
   loadSettings(providerId: ProviderId): Promise<unknown>;
   saveSettings(providerId: ProviderId, settings: unknown): Promise<void>;
+  loadDialPlan(providerId: ProviderId): Promise<DialPlan>;
+  saveDialPlan(providerId: ProviderId, plan: DialPlan): Promise<void>;
   /** Called after every change with the new public state. */
   publish(state: PublicState): void;
   /** Keep the worker alive / schedule wake-ups while logged in (no-ops in unit tests). */
@@ -42,6 +45,7 @@ export class SessionEngine {
   private starting: Promise<void> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private dialing = false;
+  private dialPlan: DialPlan = DEFAULT_DIAL_PLAN;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -67,7 +71,26 @@ export class SessionEngine {
       problem: this.state.problem,
       note: this.state.note,
       dialing: this.dialing,
+      dialPlan: this.dialPlan,
     };
+  }
+
+  async setDialPlan(providerId: ProviderId, plan: DialPlan): Promise<PublicState> {
+    await this.load();
+    await this.deps.saveDialPlan(providerId, plan);
+    if (providerId === this.state.providerId) {
+      this.dialPlan = plan;
+      this.publish();
+    }
+    return this.publicState();
+  }
+
+  /** Dial text the agent typed, pasted or selected: normalized with the dial plan first. */
+  async dialText(text: string): Promise<PublicState> {
+    await this.load();
+    const result = normalizeDialInput(text, this.dialPlan);
+    if (!result.ok) throw new CallbarError('invalid-input', result.error);
+    return this.dial(result.dial);
   }
 
   async login(providerId: ProviderId, rawSettings: unknown): Promise<PublicState> {
@@ -84,6 +107,7 @@ export class SessionEngine {
     await this.stopRunning();
     // A fresh session: nothing of a previous provider's state carries over.
     const abort = new AbortController();
+    this.dialPlan = await this.deps.loadDialPlan(providerId);
     await this.mutate(async () => {
       this.state = { ...EMPTY_SESSION, providerId };
     });
@@ -176,8 +200,9 @@ export class SessionEngine {
   // ── internals ─────────────────────────────────────────────────────────────
 
   private load(): Promise<void> {
-    this.loaded ??= readSession(this.deps.storage).then((stored) => {
+    this.loaded ??= readSession(this.deps.storage).then(async (stored) => {
       this.state = stored;
+      if (stored.providerId) this.dialPlan = await this.deps.loadDialPlan(stored.providerId);
     });
     return this.loaded;
   }

@@ -6,6 +6,7 @@
  */
 import { createStore, del, get, set } from 'idb-keyval';
 import type { ProviderId } from '../shared/ids.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
 
 const store = () => createStore('callbar', 'settings');
 
@@ -24,4 +25,14 @@ export async function lastProviderId(): Promise<ProviderId | null> {
 
 export async function forgetSettings(providerId: ProviderId): Promise<void> {
   await del(`provider:${providerId}`, store());
+}
+
+/** The dial plan of a provider (outside-line prefix, international prefix, extensions). */
+export async function loadDialPlan(providerId: ProviderId): Promise<DialPlan> {
+  const stored = (await get(`dialplan:${providerId}`, store())) as Partial<DialPlan> | undefined;
+  return { ...DEFAULT_DIAL_PLAN, ...stored };
+}
+
+export async function saveDialPlan(providerId: ProviderId, plan: DialPlan): Promise<void> {
+  await set(`dialplan:${providerId}`, plan, store());
 }

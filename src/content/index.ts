@@ -1,103 +1,204 @@
 /**
- * Content script entry. It never holds credentials and never touches the network:
- * it reads the site's button rules, puts call buttons in the page, shows the
- * toolbar, and sends the agent's trusted clicks to the service worker.
+ * Content script entry (every http(s) frame). It never holds credentials and never
+ * touches the network: it reads the site's rules, keeps call buttons in the page,
+ * shows the toolbar (top frame only) and sends the agent's trusted clicks to the
+ * service worker.
  */
 import browser from 'webextension-polyfill';
 import { CallbarError, serializeError } from '../shared/errors.ts';
 import type { Reply, TabEnvelope, TabMessages, TabMessageType } from '../shared/messages.ts';
-import { applyRules, buttonCount, isOurNode, removeAllButtons, updateButtonsFor } from './call-buttons.ts';
-import { isPicking, startPicker } from './picker.ts';
-import { type ButtonRule, checkSelector, loadRules, newRuleId, RULES_KEY, rulesForLocation, saveRules } from './rules.ts';
+import { send } from '../shared/messaging.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan, dialString, parseCellNumber } from '../shared/phone/index.ts';
+import { type ButtonRule, defaultPathPattern, newRuleId, pageKey, ruleApplies, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import type { PublicState } from '../shared/session-state.ts';
+import { Annotator } from './annotator.ts';
+import { detectIn } from './autodetect.ts';
+import { listenForClicks, setButtonsBusy } from './call-button.ts';
+import { countMatches, isPicking, startPicker, stopPicker } from './picker.ts';
 import { subscribe } from './state-client.ts';
 import { showToast } from './toast.ts';
 import { renderToolbar } from './toolbar/index.tsx';
 
 const isTop = window.top === window;
-let rules: ButtonRule[] = [];
+let allRules: ButtonRule[] = [];
+let site: SiteSettings = { autoDetect: false };
+let plan: DialPlan = DEFAULT_DIAL_PLAN;
+let lastUrl = location.href;
+let subscribed = false;
 
-async function refreshRules(): Promise<void> {
-  rules = rulesForLocation(await loadRules(), location);
-  applyRules(rules);
-}
+const dialOf = (text: string) => {
+  const match = parseCellNumber(text);
+  return match ? { dial: dialString(match, plan) } : null;
+};
+const annotator = new Annotator(dialOf, () => scheduleReport());
 
-// Re-apply on page changes, batched per animation frame.
-let scheduled = false;
-function scheduleApply(): void {
-  if (scheduled || rules.length === 0) return;
-  scheduled = true;
-  requestAnimationFrame(() => {
-    scheduled = false;
-    applyRules(rules);
-  });
-}
+// ── state from the service worker ─────────────────────────────────────────
 
-const observer = new MutationObserver((records) => {
-  for (const record of records) {
-    if (isOurNode(record.target) || [...record.addedNodes].every(isOurNode) && record.addedNodes.length > 0) continue;
-    return scheduleApply();
+function onState(state: PublicState): void {
+  const active = !!state.call && state.call.state !== 'ended';
+  setButtonsBusy(state.dialing || active);
+  const nextPlan = state.dialPlan ?? DEFAULT_DIAL_PLAN;
+  if (JSON.stringify(nextPlan) !== JSON.stringify(plan)) {
+    plan = nextPlan;
+    annotator.setResolver(dialOf);
   }
-});
-
-async function addRule(selector: string, source: ButtonRule['source']): Promise<number> {
-  const check = checkSelector(selector);
-  if (!check.ok) throw new CallbarError('invalid-input', check.error);
-  const all = await loadRules();
-  if (!all.some((r) => r.origin === location.origin && r.selector === selector.trim())) {
-    all.push({ id: newRuleId(), origin: location.origin, pathPattern: '*', selector: selector.trim(), source, createdAt: Date.now() });
-    await saveRules(all);
-  }
-  await refreshRules();
-  return check.matched;
+  if (isTop) renderToolbar(state);
 }
 
-type TabHandlers = { [K in TabMessageType]: (payload: TabMessages[K]['req']) => Promise<TabMessages[K]['res']> };
+/** Frames connect only once they have something to show: ad frames stay silent. */
+function ensureSubscribed(): void {
+  if (subscribed) return;
+  subscribed = true;
+  subscribe(onState);
+}
+
+// ── rules ────────────────────────────────────────────────────────────────
+
+function applyRules(): void {
+  const active = allRules.filter((r) => ruleApplies(r, location));
+  if (active.length || site.autoDetect) ensureSubscribed();
+  annotator.onNodes = site.autoDetect ? (nodes) => void detectIn(nodes, (m) => dialString(m, plan)) : null;
+  annotator.setRules(active);
+  if (site.autoDetect) detectIn([document], (m) => dialString(m, plan));
+}
+
+async function loadStored(): Promise<void> {
+  const stored = await browser.storage.local.get([RULES_KEY, SITES_KEY]);
+  allRules = Array.isArray(stored[RULES_KEY]) ? (stored[RULES_KEY] as ButtonRule[]) : [];
+  const sites = (stored[SITES_KEY] ?? {}) as Record<string, SiteSettings>;
+  site = { autoDetect: false, ...sites[location.origin] };
+}
+
+async function addRule(selector: string, source: ButtonRule['source'], label?: string): Promise<number> {
+  const trimmed = selector.trim();
+  const matched = countMatches(trimmed);
+  if (matched === null) throw new CallbarError('invalid-input', `“${trimmed.slice(0, 60)}”不是有效的 CSS 选择器`);
+  await loadStored();
+  if (!allRules.some((r) => r.origin === location.origin && r.selector === trimmed)) {
+    const rule: ButtonRule = {
+      id: newRuleId(),
+      origin: location.origin,
+      pathPattern: defaultPathPattern(location.pathname),
+      selector: trimmed,
+      source,
+      ...(label ? { label } : {}),
+      createdAt: Date.now(),
+    };
+    allRules = [...allRules, rule];
+    await browser.storage.local.set({ [RULES_KEY]: allRules });
+  }
+  applyRules();
+  await annotator.idle();
+  return matched;
+}
+
+// ── badge count: how many dialable numbers this frame shows ─────────────────
+
+let reportTimer: ReturnType<typeof setTimeout> | undefined;
+let lastReported = -1;
+function scheduleReport(): void {
+  clearTimeout(reportTimer);
+  reportTimer = setTimeout(() => {
+    const count = annotator.count();
+    if (count === lastReported) return;
+    lastReported = count;
+    void send('page/report-count', { count }).catch(() => undefined);
+  }, 300);
+}
+
+// ── SPA route changes ───────────────────────────────────────────────────────
+
+function checkUrl(): void {
+  if (location.href === lastUrl) return;
+  lastUrl = location.href;
+  applyRules();
+}
+window.addEventListener('popstate', checkUrl);
+window.addEventListener('hashchange', checkUrl);
+(window as { navigation?: EventTarget }).navigation?.addEventListener('currententrychange', () => setTimeout(checkUrl, 0));
+// pushState from the page's world fires no event here: the page's re-render does.
+new MutationObserver(checkUrl).observe(document, { childList: true, subtree: true });
+
+// ── messages from the popup / background ────────────────────────────────────
+
+type TabHandlers = { [K in TabMessageType]: (payload: TabMessages[K]['req']) => Promise<TabMessages[K]['res'] | undefined> };
 
 const tabHandlers: TabHandlers = {
   'page/start-picker': async () => {
-    if (isPicking()) return { started: true };
-    void startPicker((selector) => checkSelector(selector).ok ? document.querySelectorAll(selector).length : 0).then(async (result) => {
-      if (!result) return;
-      try {
-        await addRule(result.selector, 'picker');
-        showToast(`已在 ${buttonCount()} 个单元格放置拨号按钮`);
-      } catch (error) {
-        showToast(serializeError(error).message, 'error');
-      }
-    });
+    // Tiny frames (ads, trackers) do not take part.
+    if (!isTop && (innerWidth < 120 || innerHeight < 80)) return undefined;
+    if (!isPicking()) {
+      void startPicker().then(async (result) => {
+        void send('page/picker-done', {}).catch(() => undefined);
+        if (!result) return;
+        try {
+          await addRule(result.selector, 'picker', result.label);
+          showToast(`已在 ${annotator.count()} 个单元格放置拨号按钮`);
+        } catch (error) {
+          showToast(serializeError(error).message, 'error');
+        }
+      });
+    }
     return { started: true };
   },
-  'page/add-selector': async ({ selector }) => ({ matched: await addRule(String(selector ?? ''), 'selector') }),
-  'page/clear': async () => {
-    const all = await loadRules();
-    await saveRules(all.filter((r) => r.origin !== location.origin));
-    rules = [];
-    return { removed: removeAllButtons() };
+  'page/stop-picker': async () => {
+    stopPicker();
+    return isTop ? { stopped: true } : undefined;
   },
-  'page/count': async () => ({ buttons: buttonCount(), rules: rules.length }),
+  'page/add-selector': async ({ selector }) => {
+    // Only the frame where the selector matches answers (or the top frame, to report 0).
+    const matched = countMatches(String(selector ?? '').trim());
+    if (!isTop && !matched) return undefined;
+    return { matched: await addRule(String(selector ?? ''), 'selector') };
+  },
+  'page/clear': async () => {
+    await loadStored();
+    allRules = allRules.filter((r) => r.origin !== location.origin);
+    await browser.storage.local.set({ [RULES_KEY]: allRules });
+    const removed = annotator.clear();
+    return isTop || removed ? { removed } : undefined;
+  },
+  'page/count': async () =>
+    isTop
+      ? { origin: location.origin, page: pageKey(location), buttons: annotator.count(), rules: allRules.filter((r) => ruleApplies(r, location)).length }
+      : undefined,
+  'page/toast': async ({ message, kind }) => {
+    if (!isTop) return undefined;
+    showToast(String(message).slice(0, 200), kind === 'error' ? 'error' : 'info');
+    return { shown: true };
+  },
+  'page/selection': async () => {
+    const text = window.getSelection()?.toString().trim() ?? '';
+    return text ? { text: text.slice(0, 200) } : undefined;
+  },
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   const envelope = message as TabEnvelope;
   if (envelope?.channel !== 'callbar-tab' || sender.id !== browser.runtime.id) return undefined;
-  // Page tools act on the top frame only (frames come with the page-features work).
-  if (!isTop) return undefined;
   const handler = tabHandlers[envelope.type] as ((p: unknown) => Promise<unknown>) | undefined;
   if (!handler) return undefined;
   return handler(envelope.payload ?? {}).then(
-    (value): Reply<unknown> => ({ ok: true, value }),
+    (value): Reply<unknown> | undefined => (value === undefined ? undefined : { ok: true, value }),
     (error): Reply<unknown> => ({ ok: false, error: serializeError(error) }),
   );
 });
 
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && RULES_KEY in changes) void refreshRules();
+  if (area === 'local' && (RULES_KEY in changes || SITES_KEY in changes)) void loadStored().then(applyRules);
 });
 
-subscribe((state) => {
-  updateButtonsFor(state);
-  if (isTop) renderToolbar(state);
-});
+listenForClicks(
+  (dial) => {
+    setButtonsBusy(true); // at once: a second click while the request travels does nothing
+    send('call/dial', { number: dial }).catch((error) => {
+      setButtonsBusy(false);
+      showToast(error instanceof CallbarError ? error.message : String(error), 'error');
+    });
+  },
+  (message) => showToast(message, 'error'),
+);
 
-void refreshRules();
-observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+if (isTop) ensureSubscribed();
+annotator.start();
+void loadStored().then(applyRules);

@@ -4,7 +4,7 @@
  * or 取消 cancels. Only trusted input drives it; while it runs the page gets no
  * clicks.
  */
-import { inferColumnSelector } from './column.ts';
+import { columnLabel, inferColumnSelector } from './column.ts';
 import { createShadowHost, isolateKeys } from './shadow-host.ts';
 
 const CSS = `
@@ -19,6 +19,30 @@ button.primary { background: #1677ff; border-color: #1677ff; color: #fff; }
 export interface PickResult {
   selector: string;
   matched: number;
+  /** The column's header text, when there is one (e.g. 手机号码). */
+  label?: string;
+}
+
+/** How many elements `selector` matches here, or null when it is not a valid selector. */
+export function countMatches(selector: string): number | null {
+  if (!selector || selector.length > 500) return null;
+  try {
+    return document.querySelectorAll(selector).length;
+  } catch {
+    return null;
+  }
+}
+
+function countIn(root: Document | ShadowRoot, selector: string): number {
+  try {
+    return root.querySelectorAll(selector).length;
+  } catch {
+    return 0;
+  }
+}
+
+export function stopPicker(): void {
+  active?.();
 }
 
 let active: (() => void) | null = null;
@@ -28,7 +52,7 @@ export function isPicking(): boolean {
 }
 
 /** Start picking; resolves with the confirmed column, or null when cancelled. */
-export function startPicker(countMatches: (selector: string) => number): Promise<PickResult | null> {
+export function startPicker(): Promise<PickResult | null> {
   active?.();
   return new Promise((resolve) => {
     const highlight = document.createElement('callbar-highlight');
@@ -75,8 +99,8 @@ export function startPicker(countMatches: (selector: string) => number): Promise
 
     const onMove = (event: MouseEvent) => {
       if (picked) return;
-      const target = event.target as Element | null;
-      if (!target || host.contains(target) || target === host) return;
+      const target = event.composedPath()[0] as Element | null;
+      if (!(target instanceof Element) || host.contains(target) || target === host) return;
       const rect = target.getBoundingClientRect();
       highlight.style.setProperty('display', 'block', 'important');
       highlight.style.setProperty('left', `${rect.left}px`, 'important');
@@ -93,9 +117,11 @@ export function startPicker(countMatches: (selector: string) => number): Promise
       if (event.composedPath().includes(host)) return;
       swallow(event);
       if (!event.isTrusted || picked) return;
-      const selector = inferColumnSelector(event.target as Element);
+      const target = event.composedPath()[0] as Element;
+      const selector = target instanceof Element ? inferColumnSelector(target) : null;
       if (!selector) return showError('无法识别这一列，请点击号码所在的单元格');
-      picked = { selector, matched: countMatches(selector) };
+      const label = columnLabel(target);
+      picked = { selector, matched: countIn(target.getRootNode() as Document | ShadowRoot, selector), ...(label ? { label } : {}) };
       highlight.style.setProperty('display', 'none', 'important');
       showConfirm(picked);
     };

@@ -60,3 +60,8 @@ export interface Problem extends SerializedError {
   /** What the agent can do about it. */
   hint?: string;
 }
+
+/** The message to show for anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof CallbarError ? error.message : error instanceof Error ? error.message : String(error);
+}

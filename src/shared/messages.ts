@@ -10,6 +10,7 @@
  */
 import type { SerializedError } from './errors.ts';
 import type { ProviderId } from './ids.ts';
+import type { DialPlan } from './phone/dial-plan.ts';
 import type { PublicState } from './session-state.ts';
 
 export type SenderKind = 'extension-page' | 'content';
@@ -24,14 +25,23 @@ export interface Messages {
   'session/login': { req: { providerId: ProviderId; settings: unknown }; res: PublicState };
   'session/logout': { req: Record<string, never>; res: PublicState };
   'agent/set-state': { req: { stateId: string }; res: PublicState };
-  /** Dial a number. From a content script only after a trusted user click. */
+  /** Dial exactly this dial string (a button's number). From a content script only after a trusted click. */
   'call/dial': { req: { number: string }; res: PublicState };
+  /** Dial what the agent typed or pasted (normalized with the dial plan). */
+  'call/dial-text': { req: { text: string }; res: PublicState };
   'call/action': { req: { action: SimpleCallAction }; res: PublicState };
   'call/transfer': { req: { target: string }; res: PublicState };
   /** One of capabilities.extraActions. */
   'call/extra': { req: { actionId: string }; res: PublicState };
   /** Dismiss the ended call card. */
   'call/dismiss': { req: Record<string, never>; res: PublicState };
+  /** The dial plan of a provider (extension pages). */
+  'settings/dial-plan-get': { req: { providerId: ProviderId }; res: DialPlan };
+  'settings/dial-plan-set': { req: { providerId: ProviderId; plan: DialPlan }; res: PublicState };
+  /** A frame says how many dialable numbers it shows (toolbar badge). */
+  'page/report-count': { req: { count: number }; res: null };
+  /** The picker finished in one frame: stop it in the tab's other frames. */
+  'page/picker-done': { req: Record<string, never>; res: null };
 }
 
 export type MessageType = keyof Messages;
@@ -43,10 +53,15 @@ export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]
   'session/logout': ['extension-page'],
   'agent/set-state': ['extension-page', 'content'],
   'call/dial': ['extension-page', 'content'],
+  'call/dial-text': ['extension-page'],
   'call/action': ['extension-page', 'content'],
   'call/transfer': ['extension-page', 'content'],
   'call/extra': ['extension-page', 'content'],
   'call/dismiss': ['extension-page', 'content'],
+  'settings/dial-plan-get': ['extension-page'],
+  'settings/dial-plan-set': ['extension-page'],
+  'page/report-count': ['content'],
+  'page/picker-done': ['content'],
 };
 
 export interface Envelope<K extends MessageType = MessageType> {
@@ -65,8 +80,14 @@ export interface TabMessages {
   'page/add-selector': { req: { selector: string }; res: { matched: number } };
   /** Remove every rule and button of this site. */
   'page/clear': { req: Record<string, never>; res: { removed: number } };
-  /** How many call buttons the page shows. */
-  'page/count': { req: Record<string, never>; res: { buttons: number; rules: number } };
+  /** Where the tab is and how many call buttons it shows (top frame). */
+  'page/count': { req: Record<string, never>; res: { origin: string; page: string; buttons: number; rules: number } };
+  /** Stop a running picker (it finished in another frame). */
+  'page/stop-picker': { req: Record<string, never>; res: { stopped: boolean } };
+  /** The text the agent selected (keyboard shortcut "dial selection"). */
+  'page/selection': { req: Record<string, never>; res: { text: string } };
+  /** Show a short message on the page (result of a context-menu or shortcut dial). */
+  'page/toast': { req: { message: string; kind: 'info' | 'error' }; res: { shown: boolean } };
 }
 
 export type TabMessageType = keyof TabMessages;

@@ -6,6 +6,7 @@
 import type { Call, CallState } from './call-state.ts';
 import type { Problem } from './errors.ts';
 import type { ProviderId } from './ids.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan } from './phone/dial-plan.ts';
 
 export type AgentStateKind = 'ready' | 'notReady' | 'afterCall' | 'offline';
 
@@ -63,6 +64,8 @@ export interface PublicState {
   note: { text: string; at: number } | null;
   /** A dial request is on its way (buttons are disabled: no double dial). */
   dialing: boolean;
+  /** How page numbers become what is dialled (the active or last provider's plan). */
+  dialPlan: DialPlan;
 }
 
 export const LOGGED_OUT: PublicState = {
@@ -76,4 +79,5 @@ export const LOGGED_OUT: PublicState = {
   problem: null,
   note: null,
   dialing: false,
+  dialPlan: DEFAULT_DIAL_PLAN,
 };

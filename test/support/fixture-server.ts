@@ -78,6 +78,9 @@ export function resolveInside(root: string, rawUrl: string): string | null {
   return target;
 }
 
+/** What a locked-down CRM sends: nothing inline, nothing from elsewhere, no data: images. */
+export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-src 'self'";
+
 export async function startFixtureServer(opts: FixtureServerOptions = {}): Promise<FixtureServer> {
   const host = opts.host ?? '127.0.0.1';
   const root = path.resolve(opts.root ?? DEFAULT_ROOT);
@@ -101,6 +104,8 @@ export async function startFixtureServer(opts: FixtureServerOptions = {}): Promi
         'Content-Type': contentTypeFor(file),
         'Content-Length': body.length,
         'Cache-Control': 'no-store',
+        // `?csp=strict` serves any page under a strict Content-Security-Policy header.
+        ...(/[?&]csp=strict\b/.test(req.url ?? '') ? { 'Content-Security-Policy': STRICT_CSP } : {}),
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {

@@ -1,0 +1,53 @@
+/**
+ * Dialling from outside the page's buttons: the context-menu item "拨打选中号码"
+ * on selected text and the keyboard shortcut that dials the selection. Both are
+ * browser UI, so they are trusted user input by construction. The result (or why
+ * it could not dial) is shown on the page as a toast.
+ */
+import browser from 'webextension-polyfill';
+import { serializeError } from '../shared/errors.ts';
+import type { TabEnvelope, TabMessages, TabMessageType } from '../shared/messages.ts';
+import type { SessionEngine } from './session-engine.ts';
+
+export const MENU_DIAL_SELECTION = 'callbar-dial-selection';
+export const COMMAND_DIAL_SELECTION = 'dial-selection';
+
+async function toTab<K extends TabMessageType>(tabId: number, type: K, payload: TabMessages[K]['req'], frameId?: number): Promise<unknown> {
+  const envelope: TabEnvelope<K> = { channel: 'callbar-tab', type, payload };
+  return browser.tabs.sendMessage(tabId, envelope, frameId === undefined ? undefined : { frameId }).catch(() => undefined);
+}
+
+async function dialSelection(engine: SessionEngine, text: string, tabId: number | undefined): Promise<void> {
+  try {
+    await engine.dialText(text);
+  } catch (error) {
+    if (tabId !== undefined) await toTab(tabId, 'page/toast', { message: serializeError(error).message, kind: 'error' });
+  }
+}
+
+/** Register at the top level of the worker. */
+export function listenForPageActions(engine: SessionEngine): void {
+  browser.runtime.onInstalled.addListener(() => {
+    void browser.contextMenus.removeAll().then(() =>
+      browser.contextMenus.create({ id: MENU_DIAL_SELECTION, title: '拨打选中号码：%s', contexts: ['selection'] }),
+    );
+  });
+  browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (info.menuItemId !== MENU_DIAL_SELECTION || !info.selectionText) return;
+    void dialSelection(engine, info.selectionText, tab?.id);
+  });
+  browser.commands.onCommand.addListener(async (command, tab) => {
+    if (command !== COMMAND_DIAL_SELECTION) return;
+    const tabId = tab?.id ?? (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id;
+    if (tabId === undefined) return;
+    const reply = (await toTab(tabId, 'page/selection', {})) as { ok: true; value: { text: string } } | undefined;
+    const text = reply?.ok ? reply.value.text : '';
+    if (!text) return void toTab(tabId, 'page/toast', { message: '请先选中要拨打的号码', kind: 'error' });
+    await dialSelection(engine, text, tabId);
+  });
+}
+
+/** The picker finished in one frame of `tabId`: stop it in all the others. */
+export function stopPickerInTab(tabId: number): void {
+  void toTab(tabId, 'page/stop-picker', {});
+}

@@ -1,0 +1,58 @@
+/** What gets dialled: the dial plan of the active (or selected) provider. */
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../shared/errors.ts';
+import { send } from '../shared/messaging.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
+import type { PublicState } from '../shared/session-state.ts';
+
+export function DialPlanForm({ state }: { state: PublicState }) {
+  const providerId = state.providerId ?? 'cmcc-softbar';
+  const [plan, setPlan] = useState<DialPlan>(DEFAULT_DIAL_PLAN);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  useEffect(() => {
+    void send('settings/dial-plan-get', { providerId }).then(setPlan);
+  }, [providerId]);
+  return (
+    <details class="card" data-testid="dial-plan">
+      <summary class="strong">拨号规则</summary>
+      <label>
+        外线前缀
+        <input
+          data-testid="dial-plan-prefix"
+          placeholder="无"
+          value={plan.outsideLinePrefix}
+          onInput={(e) => setPlan({ ...plan, outsideLinePrefix: (e.target as HTMLInputElement).value.trim() })}
+        />
+        <span class="muted small">拨外线需要先拨的号码，例如 9；不需要则留空</span>
+      </label>
+      <label>
+        国际号码
+        <select value={plan.internationalPrefix} onChange={(e) => setPlan({ ...plan, internationalPrefix: (e.target as HTMLSelectElement).value as DialPlan['internationalPrefix'] })}>
+          <option value="00">拨 00 + 国家码</option>
+          <option value="+">保留 + 号</option>
+        </select>
+      </label>
+      <label>
+        分机号（转 808）
+        <select data-testid="dial-plan-extension" value={plan.extension} onChange={(e) => setPlan({ ...plan, extension: (e.target as HTMLSelectElement).value as DialPlan['extension'] })}>
+          <option value="drop">只拨总机号码</option>
+          <option value="dtmf">接通后按键拨分机（号码,分机）</option>
+        </select>
+      </label>
+      <button
+        data-testid="dial-plan-save"
+        onClick={async () => {
+          try {
+            await send('settings/dial-plan-set', { providerId, plan });
+            setMessage({ text: '拨号规则已保存', error: false });
+          } catch (error) {
+            setMessage({ text: errorMessage(error), error: true });
+          }
+        }}
+      >
+        保存拨号规则
+      </button>
+      {message && <div class={message.error ? 'banner error' : 'small ok-text'}>{message.text}</div>}
+    </details>
+  );
+}

@@ -1,0 +1,106 @@
+/** Choose a provider, fill its settings (validated field by field), log in. */
+import { useEffect, useState } from 'preact/hooks';
+import { PROVIDER_CATALOG } from '../providers/catalog.ts';
+import { errorMessage } from '../shared/errors.ts';
+import { isProviderId, type ProviderId } from '../shared/ids.ts';
+import { send } from '../shared/messaging.ts';
+import type { PublicState } from '../shared/session-state.ts';
+
+export function LoginForm({ state }: { state: PublicState }) {
+  const [providerId, setProviderId] = useState<ProviderId>(state.providerId ?? 'cmcc-softbar');
+  const info = PROVIDER_CATALOG[providerId];
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    void send('settings/get', { providerId }).then(({ settings }) => {
+      if (cancelled) return;
+      const defaults = info.defaultSettings as Record<string, unknown>;
+      const saved = (settings ?? {}) as Record<string, unknown>;
+      const merged: Record<string, string> = {};
+      for (const field of info.settingsFields) merged[field.key] = String(saved[field.key] ?? defaults[field.key] ?? '');
+      setValues(merged);
+      setFieldErrors({});
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [providerId]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    const parsed = info.settingsSchema.safeParse(values);
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+      setFieldErrors(errors);
+      return;
+    }
+    setFieldErrors({});
+    setBusy(true);
+    try {
+      await send('session/login', { providerId, settings: values });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card" onSubmit={submit} data-testid="login-form" noValidate>
+      <label>
+        平台
+        <select
+          data-testid="provider-select"
+          value={providerId}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            if (isProviderId(v)) setProviderId(v);
+          }}
+        >
+          {Object.values(PROVIDER_CATALOG).map((p) => (
+            <option value={p.id} key={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p class="muted small">{info.description}</p>
+      {info.settingsFields.map((field) => (
+        <label key={field.key}>
+          {field.label}
+          <input
+            name={field.key}
+            data-testid={`setting-${field.key}`}
+            {...(field.type === 'password' ? { type: 'password' as const } : { type: 'text' as const, inputMode: field.type === 'number' ? 'numeric' : 'text' })}
+            placeholder={field.placeholder}
+            value={values[field.key] ?? ''}
+            aria-invalid={fieldErrors[field.key] ? 'true' : undefined}
+            onInput={(e) => setValues({ ...values, [field.key]: (e.target as HTMLInputElement).value })}
+          />
+          {fieldErrors[field.key] ? (
+            <span class="field-error" data-testid={`error-${field.key}`}>
+              {fieldErrors[field.key]}
+            </span>
+          ) : (
+            field.help && <span class="muted small">{field.help}</span>
+          )}
+        </label>
+      ))}
+      {error && (
+        <div class="banner error" role="alert" data-testid="login-error">
+          {error}
+        </div>
+      )}
+      <button class="primary" type="submit" disabled={busy} data-testid="login">
+        {busy ? '正在登录…' : '登录'}
+      </button>
+    </form>
+  );
+}
+

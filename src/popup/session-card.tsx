@@ -1,0 +1,139 @@
+/** The logged-in agent: agent state, the call card with the provider's actions, the dial pad. */
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../shared/errors.ts';
+import { CALL_STATE_LABELS, callTimer } from '../shared/format.ts';
+import type { SimpleCallAction } from '../shared/messages.ts';
+import { send } from '../shared/messaging.ts';
+import type { PublicState } from '../shared/session-state.ts';
+
+export function Session({ state }: { state: PublicState }) {
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const caps = state.capabilities;
+  const call = state.call;
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, []);
+  const run = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const act = (a: SimpleCallAction) => () => run(() => send('call/action', { action: a }));
+  const active = call && call.state !== 'ended';
+
+  return (
+    <>
+      <section class="card">
+        <div class="row">
+          <div>
+            <div class="strong" data-testid="popup-agent">
+              {state.agent?.name} · {state.agent?.extension}
+            </div>
+            <div class="muted small">{state.providerName}</div>
+          </div>
+          <button data-testid="logout" onClick={() => run(() => send('session/logout', {}))}>
+            退出登录
+          </button>
+        </div>
+        {caps && caps.agentStates.length > 0 && (
+          <div class="segmented" role="radiogroup" aria-label="坐席状态">
+            {caps.agentStates.map((s) => (
+              <button
+                key={s.id}
+                role="radio"
+                aria-checked={state.agentState === s.id}
+                class={state.agentState === s.id ? 'on' : ''}
+                data-testid={`agent-state-${s.id}`}
+                onClick={() => run(() => send('agent/set-state', { stateId: s.id }))}
+              >
+                {s.label}
+              </button>
+            ))}
+          </div>
+        )}
+      </section>
+      <section class="card" data-testid="popup-call">
+        {call ? (
+          <>
+            <div class="row">
+              <span class="number" data-testid="popup-call-number">
+                {call.number}
+              </span>
+              <span class="muted">{callTimer(call, now)}</span>
+            </div>
+            <div class="small" data-testid="popup-call-state" data-state={call.state}>
+              {call.direction === 'inbound' ? '呼入' : '呼出'} · {CALL_STATE_LABELS[call.state]}
+              {call.cause ? ` · ${call.cause}` : ''}
+              {call.muted ? ' · 已静音' : ''}
+            </div>
+            <div class="actions">
+              {caps?.answer && call.state === 'incoming' && (
+                <button class="ok" data-testid="popup-answer" onClick={act('answer')}>
+                  接听
+                </button>
+              )}
+              {caps?.mute && call.state === 'connected' && (
+                <button onClick={act(call.muted ? 'unmute' : 'mute')}>{call.muted ? '取消静音' : '静音'}</button>
+              )}
+              {caps?.hangup && active && (
+                <button class="danger" data-testid="popup-hangup" onClick={act('hangup')}>
+                  {call.state === 'incoming' ? '拒接' : '挂断'}
+                </button>
+              )}
+              {caps?.extraActions
+                .filter((a) => a.when.includes(call.state))
+                .map((a) => (
+                  <button key={a.id} data-testid={`popup-extra-${a.id}`} onClick={() => run(() => send('call/extra', { actionId: a.id }))}>
+                    {a.label}
+                  </button>
+                ))}
+              {!active && <button onClick={() => run(() => send('call/dismiss', {}))}>关闭</button>}
+            </div>
+            {caps?.transfer && call.state === 'connected' && (
+              <NumberForm label="转接" placeholder="转接到号码" testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />
+            )}
+          </>
+        ) : (
+          <NumberForm
+            label="外呼"
+            placeholder="输入号码外呼"
+            testid="dial"
+            primary
+            disabled={!caps?.dial || state.dialing}
+            onSubmit={(n) => run(() => send('call/dial-text', { text: n }))}
+          />
+        )}
+      </section>
+      {error && (
+        <div class="banner error" role="alert" data-testid="popup-error">
+          {error}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** A number field with one button: dial, transfer. */
+export function NumberForm(props: { label: string; placeholder: string; testid: string; primary?: boolean; disabled?: boolean; onSubmit: (n: string) => void }) {
+  const [number, setNumber] = useState('');
+  return (
+    <form
+      class="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (number.trim()) props.onSubmit(number.trim());
+      }}
+    >
+      <input data-testid={`${props.testid}-input`} placeholder={props.placeholder} value={number} onInput={(e) => setNumber((e.target as HTMLInputElement).value)} />
+      <button class={props.primary ? 'primary' : ''} type="submit" disabled={props.disabled} data-testid={props.testid}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+

@@ -1,0 +1,78 @@
+/**
+ * Where call buttons go on a site. A rule says "every element matching `selector`
+ * on pages of `origin` whose path matches `pathPattern` gets a call button".
+ * Rules and per-site switches are not secrets: they live in chrome.storage.local,
+ * where content scripts read them directly and the popup edits them.
+ */
+export interface ButtonRule {
+  id: string;
+  /** `https://crm.example.com` (scheme + host + port). */
+  origin: string;
+  /** Glob on `location.pathname + location.search + location.hash`; `*` matches anything. */
+  pathPattern: string;
+  /** CSS selector of the cells that hold the number. */
+  selector: string;
+  source: 'picker' | 'selector' | 'import';
+  /** A name for the rule, e.g. the column header (手机号码). */
+  label?: string;
+  /**
+   * Where the real number lives when the cell shows a masked one (138****8000):
+   * an attribute of the cell or of its row, or a selector evaluated inside the row.
+   */
+  numberFrom?: { attribute: string } | { rowSelector: string };
+  createdAt: number;
+}
+
+export interface SiteSettings {
+  /** Make numbers in page text and tel: links dialable without a rule (off by default). */
+  autoDetect: boolean;
+}
+
+export const RULES_KEY = 'callbar:rules';
+export const SITES_KEY = 'callbar:sites';
+
+/** The export/import file format. */
+export interface RulesFile {
+  format: 'callbar-rules';
+  version: 1;
+  rules: ButtonRule[];
+  sites: Record<string, SiteSettings>;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+export function pageKey(location: { pathname: string; search: string; hash: string }): string {
+  return `${location.pathname}${location.search}${location.hash}`;
+}
+
+export function ruleApplies(rule: ButtonRule, location: { origin: string; pathname: string; search: string; hash: string }): boolean {
+  if (rule.origin !== location.origin) return false;
+  try {
+    return globToRegExp(rule.pathPattern).test(pageKey(location));
+  } catch {
+    return false;
+  }
+}
+
+/** The default path pattern for a rule picked on `pathname`: its folder and everything below. */
+export function defaultPathPattern(pathname: string): string {
+  const folder = pathname.slice(0, pathname.lastIndexOf('/') + 1) || '/';
+  return `${folder}*`;
+}
+
+/** Why a rule cannot be used as written, in the agent's words; null when it is fine. */
+export function ruleProblem(rule: Pick<ButtonRule, 'origin' | 'pathPattern' | 'selector'>): string | null {
+  if (!/^https?:\/\/[^/\s]+$/.test(rule.origin)) return `“${rule.origin}”不是网站地址（例如 https://crm.example.com）`;
+  if (!rule.pathPattern.startsWith('/') && rule.pathPattern !== '*') return '路径规则必须以 / 开头，例如 /crm/*';
+  if (rule.pathPattern.length > 300) return '路径规则太长（最多 300 个字符）';
+  if (!rule.selector.trim()) return '请填写 CSS 选择器';
+  if (rule.selector.length > 500) return '选择器太长（最多 500 个字符）';
+  return null;
+}
+
+export function newRuleId(): string {
+  return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
