@@ -78,7 +78,8 @@ export class SessionEngine {
   async setDialPlan(providerId: ProviderId, plan: DialPlan): Promise<PublicState> {
     await this.load();
     await this.deps.saveDialPlan(providerId, plan);
-    if (providerId === this.state.providerId) {
+    // The plan in force is the active provider's; with none active, the one just saved.
+    if (providerId === (this.state.providerId ?? providerId)) {
       this.dialPlan = plan;
       this.publish();
     }

@@ -5,10 +5,15 @@
  *
  * How it stays fast:
  * - the first pass and every later change go through one queue of elements, processed
- *   in slices of a few milliseconds so the page never freezes;
- * - after the first pass only what a MutationObserver reports is looked at, so the
- *   cost of appending rows does not grow with the size of the page;
- * - `querySelectorAll(rule.selector)` on a changed subtree finds its cells natively.
+ *   in slices of a few milliseconds so the page stays responsive;
+ * - buttons are not inserted as they are computed but in one batch when the queue is
+ *   drained: on a big table every DOM change costs a full table layout (seconds at
+ *   100k rows), so one insertion batch means one layout instead of dozens;
+ * - a small change (rows appended, a page of a table re-rendered) is handled right in
+ *   the MutationObserver callback, before the browser renders the page's own change,
+ *   so both share a single layout — this is what keeps appending rows flat in page size;
+ * - after the first pass only what a MutationObserver reports is looked at, and
+ *   `querySelectorAll(rule.selector)` on a changed subtree finds its cells natively.
  *
  * How it stays correct:
  * - each cell has at most one button (WeakMap cell → button); a recycled cell whose
@@ -28,12 +33,24 @@ type Root = Document | ShadowRoot;
 
 /** Time one slice of work may take before yielding to the page. */
 const SLICE_MS = 8;
+/** Work done synchronously in the observer callback (small changes) may take this long. */
+const SYNC_MS = 50;
+/** A mutation batch adding at most this many nodes is handled in the callback itself. */
+const SYNC_NODES = 3000;
 
 export class Annotator {
   private rules: readonly ButtonRule[] = [];
   private readonly cellButtons = new WeakMap<Element, HTMLElement>();
   private readonly observers = new Map<Root, MutationObserver>();
   private readonly queue = new Set<Node>();
+  /**
+   * Nodes whose own content changed (text edited, children removed or replaced): only the
+   * cell they sit in needs a look, never their whole subtree — a row appended to a
+   * 100,000-row tbody must not make us re-read the tbody.
+   */
+  private readonly shallow = new WeakSet<Node>();
+  /** Buttons computed but not inserted yet, with the cell each belongs to. */
+  private readonly pending = new Map<HTMLElement, Element>();
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
   /** Extra hook run on every changed node (automatic detection). */
@@ -51,7 +68,8 @@ export class Annotator {
 
   setRules(rules: readonly ButtonRule[]): void {
     const active = new Set(rules.map((r) => r.id));
-    const changed = rules.length !== this.rules.length || this.rules.some((r) => !active.has(r.id));
+    // Any edit counts (selector, path, numberFrom), not only added or removed rules.
+    const changed = JSON.stringify(rules) !== JSON.stringify(this.rules);
     this.rules = rules;
     if (!changed) return;
     this.removeButtons((host) => buttonRule(host) !== 'auto' && !active.has(buttonRule(host) ?? ''));
@@ -83,9 +101,9 @@ export class Annotator {
     return n;
   }
 
-  /** Resolves once everything queued so far has been processed (tests, benchmarks). */
+  /** Resolves once everything queued so far has been processed and inserted. */
   idle(): Promise<void> {
-    if (!this.scheduled && this.queue.size === 0) return Promise.resolve();
+    if (!this.scheduled && this.queue.size === 0 && this.pending.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -109,32 +127,45 @@ export class Annotator {
   private findShadowRoots(node: Node): void {
     const start = node as Element | Document | ShadowRoot;
     if (start instanceof Element && start.shadowRoot) this.addRoot(start.shadowRoot);
-    if (!('querySelectorAll' in start)) return;
-    const walker = document.createTreeWalker(start, NodeFilter.SHOW_ELEMENT, {
-      acceptNode: (el) => ((el as Element).shadowRoot ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP),
-    });
+    if (!('querySelectorAll' in start) || !start.firstElementChild) return;
+    // No filter callback: calling into JS per element costs more than the check itself.
+    const walker = document.createTreeWalker(start, NodeFilter.SHOW_ELEMENT);
     for (let el = walker.nextNode() as Element | null; el; el = walker.nextNode() as Element | null) {
       if (el.shadowRoot) this.addRoot(el.shadowRoot);
     }
   }
 
   private onMutations(records: MutationRecord[]): void {
+    let added = 0;
     for (const record of records) {
       if (record.type === 'characterData') {
-        this.enqueue(record.target);
+        this.enqueueShallow(record.target);
         continue;
       }
       let ours = record.addedNodes.length > 0 || record.removedNodes.length > 0;
       for (const node of record.addedNodes) {
         if (isCallButton(node)) continue;
         ours = false;
+        added++;
         this.enqueue(node);
         if (node.nodeType === Node.ELEMENT_NODE) this.findShadowRoots(node);
       }
       for (const node of record.removedNodes) if (!isCallButton(node)) ours = false;
       // Children of a cell changed (text replaced, our button wiped by a re-render).
-      if (!ours) this.enqueue(record.target);
+      if (!ours) this.enqueueShallow(record.target);
     }
+    // A small change is handled now, before the page renders, sharing its layout; what
+    // was computed is inserted now even if some work is left for later slices.
+    if (added <= SYNC_NODES && this.queue.size > 0) {
+      this.drain(performance.now() + SYNC_MS);
+      this.flush();
+    }
+  }
+
+  private enqueueShallow(node: Node): void {
+    if (this.queue.has(node)) return; // already queued for a full look
+    this.shallow.add(node);
+    this.enqueue(node);
   }
 
   private enqueue(node: Node): void {
@@ -147,25 +178,54 @@ export class Annotator {
   // ── processing ────────────────────────────────────────────────────────────
 
   private work(): void {
-    const deadline = performance.now() + SLICE_MS;
-    const changedNodes: Node[] = [];
-    for (const node of this.queue) {
-      this.queue.delete(node);
-      if (!node.isConnected) continue;
-      changedNodes.push(node);
-      this.processNode(node, deadline);
-      if (performance.now() > deadline) break;
-    }
-    if (this.onNodes && changedNodes.length) this.onNodes(changedNodes);
+    this.drain(performance.now() + SLICE_MS);
     if (this.queue.size > 0) {
       queueSlice(() => this.work());
       return;
     }
     this.scheduled = false;
-    this.onChange();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  /** Process queued nodes until `deadline`; insert the buttons if the queue ran dry. */
+  private drain(deadline: number): void {
+    const changedNodes: Node[] = [];
+    for (const node of this.queue) {
+      this.queue.delete(node);
+      if (!node.isConnected) continue;
+      changedNodes.push(node);
+      if (this.shallow.has(node)) {
+        this.shallow.delete(node);
+        this.processCellOf(node);
+      } else this.processNode(node, deadline);
+      if (performance.now() > deadline) break;
+    }
+    if (this.onNodes && changedNodes.length) this.onNodes(changedNodes);
+    if (this.queue.size === 0) this.flush();
+  }
+
+  /** Insert every computed button in one go: one layout for the whole batch. */
+  private flush(): void {
+    if (this.pending.size === 0) return;
+    for (const [host, cell] of this.pending) if (cell.isConnected) insertAfterText(cell, host);
+    this.pending.clear();
+    this.onChange();
+  }
+
+  /** The cell (of any rule) that `node` sits in, if any, is looked at again. */
+  private processCellOf(node: Node): void {
+    const element = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+    if (!element || isCallButton(element)) return;
+    for (const rule of this.rules) {
+      try {
+        const cell = element.closest(rule.selector);
+        if (cell) this.annotate(cell, rule);
+      } catch {
+        // invalid here: ignored, as in processNode
+      }
+    }
   }
 
   private processNode(node: Node, deadline: number): void {
@@ -199,9 +259,10 @@ export class Annotator {
     if (isCallButton(cell)) return;
     const existing = this.cellButtons.get(cell);
     const resolved = this.numberOf(cell, rule);
-    if (existing && existing.isConnected && cell.contains(existing)) {
+    if (existing && (this.pending.has(existing) || (existing.isConnected && cell.contains(existing)))) {
       if (!resolved) {
         existing.remove();
+        this.pending.delete(existing);
         this.cellButtons.delete(cell);
       } else setButtonNumber(existing, resolved.dial);
       return;
@@ -209,7 +270,7 @@ export class Annotator {
     if (!resolved) return;
     const host = createCallButton(resolved.dial, rule.id);
     this.cellButtons.set(cell, host);
-    insertAfterText(cell, host);
+    this.pending.set(host, cell);
   }
 
   private numberOf(cell: Element, rule: ButtonRule): { dial: string | null } | null {
@@ -232,6 +293,7 @@ export class Annotator {
 
   private removeButtons(predicate: (host: HTMLElement) => boolean): number {
     let removed = 0;
+    for (const host of this.pending.keys()) if (predicate(host)) this.pending.delete(host);
     for (const root of this.observers.keys()) {
       for (const host of root.querySelectorAll<HTMLElement>(HOST_TAG)) {
         if (isCallButton(host) && predicate(host)) {

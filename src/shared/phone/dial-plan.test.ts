@@ -97,6 +97,10 @@ describe('normalizeDialInput: accepted', () => {
     ['110', nine, '9110', 'emergency'],
     ['62345678', nine, '962345678', 'local number without area code'],
     ['6234567', DEFAULT_DIAL_PLAN, '6234567', 'seven-digit local number'],
+    ['138.0013.8000', DEFAULT_DIAL_PLAN, '13800138000', 'dots: the compact digits are a mobile'],
+    ['138  0013  8000', DEFAULT_DIAL_PLAN, '13800138000', 'double spaces'],
+    ['+86 (010) 6234-5678', nine, '901062345678', 'area code in parentheses after +86'],
+    ['1 3 8 0 0 1 3 8 0 0 0', DEFAULT_DIAL_PLAN, '13800138000', 'digit by digit'],
     ['0014155552671', DEFAULT_DIAL_PLAN, '0014155552671', '00 international'],
     ['00 852 2123 4567', plan({ internationalPrefix: '+' }), '+85221234567', '00 international, plan +'],
     ['+85221234567', DEFAULT_DIAL_PLAN, '0085221234567', 'detected as international'],
@@ -132,6 +136,9 @@ describe('normalizeDialInput: refused, with the message the agent sees', () => {
     ['1234567', '“1234567”不是有效的电话号码'],
     ['+86 12345', '“+86 12345”不是有效的电话号码'],
     ['13800138000.00', '“13800138000.00”不是有效的电话号码'],
+    ['2026-11-18', '“2026-11-18”不是有效的电话号码'],
+    ['2026/11/18', '“2026/11/18”不是有效的电话号码'],
+    ['2026年11月18日', '“2026年11月18日”不是有效的电话号码'],
   ])('%j → %s', (input, error) => {
     expect(normalizeDialInput(input, DEFAULT_DIAL_PLAN)).toEqual({ ok: false, error });
   });

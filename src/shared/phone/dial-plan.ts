@@ -61,6 +61,8 @@ const EXTENSION = /^\d{3,6}$/;
 const LOCAL = /^[2-9]\d{6,7}$/;
 /** '00' + country code + number, typed instead of '+'. */
 const INTL_00 = /^00[1-9]\d{6,13}$/;
+/** A date typed or selected by mistake (2026-11-18, 2026/11/18, 2026年11月18日) is not a local number. */
+const DATE = /^(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?$/;
 /** Two or more hidden digits ('*72' is a feature code, not a mask). */
 const HAS_MASK = /[*＊×]{2}|[xX]{3}/;
 /** Anything but digits and '+' left after stripping separators: letters, words, '#'. */
@@ -90,7 +92,9 @@ export function normalizeDialInput(
     return dial === null ? { ok: false, error: DIAL_INPUT_ERRORS.masked } : { ok: true, dial, match: first };
   }
 
-  // 2. What the agent typed on purpose: strip separators and a +86 / 0086 prefix.
+  // 2. What the agent typed on purpose, separators stripped: numbers written in ways running
+  // text does not allow, '00' international, short numbers, local numbers, extensions.
+  if (DATE.test(text)) return { ok: false, error: DIAL_INPUT_ERRORS.invalid(shown(text)) };
   let digits = text.replace(TYPED_SEPARATORS, '');
   if (HAS_MASK.test(digits) && /\d/.test(digits)) return { ok: false, error: DIAL_INPUT_ERRORS.masked };
   if (NOT_DIGITS.test(digits)) return { ok: false, error: DIAL_INPUT_ERRORS.notANumber(shown(text)) };
@@ -102,6 +106,13 @@ export function normalizeDialInput(
   if (!/^\d+$/.test(digits)) return { ok: false, error: DIAL_INPUT_ERRORS.invalid(shown(text)) };
   if (digits.length > MAX_DIGITS + (digits.startsWith('00') ? 2 : 0)) {
     return { ok: false, error: DIAL_INPUT_ERRORS.tooLong };
+  }
+  // Separators detection does not take in running text ("138.0013.8000", "138  0013  8000"):
+  // the compact digits may still be a number it knows.
+  const compact = (plus ? '+' : '') + digits;
+  const again = findPhoneNumbers(compact, { limit: 1 })[0];
+  if (again && again.start === 0 && again.end === compact.length) {
+    return { ok: true, dial: dialString(again, plan) ?? compact, match: null };
   }
   if (plus || digits.startsWith('00')) {
     if (plus) digits = '00' + digits;

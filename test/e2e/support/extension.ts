@@ -66,6 +66,8 @@ export async function serviceWorker(browser: Browser, timeout = 15_000): Promise
   );
   const worker = await target.worker();
   if (!worker) throw new Error('service worker target has no worker');
+  // A worker that is still starting has no extension APIs yet.
+  await eventually(() => worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.storage), 'extension APIs in the service worker');
   return worker;
 }
 

@@ -1,0 +1,380 @@
+/**
+ * Call buttons on real UI-library pages (test/fixtures/ui, built from element-plus,
+ * antd and vxe-table): one correct button per visible phone cell after picking,
+ * paginating, virtual scrolling, SPA navigation and reload; selector rules; clear
+ * all; automatic detection; strict CSP; iframes; shadow roots.
+ */
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ButtonRule } from '../../src/shared/rules.ts';
+import { startFixtureServer } from '../support/fixture-server.ts';
+import { eventually, type ExtensionBrowser, launchWithExtension, openPopup, serviceWorker, tabIdOf, textOf, waitForText } from './support/extension.ts';
+
+const SHADOW = { visible: true } as const;
+let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
+let ext: ExtensionBrowser;
+let browser: Browser;
+const ui = (page: string) => `${fixtures.url}/ui/dist/${page}`;
+
+beforeAll(async () => {
+  fixtures = await startFixtureServer();
+  ext = await launchWithExtension();
+  browser = ext.browser;
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await fixtures?.close();
+});
+
+/** Seed rules the way the popup stores them (setup for tests of dynamic behaviour). */
+async function setRules(rules: Array<Partial<ButtonRule> & { selector: string; origin?: string }>): Promise<void> {
+  const worker = await serviceWorker(browser);
+  const full = rules.map((r, i) => ({ id: `t${i}`, origin: fixtures.url, pathPattern: '/*', source: 'selector', createdAt: 0, ...r }));
+  await worker.evaluate(async (value) => void (await chrome.storage.local.set({ 'callbar:rules': value, 'callbar:sites': {} })), full);
+}
+
+async function setAutoDetect(on: boolean): Promise<void> {
+  const worker = await serviceWorker(browser);
+  await worker.evaluate(async (origin, value) => void (await chrome.storage.local.set({ 'callbar:sites': { [origin]: { autoDetect: value } } })), fixtures.url, on);
+}
+
+async function openPage(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+  return page;
+}
+
+/**
+ * For every cell matching `selector` (in the frame, or in the shadow root of `shadowHost`):
+ * exactly one button, carrying the cell's own number. Returns the numbers in order.
+ */
+async function buttonsPerCell(frame: Page | Frame, selector: string, shadowHost?: string): Promise<{ numbers: string[]; problems: string[] }> {
+  return frame.evaluate(
+    (sel, hostSel) => {
+      const root: ParentNode = hostSel ? document.querySelector(hostSel)!.shadowRoot! : document;
+      const problems: string[] = [];
+      const numbers: string[] = [];
+      root.querySelectorAll(sel).forEach((cell, i) => {
+        const hosts = cell.querySelectorAll('callbar-call');
+        const digits = (cell.textContent ?? '').replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
+        if (hosts.length !== 1) problems.push(`cell ${i} "${cell.textContent}" has ${hosts.length} buttons`);
+        const number = hosts[0]?.getAttribute('data-callbar-number') ?? '';
+        if (hosts.length && number !== digits) problems.push(`cell ${i} "${cell.textContent}" dials ${number}`);
+        numbers.push(number);
+      });
+      return { numbers, problems };
+    },
+    selector,
+    shadowHost ?? null,
+  );
+}
+
+async function expectOneButtonPerCell(frame: Page | Frame, selector: string, count: number, shadowHost?: string): Promise<string[]> {
+  let last: { numbers: string[]; problems: string[] } = { numbers: [], problems: [] };
+  try {
+    return await eventually(async () => {
+      last = await buttonsPerCell(frame, selector, shadowHost);
+      return last.numbers.length === count && last.problems.length === 0 ? last.numbers : null;
+    }, `one button in each of ${count} cells "${selector}"`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; found ${last.numbers.length}: ${last.problems.slice(0, 5).join('; ')}`);
+  }
+}
+
+async function expectNumbers(page: Page, selector: string, numbers: string[]): Promise<void> {
+  await eventually(async () => JSON.stringify(await page.$$eval(selector, (h) => h.map((x) => x.getAttribute('data-callbar-number')))) === JSON.stringify(numbers), `${selector} to dial ${numbers.join(', ')}`);
+}
+
+describe('element-plus table', () => {
+  let page: Page;
+  const CELLS = '#customer-table .el-table__body td.col-mobile';
+
+  it('picks the phone column with the popup picker: preview count, then one button per row', async () => {
+    await setRules([]);
+    page = await openPage(ui('element-plus.html'));
+    const popup = await openPopup(browser, await tabIdOf(browser, ui('element-plus.html')));
+    await popup.click('[data-testid="start-picker"]');
+    await popup.close();
+    await page.bringToFront();
+    await page.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await page.hover(`${CELLS}:not(:empty)`);
+    await page.click(`${CELLS}`);
+    expect(await textOf(page, 'callbar-picker >>> [data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
+    await page.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    const numbers = await expectOneButtonPerCell(page, CELLS, 20);
+    expect(numbers[0]).toBe('13800138000');
+    // Only the phone column got buttons (not the order numbers, not the header).
+    expect(await page.$$eval('callbar-call', (h) => h.length)).toBe(20);
+  });
+
+  it('after paginating, every row of the new page has its own number (rows are reused by Vue)', async () => {
+    await page.click('.el-pagination .btn-next');
+    await page.waitForFunction(() => (window as unknown as { fixture: { page: number } }).fixture.page === 2);
+    const numbers = await expectOneButtonPerCell(page, CELLS, 20);
+    expect(new Set(numbers).size).toBe(20);
+    expect(numbers).not.toContain('13800138000');
+  });
+
+  it('after a page-size change and a reload, still exactly one button per row', async () => {
+    await page.evaluate(() => (window as unknown as { fixture: { setPageSize(n: number): Promise<void> } }).fixture.setPageSize(50));
+    await expectOneButtonPerCell(page, CELLS, 50);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="1"]');
+    await expectOneButtonPerCell(page, CELLS, 20);
+    await page.close();
+  });
+});
+
+describe('antd table', () => {
+  it('a selector rule puts one button per row, and page changes keep it right', async () => {
+    await setRules([]);
+    const page = await openPage(ui('antd.html'));
+    const popup = await openPopup(browser, await tabIdOf(browser, ui('antd.html')));
+    await popup.click('[data-testid="selector-input"]');
+    await popup.type('[data-testid="selector-input"]', '#customer-table td.col-mobile');
+    await popup.click('[data-testid="add-selector"]');
+    await waitForText(popup, '[data-testid="page-tools-info"]', '匹配 20 个元素');
+    await popup.close();
+    const cells = '#customer-table .ant-table-tbody td.col-mobile';
+    const first = await expectOneButtonPerCell(page, cells, 20);
+    await page.evaluate(() => (window as unknown as { fixture: { goToPage(n: number): Promise<void> } }).fixture.goToPage(3));
+    const third = await expectOneButtonPerCell(page, cells, 20);
+    expect(third.filter((n) => first.includes(n))).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('vxe-table virtual scrolling (recycled rows)', () => {
+  it('recycled rows get the new number, never a stale one', async () => {
+    await setRules([{ selector: '#customer-grid td.col-mobile' }]);
+    const page = await openPage(ui('vxe-virtual.html'));
+    const cells = '#customer-grid .vxe-table--body-wrapper td.col-mobile';
+    const rendered = async () => page.$$eval(cells, (c) => c.length);
+    await expectOneButtonPerCell(page, cells, await rendered());
+    for (const row of [500, 5000, 9990, 20]) {
+      await page.evaluate((i) => (window as unknown as { fixture: { scrollToRow(i: number): Promise<void> } }).fixture.scrollToRow(i), row);
+      await expectOneButtonPerCell(page, cells, await rendered());
+    }
+    await page.close();
+  });
+});
+
+describe('SPA routes', () => {
+  it('rules follow route changes: buttons on the customers route, a different rule on orders, none left behind', async () => {
+    await setRules([
+      { selector: '#spa-customers td.col-mobile', pathPattern: '*route=/customers' },
+      { selector: '#spa-orders td.col-contact-phone', pathPattern: '*route=/orders' },
+    ]);
+    const page = await openPage(`${ui('spa.html')}?route=/customers`);
+    const count = await page.$$eval('#spa-customers td.col-mobile', (c) => c.length);
+    await expectOneButtonPerCell(page, '#spa-customers td.col-mobile', count);
+    await page.click('a.nav-link[data-route="/orders"]');
+    await page.waitForSelector('body[data-route="/orders"]');
+    const orders = await page.$$eval('#spa-orders td.col-contact-phone', (c) => c.length);
+    await expectOneButtonPerCell(page, '#spa-orders td.col-contact-phone', orders);
+    await page.goBack();
+    await page.waitForSelector('body[data-route="/customers"]');
+    await expectOneButtonPerCell(page, '#spa-customers td.col-mobile', count);
+    await page.close();
+  });
+});
+
+describe('infinite scroll', () => {
+  it('appended rows get their buttons', async () => {
+    await setRules([{ selector: '#infinite-list td.col-mobile' }]);
+    const page = await openPage(ui('infinite.html'));
+    await expectOneButtonPerCell(page, '#infinite-list td.col-mobile', 30);
+    await page.evaluate(() => (window as unknown as { fixture: { loadMore(): Promise<void> } }).fixture.loadMore());
+    await page.evaluate(() => (window as unknown as { fixture: { loadMore(): Promise<void> } }).fixture.loadMore());
+    await expectOneButtonPerCell(page, '#infinite-list td.col-mobile', 90);
+    await page.close();
+  });
+});
+
+describe('frames and shadow roots', () => {
+  it('a column picked inside an iframe gets its buttons there', async () => {
+    await setRules([]);
+    const page = await openPage(ui('iframe.html'));
+    const frame = await eventually(async () => {
+      const f = page.frames().find((fr) => fr.url().endsWith('/element-plus.html'));
+      return f && (await f.$('body[data-ready="1"]')) ? f : null;
+    }, 'the CRM frame');
+    const popup = await openPopup(browser, await tabIdOf(browser, ui('iframe.html')));
+    await popup.click('[data-testid="start-picker"]');
+    await popup.close();
+    await page.bringToFront();
+    await frame.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    const cells = '#customer-table .el-table__body td.col-mobile';
+    await frame.click(cells);
+    await frame.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    await expectOneButtonPerCell(frame, cells, 20);
+    // The top page's picker was stopped when the frame picked.
+    await eventually(async () => (await page.$('callbar-picker')) === null, 'the top frame picker to close');
+    await page.close();
+  });
+
+  it('cells inside an open shadow root get buttons, and keep them across its pages', async () => {
+    await setRules([{ selector: 'td.col-mobile' }]);
+    const page = await openPage(ui('shadow.html'));
+    await expectOneButtonPerCell(page, 'td.col-mobile', 20, 'crm-list');
+    await page.evaluate(() => (document.querySelector('crm-list') as unknown as { goToPage(n: number): void }).goToPage(2));
+    await expectOneButtonPerCell(page, 'td.col-mobile', 20, 'crm-list');
+    await page.close();
+  });
+});
+
+describe('automatic detection', () => {
+  it('is off by default, and when switched on finds exactly the real numbers of the page', async () => {
+    await setRules([]);
+    const all = (await (await fetch(ui('autodetect-expected.json'))).json()) as Array<{ number: string; kind: string; detected?: boolean }>;
+    const expected = all.filter((e) => e.detected !== false);
+    const page = await openPage(ui('autodetect.html'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.$$('callbar-call')).toHaveLength(0);
+    await setAutoDetect(true);
+    const found = await eventually(async () => {
+      const list = await page.$$eval('callbar-call', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number') ?? `masked:${h.getAttribute('aria-label')}`));
+      return list.length >= expected.length ? list : null;
+    }, 'detected numbers');
+    const dialable = expected.filter((e) => e.kind !== 'masked');
+    const masked = expected.filter((e) => e.kind === 'masked');
+    // What is dialled follows the default dial plan: international numbers as 00 + country code.
+    const dialled = (n: string) => n.replace(/^\+/, '00');
+    expect(found.filter((n) => !n.startsWith('masked:')).sort()).toEqual(dialable.map((e) => dialled(e.number)).sort());
+    expect(found.filter((n) => n.startsWith('masked:')).length).toBe(masked.length);
+    await setAutoDetect(false);
+    await page.close();
+  });
+});
+
+describe('what gets dialled', () => {
+  it('masked numbers are shown as not dialable, unless the rule names where the real number is', async () => {
+    await setRules([{ selector: '#masked-table td.m' }]);
+    const page = await browser.newPage();
+    await page.goto(`${fixtures.url}/crm/masked.html`);
+    const masked = await eventually(async () => {
+      const list = await page.$$eval('#masked-table td.m callbar-call', (h) => h.map((x) => [x.getAttribute('data-callbar-number'), x.getAttribute('aria-label'), x.getAttribute('aria-disabled')]));
+      return list.length === 3 ? list : null;
+    }, 'three masked buttons');
+    expect(masked).toEqual(Array(3).fill([null, '号码已隐藏，无法拨打', 'true']));
+    await setRules([{ selector: '#masked-table td.m', numberFrom: { attribute: 'data-phone' } }]);
+    await expectNumbers(page, '#masked-table td.m callbar-call', ['13800138000', '13912345678', '13700001234']);
+    await page.close();
+  });
+
+  it('the dial plan decides the number on every button: outside-line prefix and extensions', async () => {
+    await setRules([{ selector: '#masked-table td.l' }]);
+    const page = await browser.newPage();
+    await page.goto(`${fixtures.url}/crm/masked.html`);
+    await expectNumbers(page, '#masked-table td.l callbar-call', ['01062345678', '02150501234', '075586001234']);
+    const popup = await openPopup(browser);
+    await popup.click('[data-testid="dial-plan"] summary');
+    await popup.type('[data-testid="dial-plan-prefix"]', '9');
+    await popup.select('[data-testid="dial-plan-extension"]', 'dtmf');
+    await popup.click('[data-testid="dial-plan-save"]');
+    await expectNumbers(page, '#masked-table td.l callbar-call', ['901062345678', '902150501234,808', '9075586001234']);
+    expect(await page.$eval('#masked-table td.l callbar-call', (h) => h.getAttribute('aria-label'))).toBe('拨打 901062345678');
+    // Back to the default plan for the other tests.
+    await popup.click('[data-testid="dial-plan-prefix"]', { count: 3 });
+    await popup.keyboard.press('Backspace');
+    await popup.select('[data-testid="dial-plan-extension"]', 'drop');
+    await popup.click('[data-testid="dial-plan-save"]');
+    await expectNumbers(page, '#masked-table td.l callbar-call', ['01062345678', '02150501234', '075586001234']);
+    await popup.close();
+    await page.close();
+  });
+});
+
+describe('injected UI', () => {
+  it('inserting buttons does not move the page: column widths and row heights are unchanged', async () => {
+    await setRules([]);
+    const page = await browser.newPage();
+    await page.goto(`${fixtures.url}/crm/index.html`);
+    await page.waitForSelector('#customer-table td.col-mobile');
+    const geometry = () =>
+      page.evaluate(() => {
+        const rows = [...document.querySelectorAll('#customer-table tbody tr')].map((r) => Math.round(r.getBoundingClientRect().height));
+        const cols = [...document.querySelectorAll('#customer-table thead th')].map((c) => Math.round(c.getBoundingClientRect().width));
+        return { rows, cols };
+      });
+    const before = await geometry();
+    await setRules([{ selector: '#customer-table td.col-mobile' }, { selector: '#customer-table td.col-landline' }]);
+    await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
+    expect(await geometry()).toEqual(before);
+    // The toolbar badge counts the tab's dialable numbers.
+    const worker = await serviceWorker(browser);
+    const tabId = await tabIdOf(browser, `${fixtures.url}/crm/index.html`);
+    const buttons = await page.$$eval('callbar-call', (h) => h.length);
+    await eventually(async () => (await worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(buttons), `badge ${buttons}`);
+    // Buttons are hidden when printing.
+    await page.emulateMediaType('print');
+    expect(await page.$eval('callbar-call', (h) => getComputedStyle(h).display)).toBe('none');
+    await page.emulateMediaType('screen');
+    // Keyboard: Tab-focusable, Enter activates (here: not logged in, so the answer is a clear message).
+    await page.focus('#customer-table td.col-mobile callbar-call');
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'callbar-toast >>> [data-testid="callbar-toast"]', '尚未登录');
+    await page.close();
+  });
+
+  it('Esc cancels the picker and adds nothing', async () => {
+    await setRules([]);
+    const page = await browser.newPage();
+    await page.goto(`${fixtures.url}/crm/index.html`);
+    const popup = await openPopup(browser, await tabIdOf(browser, `${fixtures.url}/crm/index.html`));
+    await popup.click('[data-testid="start-picker"]');
+    await popup.close();
+    await page.bringToFront();
+    await page.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await page.keyboard.press('Escape');
+    await eventually(async () => (await page.$('callbar-picker')) === null, 'the picker to close');
+    // The page's own click handlers work again, and nothing was added.
+    await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile');
+    expect(await page.$$('callbar-call')).toHaveLength(0);
+    const worker = await serviceWorker(browser);
+    expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('hostile pages', () => {
+  it('buttons render and dial requests go out under a strict CSP', async () => {
+    await setRules([{ selector: '#customer-table td.col-mobile' }]);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${fixtures.url}/crm/index.html?csp=strict`);
+    await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
+    // Styled by the adopted sheet despite style-src 'self': the button has its size and colour.
+    const style = await page.$eval('#customer-table td.col-mobile callbar-call', (h) => {
+      const s = getComputedStyle(h);
+      return { width: s.width, background: s.backgroundColor };
+    });
+    expect(style).toEqual({ width: '18px', background: 'rgb(22, 119, 255)' });
+    // Not logged in: a real click reaches the background, which answers with a clear message.
+    await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile callbar-call');
+    await waitForText(page, 'callbar-toast >>> [data-testid="callbar-toast"]', '尚未登录');
+    expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('clear all removes every button and rule of the site', async () => {
+    await setRules([{ selector: '#customer-table td.col-mobile' }]);
+    const page = await browser.newPage();
+    await page.goto(`${fixtures.url}/crm/index.html`);
+    await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
+    const popup = await openPopup(browser, await tabIdOf(browser, `${fixtures.url}/crm/index.html`));
+    await popup.click('[data-testid="clear-rules"]');
+    await waitForText(popup, '[data-testid="page-tools-info"]', '已清除 20 个拨号按钮');
+    await popup.close();
+    expect(await page.$$('callbar-call')).toHaveLength(0);
+    const worker = await serviceWorker(browser);
+    expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
+    await page.reload();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.$$('callbar-call')).toHaveLength(0);
+    await page.close();
+  });
+});
