@@ -45,6 +45,7 @@ type Bench = {
   appendAndWait(n: number): Promise<number>;
   longTasksSince(since: number): Array<{ duration: number }>;
   rowCount(): number;
+  singleChangeLayout(): number;
   buttonCount(): number;
   cellSelector: string;
 };
@@ -73,12 +74,14 @@ async function openBenchPage(browser: Browser, url: string): Promise<Page> {
 async function pickedColumn(browser: Browser, base: string, kind: 'table' | 'grid', n: number): Promise<void> {
   const runs: number[] = [];
   const baselines: number[] = [];
+  const layouts: number[] = [];
   let longest = 0;
   for (let run = 0; run < 3; run++) {
     await setRule(browser, new URL(base).origin, null);
     const page = await openBenchPage(browser, `${base}/${kind}.html?rows=${n}`);
     const selector = await page.evaluate(() => (window as unknown as { bench: Bench }).bench.cellSelector);
     for (let i = 0; i < 3; i++) baselines.push(await page.evaluate(() => (window as unknown as { bench: Bench }).bench.readCells().ms));
+    layouts.push(await page.evaluate(() => (window as unknown as { bench: Bench }).bench.singleChangeLayout()));
     const startEpoch = await setRule(browser, new URL(base).origin, selector);
     const result = await page.evaluate(
       async (count, epoch) => {
@@ -99,7 +102,8 @@ async function pickedColumn(browser: Browser, base: string, kind: 'table' | 'gri
   const ours = median(runs);
   const baseline = median(baselines);
   record({ metric: `picked column, ${n} rows, ${kind}: time until every cell has its button`, value: ours, unit: 'ms', baseline, ratio: ours / baseline, target: '≤ 2× bare text pass', met: ours / baseline <= 2 });
-  record({ metric: `picked column, ${n} rows, ${kind}: longest main-thread task`, value: longest, unit: 'ms', target: '< 50 ms', met: longest < 50 });
+  const layout = median(layouts);
+  record({ metric: `picked column, ${n} rows, ${kind}: longest main-thread task (baseline: the page's layout after a one-element change)`, value: longest, unit: 'ms', baseline: layout, ratio: longest / layout, target: '< 50 ms', met: longest < 50 });
 }
 
 async function appendRows(browser: Browser, base: string): Promise<void> {

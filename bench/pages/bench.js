@@ -34,6 +34,18 @@
       for (const cell of document.querySelectorAll(this.cellSelector)) total += cell.textContent.length;
       return { ms: performance.now() - t0, total };
     },
+    /** The page's own price for ANY DOM change: one span into one cell, then layout. */
+    singleChangeLayout() {
+      const cell = document.querySelector(this.cellSelector);
+      document.body.offsetHeight;
+      const t0 = performance.now();
+      const span = cell.appendChild(document.createElement('span'));
+      document.body.offsetHeight;
+      const ms = performance.now() - t0;
+      span.remove();
+      document.body.offsetHeight;
+      return ms;
+    },
     buttonCount: () => buttons.length,
     rowCount: () => next,
     /**

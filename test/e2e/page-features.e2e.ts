@@ -249,6 +249,38 @@ describe('automatic detection', () => {
   });
 });
 
+describe('rules in the popup', () => {
+  it('lists the site\'s rules; editing the path takes the buttons away, deleting removes the rule', async () => {
+    await setRules([{ selector: '#customer-table td.col-mobile', label: '手机号码' }]);
+    const url = `${fixtures.url}/crm/index.html`;
+    const page = await browser.newPage();
+    await page.goto(url);
+    await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
+    const popup = await openPopup(browser, await tabIdOf(browser, url));
+    await popup.waitForSelector('[data-testid="rule-row"]');
+    expect(await popup.$eval('[data-testid="rule-selector"]', (i) => (i as HTMLInputElement).value)).toBe('#customer-table td.col-mobile');
+    expect(await textOf(popup, '[data-testid="rule-row"]')).toContain('本页生效');
+    // A path the page is not under: the rule stops applying and the buttons go.
+    await popup.click('[data-testid="rule-path"]', { count: 3 });
+    await popup.keyboard.press('Backspace');
+    await popup.type('[data-testid="rule-path"]', '/orders/*');
+    await popup.click('[data-testid="rule-save"]');
+    await waitForText(popup, '[data-testid="rules-message"]', '规则已保存');
+    await eventually(async () => (await page.$$('callbar-call')).length === 0, 'buttons gone after the path edit');
+    // An invalid selector is refused with a message and not saved.
+    await popup.click('[data-testid="rule-selector"]', { count: 3 });
+    await popup.type('[data-testid="rule-selector"]', 'td[');
+    await popup.click('[data-testid="rule-save"]');
+    await waitForText(popup, '[data-testid="rules-message"]', '不是有效的 CSS 选择器');
+    await popup.click('[data-testid="rule-delete"]');
+    await waitForText(popup, '[data-testid="rules-message"]', '规则已删除');
+    const worker = await serviceWorker(browser);
+    expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
+    await popup.close();
+    await page.close();
+  });
+});
+
 describe('what gets dialled', () => {
   it('masked numbers are shown as not dialable, unless the rule names where the real number is', async () => {
     await setRules([{ selector: '#masked-table td.m' }]);
