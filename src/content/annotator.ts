@@ -87,6 +87,11 @@ export class Annotator {
     for (const root of this.observers.keys()) this.enqueue(root);
   }
 
+  /** Remove the buttons automatic detection added (it was switched off). */
+  clearDetected(): number {
+    return this.removeButtons((host) => buttonRule(host) === 'auto');
+  }
+
   /** Remove every button (rules cleared). Returns how many were on the page. */
   clear(): number {
     this.rules = [];

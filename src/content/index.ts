@@ -60,6 +60,7 @@ function applyRules(): void {
   annotator.onNodes = site.autoDetect ? (nodes) => void detectIn(nodes, (m) => dialString(m, plan)) : null;
   annotator.setRules(active);
   if (site.autoDetect) detectIn([document], (m) => dialString(m, plan));
+  else annotator.clearDetected();
 }
 
 async function loadStored(): Promise<void> {

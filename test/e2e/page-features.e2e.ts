@@ -127,6 +127,28 @@ describe('element-plus table', () => {
   });
 });
 
+describe('div grid (no table)', () => {
+  it('the picker infers the column from the repeated rows, and new rows get buttons', async () => {
+    await setRules([]);
+    const url = `${fixtures.url}/crm/grid.html`;
+    const page = await openPage(url);
+    const popup = await openPopup(browser, await tabIdOf(browser, url));
+    await popup.click('[data-testid="start-picker"]');
+    await popup.close();
+    await page.bringToFront();
+    await page.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await page.click('#grid .grid-body .grid-row:nth-child(3) .grid-cell:nth-child(2)');
+    expect(await textOf(page, 'callbar-picker >>> [data-testid="picker-count"]')).toBe('将在 12 个单元格插入拨号按钮');
+    await page.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    await expectOneButtonPerCell(page, '#grid .grid-body .grid-row > .grid-cell:nth-child(2)', 12);
+    // Only the phone column: not the order numbers in the third column.
+    expect(await page.$$('#grid .grid-cell:nth-child(3) callbar-call')).toHaveLength(0);
+    await page.click('#more');
+    await expectOneButtonPerCell(page, '#grid .grid-body .grid-row > .grid-cell:nth-child(2)', 24);
+    await page.close();
+  });
+});
+
 describe('antd table', () => {
   it('a selector rule puts one button per row, and page changes keep it right', async () => {
     await setRules([]);
@@ -244,7 +266,9 @@ describe('automatic detection', () => {
     const dialled = (n: string) => n.replace(/^\+/, '00');
     expect(found.filter((n) => !n.startsWith('masked:')).sort()).toEqual(dialable.map((e) => dialled(e.number)).sort());
     expect(found.filter((n) => n.startsWith('masked:')).length).toBe(masked.length);
+    // Switched off again: the detected buttons go.
     await setAutoDetect(false);
+    await eventually(async () => (await page.$$('callbar-call')).length === 0, 'detected buttons removed');
     await page.close();
   });
 });
