@@ -5,6 +5,7 @@ import pkg from './package.json' with { type: 'json' };
  * The extension's manifest, typed. Permissions are the least the product needs:
  * - storage/alarms: settings, rules, session state and the wake-up alarm that resumes polling;
  * - contextMenus: "拨打选中号码" on selected text (a shortcut in `commands` does the same);
+ * - notifications: the incoming-call notification with 接听 / 拒接;
  * - notifications is added with incoming-call notifications (issue 4);
  * - host_permissions: the local softphone programs on 127.0.0.1 / localhost (any port).
  * The "key" pins the extension id (ddibfpeaigbdfehklkajjjhfmnaafjmn) so tests and enterprise policy can address it.
@@ -39,7 +40,7 @@ export default defineManifest({
       all_frames: true,
     },
   ],
-  permissions: ['storage', 'alarms', 'contextMenus'],
+  permissions: ['storage', 'alarms', 'contextMenus', 'notifications'],
   commands: {
     'dial-selection': { suggested_key: { default: 'Alt+Shift+D' }, description: '拨打选中的号码' },
   },

@@ -11,8 +11,9 @@ import { attachPort, publishState } from './broadcast.ts';
 import { keepAlive, WAKE_ALARM } from './keep-alive.ts';
 import { classifySender, createHandlers, isEnvelope, route } from './router.ts';
 import { SessionEngine } from './session-engine.ts';
+import { listenForNotifications, onCallChange } from './call-effects.ts';
 import { listenForPageActions, stopPickerInTab } from './page-actions.ts';
-import { lastProviderId, loadDialPlan, loadSettings, saveDialPlan, saveSettings } from './settings-store.ts';
+import { lastProviderId, loadDialPlan, loadGeneral, loadHistory, loadSettings, saveDialPlan, saveGeneral, saveHistory, saveSettings } from './settings-store.ts';
 import { reportCount, watchTabs } from './tab-badges.ts';
 
 const engine = new SessionEngine({
@@ -24,10 +25,21 @@ const engine = new SessionEngine({
   saveDialPlan,
   publish: publishState,
   keepAlive,
+  onCallChange,
   now: () => Date.now(),
   log: (message, detail) => console.warn(`[callbar] ${message}`, detail ?? ''),
 });
-const handlers = createHandlers({ loadSettings, lastProviderId, loadDialPlan, reportCount, stopPicker: stopPickerInTab });
+const handlers = createHandlers({
+  loadSettings,
+  lastProviderId,
+  loadDialPlan,
+  reportCount,
+  stopPicker: stopPickerInTab,
+  loadHistory,
+  clearHistory: () => saveHistory([]),
+  loadGeneral,
+  saveGeneral,
+});
 const extensionOrigin = browser.runtime.getURL('');
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
@@ -48,6 +60,7 @@ browser.alarms.onAlarm.addListener((alarm) => {
 });
 browser.runtime.onStartup.addListener(() => void engine.wake());
 listenForPageActions(engine);
+listenForNotifications(engine);
 watchTabs();
 browser.runtime.onInstalled.addListener(() => void engine.wake());
 

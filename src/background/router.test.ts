@@ -80,6 +80,10 @@ function setup(failWith?: unknown) {
     loadDialPlan: async () => DEFAULT_DIAL_PLAN,
     reportCount: (...args) => void calls.push({ method: 'reportCount', args }),
     stopPicker: (...args) => void calls.push({ method: 'stopPicker', args }),
+    loadHistory: async () => [],
+    clearHistory: async () => undefined,
+    loadGeneral: async () => ({ screenPop: { when: 'off', urlTemplate: '' } }),
+    saveGeneral: async (...args) => void calls.push({ method: 'saveGeneral', args }),
     loadSettings: async (providerId) => {
       calls.push({ method: 'loadSettings', args: [providerId] });
       return { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };

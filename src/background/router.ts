@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { CallbarError, serializeError } from '../shared/errors.ts';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../shared/ids.ts';
+import type { HistoryEntry } from '../shared/call-history.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
+import { type ScreenPopSettings, screenPopProblem } from '../shared/screen-pop.ts';
 import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind } from '../shared/messages.ts';
 import type { SessionEngine } from './session-engine.ts';
 
@@ -75,6 +77,10 @@ export interface HandlerDeps {
   loadDialPlan(providerId: ProviderId): Promise<DialPlan>;
   reportCount(tabId: number, frameId: number, count: number): void;
   stopPicker(tabId: number): void;
+  loadHistory(): Promise<HistoryEntry[]>;
+  clearHistory(): Promise<void>;
+  loadGeneral(): Promise<{ screenPop: ScreenPopSettings }>;
+  saveGeneral(settings: { screenPop: ScreenPopSettings }): Promise<void>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -117,6 +123,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings/dial-plan-set': {
       payload: z.object({ providerId: z.enum(PROVIDER_IDS), plan: dialPlan }),
       handle: ({ providerId, plan }, engine) => engine.setDialPlan(providerId, plan),
+    },
+    'history/get': { payload: empty, handle: () => deps.loadHistory() },
+    'history/clear': { payload: empty, handle: async () => (await deps.clearHistory(), []) },
+    'settings/general-get': { payload: empty, handle: () => deps.loadGeneral() },
+    'settings/general-set': {
+      payload: z.object({
+        screenPop: z
+          .object({ when: z.enum(['off', 'ring', 'answer']), urlTemplate: z.string().max(500, '弹屏地址太长') })
+          .superRefine((value, ctx) => {
+            const problem = screenPopProblem(value);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+      }),
+      handle: async (settings) => (await deps.saveGeneral(settings), settings),
     },
     'page/report-count': {
       payload: z.object({ count: z.number().int().min(0).max(1_000_000) }),

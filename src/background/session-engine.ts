@@ -8,7 +8,7 @@
  * through one queue (`mutate`) so events and commands never interleave.
  */
 import { applyCallEvent, type ProviderEvent } from '../shared/call-events.ts';
-import { isActive } from '../shared/call-state.ts';
+import { type Call, isActive } from '../shared/call-state.ts';
 import { CallbarError, type Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
@@ -28,6 +28,11 @@ export interface EngineDeps {
   publish(state: PublicState): void;
   /** Keep the worker alive / schedule wake-ups while logged in (no-ops in unit tests). */
   keepAlive(on: boolean): void;
+  /**
+   * The call changed (a new call, another state, ended), after it was persisted: history,
+   * notifications and screen pop hang off this. Runs once per change, never for replays.
+   */
+  onCallChange?(previous: Call | null, current: Call | null, state: PublicState): void;
   now(): number;
   log?(message: string, detail?: unknown): void;
 }
@@ -303,6 +308,14 @@ export class SessionEngine {
       if (this.state === before || result === false) return;
       await writeSession(this.deps.storage, this.state);
       this.publish();
+      const [was, is] = [before.call, this.state.call];
+      if (was?.id !== is?.id || was?.state !== is?.state) {
+        try {
+          this.deps.onCallChange?.(was, is, this.publicState());
+        } catch (error) {
+          this.deps.log?.('call-change effect failed', error);
+        }
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;

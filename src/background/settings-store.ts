@@ -6,7 +6,9 @@
  */
 import { createStore, del, get, set } from 'idb-keyval';
 import type { ProviderId } from '../shared/ids.ts';
+import type { HistoryEntry } from '../shared/call-history.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
+import { DEFAULT_SCREEN_POP, type ScreenPopSettings } from '../shared/screen-pop.ts';
 
 const store = () => createStore('callbar', 'settings');
 
@@ -35,4 +37,27 @@ export async function loadDialPlan(providerId: ProviderId): Promise<DialPlan> {
 
 export async function saveDialPlan(providerId: ProviderId, plan: DialPlan): Promise<void> {
   await set(`dialplan:${providerId}`, plan, store());
+}
+
+/** Settings that are not per provider (screen pop). */
+export interface GeneralSettings {
+  screenPop: ScreenPopSettings;
+}
+
+export async function loadGeneral(): Promise<GeneralSettings> {
+  const stored = (await get('general', store())) as Partial<GeneralSettings> | undefined;
+  return { screenPop: { ...DEFAULT_SCREEN_POP, ...stored?.screenPop } };
+}
+
+export async function saveGeneral(settings: GeneralSettings): Promise<void> {
+  await set('general', settings, store());
+}
+
+/** Recent calls (customer numbers: kept in the extension origin, away from content scripts). */
+export async function loadHistory(): Promise<HistoryEntry[]> {
+  return ((await get('history', store())) as HistoryEntry[] | undefined) ?? [];
+}
+
+export async function saveHistory(history: HistoryEntry[]): Promise<void> {
+  await set('history', history, store());
 }

@@ -8,6 +8,8 @@ import { agentStateLabel, stateLight } from '../shared/format.ts';
 import { DialPlanForm } from './dial-plan-form.tsx';
 import { LoginForm } from './login-form.tsx';
 import { PageTools } from './page-tools.tsx';
+import { RecentCalls } from './recent-calls.tsx';
+import { ScreenPopForm } from './screen-pop-form.tsx';
 import { Session } from './session-card.tsx';
 import { useSession } from './use-session.ts';
 
@@ -30,8 +32,10 @@ export function App() {
         </div>
       )}
       {state.status === 'loggedIn' ? <Session state={state} /> : <LoginForm state={state} />}
+      <RecentCalls state={state} />
       <PageTools />
       <DialPlanForm state={state} />
+      <ScreenPopForm />
     </main>
   );
 }

@@ -10,7 +10,9 @@
  */
 import type { SerializedError } from './errors.ts';
 import type { ProviderId } from './ids.ts';
+import type { HistoryEntry } from './call-history.ts';
 import type { DialPlan } from './phone/dial-plan.ts';
+import type { ScreenPopSettings } from './screen-pop.ts';
 import type { PublicState } from './session-state.ts';
 
 export type SenderKind = 'extension-page' | 'content';
@@ -38,6 +40,12 @@ export interface Messages {
   /** The dial plan of a provider (extension pages). */
   'settings/dial-plan-get': { req: { providerId: ProviderId }; res: DialPlan };
   'settings/dial-plan-set': { req: { providerId: ProviderId; plan: DialPlan }; res: PublicState };
+  /** Recent calls, newest first (extension pages: customer numbers stay out of pages). */
+  'history/get': { req: Record<string, never>; res: HistoryEntry[] };
+  'history/clear': { req: Record<string, never>; res: HistoryEntry[] };
+  /** Settings that are not per provider (screen pop). */
+  'settings/general-get': { req: Record<string, never>; res: { screenPop: ScreenPopSettings } };
+  'settings/general-set': { req: { screenPop: ScreenPopSettings }; res: { screenPop: ScreenPopSettings } };
   /** A frame says how many dialable numbers it shows (toolbar badge). */
   'page/report-count': { req: { count: number }; res: null };
   /** The picker finished in one frame: stop it in the tab's other frames. */
@@ -60,6 +68,10 @@ export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]
   'call/dismiss': ['extension-page', 'content'],
   'settings/dial-plan-get': ['extension-page'],
   'settings/dial-plan-set': ['extension-page'],
+  'history/get': ['extension-page'],
+  'history/clear': ['extension-page'],
+  'settings/general-get': ['extension-page'],
+  'settings/general-set': ['extension-page'],
   'page/report-count': ['content'],
   'page/picker-done': ['content'],
 };

@@ -1,0 +1,87 @@
+/**
+ * What happens around a call besides its state: the recent-calls list, the system
+ * notification for an incoming call (with 接听 / 拒接 when the provider can), and
+ * the screen pop. Driven by the engine's onCallChange, which fires once per persisted
+ * change, so nothing here repeats when the worker restarts.
+ */
+import browser from 'webextension-polyfill';
+import { addToHistory, historyEntry } from '../shared/call-history.ts';
+import type { Call } from '../shared/call-state.ts';
+import { screenPopUrl } from '../shared/screen-pop.ts';
+import type { PublicState } from '../shared/session-state.ts';
+import type { SessionEngine } from './session-engine.ts';
+import { loadGeneral, loadHistory, saveHistory } from './settings-store.ts';
+
+const NOTIFICATION_PREFIX = 'callbar-incoming:';
+const SCREEN_POP_TAB = 'callbar:screenPopTab';
+
+let historyQueue: Promise<unknown> = Promise.resolve();
+
+export function onCallChange(previous: Call | null, current: Call | null, state: PublicState): void {
+  if (current?.state === 'ended' && previous?.id === current.id) {
+    const entry = historyEntry(current);
+    historyQueue = historyQueue.then(async () => saveHistory(addToHistory(await loadHistory(), entry))).catch(() => undefined);
+  }
+  if (current?.state === 'incoming' && previous?.id !== current.id) {
+    void notifyIncoming(current, state);
+    void screenPop(current, 'ring');
+  }
+  if (previous?.state === 'incoming' && (current?.id !== previous.id || current.state !== 'incoming')) {
+    void browser.notifications.clear(`${NOTIFICATION_PREFIX}${previous.id}`);
+  }
+  if (current?.direction === 'inbound' && current.state === 'connected' && previous?.state === 'incoming') {
+    void screenPop(current, 'answer');
+  }
+}
+
+async function notifyIncoming(call: Call, state: PublicState): Promise<void> {
+  const buttons = [
+    ...(state.capabilities?.answer ? [{ title: '接听' }] : []),
+    ...(state.capabilities?.hangup ? [{ title: '拒接' }] : []),
+  ];
+  await browser.notifications
+    .create(`${NOTIFICATION_PREFIX}${call.id}`, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('icons/icon-128.png'),
+      title: '来电',
+      message: call.number,
+      contextMessage: state.providerName ?? 'CallBar',
+      priority: 2,
+      requireInteraction: true,
+      ...(buttons.length ? { buttons } : {}),
+    } as browser.Notifications.CreateNotificationOptions)
+    .catch(() => undefined);
+}
+
+async function screenPop(call: Call, moment: 'ring' | 'answer'): Promise<void> {
+  const { screenPop: settings } = await loadGeneral();
+  if (settings.when !== moment || !settings.urlTemplate) return;
+  const url = screenPopUrl(settings, call.number);
+  const stored = (await browser.storage.session.get(SCREEN_POP_TAB))[SCREEN_POP_TAB] as number | undefined;
+  if (stored !== undefined) {
+    try {
+      const tab = await browser.tabs.update(stored, { url, active: true });
+      if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
+      return;
+    } catch {
+      // closed since: open a new one
+    }
+  }
+  const tab = await browser.tabs.create({ url, active: true });
+  if (tab.id !== undefined) await browser.storage.session.set({ [SCREEN_POP_TAB]: tab.id });
+}
+
+/** Register at the top level of the worker: notification buttons answer or reject. */
+export function listenForNotifications(engine: SessionEngine): void {
+  browser.notifications.onButtonClicked.addListener((id, index) => {
+    if (!id.startsWith(NOTIFICATION_PREFIX)) return;
+    const caps = engine.publicState().capabilities;
+    const actions = [...(caps?.answer ? (['answer'] as const) : []), ...(caps?.hangup ? (['hangup'] as const) : [])];
+    const action = actions[index];
+    if (action) void engine.callAction(action).catch(() => undefined);
+    void browser.notifications.clear(id);
+  });
+  browser.notifications.onClicked.addListener((id) => {
+    if (id.startsWith(NOTIFICATION_PREFIX)) void browser.action.openPopup?.().catch(() => undefined);
+  });
+}

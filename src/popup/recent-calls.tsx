@@ -1,0 +1,64 @@
+/** 最近通话: number, direction, time, talk time and result; click a row to redial. */
+import { useEffect, useState } from 'preact/hooks';
+import type { HistoryEntry } from '../shared/call-history.ts';
+import { errorMessage } from '../shared/errors.ts';
+import { formatDuration } from '../shared/format.ts';
+import { send } from '../shared/messaging.ts';
+import type { PublicState } from '../shared/session-state.ts';
+
+const time = (ms: number) => {
+  const d = new Date(ms);
+  const sameDay = new Date().toDateString() === d.toDateString();
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return sameDay ? hm : `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
+};
+
+export function RecentCalls({ state }: { state: PublicState }) {
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const callKey = `${state.call?.id}:${state.call?.state}`;
+  useEffect(() => {
+    void send('history/get', {}).then(setHistory, () => setHistory([]));
+  }, [callKey]);
+  if (history.length === 0) return null;
+  const busy = state.status !== 'loggedIn' || state.dialing || (!!state.call && state.call.state !== 'ended');
+  return (
+    <details class="card" open data-testid="recent-calls">
+      <summary class="strong">最近通话</summary>
+      <ul class="history">
+        {history.slice(0, 20).map((h) => (
+          <li key={h.id} data-testid="history-row">
+            <button
+              class="history-row"
+              disabled={busy}
+              title={`重拨 ${h.number}`}
+              onClick={async () => {
+                setError(null);
+                try {
+                  await send('call/dial-text', { text: h.number });
+                } catch (e) {
+                  setError(errorMessage(e));
+                }
+              }}
+            >
+              <span class={`dir ${h.direction}`} aria-label={h.direction === 'inbound' ? '呼入' : '呼出'}>
+                {h.direction === 'inbound' ? '↙' : '↗'}
+              </span>
+              <span class="number" data-testid="history-number">
+                {h.number}
+              </span>
+              <span class="muted small">{time(h.startedAt)}</span>
+              <span class="small" data-testid="history-duration">
+                {formatDuration(h.durationSec)}
+              </span>
+              <span class={`small ${h.connected ? 'ok-text' : 'muted'}`} data-testid="history-result">
+                {h.result}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && <div class="banner error">{error}</div>}
+    </details>
+  );
+}

@@ -1,0 +1,60 @@
+/** 来电弹屏: open a CRM URL with the caller's number on ring or on answer. */
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../shared/errors.ts';
+import { send } from '../shared/messaging.ts';
+import { DEFAULT_SCREEN_POP, type ScreenPopSettings, screenPopProblem } from '../shared/screen-pop.ts';
+
+export function ScreenPopForm() {
+  const [settings, setSettings] = useState<ScreenPopSettings>(DEFAULT_SCREEN_POP);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  useEffect(() => {
+    void send('settings/general-get', {}).then((g) => setSettings(g.screenPop));
+  }, []);
+  return (
+    <details class="card" data-testid="screen-pop">
+      <summary class="strong">来电弹屏</summary>
+      <label>
+        何时弹屏
+        <select
+          data-testid="screen-pop-when"
+          value={settings.when}
+          onChange={(e) => setSettings({ ...settings, when: (e.target as HTMLSelectElement).value as ScreenPopSettings['when'] })}
+        >
+          <option value="off">不弹屏</option>
+          <option value="ring">来电振铃时</option>
+          <option value="answer">接听后</option>
+        </select>
+      </label>
+      <label>
+        弹屏地址
+        <input
+          data-testid="screen-pop-url"
+          placeholder="https://crm.example.com/search?phone={number}"
+          value={settings.urlTemplate}
+          onInput={(e) => setSettings({ ...settings, urlTemplate: (e.target as HTMLInputElement).value })}
+        />
+        <span class="muted small">{'{number}'} 会被替换为来电号码；已打开的弹屏页会被复用</span>
+      </label>
+      <button
+        data-testid="screen-pop-save"
+        onClick={async () => {
+          const problem = screenPopProblem(settings);
+          if (problem) return setMessage({ text: problem, error: true });
+          try {
+            await send('settings/general-set', { screenPop: settings });
+            setMessage({ text: '弹屏设置已保存', error: false });
+          } catch (error) {
+            setMessage({ text: errorMessage(error), error: true });
+          }
+        }}
+      >
+        保存弹屏设置
+      </button>
+      {message && (
+        <div class={message.error ? 'banner error' : 'small ok-text'} data-testid="screen-pop-message">
+          {message.text}
+        </div>
+      )}
+    </details>
+  );
+}

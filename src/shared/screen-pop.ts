@@ -1,0 +1,30 @@
+/**
+ * Screen pop: open a CRM page for the caller, e.g.
+ * `https://crm.example.com/search?phone={number}`, when an incoming call rings or is
+ * answered. The tab opened last time is reused if it is still open.
+ */
+export interface ScreenPopSettings {
+  when: 'off' | 'ring' | 'answer';
+  urlTemplate: string;
+}
+
+export const DEFAULT_SCREEN_POP: ScreenPopSettings = { when: 'off', urlTemplate: '' };
+
+/** Why a template cannot be used, in the agent's words; null when fine. */
+export function screenPopProblem(settings: ScreenPopSettings): string | null {
+  if (settings.when === 'off') return null;
+  const template = settings.urlTemplate.trim();
+  if (!template) return '请填写弹屏地址';
+  if (!template.includes('{number}')) return '弹屏地址里要有 {number}，表示来电号码的位置';
+  try {
+    const url = new URL(template.replaceAll('{number}', '0'));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return '弹屏地址必须以 http:// 或 https:// 开头';
+  } catch {
+    return `“${template.slice(0, 60)}”不是有效的网址`;
+  }
+  return null;
+}
+
+export function screenPopUrl(settings: ScreenPopSettings, number: string): string {
+  return settings.urlTemplate.trim().replaceAll('{number}', encodeURIComponent(number));
+}

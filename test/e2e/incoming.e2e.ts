@@ -1,0 +1,113 @@
+/**
+ * Incoming calls and what follows them: the system notification, the screen pop,
+ * answering, hanging up, and the recent-calls row with its talk time and result.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
+import { startFixtureServer } from '../support/fixture-server.ts';
+import { eventually, type ExtensionBrowser, launchWithExtension, openPopup, serviceWorker, textOf, waitForText } from './support/extension.ts';
+
+const SHADOW = { visible: true } as const;
+const TOOLBAR = 'callbar-toolbar >>>';
+let sim: SoftbarSimulator;
+let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
+let ext: ExtensionBrowser;
+let browser: Browser;
+let popup: Page;
+let crm: Page;
+
+async function fill(page: Page, selector: string, value: string): Promise<void> {
+  await page.click(selector, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type(selector, value);
+}
+
+async function notifications(): Promise<Record<string, unknown>> {
+  const worker = await serviceWorker(browser);
+  return worker.evaluate(() => chrome.notifications.getAll());
+}
+
+beforeAll(async () => {
+  sim = new SoftbarSimulator({ port: 0, extension: '8001', ringDelayMs: 200, answerDelayMs: 300, calleeMode: 'manual' });
+  await sim.start();
+  fixtures = await startFixtureServer();
+  ext = await launchWithExtension();
+  browser = ext.browser;
+  crm = await browser.newPage();
+  await crm.goto(`${fixtures.url}/crm/index.html`);
+  popup = await openPopup(browser);
+  await fill(popup, '[data-testid="setting-baseUrl"]', `http://127.0.0.1:${sim.port}`);
+  await fill(popup, '[data-testid="setting-extension"]', '8001');
+  await popup.click('[data-testid="login"]');
+  await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+  await popup.click('[data-testid="agent-state-sipOnline"]');
+  await waitForText(popup, '[data-testid="popup-status"]', '在线');
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await fixtures?.close();
+  await sim?.stop();
+});
+
+describe('incoming call', () => {
+  it('screen pop is validated before it is saved', async () => {
+    await popup.click('[data-testid="screen-pop"] summary');
+    await popup.select('[data-testid="screen-pop-when"]', 'ring');
+    await fill(popup, '[data-testid="screen-pop-url"]', `${fixtures.url}/crm/index.html?phone=`);
+    await popup.click('[data-testid="screen-pop-save"]');
+    await waitForText(popup, '[data-testid="screen-pop-message"]', '{number}');
+    await fill(popup, '[data-testid="screen-pop-url"]', `${fixtures.url}/crm/index.html?phone={number}`);
+    await popup.click('[data-testid="screen-pop-save"]');
+    await waitForText(popup, '[data-testid="screen-pop-message"]', '已保存');
+  });
+
+  it('rings: a notification with the number and 接听/拒接, the toolbar, and one screen pop with the number', async () => {
+    const popped = browser.waitForTarget((t) => t.url() === `${fixtures.url}/crm/index.html?phone=13500001111`, { timeout: 10_000 });
+    sim.injectIncoming('13500001111');
+    await crm.bringToFront();
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="incoming"]`, SHADOW);
+    const shown = await eventually(async () => {
+      const all = await notifications();
+      return Object.keys(all).find((id) => id.startsWith('callbar-incoming:'));
+    }, 'the incoming-call notification');
+    expect(shown).toBeTruthy();
+    await popped;
+    await new Promise((r) => setTimeout(r, 800));
+    const pops = (await browser.pages()).filter((p) => p.url().includes('phone=13500001111'));
+    expect(pops).toHaveLength(1);
+  });
+
+  it('answered: the notification goes away; hung up after ~2 s: a history row with duration and result', async () => {
+    await crm.bringToFront();
+    await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
+    await eventually(async () => Object.keys(await notifications()).length === 0, 'the notification to be cleared');
+    await new Promise((r) => setTimeout(r, 2200));
+    sim.remoteHangup();
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ended"]`, SHADOW);
+    await popup.bringToFront();
+    await popup.waitForSelector('[data-testid="history-row"]', { visible: true });
+    expect(await textOf(popup, '[data-testid="history-number"]')).toBe('13500001111');
+    expect(await textOf(popup, '[data-testid="history-result"]')).toBe('已接通 · 对方挂断');
+    expect(await textOf(popup, '[data-testid="history-duration"]')).toMatch(/^00:0[234]$/);
+  });
+
+  it('a missed call is recorded as 未接听 and a click on the row redials it', async () => {
+    sim.injectIncoming('13600002222');
+    await crm.bringToFront();
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="incoming"]`, SHADOW);
+    sim.remoteHangup();
+    // The screen pop (reused tab) came to the front on ring; look at the CRM tab again.
+    await crm.bringToFront();
+    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ended"]`, SHADOW);
+    await popup.bringToFront();
+    await waitForText(popup, '[data-testid="history-row"]', '13600002222');
+    expect(await textOf(popup, '[data-testid="history-result"]')).toBe('未接听 · 对方挂断');
+    sim.clearRequests();
+    await popup.click('[data-testid="history-row"] button');
+    const makeCall = await eventually(() => sim.requestsTo('makeCall')[0], 'the redial');
+    expect(makeCall.body).toMatchObject({ callUri: '13600002222' });
+  });
+});
