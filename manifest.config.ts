@@ -43,6 +43,8 @@ export default defineManifest({
   permissions: ['storage', 'alarms', 'contextMenus', 'notifications'],
   commands: {
     'dial-selection': { suggested_key: { default: 'Alt+Shift+D' }, description: '拨打选中的号码' },
+    'answer-or-hangup': { suggested_key: { default: 'Alt+Shift+A' }, description: '接听来电 / 挂断当前通话' },
+    'toggle-ready': { suggested_key: { default: 'Alt+Shift+R' }, description: '切换示闲 / 示忙' },
   },
   host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
 });

@@ -1,6 +1,7 @@
 /**
- * Dialling from outside the page's buttons: the context-menu item "拨打选中号码"
- * on selected text and the keyboard shortcut that dials the selection. Both are
+ * Dialling and call control from outside the page's buttons: the context-menu item
+ * "拨打选中号码" on selected text and the keyboard shortcuts (dial the selection,
+ * answer / hang up, toggle ready). All are
  * browser UI, so they are trusted user input by construction. The result (or why
  * it could not dial) is shown on the page as a toast.
  */
@@ -8,9 +9,12 @@ import browser from 'webextension-polyfill';
 import { serializeError } from '../shared/errors.ts';
 import type { TabEnvelope, TabMessages, TabMessageType } from '../shared/messages.ts';
 import type { SessionEngine } from './session-engine.ts';
+import { answerOrHangup, toggledReadyState } from './shortcuts.ts';
 
 export const MENU_DIAL_SELECTION = 'callbar-dial-selection';
 export const COMMAND_DIAL_SELECTION = 'dial-selection';
+export const COMMAND_ANSWER_OR_HANGUP = 'answer-or-hangup';
+export const COMMAND_TOGGLE_READY = 'toggle-ready';
 
 async function toTab<K extends TabMessageType>(tabId: number, type: K, payload: TabMessages[K]['req'], frameId?: number): Promise<unknown> {
   const envelope: TabEnvelope<K> = { channel: 'callbar-tab', type, payload };
@@ -37,6 +41,22 @@ export function listenForPageActions(engine: SessionEngine): void {
     void dialSelection(engine, info.selectionText, tab?.id);
   });
   browser.commands.onCommand.addListener(async (command, tab) => {
+    if (command === COMMAND_ANSWER_OR_HANGUP || command === COMMAND_TOGGLE_READY) {
+      await engine.wake();
+      const state = engine.publicState();
+      try {
+        if (command === COMMAND_ANSWER_OR_HANGUP) {
+          const action = answerOrHangup(state);
+          if (action) await engine.callAction(action);
+        } else {
+          const next = toggledReadyState(state);
+          if (next) await engine.setAgentState(next);
+        }
+      } catch (error) {
+        if (tab?.id !== undefined) await toTab(tab.id, 'page/toast', { message: serializeError(error).message, kind: 'error' });
+      }
+      return;
+    }
     if (command !== COMMAND_DIAL_SELECTION) return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id;
     if (tabId === undefined) return;
