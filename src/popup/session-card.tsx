@@ -92,7 +92,17 @@ export function Session({ state }: { state: PublicState }) {
                     {a.label}
                   </button>
                 ))}
-              {!active && <button onClick={() => run(() => send('call/dismiss', {}))}>关闭</button>}
+              {!active && (
+                <>
+                  <button data-testid="popup-redial" disabled={state.dialing} onClick={() => run(() => send('call/dial-text', { text: call.number }))}>
+                    重拨
+                  </button>
+                  <button data-testid="popup-copy" onClick={() => run(() => navigator.clipboard.writeText(call.number))}>
+                    复制号码
+                  </button>
+                  <button onClick={() => run(() => send('call/dismiss', {}))}>关闭</button>
+                </>
+              )}
             </div>
             {caps?.transfer && call.state === 'connected' && (
               <NumberForm label="转接" placeholder="转接到号码" testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />
