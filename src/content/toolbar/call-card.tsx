@@ -1,0 +1,176 @@
+/**
+ * The current call: number, direction, state (announced), timer and the actions the
+ * provider declares in its capabilities — never a per-provider condition. After the
+ * call: its result, 复制号码, 重拨 and 关闭.
+ */
+import type { RefObject } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type Call, isActive } from '../../shared/call-state.ts';
+import { CALL_STATE_LABELS, callTimer } from '../../shared/format.ts';
+import type { SimpleCallAction } from '../../shared/messages.ts';
+import { send } from '../../shared/messaging.ts';
+import type { DialPlan } from '../../shared/phone/dial-plan.ts';
+import type { Capabilities } from '../../shared/session-state.ts';
+import { type Run, type Runner, trusted } from './actions.ts';
+import { redialString } from './dial-input.ts';
+
+export interface CallCardProps {
+  call: Call;
+  caps: Capabilities | null;
+  plan: DialPlan;
+  now: number;
+  /** A dial request is on its way (ours or from a call button). */
+  dialing: boolean;
+  runner: Runner;
+}
+
+export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardProps) {
+  const { run, isPending } = runner;
+  const numberRef = useRef<HTMLSpanElement>(null);
+  const active = isActive(call);
+  const act = (action: SimpleCallAction) => trusted(() => void run(action, () => send('call/action', { action })));
+  const extras = caps?.extraActions.filter((a) => a.when.includes(call.state)) ?? [];
+  const canTransfer = !!caps?.transfer && (call.state === 'connected' || call.state === 'held');
+
+  return (
+    <div class={`call ${call.state}`} data-testid="toolbar-call">
+      <div class="line">
+        <span class="number" ref={numberRef} data-testid="toolbar-call-number">
+          {call.number}
+        </span>
+        <span class={`dir ${call.direction}`}>{call.direction === 'inbound' ? '呼入' : '呼出'}</span>
+      </div>
+      <div class="line">
+        <span class="call-state" role="status" aria-live="polite" data-testid="toolbar-call-state" data-state={call.state}>
+          {CALL_STATE_LABELS[call.state]}
+          {call.state === 'ended' && call.cause ? ` · ${call.cause}` : ''}
+          {call.muted ? ' · 已静音' : ''}
+        </span>
+        <span class="timer" data-testid="toolbar-timer" aria-label="通话时长">
+          {callTimer(call, now)}
+        </span>
+      </div>
+      <div class="actions">
+        {caps?.answer && call.state === 'incoming' && (
+          <button type="button" class="ok" data-testid="toolbar-answer" onClick={act('answer')}>
+            接听
+          </button>
+        )}
+        {caps?.mute && call.state === 'connected' && (
+          <button type="button" aria-pressed={call.muted} data-testid="toolbar-mute" onClick={act(call.muted ? 'unmute' : 'mute')}>
+            {call.muted ? '取消静音' : '静音'}
+          </button>
+        )}
+        {caps?.hold && (call.state === 'connected' || call.state === 'held') && (
+          <button type="button" aria-pressed={call.state === 'held'} data-testid="toolbar-hold" onClick={act(call.state === 'held' ? 'unhold' : 'hold')}>
+            {call.state === 'held' ? '恢复' : '保持'}
+          </button>
+        )}
+        {caps?.hangup && active && (
+          <button type="button" class="danger" data-testid="toolbar-hangup" onClick={act('hangup')}>
+            {call.state === 'incoming' ? '拒接' : '挂断'}
+          </button>
+        )}
+        {extras.map((a) => (
+          <button
+            key={a.id}
+            type="button"
+            data-testid={`toolbar-extra-${a.id}`}
+            onClick={trusted(() => void run(`extra:${a.id}`, () => send('call/extra', { actionId: a.id })))}
+          >
+            {a.label}
+          </button>
+        ))}
+        {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} run={run} numberRef={numberRef} />}
+      </div>
+      {canTransfer && <TransferForm pending={isPending('transfer')} run={run} />}
+    </div>
+  );
+}
+
+function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; run: Run; numberRef: RefObject<HTMLSpanElement | null> }) {
+  const { call, plan, busy, run, numberRef } = props;
+  const [copied, setCopied] = useState<string | null>(null);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(null), 2500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(call.number);
+      setCopied('已复制');
+      return;
+    } catch {
+      // No clipboard API (plain-http page) or refused: select the number for Ctrl+C.
+    }
+    const node = numberRef.current;
+    if (!node) return;
+    window.getSelection()?.selectAllChildren(node);
+    setCopied('已选中号码，按 Ctrl+C 复制');
+  };
+
+  return (
+    <>
+      <button type="button" data-testid="toolbar-copy" onClick={trusted(() => void copy())}>
+        复制号码
+      </button>
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        title={`重拨 ${redialString(call, plan)}`}
+        data-testid="toolbar-redial"
+        onClick={trusted(() => {
+          if (!busy) void run('dial', () => send('call/dial', { number: redialString(call, plan) }));
+        })}
+      >
+        重拨
+      </button>
+      <button type="button" data-testid="toolbar-dismiss" onClick={trusted(() => void run('dismiss', () => send('call/dismiss', {})))}>
+        关闭
+      </button>
+      {copied && (
+        <span class="copied" role="status" data-testid="toolbar-copy-status">
+          {copied}
+        </span>
+      )}
+    </>
+  );
+}
+
+function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
+  const [target, setTarget] = useState('');
+  const submit = async () => {
+    const value = target.trim();
+    if (!value || pending) return;
+    if (await run('transfer', () => send('call/transfer', { target: value }))) setTarget('');
+  };
+  return (
+    <div class="field-row transfer">
+      <input
+        type="text"
+        inputMode="tel"
+        autocomplete="off"
+        spellcheck={false}
+        maxLength={40}
+        placeholder="转接到号码或工号"
+        aria-label="转接到号码或工号"
+        value={target}
+        data-testid="toolbar-transfer-input"
+        onInput={(event) => {
+          const input = event.currentTarget as HTMLInputElement;
+          if (event.isTrusted) setTarget(input.value);
+          else input.value = target; // page scripts do not fill our fields
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && event.isTrusted && !event.isComposing) void submit();
+        }}
+      />
+      <button type="button" disabled={pending || !target.trim()} data-testid="toolbar-transfer" onClick={trusted(() => void submit())}>
+        转接
+      </button>
+    </div>
+  );
+}

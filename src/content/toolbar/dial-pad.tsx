@@ -1,0 +1,172 @@
+/**
+ * The dial pad: a number field (pasted text is cleaned with the dial plan; the line under
+ * it says exactly what will be dialled, or why it cannot be), digit keys that append to
+ * the field, and 外呼. Only the agent's trusted clicks and Enter dial; the number dialled
+ * is the one kept here, never read back from the (page-reachable) field.
+ */
+import { useRef } from 'preact/hooks';
+import { send } from '../../shared/messaging.ts';
+import type { DialPlan } from '../../shared/phone/dial-plan.ts';
+import { type Run, trusted } from './actions.ts';
+import { checkDialInput, cleanPastedText, MAX_FIELD_CHARS } from './dial-input.ts';
+import { BackspaceIcon } from './icons.tsx';
+
+const KEYS = [
+  { key: '1', id: '1', label: '1' },
+  { key: '2', id: '2', label: '2' },
+  { key: '3', id: '3', label: '3' },
+  { key: '4', id: '4', label: '4' },
+  { key: '5', id: '5', label: '5' },
+  { key: '6', id: '6', label: '6' },
+  { key: '7', id: '7', label: '7' },
+  { key: '8', id: '8', label: '8' },
+  { key: '9', id: '9', label: '9' },
+  { key: '*', id: 'star', label: '星号' },
+  { key: '0', id: '0', label: '0' },
+  { key: '#', id: 'hash', label: '井号' },
+] as const;
+
+export interface DialPadProps {
+  plan: DialPlan;
+  text: string;
+  onText: (text: string) => void;
+  /** An error to show instead of the live check (e.g. 外呼 on an empty field). */
+  attemptError: string | null;
+  onAttemptError: (error: string | null) => void;
+  /** A call is up: the field can be filled (next number), not dialled; the keys are hidden. */
+  inCall: boolean;
+  /** A dial request is on its way. */
+  dialing: boolean;
+  run: Run;
+}
+
+export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCall, dialing, run }: DialPadProps) {
+  const input = useRef<HTMLInputElement>(null);
+  const check = checkDialInput(text, plan);
+  const canDial = !inCall && !dialing;
+
+  const setText = (next: string) => {
+    onAttemptError(null);
+    onText(next.slice(0, MAX_FIELD_CHARS));
+  };
+
+  const dial = async () => {
+    if (!canDial) return;
+    const result = checkDialInput(text, plan) ?? { ok: false as const, error: '请输入电话号码' };
+    if (!result.ok) {
+      onAttemptError(result.error);
+      input.current?.focus();
+      return;
+    }
+    if (await run('dial', () => send('call/dial', { number: result.dial }))) onText('');
+  };
+
+  let hint;
+  if (attemptError) {
+    hint = (
+      <span class="err" data-testid="toolbar-dial-error">
+        {attemptError}
+      </span>
+    );
+  } else if (!check) {
+    hint = <span class="muted">{inCall ? '通话中，可先输入下一个号码' : '可粘贴带空格、横线或 +86 的号码'}</span>;
+  } else if (!check.ok) {
+    hint = (
+      <span class="err" data-testid="toolbar-dial-error">
+        {check.error}
+      </span>
+    );
+  } else {
+    hint = (
+      <span data-testid="toolbar-dial-preview">
+        {inCall ? '挂断后可拨打 ' : '将拨打 '}
+        <b class="dial-string">{check.dial}</b>
+      </span>
+    );
+  }
+
+  return (
+    <div class="dial" data-testid="toolbar-dialpad">
+      <div class="field-row">
+        <input
+          ref={input}
+          id="callbar-dial-input"
+          type="text"
+          inputMode="tel"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="输入或粘贴号码"
+          aria-label="要拨打的号码"
+          aria-describedby="callbar-dial-hint"
+          aria-invalid={!!attemptError || check?.ok === false}
+          value={text}
+          data-testid="toolbar-dial-input"
+          onInput={(event) => {
+            const field = event.currentTarget as HTMLInputElement;
+            if (event.isTrusted) setText(field.value);
+            else field.value = text; // page scripts do not fill our fields
+          }}
+          onPaste={(event: ClipboardEvent) => {
+            if (!event.isTrusted) return;
+            const pasted = event.clipboardData?.getData('text/plain');
+            if (pasted === undefined) return;
+            event.preventDefault();
+            const field = event.currentTarget as HTMLInputElement;
+            const start = field.selectionStart ?? text.length;
+            const end = field.selectionEnd ?? text.length;
+            setText(cleanPastedText(text.slice(0, start) + pasted + text.slice(end), plan));
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && event.isTrusted && !event.isComposing) {
+              event.preventDefault();
+              void dial();
+            }
+          }}
+        />
+        {text && (
+          <button
+            type="button"
+            class="icon back"
+            title="删除最后一位"
+            aria-label="删除最后一位"
+            data-testid="toolbar-key-back"
+            onClick={trusted(() => setText(text.slice(0, -1)))}
+          >
+            <BackspaceIcon />
+          </button>
+        )}
+        <button
+          type="button"
+          class="primary"
+          disabled={!canDial}
+          aria-busy={dialing}
+          title={inCall ? '通话中，挂断后才能外呼' : undefined}
+          data-testid="toolbar-dial"
+          onClick={trusted(() => void dial())}
+        >
+          外呼
+        </button>
+      </div>
+      <div class="hint" id="callbar-dial-hint" aria-live="polite">
+        {hint}
+      </div>
+      {!inCall && (
+        <div class="keys" role="group" aria-label="拨号键盘">
+          {KEYS.map((k) => (
+            <button
+              key={k.id}
+              type="button"
+              class="key"
+              aria-label={k.label}
+              disabled={dialing}
+              data-testid={`toolbar-key-${k.id}`}
+              onClick={trusted(() => setText(text + k.key))}
+            >
+              {k.key}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * The toolbar's header: state light, agent, agent state (or, collapsed during a call, the
+ * call's state and timer), collapse and hide. It is the drag handle (trusted pointer
+ * events, pointer capture); its grip is focusable and arrow keys move the toolbar.
+ */
+import { useRef, useState } from 'preact/hooks';
+import type { Call } from '../../shared/call-state.ts';
+import { agentStateLabel, CALL_STATE_LABELS, stateLight } from '../../shared/format.ts';
+import type { PublicState } from '../../shared/session-state.ts';
+import { trusted } from './actions.ts';
+import { ChevronIcon, CloseIcon, GripIcon } from './icons.tsx';
+import type { Mover } from './placement.ts';
+import { arrowDelta, NUDGE_STEP } from './position.ts';
+
+export interface HeaderProps {
+  state: PublicState;
+  collapsed: boolean;
+  /** Shown instead of the agent state while collapsed during a call. */
+  miniCall: { call: Call; timer: string } | null;
+  mover: Mover;
+  bodyId: string;
+  onCollapse: (collapsed: boolean) => void;
+  onHide: () => void;
+}
+
+const INTERACTIVE = 'button, input, select, textarea, a';
+
+export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, onHide }: HeaderProps) {
+  const drag = useRef<{ pointerId: number; x: number; y: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind ?? 'unknown';
+
+  const endDrag = (event: PointerEvent) => {
+    if (drag.current?.pointerId !== event.pointerId) return;
+    drag.current = null;
+    setDragging(false);
+    mover.endDrag();
+  };
+
+  return (
+    <div
+      class={`head${dragging ? ' dragging' : ''}`}
+      onPointerDown={(event: PointerEvent) => {
+        if (!event.isTrusted || !event.isPrimary || event.button !== 0) return;
+        if ((event.target as Element).closest(INTERACTIVE)) return;
+        const head = event.currentTarget as HTMLElement;
+        head.setPointerCapture(event.pointerId);
+        drag.current = { pointerId: event.pointerId, x: event.clientX, y: event.clientY };
+        setDragging(true);
+        mover.beginDrag(); // no text selection: the header is user-select: none
+      }}
+      onPointerMove={(event: PointerEvent) => {
+        const start = drag.current;
+        if (!start || !event.isTrusted || event.pointerId !== start.pointerId) return;
+        mover.dragBy(event.clientX - start.x, event.clientY - start.y);
+      }}
+      onPointerUp={endDrag}
+      onPointerCancel={endDrag}
+      onLostPointerCapture={endDrag}
+    >
+      <span
+        class="grip"
+        role="button"
+        tabIndex={0}
+        aria-label="移动工具条：拖动标题栏，或按方向键"
+        title="拖动以移动（选中后可用方向键）"
+        data-testid="toolbar-handle"
+        onKeyDown={trusted((event: KeyboardEvent) => {
+          const delta = arrowDelta(event.key, event.shiftKey ? NUDGE_STEP * 5 : NUDGE_STEP);
+          if (!delta) return;
+          event.preventDefault(); // the page must not scroll
+          mover.nudge(delta.dx, delta.dy);
+        })}
+      >
+        <GripIcon />
+      </span>
+      <span class={`light ${stateLight(state)}`} aria-hidden="true" />
+      <span class="agent" data-testid="toolbar-agent" title={state.agent ? `${state.agent.name} · ${state.agent.extension}` : undefined}>
+        {state.agent ? `${state.agent.name} · ${state.agent.extension}` : ''}
+      </span>
+      {miniCall ? (
+        <span class={`mini ${miniCall.call.state}`} data-testid="toolbar-mini-call">
+          {CALL_STATE_LABELS[miniCall.call.state]} <span class="mini-timer">{miniCall.timer}</span>
+        </span>
+      ) : (
+        <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state">
+          {agentStateLabel(state)}
+        </span>
+      )}
+      <button
+        class="icon"
+        type="button"
+        title={collapsed ? '展开' : '收起'}
+        aria-label={collapsed ? '展开工具条' : '收起工具条'}
+        aria-expanded={!collapsed}
+        aria-controls={bodyId}
+        data-testid="toolbar-collapse"
+        onClick={trusted(() => onCollapse(!collapsed))}
+      >
+        <ChevronIcon up={collapsed} />
+      </button>
+      <button class="icon" type="button" title="在本站隐藏工具条" aria-label="在本站隐藏工具条" data-testid="toolbar-hide" onClick={trusted(onHide)}>
+        <CloseIcon />
+      </button>
+    </div>
+  );
+}

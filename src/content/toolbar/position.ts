@@ -1,0 +1,116 @@
+/**
+ * Where the floating toolbar sits and what the agent chose for it on each site — pure
+ * functions only (no DOM, no storage), so they can be unit-tested in Node.
+ *
+ * Stored in chrome.storage.local under `callbar:toolbar`, one entry per page origin:
+ *
+ *   { "https://crm.example.com": { "x": 16, "y": 16, "collapsed": false, "hidden": false } }
+ *
+ * `x` / `y` are the distances in CSS pixels from the right / bottom edge of the viewport to
+ * the toolbar's right / bottom edge, so it stays anchored where the agent put it when the
+ * window changes size. Every field is optional: a missing or invalid one takes its default
+ * (so the popup may write `{ hidden: false }` alone).
+ */
+
+export const TOOLBAR_KEY = 'callbar:toolbar';
+
+export interface SitePrefs {
+  /** Distance from the viewport's right edge to the toolbar's right edge (px). */
+  x: number;
+  /** Distance from the viewport's bottom edge to the toolbar's bottom edge (px). */
+  y: number;
+  collapsed: boolean;
+  /** Show nothing on this site. */
+  hidden: boolean;
+}
+
+/** The whole stored value: origin → (partial) prefs. */
+export type StoredToolbarPrefs = Record<string, Partial<SitePrefs>>;
+
+export const DEFAULT_PREFS: Readonly<SitePrefs> = { x: 16, y: 16, collapsed: false, hidden: false };
+
+/** Arrow keys move the toolbar by this many pixels. */
+export const NUDGE_STEP = 10;
+
+/** Stored offsets beyond this are nonsense (no screen is that large). */
+const MAX_OFFSET = 100_000;
+
+export interface Offset {
+  x: number;
+  y: number;
+}
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function offsetOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_OFFSET ? Math.round(value) : fallback;
+}
+
+/** The prefs of one origin from whatever is stored (anything invalid takes the default). */
+export function sitePrefs(stored: unknown, origin: string): SitePrefs {
+  const entry = isRecord(stored) && Object.hasOwn(stored, origin) ? stored[origin] : undefined;
+  if (!isRecord(entry)) return { ...DEFAULT_PREFS };
+  return {
+    x: offsetOr(entry.x, DEFAULT_PREFS.x),
+    y: offsetOr(entry.y, DEFAULT_PREFS.y),
+    collapsed: typeof entry.collapsed === 'boolean' ? entry.collapsed : DEFAULT_PREFS.collapsed,
+    hidden: typeof entry.hidden === 'boolean' ? entry.hidden : DEFAULT_PREFS.hidden,
+  };
+}
+
+/** The stored value with `patch` applied to `origin` (its entry written out in full); other
+ *  origins' entries are kept as they are, entries that are not objects are dropped. */
+export function withSitePrefs(stored: unknown, origin: string, patch: Partial<SitePrefs>): StoredToolbarPrefs {
+  const next: StoredToolbarPrefs = {};
+  if (isRecord(stored)) {
+    for (const [key, value] of Object.entries(stored)) if (isRecord(value)) next[key] = value as Partial<SitePrefs>;
+  }
+  next[origin] = sitePrefs({ [origin]: { ...sitePrefs(stored, origin), ...patch } }, origin);
+  return next;
+}
+
+function clampAxis(value: number, box: number, viewport: number): number {
+  const max = viewport - box;
+  // Larger than the viewport: keep its left / top edge (the header) on screen.
+  if (max <= 0) return Math.round(max);
+  return Math.round(Math.min(Math.max(value, 0), max));
+}
+
+/** The offset that keeps a `box`-sized toolbar fully inside the `viewport` (as close to `offset`
+ *  as possible). A toolbar larger than the viewport keeps its top-left corner on screen. */
+export function clampOffset(offset: Offset, box: Size, viewport: Size): Offset {
+  return { x: clampAxis(offset.x, box.width, viewport.width), y: clampAxis(offset.y, box.height, viewport.height) };
+}
+
+/** Where a drag that started at `start` puts the toolbar after the pointer moved by (dx, dy):
+ *  moving right or down brings it closer to the right / bottom edge. */
+export function draggedOffset(start: Offset, dx: number, dy: number): Offset {
+  return { x: Math.round(start.x - dx), y: Math.round(start.y - dy) };
+}
+
+/** The move an arrow key asks for (screen direction, px), or null for any other key. */
+export function arrowDelta(key: string, step = NUDGE_STEP): { dx: number; dy: number } | null {
+  switch (key) {
+    case 'ArrowLeft':
+      return { dx: -step, dy: 0 };
+    case 'ArrowRight':
+      return { dx: step, dy: 0 };
+    case 'ArrowUp':
+      return { dx: 0, dy: -step };
+    case 'ArrowDown':
+      return { dx: 0, dy: step };
+    default:
+      return null;
+  }
+}
+
+export function sameOffset(a: Offset | null, b: Offset | null): boolean {
+  return !!a && !!b && a.x === b.x && a.y === b.y;
+}

@@ -1,0 +1,135 @@
+/**
+ * The toolbar's one constructed stylesheet (adoptedStyleSheets: a page's CSP style-src does
+ * not apply). Light and dark follow prefers-color-scheme.
+ */
+export const TOOLBAR_CSS = `
+:host { all: initial; }
+*, *::before, *::after { box-sizing: border-box; }
+.bar {
+  --bg: #ffffff; --head: #f6f7f9; --fg: #1f2329; --muted: #646a73; --subtle: #8f959e;
+  --line: #e5e6eb; --btn: #ffffff; --btn-line: #d5d8de; --btn-hover: #f2f3f5;
+  --accent: #1664ff; --accent-hover: #3c7cff; --accent-soft: #e8f0ff; --on-accent: #ffffff;
+  --ok: #14a05a; --ok-hover: #22b56a; --danger: #e5484d; --danger-hover: #f0666a;
+  --warn: #d46b08; --seg: #eef0f3; --field: #ffffff; --err: #d92d20; --ring: #91b6ff;
+  --problem-bg: #fff1f0; --problem-line: #ffd4d1;
+  color-scheme: light;
+  font: 13px/1.45 -apple-system, BlinkMacSystemFont, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
+  color: var(--fg); background: var(--bg);
+  border: 1px solid var(--line); border-radius: 12px;
+  box-shadow: 0 10px 30px rgba(15, 23, 42, .16), 0 2px 6px rgba(15, 23, 42, .08);
+  width: 264px; max-width: 100vw; max-height: 100vh;
+  display: flex; flex-direction: column; overflow: hidden;
+  -webkit-font-smoothing: antialiased;
+}
+@media (prefers-color-scheme: dark) {
+  .bar {
+    --bg: #1d1f23; --head: #25282d; --fg: #e8eaed; --muted: #a4a9b2; --subtle: #7d838d;
+    --line: #34383f; --btn: #2a2d33; --btn-line: #434852; --btn-hover: #33373e;
+    --accent: #4f8cff; --accent-hover: #6a9dff; --accent-soft: #1f2d4a; --on-accent: #ffffff;
+    --ok: #1fa463; --ok-hover: #2cb872; --danger: #e5484d; --danger-hover: #f0666a;
+    --warn: #f0a050; --seg: #2a2d33; --field: #16181b; --err: #ff8a80; --ring: #4f8cff;
+    --problem-bg: #2c1719; --problem-line: #5a2328;
+    color-scheme: dark;
+    box-shadow: 0 10px 30px rgba(0, 0, 0, .5), 0 2px 6px rgba(0, 0, 0, .3);
+  }
+}
+
+/* header: the drag handle */
+.head { display: flex; align-items: center; gap: 6px; height: 38px; padding: 0 6px 0 4px; flex: none;
+  background: var(--head); border-bottom: 1px solid var(--line); cursor: grab; user-select: none; touch-action: none; }
+.collapsed .head { border-bottom-color: transparent; }
+.head.dragging { cursor: grabbing; }
+.grip { display: inline-flex; align-items: center; justify-content: center; width: 18px; height: 26px; border-radius: 5px;
+  color: var(--subtle); fill: currentColor; flex: none; }
+.grip:hover { color: var(--muted); background: var(--btn-hover); }
+.light { width: 9px; height: 9px; border-radius: 50%; flex: none; background: #b8bcc4; box-shadow: 0 0 0 3px rgba(184, 188, 196, .25); }
+.light.green { background: #1fb866; box-shadow: 0 0 0 3px rgba(31, 184, 102, .2); }
+.light.red { background: #f04438; box-shadow: 0 0 0 3px rgba(240, 68, 56, .2); }
+.light.orange { background: #f79009; box-shadow: 0 0 0 3px rgba(247, 144, 9, .22); animation: pulse 1.2s ease-in-out infinite; }
+.light.blue { background: #2e7bff; box-shadow: 0 0 0 3px rgba(46, 123, 255, .2); }
+@keyframes pulse { 50% { box-shadow: 0 0 0 6px rgba(247, 144, 9, .05); } }
+.agent { flex: 1; min-width: 0; margin-left: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-weight: 600; }
+.agent-state, .mini { flex: none; max-width: 108px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  font-size: 12px; color: var(--muted); }
+.agent-state.ready { color: var(--ok); }
+.mini { color: var(--accent); font-weight: 600; }
+.mini.incoming { color: var(--warn); }
+.mini-timer { font-variant-numeric: tabular-nums; font-weight: 400; color: var(--muted); }
+
+/* controls */
+button { font: inherit; font-size: 12.5px; color: var(--fg); background: var(--btn); border: 1px solid var(--btn-line);
+  border-radius: 6px; height: 28px; padding: 0 10px; cursor: pointer; white-space: nowrap;
+  transition: background-color .12s, border-color .12s, color .12s; }
+button:hover:not(:disabled) { border-color: var(--accent); color: var(--accent); }
+button:disabled { cursor: not-allowed; opacity: .45; }
+:focus-visible { outline: 2px solid var(--ring); outline-offset: 1px; }
+button.primary { background: var(--accent); border-color: var(--accent); color: var(--on-accent); font-weight: 600; }
+button.primary:hover:not(:disabled) { background: var(--accent-hover); border-color: var(--accent-hover); color: var(--on-accent); }
+button.ok { background: var(--ok); border-color: var(--ok); color: #fff; font-weight: 600; }
+button.ok:hover:not(:disabled) { background: var(--ok-hover); border-color: var(--ok-hover); color: #fff; }
+button.danger { background: var(--danger); border-color: var(--danger); color: #fff; font-weight: 600; }
+button.danger:hover:not(:disabled) { background: var(--danger-hover); border-color: var(--danger-hover); color: #fff; }
+button[aria-pressed="true"] { background: var(--accent-soft); border-color: var(--accent); color: var(--accent); }
+button.icon { display: inline-flex; align-items: center; justify-content: center; width: 26px; height: 26px; padding: 0;
+  border: none; background: transparent; color: var(--subtle); flex: none; }
+button.icon:hover:not(:disabled) { background: var(--btn-hover); color: var(--fg); }
+input { font: inherit; font-size: 13px; color: var(--fg); background: var(--field); border: 1px solid var(--btn-line);
+  border-radius: 6px; height: 28px; padding: 0 8px; min-width: 0; flex: 1; outline: none; }
+input::placeholder { color: var(--subtle); }
+input:focus { border-color: var(--accent); box-shadow: 0 0 0 2px var(--accent-soft); }
+input[aria-invalid="true"] { border-color: var(--err); }
+
+.body { overflow-y: auto; min-height: 0; }
+.body > * + * { border-top: 1px solid var(--line); }
+.collapsed .body:empty { display: none; }
+
+/* agent state switch */
+.states { display: flex; flex-wrap: wrap; gap: 2px; margin: 8px 10px; padding: 2px; background: var(--seg); border-radius: 8px; }
+.body > .states + * { border-top: none; }
+.states button.seg { flex: 1 1 auto; height: 26px; border: none; background: transparent; color: var(--muted); border-radius: 6px;
+  padding: 0 8px; font-size: 12px; }
+.states button.seg:hover:not(:disabled) { color: var(--fg); }
+.states button.seg.on { background: var(--bg); color: var(--fg); font-weight: 600; box-shadow: 0 1px 2px rgba(15, 23, 42, .12); }
+.states button.seg.on.ready { color: var(--ok); }
+.states button.seg:disabled { opacity: 1; cursor: progress; }
+
+/* call card */
+.call { padding: 10px 12px; }
+.line { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
+.number { font-size: 18px; font-weight: 650; letter-spacing: .3px; font-variant-numeric: tabular-nums; user-select: text;
+  min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.dir { flex: none; font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; }
+.call-state { color: var(--accent); font-weight: 500; }
+.call.connected .call-state { color: var(--ok); } .call.incoming .call-state { color: var(--warn); }
+.call.held .call-state { color: var(--warn); } .call.ended .call-state { color: var(--muted); }
+.timer { flex: none; font-variant-numeric: tabular-nums; color: var(--muted); }
+.actions { display: flex; gap: 6px; margin-top: 8px; flex-wrap: wrap; align-items: center; }
+.actions button { flex: 1 0 auto; }
+.copied { flex-basis: 100%; font-size: 12px; color: var(--ok); }
+.field-row { display: flex; gap: 6px; align-items: center; }
+.transfer { margin-top: 8px; }
+.note { padding: 6px 12px; color: var(--muted); font-size: 12px; }
+
+/* dial pad */
+.dial { padding: 10px 12px; }
+.dial input { font-size: 14px; font-variant-numeric: tabular-nums; letter-spacing: .2px; }
+.dial button.back { width: 28px; }
+.hint { font-size: 12px; line-height: 18px; min-height: 18px; margin-top: 4px; color: var(--fg);
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.hint .muted { color: var(--subtle); }
+.hint .err { color: var(--err); white-space: normal; }
+.dial-string { font-weight: 650; font-variant-numeric: tabular-nums; }
+.keys { display: grid; grid-template-columns: repeat(6, 1fr); gap: 4px; margin-top: 6px; }
+.keys button.key { height: 28px; padding: 0; border: none; background: var(--seg); font-size: 15px; font-weight: 500;
+  font-variant-numeric: tabular-nums; color: var(--fg); }
+.keys button.key:hover:not(:disabled) { background: var(--accent-soft); color: var(--accent); }
+.keys button.key:active:not(:disabled) { background: var(--accent); color: var(--on-accent); }
+
+/* problems */
+.problem { flex: none; padding: 7px 12px; color: var(--err); background: var(--problem-bg); border-top: 1px solid var(--problem-line);
+  font-size: 12px; }
+.problem-hint { color: var(--muted); margin-top: 2px; }
+
+@media (prefers-reduced-motion: reduce) { * { animation: none !important; transition: none !important; } }
+@media print { :host { display: none !important; } }
+`;
