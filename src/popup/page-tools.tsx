@@ -4,6 +4,7 @@ import browser from 'webextension-polyfill';
 import { CallbarError, errorMessage } from '../shared/errors.ts';
 import { sendToTab } from '../shared/messaging.ts';
 import { RulesEditor } from './rules-editor.tsx';
+import { ToolbarToggle } from './toolbar-toggle.tsx';
 
 /** The tab the page tools act on: `?tab=<id>` when the popup runs in a tab of its own, else the active tab. */
 async function targetTabId(): Promise<number> {
@@ -86,6 +87,7 @@ export function PageTools() {
           {error}
         </div>
       )}
+      {page && <ToolbarToggle origin={page.origin} />}
       {page && <RulesEditor origin={page.origin} page={page.page} />}
     </section>
   );

@@ -335,12 +335,15 @@ describe('floating toolbar', () => {
     await crm.reload();
     await crm.waitForSelector(T('toolbar'), SHADOW);
 
-    // What the popup's "在本站显示工具条" toggle writes: the toolbar comes back at once.
+    // The popup's "在本站显示工具条" switch for that site: off now; ticking it brings the toolbar back at once.
     const worker = await serviceWorker(browser);
-    await worker.evaluate(async (o: string) => {
-      const all = ((await chrome.storage.local.get('callbar:toolbar'))['callbar:toolbar'] ?? {}) as Record<string, object>;
-      await chrome.storage.local.set({ 'callbar:toolbar': { ...all, [o]: { ...all[o], hidden: false } } });
-    }, otherOrigin);
+    const otherTab = await worker.evaluate(async (u: string) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? 0, otherUrl);
+    const popup = await openPopup(browser, otherTab);
+    await popup.waitForSelector('[data-testid="toolbar-toggle"]');
+    expect(await popup.$eval('[data-testid="toolbar-toggle"]', (i) => (i as HTMLInputElement).checked)).toBe(false);
+    await popup.click('[data-testid="toolbar-toggle"]');
+    await eventually(async () => ((await storedPrefs())[otherOrigin] as { hidden?: boolean }).hidden === false, 'shown saved');
+    await popup.close();
     await other.bringToFront();
     await other.waitForSelector(T('toolbar'), SHADOW);
     await other.close();

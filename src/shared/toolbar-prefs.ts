@@ -1,0 +1,65 @@
+/**
+ * What the agent chose for the floating toolbar on each site — shared by the toolbar
+ * (content script) and the popup's "在本站显示工具条" switch. Pure: no DOM, no storage.
+ *
+ * Stored in chrome.storage.local under `callbar:toolbar`, one entry per page origin:
+ *
+ *   { "https://crm.example.com": { "x": 16, "y": 16, "collapsed": false, "hidden": false } }
+ *
+ * `x` / `y` are the distances in CSS pixels from the right / bottom edge of the viewport to
+ * the toolbar's right / bottom edge, so it stays anchored where the agent put it when the
+ * window changes size. Every field is optional: a missing or invalid one takes its default
+ * (so the popup may write `{ hidden: false }` alone).
+ */
+
+export const TOOLBAR_KEY = 'callbar:toolbar';
+
+export interface SitePrefs {
+  /** Distance from the viewport's right edge to the toolbar's right edge (px). */
+  x: number;
+  /** Distance from the viewport's bottom edge to the toolbar's bottom edge (px). */
+  y: number;
+  collapsed: boolean;
+  /** Show nothing on this site. */
+  hidden: boolean;
+}
+
+/** The whole stored value: origin → (partial) prefs. */
+export type StoredToolbarPrefs = Record<string, Partial<SitePrefs>>;
+
+export const DEFAULT_PREFS: Readonly<SitePrefs> = { x: 16, y: 16, collapsed: false, hidden: false };
+
+/** Stored offsets beyond this are nonsense (no screen is that large). */
+const MAX_OFFSET = 100_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function offsetOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_OFFSET ? Math.round(value) : fallback;
+}
+
+/** The prefs of one origin from whatever is stored (anything invalid takes the default). */
+export function sitePrefs(stored: unknown, origin: string): SitePrefs {
+  const entry = isRecord(stored) && Object.hasOwn(stored, origin) ? stored[origin] : undefined;
+  if (!isRecord(entry)) return { ...DEFAULT_PREFS };
+  return {
+    x: offsetOr(entry.x, DEFAULT_PREFS.x),
+    y: offsetOr(entry.y, DEFAULT_PREFS.y),
+    collapsed: typeof entry.collapsed === 'boolean' ? entry.collapsed : DEFAULT_PREFS.collapsed,
+    hidden: typeof entry.hidden === 'boolean' ? entry.hidden : DEFAULT_PREFS.hidden,
+  };
+}
+
+/** The stored value with `patch` applied to `origin` (its entry written out in full); other
+ *  origins' entries are kept as they are, entries that are not objects are dropped. */
+export function withSitePrefs(stored: unknown, origin: string, patch: Partial<SitePrefs>): StoredToolbarPrefs {
+  const next: StoredToolbarPrefs = {};
+  if (isRecord(stored)) {
+    for (const [key, value] of Object.entries(stored)) if (isRecord(value)) next[key] = value as Partial<SitePrefs>;
+  }
+  next[origin] = sitePrefs({ [origin]: { ...sitePrefs(stored, origin), ...patch } }, origin);
+  return next;
+}
+
