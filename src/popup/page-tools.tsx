@@ -27,7 +27,12 @@ export function PageTools() {
       setPage(null); // not a web page (new tab, chrome://): page tools do not apply
     }
   };
-  useEffect(() => void refresh(), []);
+  useEffect(() => {
+    void refresh();
+    // The count changes as the page loads rows or the agent picks a column.
+    const timer = setInterval(() => void refresh(), 1500);
+    return () => clearInterval(timer);
+  }, []);
   const run = async (action: (tabId: number) => Promise<string>) => {
     setError(null);
     setInfo(null);

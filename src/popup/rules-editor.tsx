@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
-import { globToRegExp, type ButtonRule, ruleProblem, type SiteSettings } from '../shared/rules.ts';
+import browser from 'webextension-polyfill';
+import { globToRegExp, type ButtonRule, ruleProblem, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
 import { exportRules, importRules, readAll, writeRules, writeSites } from './rules-io.ts';
 
 export function RulesEditor({ origin, page }: { origin: string; page: string }) {
@@ -17,7 +18,15 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
     setRules(all.rules);
     setSites(all.sites);
   };
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    // The picker in the page, another popup or an import may change them meanwhile.
+    const onChange = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && (RULES_KEY in changes || SITES_KEY in changes)) void load();
+    };
+    browser.storage.onChanged.addListener(onChange);
+    return () => browser.storage.onChanged.removeListener(onChange);
+  }, []);
   const mine = rules.filter((r) => r.origin === origin);
   const autoDetect = sites[origin]?.autoDetect ?? false;
 

@@ -1,0 +1,28 @@
+/**
+ * `npm run screenshots`: README's pictures, taken from the real extension in Chromium.
+ * Runs the demo's headless walk-through and copies the interesting steps to docs/images/.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../test/e2e/support/extension.ts';
+
+const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts'), '--headless'], { cwd: ROOT, stdio: 'inherit' });
+if (run.status !== 0) process.exit(run.status ?? 1);
+const out = join(ROOT, 'demo-output');
+const images = join(ROOT, 'docs', 'images');
+mkdirSync(images, { recursive: true });
+const wanted: Record<string, string> = {
+  'popup-logged-in': 'popup.png',
+  'picker-confirm': 'picker.png',
+  connected: 'toolbar.png',
+  incoming: 'incoming.png',
+  'popup-incoming': 'popup-incoming.png',
+};
+for (const file of readdirSync(out)) {
+  const step = file.replace(/^\d+-/, '').replace(/\.png$/, '');
+  if (wanted[step]) {
+    copyFileSync(join(out, file), join(images, wanted[step]!));
+    console.log(`docs/images/${wanted[step]}  ←  ${file}`);
+  }
+}
