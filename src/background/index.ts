@@ -13,16 +13,22 @@ import { classifySender, createHandlers, isEnvelope, route } from './router.ts';
 import { SessionEngine } from './session-engine.ts';
 import { listenForNotifications, onCallChange } from './call-effects.ts';
 import { listenForPageActions, stopPickerInTab } from './page-actions.ts';
-import { lastProviderId, loadDialPlan, loadGeneral, loadHistory, loadSettings, saveDialPlan, saveGeneral, saveHistory, saveSettings } from './settings-store.ts';
+import { createPolicyStore } from './policy.ts';
+import { lastProviderId, loadDialPlan, loadGeneral, loadHistory, loadSettings, saveDialPlan, saveGeneral, saveHistory, setLastProviderId, storeSettings } from './settings-store.ts';
 import { reportCount, watchTabs } from './tab-badges.ts';
 
+// Settings as in force: enterprise policy (chrome.storage.managed) on top of what the agent saved.
+const settings = createPolicyStore(
+  { loadSettings, storeSettings, lastProviderId, setLastProviderId, loadDialPlan, saveDialPlan },
+  () => browser.storage.managed.get(),
+);
 const engine = new SessionEngine({
   providers: PROVIDERS,
   storage: browser.storage.session as never,
-  loadSettings,
-  saveSettings,
-  loadDialPlan,
-  saveDialPlan,
+  loadSettings: settings.loadSettings,
+  saveSettings: settings.saveSettings,
+  loadDialPlan: settings.loadDialPlan,
+  saveDialPlan: settings.saveDialPlan,
   publish: publishState,
   keepAlive,
   onCallChange,
@@ -30,9 +36,11 @@ const engine = new SessionEngine({
   log: (message, detail) => console.warn(`[callbar] ${message}`, detail ?? ''),
 });
 const handlers = createHandlers({
-  loadSettings,
-  lastProviderId,
-  loadDialPlan,
+  loadSettings: settings.loadSettings,
+  lastProviderId: settings.lastProviderId,
+  loadDialPlan: settings.loadDialPlan,
+  loginSettings: settings.loginSettings,
+  saveChanges: settings.saveChanges,
   reportCount,
   stopPicker: stopPickerInTab,
   loadHistory,

@@ -84,6 +84,9 @@ function setup(failWith?: unknown) {
     clearHistory: async () => undefined,
     loadGeneral: async () => ({ screenPop: { when: 'off', urlTemplate: '' } }),
     saveGeneral: async (...args) => void calls.push({ method: 'saveGeneral', args }),
+    // Enterprise policy (policy.ts, tested there): here a policy that pushes nothing.
+    loginSettings: async (_providerId, settings) => settings,
+    saveChanges: async (changes) => void calls.push({ method: 'saveChanges', args: [changes] }),
     loadSettings: async (providerId) => {
       calls.push({ method: 'loadSettings', args: [providerId] });
       return { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
@@ -103,6 +106,8 @@ describe('route: who may send what', () => {
     { type: 'settings/get', payload: { providerId: 'cmcc-softbar' } },
     { type: 'session/login', payload: { providerId: 'cmcc-softbar', settings: { baseUrl: 'http://127.0.0.1:8008', extension: '8001' } } },
     { type: 'session/logout', payload: {} },
+    { type: 'settings/save', payload: { providers: { 'cmcc-softbar': { extension: '8001' } } } },
+    { type: 'settings/dial-plan-set', payload: { providerId: 'cmcc-softbar', plan: DEFAULT_DIAL_PLAN } },
   ])('a content script may not send $type', async ({ type, payload }) => {
     const { calls, send } = setup();
     const reply = await send(type, payload, 'content');
@@ -250,6 +255,33 @@ describe('route: valid requests reach the engine', () => {
     const { calls, send } = setup();
     expect(await send(type, payload, 'content')).toEqual({ ok: true, value: STATE });
     expect(calls).toEqual([call]);
+  });
+});
+
+describe('route: settings changes', () => {
+  it('settings/save checks every value with the provider schema, then saves what it normalized', async () => {
+    const { calls, send } = setup();
+    const changes = { providers: { 'cmcc-softbar': { baseUrl: 'http://127.0.0.1:8010/', extension: ' 8001 ' } }, activeProvider: 'cmcc-softbar' };
+    expect(await send('settings/save', changes, 'extension-page')).toEqual({ ok: true, value: null });
+    expect(calls).toEqual([{ method: 'saveChanges', args: [{ providers: { 'cmcc-softbar': { baseUrl: 'http://127.0.0.1:8010', extension: '8001' } }, activeProvider: 'cmcc-softbar' }] }]);
+  });
+
+  it.each([
+    [{ providers: { 'cmcc-softbar': { extension: '80a1' } } }, 'providers.cmcc-softbar.extension：800 号码只能由 3–20 位数字组成'],
+    [{ providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar）'],
+    [{ dialPlans: { 'cmcc-softbar': { ...DEFAULT_DIAL_PLAN, outsideLinePrefix: '12345' } } }, 'dialPlans.cmcc-softbar.outsideLinePrefix：外线前缀只能是最多 4 位数字'],
+    [{ theme: 'dark' }, '未知的字段“theme”'],
+  ])('settings/save %j → invalid-input, nothing saved', async (payload, message) => {
+    const { calls, send } = setup();
+    expect(await send('settings/save', payload, 'extension-page')).toEqual({ ok: false, error: { code: 'invalid-input', message, detail: 'settings/save' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('settings/dial-plan-set goes through the same checked save', async () => {
+    const { calls, send } = setup();
+    const plan = { outsideLinePrefix: '9', internationalPrefix: '+', extension: 'dtmf' };
+    expect(await send('settings/dial-plan-set', { providerId: 'cmcc-softbar', plan }, 'extension-page')).toEqual({ ok: true, value: STATE });
+    expect(calls).toEqual([{ method: 'saveChanges', args: [{ dialPlans: { 'cmcc-softbar': plan } }] }, { method: 'publicState', args: [] }]);
   });
 });
 

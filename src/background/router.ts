@@ -8,6 +8,8 @@ import { CallbarError, serializeError } from '../shared/errors.ts';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../shared/ids.ts';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
+import { PROVIDER_CATALOG } from '../providers/catalog.ts';
+import { dialPlanSchema, parseSettingsChanges, type SettingsChanges } from '../shared/settings-file.ts';
 import { type ScreenPopSettings, screenPopProblem } from '../shared/screen-pop.ts';
 import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind } from '../shared/messages.ts';
 import type { SessionEngine } from './session-engine.ts';
@@ -58,10 +60,12 @@ const dialString = z
     }
     return compact;
   });
-const dialPlan = z.object({
-  outsideLinePrefix: z.string().regex(/^[0-9*#]{0,4}$/, '外线前缀只能是最多 4 位数字'),
-  internationalPrefix: z.enum(['+', '00']),
-  extension: z.enum(['drop', 'dtmf']),
+/** Settings changes from the options page: every value checked with its provider's schema (src/shared/settings-file.ts). */
+const settingsChanges = z.unknown().transform((value, ctx): SettingsChanges => {
+  const parsed = parseSettingsChanges(value, PROVIDER_CATALOG);
+  if (parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
 });
 
 type Handlers = {
@@ -75,6 +79,10 @@ export interface HandlerDeps {
   loadSettings(providerId: ProviderId): Promise<unknown>;
   lastProviderId(): Promise<ProviderId | null>;
   loadDialPlan(providerId: ProviderId): Promise<DialPlan>;
+  /** The settings a login uses: values locked by enterprise policy replace what was typed (policy.ts). */
+  loginSettings(providerId: ProviderId, settings: unknown): Promise<unknown>;
+  /** Write settings changes, refusing changes to values locked by enterprise policy (policy.ts). */
+  saveChanges(changes: SettingsChanges, engine: SessionEngine): Promise<void>;
   reportCount(tabId: number, frameId: number, count: number): void;
   stopPicker(tabId: number): void;
   loadHistory(): Promise<HistoryEntry[]>;
@@ -94,7 +102,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       payload: z.object({ providerId: z.string().refine(isProviderId, '未知的平台'), settings: z.unknown() }) as z.ZodType<
         Messages['session/login']['req']
       >,
-      handle: ({ providerId, settings }, engine) => engine.login(providerId, settings),
+      handle: async ({ providerId, settings }, engine) => engine.login(providerId, await deps.loginSettings(providerId, settings)),
     },
     'session/logout': { payload: empty, handle: (_p, engine) => engine.logout() },
     'agent/set-state': {
@@ -121,8 +129,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       handle: ({ providerId }) => deps.loadDialPlan(providerId),
     },
     'settings/dial-plan-set': {
-      payload: z.object({ providerId: z.enum(PROVIDER_IDS), plan: dialPlan }),
-      handle: ({ providerId, plan }, engine) => engine.setDialPlan(providerId, plan),
+      payload: z.object({ providerId: z.enum(PROVIDER_IDS), plan: dialPlanSchema }),
+      handle: async ({ providerId, plan }, engine) => (await deps.saveChanges({ dialPlans: { [providerId]: plan } }, engine), engine.publicState()),
+    },
+    'settings/save': {
+      payload: settingsChanges,
+      handle: async (changes, engine) => (await deps.saveChanges(changes, engine), null),
     },
     'history/get': { payload: empty, handle: () => deps.loadHistory() },
     'history/clear': { payload: empty, handle: async () => (await deps.clearHistory(), []) },

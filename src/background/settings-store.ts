@@ -17,12 +17,21 @@ export async function loadSettings(providerId: ProviderId): Promise<unknown> {
 }
 
 export async function saveSettings(providerId: ProviderId, settings: unknown): Promise<void> {
+  await storeSettings(providerId, settings);
+  await setLastProviderId(providerId);
+}
+
+/** Write a provider's settings without making it the last-used provider (options page, import). */
+export async function storeSettings(providerId: ProviderId, settings: unknown): Promise<void> {
   await set(`provider:${providerId}`, settings, store());
-  await set('lastProviderId', providerId, store());
 }
 
 export async function lastProviderId(): Promise<ProviderId | null> {
   return ((await get('lastProviderId', store())) as ProviderId | undefined) ?? null;
+}
+
+export async function setLastProviderId(providerId: ProviderId): Promise<void> {
+  await set('lastProviderId', providerId, store());
 }
 
 export async function forgetSettings(providerId: ProviderId): Promise<void> {

@@ -4,6 +4,7 @@
  * plan. It draws only
  * what the active provider declares in its capabilities.
  */
+import browser from 'webextension-polyfill';
 import { agentStateLabel, stateLight } from '../shared/format.ts';
 import { DialPlanForm } from './dial-plan-form.tsx';
 import { LoginForm } from './login-form.tsx';
@@ -24,6 +25,9 @@ export function App() {
         <span class="muted" data-testid="popup-status">
           {agentStateLabel(state)}
         </span>
+        <button class="small" data-testid="open-options" title="全部设置、导入导出" onClick={() => void browser.runtime.openOptionsPage()}>
+          设置
+        </button>
       </header>
       {state.problem && (
         <div class="banner error" role="alert" data-testid="popup-problem">

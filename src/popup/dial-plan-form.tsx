@@ -1,6 +1,9 @@
 /** What gets dialled: the dial plan of the active (or selected) provider. */
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
+import { isDialPlanLocked, NO_POLICY } from '../shared/managed-schema.ts';
+import { LockNote } from '../options/lock.tsx';
+import { usePolicy } from '../options/policy.ts';
 import { send } from '../shared/messaging.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -12,29 +15,35 @@ export function DialPlanForm({ state }: { state: PublicState }) {
   useEffect(() => {
     void send('settings/dial-plan-get', { providerId }).then(setPlan);
   }, [providerId]);
+  // Fields pushed by enterprise policy are in force and locked (docs/settings.md).
+  const policy = usePolicy()?.policy ?? NO_POLICY;
+  const locked = (key: keyof DialPlan) => isDialPlanLocked(policy, providerId, key);
+  const lock = (key: keyof DialPlan) => locked(key) && <LockNote id={`lock-plan-${key}`} testid={`locked-plan-${key}`} />;
+  const shown: DialPlan = { ...plan, ...policy.dialPlans[providerId] };
   return (
     <details class="card" data-testid="dial-plan">
       <summary class="strong">拨号规则</summary>
       <label>
-        外线前缀
+        <span class="row">外线前缀{lock('outsideLinePrefix')}</span>
         <input
           data-testid="dial-plan-prefix"
           placeholder="无"
-          value={plan.outsideLinePrefix}
+          disabled={locked('outsideLinePrefix')}
+          value={shown.outsideLinePrefix}
           onInput={(e) => setPlan({ ...plan, outsideLinePrefix: (e.target as HTMLInputElement).value.trim() })}
         />
         <span class="muted small">拨外线需要先拨的号码，例如 9；不需要则留空</span>
       </label>
       <label>
-        国际号码
-        <select value={plan.internationalPrefix} onChange={(e) => setPlan({ ...plan, internationalPrefix: (e.target as HTMLSelectElement).value as DialPlan['internationalPrefix'] })}>
+        <span class="row">国际号码{lock('internationalPrefix')}</span>
+        <select value={shown.internationalPrefix} disabled={locked('internationalPrefix')} onChange={(e) => setPlan({ ...plan, internationalPrefix: (e.target as HTMLSelectElement).value as DialPlan['internationalPrefix'] })}>
           <option value="00">拨 00 + 国家码</option>
           <option value="+">保留 + 号</option>
         </select>
       </label>
       <label>
-        分机号（转 808）
-        <select data-testid="dial-plan-extension" value={plan.extension} onChange={(e) => setPlan({ ...plan, extension: (e.target as HTMLSelectElement).value as DialPlan['extension'] })}>
+        <span class="row">分机号（转 808）{lock('extension')}</span>
+        <select data-testid="dial-plan-extension" value={shown.extension} disabled={locked('extension')} onChange={(e) => setPlan({ ...plan, extension: (e.target as HTMLSelectElement).value as DialPlan['extension'] })}>
           <option value="drop">只拨总机号码</option>
           <option value="dtmf">接通后按键拨分机（号码,分机）</option>
         </select>
@@ -43,7 +52,7 @@ export function DialPlanForm({ state }: { state: PublicState }) {
         data-testid="dial-plan-save"
         onClick={async () => {
           try {
-            await send('settings/dial-plan-set', { providerId, plan });
+            await send('settings/dial-plan-set', { providerId, plan: shown });
             setMessage({ text: '拨号规则已保存', error: false });
           } catch (error) {
             setMessage({ text: errorMessage(error), error: true });

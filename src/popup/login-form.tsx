@@ -3,6 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { isProviderId, type ProviderId } from '../shared/ids.ts';
+import { isActiveProviderLocked, isSettingLocked, NO_POLICY } from '../shared/managed-schema.ts';
+import { LockNote } from '../options/lock.tsx';
+import { usePolicy } from '../options/policy.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
 
@@ -13,6 +16,10 @@ export function LoginForm({ state }: { state: PublicState }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Values pushed by enterprise policy are in force and locked (docs/settings.md).
+  const policy = usePolicy()?.policy ?? NO_POLICY;
+  const pushed = policy.providers[providerId] ?? {};
+  const shown = (key: string) => (Object.hasOwn(pushed, key) ? String(pushed[key]) : (values[key] ?? ''));
 
   useEffect(() => {
     let cancelled = false;
@@ -33,7 +40,8 @@ export function LoginForm({ state }: { state: PublicState }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
-    const parsed = info.settingsSchema.safeParse(values);
+    const settings = Object.fromEntries(info.settingsFields.map((f) => [f.key, shown(f.key)]));
+    const parsed = info.settingsSchema.safeParse(settings);
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
@@ -43,7 +51,7 @@ export function LoginForm({ state }: { state: PublicState }) {
     setFieldErrors({});
     setBusy(true);
     try {
-      await send('session/login', { providerId, settings: values });
+      await send('session/login', { providerId, settings });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -58,6 +66,7 @@ export function LoginForm({ state }: { state: PublicState }) {
         <select
           data-testid="provider-select"
           value={providerId}
+          disabled={isActiveProviderLocked(policy)}
           onChange={(e) => {
             const v = (e.target as HTMLSelectElement).value;
             if (isProviderId(v)) setProviderId(v);
@@ -73,13 +82,18 @@ export function LoginForm({ state }: { state: PublicState }) {
       <p class="muted small">{info.description}</p>
       {info.settingsFields.map((field) => (
         <label key={field.key}>
-          {field.label}
+          <span class="row">
+            {field.label}
+            {isSettingLocked(policy, providerId, field.key) && <LockNote id={`lock-${field.key}`} testid={`locked-${field.key}`} />}
+          </span>
           <input
             name={field.key}
             data-testid={`setting-${field.key}`}
             {...(field.type === 'password' ? { type: 'password' as const } : { type: 'text' as const, inputMode: field.type === 'number' ? 'numeric' : 'text' })}
             placeholder={field.placeholder}
-            value={values[field.key] ?? ''}
+            value={shown(field.key)}
+            disabled={isSettingLocked(policy, providerId, field.key)}
+            aria-describedby={isSettingLocked(policy, providerId, field.key) ? `lock-${field.key}` : undefined}
             aria-invalid={fieldErrors[field.key] ? 'true' : undefined}
             onInput={(e) => setValues({ ...values, [field.key]: (e.target as HTMLInputElement).value })}
           />

@@ -14,6 +14,7 @@ import type { HistoryEntry } from './call-history.ts';
 import type { DialPlan } from './phone/dial-plan.ts';
 import type { ScreenPopSettings } from './screen-pop.ts';
 import type { PublicState } from './session-state.ts';
+import type { SettingsChanges } from './settings-file.ts';
 
 export type SenderKind = 'extension-page' | 'content';
 
@@ -22,8 +23,19 @@ export type SimpleCallAction = 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' 
 export interface Messages {
   /** The public session state (anyone of ours). */
   'state/get': { req: Record<string, never>; res: PublicState };
-  /** Saved settings of a provider, secrets included: extension pages only. */
+  /**
+   * Settings of a provider as in force (saved ones with enterprise-policy values on top),
+   * secrets included: extension pages only. null: never set up.
+   */
   'settings/get': { req: { providerId: ProviderId }; res: { settings: unknown; lastProviderId: ProviderId | null } };
+  /**
+   * Change saved settings in one go (options page: a provider's form, an imported settings
+   * file, the default provider). Every value is checked with its provider's schema and the dial
+   * plan rules (src/shared/settings-file.ts); a change to a value locked by enterprise policy is
+   * refused ('forbidden'); nothing is written unless all of it passes. Provider settings merge
+   * field by field (an omitted secret keeps its saved value); dial plans are whole.
+   */
+  'settings/save': { req: SettingsChanges; res: null };
   'session/login': { req: { providerId: ProviderId; settings: unknown }; res: PublicState };
   'session/logout': { req: Record<string, never>; res: PublicState };
   'agent/set-state': { req: { stateId: string }; res: PublicState };
@@ -37,7 +49,7 @@ export interface Messages {
   'call/extra': { req: { actionId: string }; res: PublicState };
   /** Dismiss the ended call card. */
   'call/dismiss': { req: Record<string, never>; res: PublicState };
-  /** The dial plan of a provider (extension pages). */
+  /** The dial plan of a provider as in force (extension pages). Setting it refuses locked fields. */
   'settings/dial-plan-get': { req: { providerId: ProviderId }; res: DialPlan };
   'settings/dial-plan-set': { req: { providerId: ProviderId; plan: DialPlan }; res: PublicState };
   /** Recent calls, newest first (extension pages: customer numbers stay out of pages). */
@@ -57,6 +69,7 @@ export type MessageType = keyof Messages;
 export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]>> = {
   'state/get': ['extension-page', 'content'],
   'settings/get': ['extension-page'],
+  'settings/save': ['extension-page'],
   'session/login': ['extension-page'],
   'session/logout': ['extension-page'],
   'agent/set-state': ['extension-page', 'content'],

@@ -1,0 +1,217 @@
+/**
+ * One provider: every settings field from its catalog entry (the popup's login form draws the
+ * same list, with the same schema and messages) and its dial plan. Values the administrator
+ * pushed are shown locked; saving sends only what the agent may change.
+ */
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import type { ProviderInfo, SettingsField } from '../providers/provider.ts';
+import { errorMessage } from '../shared/errors.ts';
+import { isDialPlanLocked, isSettingLocked, type ManagedPolicy } from '../shared/managed-schema.ts';
+import type { DialPlan } from '../shared/phone/dial-plan.ts';
+import { DIAL_PLAN_KEYS, dialPlanSchema } from '../shared/settings-file.ts';
+import { LockNote } from './lock.tsx';
+import { type Saved, saveChanges } from './store.ts';
+
+const DIAL_PLAN_CHOICES = {
+  internationalPrefix: [
+    ['00', '拨 00 + 国家码'],
+    ['+', '保留 + 号'],
+  ],
+  extension: [
+    ['drop', '只拨总机号码'],
+    ['dtmf', '接通后按键拨分机（号码,分机）'],
+  ],
+} as const;
+
+type Message = { text: string; error: boolean } | null;
+
+function initialValues(info: ProviderInfo<any>, saved: Saved): Record<string, string> {
+  const stored = (saved.providers[info.id] ?? {}) as Record<string, unknown>;
+  const defaults = (info.defaultSettings ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(info.settingsFields.map((f) => [f.key, String(stored[f.key] ?? defaults[f.key] ?? '')]));
+}
+
+export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderInfo<any>; saved: Saved; policy: ManagedPolicy; onSaved(): void }) {
+  const id = info.id;
+  const [values, setValues] = useState(() => initialValues(info, saved));
+  const [plan, setPlan] = useState<DialPlan>(() => saved.dialPlans[id]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<Message>(null);
+  const [busy, setBusy] = useState(false);
+
+  const pushed = policy.providers[id] ?? {};
+  const locked = (key: string) => isSettingLocked(policy, id, key);
+  const planLocked = (key: keyof DialPlan) => isDialPlanLocked(policy, id, key);
+  // A pushed value is what is in force, whatever was saved before.
+  const shown = (key: string) => (Object.hasOwn(pushed, key) ? String(pushed[key]) : (values[key] ?? ''));
+  const shownPlan: DialPlan = { ...plan, ...policy.dialPlans[id] };
+  const everythingLocked = info.settingsFields.every((f) => locked(f.key)) && DIAL_PLAN_KEYS.every(planLocked);
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setMessage(null);
+    const settings = info.settingsSchema.safeParse(Object.fromEntries(info.settingsFields.map((f) => [f.key, shown(f.key)])));
+    const dialPlan = dialPlanSchema.safeParse(shownPlan);
+    const found: Record<string, string> = {};
+    if (!settings.success) for (const issue of settings.error.issues) found[String(issue.path[0])] ??= issue.message;
+    if (!dialPlan.success) for (const issue of dialPlan.error.issues) found[`plan.${String(issue.path[0])}`] ??= issue.message;
+    setErrors(found);
+    if (!settings.success || !dialPlan.success) {
+      setMessage({ text: '没有保存：请先改正标红的项目', error: true });
+      return;
+    }
+    const mine = Object.fromEntries(Object.entries(settings.data as Record<string, unknown>).filter(([key]) => !locked(key)));
+    setBusy(true);
+    try {
+      await saveChanges({ ...(Object.keys(mine).length ? { providers: { [id]: mine } } : {}), dialPlans: { [id]: dialPlan.data } });
+      setMessage({ text: '已保存（拨号规则立即生效，平台设置在下次登录时生效）', error: false });
+      onSaved();
+    } catch (error) {
+      setMessage({ text: `没有保存：${errorMessage(error)}`, error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card" data-testid={`provider-${id}`} onSubmit={save} noValidate aria-labelledby={`title-${id}`}>
+      <h2 id={`title-${id}`}>{info.name}</h2>
+      <p class="muted small">{info.description}</p>
+      <div class="grid">
+        {info.settingsFields.map((field) => (
+          <Field
+            key={field.key}
+            providerId={id}
+            field={field}
+            value={shown(field.key)}
+            locked={locked(field.key)}
+            error={errors[field.key]}
+            onInput={(value) => setValues({ ...values, [field.key]: value })}
+          />
+        ))}
+      </div>
+      <fieldset>
+        <legend>拨号规则</legend>
+        <div class="grid narrow">
+          <PlanField providerId={id} name="outsideLinePrefix" label="外线前缀" locked={planLocked('outsideLinePrefix')} error={errors['plan.outsideLinePrefix']} help="拨外线需要先拨的号码，例如 9；不需要则留空">
+            {(props) => (
+              <input
+                {...props}
+                placeholder="无"
+                value={shownPlan.outsideLinePrefix}
+                onInput={(e) => setPlan({ ...plan, outsideLinePrefix: (e.target as HTMLInputElement).value.trim() })}
+              />
+            )}
+          </PlanField>
+          {(['internationalPrefix', 'extension'] as const).map((key) => (
+            <PlanField key={key} providerId={id} name={key} label={key === 'extension' ? '分机号（转 808）' : '国际号码'} locked={planLocked(key)} error={errors[`plan.${key}`]}>
+              {(props) => (
+                <select {...props} value={shownPlan[key]} onChange={(e) => setPlan({ ...plan, [key]: (e.target as HTMLSelectElement).value })}>
+                  {DIAL_PLAN_CHOICES[key].map(([value, text]) => (
+                    <option key={value} value={value}>
+                      {text}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </PlanField>
+          ))}
+        </div>
+      </fieldset>
+      <div class="row">
+        <button class="primary" type="submit" disabled={busy || everythingLocked} data-testid={`save-${id}`}>
+          {busy ? '正在保存…' : '保存'}
+        </button>
+        {message && (
+          <span class={message.error ? 'error-text' : 'ok-text'} role={message.error ? 'alert' : 'status'} data-testid={`save-message-${id}`}>
+            {message.text}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function Field(props: { providerId: string; field: SettingsField; value: string; locked: boolean; error: string | undefined; onInput(value: string): void }) {
+  const { field, providerId } = props;
+  const inputId = `setting-${providerId}-${field.key}`;
+  const noteId = `${inputId}-note`;
+  return (
+    <div class="field">
+      <div class="field-head">
+        <label for={inputId}>{field.label}</label>
+        {props.locked && <LockNote id={`${inputId}-lock`} testid={`locked-${providerId}-${field.key}`} />}
+      </div>
+      <input
+        id={inputId}
+        name={field.key}
+        data-testid={inputId}
+        {...(field.type === 'password' ? { type: 'password' as const } : { type: 'text' as const, inputMode: field.type === 'number' ? 'numeric' : 'text' })}
+        autocomplete="off"
+        placeholder={field.placeholder}
+        value={props.value}
+        disabled={props.locked}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={[props.locked ? `${inputId}-lock` : '', noteId].filter(Boolean).join(' ')}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
+      {props.error ? (
+        <span class="field-error" id={noteId} data-testid={`error-${providerId}-${field.key}`}>
+          {props.error}
+        </span>
+      ) : (
+        <span class="muted small" id={noteId}>
+          {field.help}
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface ControlProps {
+  id: string;
+  name: string;
+  'data-testid': string;
+  disabled: boolean;
+  'aria-invalid'?: 'true';
+  'aria-describedby': string;
+}
+
+function PlanField(props: {
+  providerId: string;
+  name: keyof DialPlan;
+  label: string;
+  locked: boolean;
+  error: string | undefined;
+  help?: string;
+  children: (control: ControlProps) => JSX.Element;
+}) {
+  const inputId = `dialplan-${props.providerId}-${props.name}`;
+  const noteId = `${inputId}-note`;
+  return (
+    <div class="field">
+      <div class="field-head">
+        <label for={inputId}>{props.label}</label>
+        {props.locked && <LockNote id={`${inputId}-lock`} testid={`locked-${inputId}`} />}
+      </div>
+      {props.children({
+        id: inputId,
+        name: props.name,
+        'data-testid': inputId,
+        disabled: props.locked,
+        ...(props.error ? { 'aria-invalid': 'true' as const } : {}),
+        'aria-describedby': [props.locked ? `${inputId}-lock` : '', noteId].filter(Boolean).join(' '),
+      })}
+      {props.error ? (
+        <span class="field-error" id={noteId} data-testid={`error-${inputId}`}>
+          {props.error}
+        </span>
+      ) : (
+        <span class="muted small" id={noteId}>
+          {props.help}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * What the options page reads and writes. Provider settings and dial plans belong to the
+ * background (IndexedDB, src/background/settings-store.ts): they are read with `settings/get` and
+ * `settings/dial-plan-get` and changed with one `settings/save`, which validates everything and
+ * refuses locked values before it writes anything. Button rules live in chrome.storage.local,
+ * which extension pages edit directly (as the popup does).
+ *
+ * Import and export happen here, in the page, with the shared file format
+ * (src/shared/settings-file.ts): export = what is in force → file; import = parse and check the
+ * whole file first, leave out what the administrator locked, then one `settings/save`, then the
+ * rules. A file that fails any check changes nothing.
+ */
+import browser from 'webextension-polyfill';
+import { PROVIDER_CATALOG } from '../providers/catalog.ts';
+import { PROVIDER_IDS, type ProviderId } from '../shared/ids.ts';
+import {
+  type CurrentSettings,
+  type LockedChange,
+  type ManagedPolicy,
+  withoutLocked,
+  withPolicyActiveProvider,
+  withPolicyDialPlan,
+  withPolicySettings,
+} from '../shared/managed-schema.ts';
+import { send } from '../shared/messaging.ts';
+import type { DialPlan } from '../shared/phone/dial-plan.ts';
+import { type ButtonRule, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import {
+  buildSettingsFile,
+  mergeRules,
+  parseSettingsFile,
+  type SettingsChanges,
+  SETTINGS_FILE_NAME,
+  type SettingsSnapshot,
+} from '../shared/settings-file.ts';
+
+export interface Saved extends CurrentSettings {
+  providers: Partial<Record<ProviderId, unknown>>;
+  dialPlans: Record<ProviderId, DialPlan>;
+  rules: { rules: ButtonRule[]; sites: Record<string, SiteSettings> };
+}
+
+async function readRules(): Promise<Saved['rules']> {
+  const stored = await browser.storage.local.get([RULES_KEY, SITES_KEY]);
+  return {
+    rules: Array.isArray(stored[RULES_KEY]) ? (stored[RULES_KEY] as ButtonRule[]) : [],
+    sites: (stored[SITES_KEY] ?? {}) as Record<string, SiteSettings>,
+  };
+}
+
+/** Everything in force: saved values with the policy's on top. */
+export async function loadSaved(policy: ManagedPolicy): Promise<Saved> {
+  const providers: Partial<Record<ProviderId, unknown>> = {};
+  const dialPlans = {} as Record<ProviderId, DialPlan>;
+  let last: ProviderId | null = null;
+  for (const id of PROVIDER_IDS) {
+    const [{ settings, lastProviderId }, plan] = await Promise.all([send('settings/get', { providerId: id }), send('settings/dial-plan-get', { providerId: id })]);
+    providers[id] = withPolicySettings(settings, policy, id);
+    dialPlans[id] = withPolicyDialPlan(plan, policy, id);
+    last = lastProviderId;
+  }
+  return { activeProvider: withPolicyActiveProvider(last, policy), providers, dialPlans, rules: await readRules() };
+}
+
+/** Save provider settings, dial plans and/or the active provider (validated again, locks enforced, by the background). */
+export async function saveChanges(changes: SettingsChanges): Promise<void> {
+  await send('settings/save', changes);
+}
+
+function snapshotOf(saved: Saved): SettingsSnapshot {
+  return { activeProvider: saved.activeProvider, providers: saved.providers, dialPlans: saved.dialPlans, rules: saved.rules };
+}
+
+/** The settings file for what is in force now. Throws with a message for the agent. */
+export async function exportSettings(policy: ManagedPolicy, includeSecrets: boolean): Promise<{ text: string; fileName: string }> {
+  const built = buildSettingsFile(snapshotOf(await loadSaved(policy)), PROVIDER_CATALOG, { includeSecrets });
+  if (!built.ok) throw new Error(built.error);
+  return { text: built.value.text, fileName: SETTINGS_FILE_NAME };
+}
+
+export interface ImportResult {
+  providers: ProviderId[];
+  dialPlans: ProviderId[];
+  rules: { added: number; replaced: number } | null;
+  /** Values in the file the administrator has locked (left as they are). */
+  skipped: LockedChange[];
+}
+
+/** Import a settings file. Throws (having changed nothing) when the file is not valid. */
+export async function importSettings(text: string, policy: ManagedPolicy): Promise<ImportResult> {
+  const parsed = parseSettingsFile(text, PROVIDER_CATALOG);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const file = parsed.value;
+  const current = await loadSaved(policy);
+  const { changes, skipped } = withoutLocked(file, policy, current, PROVIDER_CATALOG);
+  const body: SettingsChanges = {
+    ...(changes.activeProvider ? { activeProvider: changes.activeProvider } : {}),
+    ...(changes.providers ? { providers: changes.providers } : {}),
+    ...(changes.dialPlans ? { dialPlans: changes.dialPlans } : {}),
+  };
+  if (Object.keys(body).length) await saveChanges(body);
+  let rules: ImportResult['rules'] = null;
+  if (file.rules) {
+    const merged = mergeRules(await readRules(), file.rules);
+    await browser.storage.local.set({ [RULES_KEY]: merged.rules, [SITES_KEY]: merged.sites });
+    rules = { added: merged.added, replaced: merged.replaced };
+  }
+  return {
+    providers: PROVIDER_IDS.filter((id) => changes.providers?.[id]),
+    dialPlans: PROVIDER_IDS.filter((id) => changes.dialPlans?.[id]),
+    rules,
+    skipped,
+  };
+}
+
+/** Let the browser save `text` as a file. */
+export function download(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
