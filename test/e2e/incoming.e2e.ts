@@ -6,7 +6,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, launchWithExtension, openPopup, serviceWorker, textOf, waitForText } from './support/extension.ts';
+import { eventually, type ExtensionBrowser, killServiceWorker, launchWithExtension, openPopup, serviceWorker, textOf, waitForText } from './support/extension.ts';
 
 const SHADOW = { visible: true } as const;
 const TOOLBAR = 'callbar-toolbar >>>';
@@ -99,7 +99,32 @@ describe('incoming call', () => {
     expect(await textOf(popup, '[data-testid="history-duration"]')).toMatch(/^00:0[234]$/);
   });
 
+  it('the service worker killed while a call rings loses nothing: it is answered and recorded once', async () => {
+    await popup.bringToFront();
+    await popup.select('[data-testid="screen-pop-when"]', 'off');
+    await popup.click('[data-testid="screen-pop-save"]');
+    await waitForText(popup, '[data-testid="screen-pop-message"]', '已保存');
+    const rowsBefore = (await popup.$$('[data-testid="history-row"]')).length;
+    sim.injectIncoming('13700003333');
+    await crm.bringToFront();
+    await eventually(async () => (await toolbarState(crm)) === 'incoming', 'the incoming call');
+    await killServiceWorker(browser);
+    // The toolbar still offers 接听; a real click wakes a new worker, which answers from stored state.
+    await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
+    await eventually(() => sim.requestsTo('answer').some((r) => r.at > Date.now() - 10_000), 'answer at the bar');
+    await eventually(async () => (await toolbarState(crm)) === 'connected', 'connected after the restart');
+    await crm.click(`${TOOLBAR} [data-testid="toolbar-hangup"]`);
+    await eventually(async () => (await toolbarState(crm)) === 'ended', 'ended');
+    await popup.bringToFront();
+    await waitForText(popup, '[data-testid="history-row"]', '13700003333');
+    expect((await popup.$$('[data-testid="history-row"]')).length).toBe(rowsBefore + 1);
+    expect(await textOf(popup, '[data-testid="history-result"]')).toMatch(/^已接通/);
+  });
+
   it('a missed call is recorded as 未接听 and a click on the row redials it', async () => {
+    await popup.bringToFront();
+    await popup.select('[data-testid="screen-pop-when"]', 'ring');
+    await popup.click('[data-testid="screen-pop-save"]');
     sim.injectIncoming('13600002222');
     // The screen pop reuses its tab for the new number and brings it to the front.
     await eventually(async () => (await browser.pages()).some((p) => p.url().endsWith('phone=13600002222')), 'the screen pop for the second call');
