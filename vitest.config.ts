@@ -21,6 +21,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.ts'],
+          // Chromium on Linux takes its UI language (and so the extension's locale) from
+          // LANGUAGE, not from --lang: the suite runs in the default locale, Simplified Chinese.
+          env: { LANGUAGE: 'zh_CN' },
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 90_000,

@@ -31,4 +31,4 @@ if (stale) {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 const packages = process.argv.slice(2);
-run(process.execPath, [join(root, 'scripts', 'ensure-system-deps.mjs'), ...(packages.length ? packages : ['chromium'])]);
+run(process.execPath, [join(root, 'scripts', 'ensure-system-deps.mjs'), ...(packages.length ? packages : ['chromium', 'chromium-l10n'])]);

@@ -6,6 +6,10 @@
  */
 import { columnLabel, inferColumnSelector } from './column.ts';
 import { createShadowHost, isolateKeys } from './shadow-host.ts';
+import { t } from '../shared/i18n.ts';
+
+/** Stands in for a substitution so the text around it can be split off. */
+const SLOT = '\u2063';
 
 const CSS = `
 .bar { font: 13px/1.5 -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f1f1f; background: #fff;
@@ -83,17 +87,19 @@ export function startPicker(): Promise<PickResult | null> {
 
     let picked: PickResult | null = null;
     const showPrompt = () => {
-      bar.replaceChildren(text('点击号码列中的任意单元格，选择要放置拨号按钮的列 · Esc 取消'), button('取消', 'picker-cancel', () => finish(null)));
+      bar.replaceChildren(text(t('pickerPrompt')), button(t('cancel'), 'picker-cancel', () => finish(null)));
     };
     const showConfirm = (result: PickResult) => {
       const message = document.createElement('span');
       message.dataset.testid = 'picker-count';
-      message.append('将在 ', Object.assign(document.createElement('b'), { textContent: String(result.matched) }), ' 个单元格插入拨号按钮');
+      // The count is bold: split the sentence around a marker put where $1 goes.
+      const [before = '', after = ''] = t('pickerWillInsert', SLOT).split(SLOT);
+      message.append(before, Object.assign(document.createElement('b'), { textContent: String(result.matched) }), after);
       bar.replaceChildren(
         message,
-        button('确定', 'picker-confirm', () => finish(result), true),
-        button('重选', 'picker-repick', () => ((picked = null), showPrompt())),
-        button('取消', 'picker-cancel', () => finish(null)),
+        button(t('confirm'), 'picker-confirm', () => finish(result), true),
+        button(t('pickerRepick'), 'picker-repick', () => ((picked = null), showPrompt())),
+        button(t('cancel'), 'picker-cancel', () => finish(null)),
       );
     };
 
@@ -119,7 +125,7 @@ export function startPicker(): Promise<PickResult | null> {
       if (!event.isTrusted || picked) return;
       const target = event.composedPath()[0] as Element;
       const selector = target instanceof Element ? inferColumnSelector(target) : null;
-      if (!selector) return showError('无法识别这一列，请点击号码所在的单元格');
+      if (!selector) return showError(t('pickerUnrecognized'));
       const label = columnLabel(target);
       picked = { selector, matched: countIn(target.getRootNode() as Document | ShadowRoot, selector), ...(label ? { label } : {}) };
       highlight.style.setProperty('display', 'none', 'important');
@@ -132,7 +138,7 @@ export function startPicker(): Promise<PickResult | null> {
       }
     };
     const showError = (message: string) => {
-      bar.replaceChildren(text(message), button('取消', 'picker-cancel', () => finish(null)));
+      bar.replaceChildren(text(message), button(t('cancel'), 'picker-cancel', () => finish(null)));
       setTimeout(() => !picked && active && showPrompt(), 2000);
     };
 

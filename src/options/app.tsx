@@ -13,6 +13,7 @@ import { usePolicy } from './policy.ts';
 import { ProviderCard } from './provider-card.tsx';
 import { loadSaved, type Saved, saveChanges } from './store.ts';
 import { TransferCard } from './transfer.tsx';
+import { t } from '../shared/i18n.ts';
 
 export function App() {
   const policyState = usePolicy();
@@ -39,16 +40,16 @@ export function App() {
     return (
       <main>
         <div class="banner error" role="alert" data-testid="load-error">
-          无法读取设置：{loadError}
+          {t('optionsLoadError', loadError)}
         </div>
       </main>
     );
   }
-  if (!policyState || !saved) return <main class="loading">正在读取设置…</main>;
+  if (!policyState || !saved) return <main class="loading">{t('optionsLoading')}</main>;
   return (
     <main data-testid="options" data-generation={generation}>
       <header>
-        <h1>CallBar 设置</h1>
+        <h1>{t('optionsTitle')}</h1>
         <ActiveProvider saved={saved} policy={policy} onSaved={() => reload(false)} />
       </header>
       <PolicyBanner state={policyState} />
@@ -65,7 +66,7 @@ function PolicyBanner({ state }: { state: PolicyState }) {
     <>
       {isManaged(state.policy) && (
         <div class="banner info" data-testid="policy-banner">
-          <LockIcon /> {state.policy.lockAll ? '管理员已锁定全部设置，这里只能查看。' : '部分设置由管理员通过企业策略统一设置，标有“由管理员设置”的项目不能在这里修改。'}
+          <LockIcon /> {state.policy.lockAll ? t('optionsLockedAll') : t('optionsLockedSome')}
         </div>
       )}
       {state.problems.length > 0 && (
@@ -84,7 +85,7 @@ function ActiveProvider({ saved, policy, onSaved }: { saved: Saved; policy: Mana
   const locked = isActiveProviderLocked(policy);
   return (
     <div class="active-provider">
-      <label for="active-provider">默认平台</label>
+      <label for="active-provider">{t('optionsActiveProvider')}</label>
       <select
         id="active-provider"
         data-testid="active-provider"
@@ -103,7 +104,7 @@ function ActiveProvider({ saved, policy, onSaved }: { saved: Saved; policy: Mana
           }
         }}
       >
-        {saved.activeProvider === null && <option value="">（未选择）</option>}
+        {saved.activeProvider === null && <option value="">{t('optionsNoProvider')}</option>}
         {PROVIDER_IDS.map((id) => (
           <option key={id} value={id}>
             {PROVIDER_CATALOG[id].name}

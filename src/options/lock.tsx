@@ -3,6 +3,7 @@
  * the 🔒 emoji), so it shows the same on PCs without a colour-emoji font.
  */
 import { POLICY_MESSAGES } from '../shared/managed-schema.ts';
+import { t } from '../shared/i18n.ts';
 
 export function LockIcon() {
   return (
@@ -14,7 +15,7 @@ export function LockIcon() {
 
 export function LockNote({ id, testid }: { id: string; testid: string }) {
   return (
-    <span class="lock" id={id} data-testid={testid} title="管理员通过企业策略设置，不能在这里修改">
+    <span class="lock" id={id} data-testid={testid} title={t('lockTitle')}>
       <LockIcon />
       {POLICY_MESSAGES.locked}
     </span>

@@ -12,15 +12,16 @@ import type { DialPlan } from '../shared/phone/dial-plan.ts';
 import { DIAL_PLAN_KEYS, dialPlanSchema } from '../shared/settings-file.ts';
 import { LockNote } from './lock.tsx';
 import { type Saved, saveChanges } from './store.ts';
+import { t } from '../shared/i18n.ts';
 
 const DIAL_PLAN_CHOICES = {
   internationalPrefix: [
-    ['00', '拨 00 + 国家码'],
-    ['+', '保留 + 号'],
+    ['00', 'dialPlanIntl00'],
+    ['+', 'dialPlanIntlPlus'],
   ],
   extension: [
-    ['drop', '只拨总机号码'],
-    ['dtmf', '接通后按键拨分机（号码,分机）'],
+    ['drop', 'dialPlanExtDrop'],
+    ['dtmf', 'dialPlanExtDtmf'],
   ],
 } as const;
 
@@ -58,17 +59,17 @@ export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderI
     if (!dialPlan.success) for (const issue of dialPlan.error.issues) found[`plan.${String(issue.path[0])}`] ??= issue.message;
     setErrors(found);
     if (!settings.success || !dialPlan.success) {
-      setMessage({ text: '没有保存：请先改正标红的项目', error: true });
+      setMessage({ text: t('optionsNotSavedInvalid'), error: true });
       return;
     }
     const mine = Object.fromEntries(Object.entries(settings.data as Record<string, unknown>).filter(([key]) => !locked(key)));
     setBusy(true);
     try {
       await saveChanges({ ...(Object.keys(mine).length ? { providers: { [id]: mine } } : {}), dialPlans: { [id]: dialPlan.data } });
-      setMessage({ text: '已保存（拨号规则立即生效，平台设置在下次登录时生效）', error: false });
+      setMessage({ text: t('optionsSaved'), error: false });
       onSaved();
     } catch (error) {
-      setMessage({ text: `没有保存：${errorMessage(error)}`, error: true });
+      setMessage({ text: t('optionsNotSaved', errorMessage(error)), error: true });
     } finally {
       setBusy(false);
     }
@@ -92,25 +93,25 @@ export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderI
         ))}
       </div>
       <fieldset>
-        <legend>拨号规则</legend>
+        <legend>{t('dialPlanTitle')}</legend>
         <div class="grid narrow">
-          <PlanField providerId={id} name="outsideLinePrefix" label="外线前缀" locked={planLocked('outsideLinePrefix')} error={errors['plan.outsideLinePrefix']} help="拨外线需要先拨的号码，例如 9；不需要则留空">
+          <PlanField providerId={id} name="outsideLinePrefix" label={t('dialPlanOutsidePrefix')} locked={planLocked('outsideLinePrefix')} error={errors['plan.outsideLinePrefix']} help={t('dialPlanOutsidePrefixHelp')}>
             {(props) => (
               <input
                 {...props}
-                placeholder="无"
+                placeholder={t('dialPlanNone')}
                 value={shownPlan.outsideLinePrefix}
                 onInput={(e) => setPlan({ ...plan, outsideLinePrefix: (e.target as HTMLInputElement).value.trim() })}
               />
             )}
           </PlanField>
           {(['internationalPrefix', 'extension'] as const).map((key) => (
-            <PlanField key={key} providerId={id} name={key} label={key === 'extension' ? '分机号（转 808）' : '国际号码'} locked={planLocked(key)} error={errors[`plan.${key}`]}>
+            <PlanField key={key} providerId={id} name={key} label={key === 'extension' ? t('dialPlanExtension') : t('dialPlanInternational')} locked={planLocked(key)} error={errors[`plan.${key}`]}>
               {(props) => (
                 <select {...props} value={shownPlan[key]} onChange={(e) => setPlan({ ...plan, [key]: (e.target as HTMLSelectElement).value })}>
                   {DIAL_PLAN_CHOICES[key].map(([value, text]) => (
                     <option key={value} value={value}>
-                      {text}
+                      {t(text)}
                     </option>
                   ))}
                 </select>
@@ -121,7 +122,7 @@ export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderI
       </fieldset>
       <div class="row">
         <button class="primary" type="submit" disabled={busy || everythingLocked} data-testid={`save-${id}`}>
-          {busy ? '正在保存…' : '保存'}
+          {busy ? t('optionsSaving') : t('save')}
         </button>
         {message && (
           <span class={message.error ? 'error-text' : 'ok-text'} role={message.error ? 'alert' : 'status'} data-testid={`save-message-${id}`}>

@@ -9,20 +9,26 @@ import { errorMessage } from '../shared/errors.ts';
 import { PROVIDER_IDS } from '../shared/ids.ts';
 import type { ManagedPolicy } from '../shared/managed-schema.ts';
 import { MAX_SETTINGS_FILE_BYTES, SETTINGS_FILE_ERRORS, secretLabels } from '../shared/settings-file.ts';
+import { t } from '../shared/i18n.ts';
 import { download, exportSettings, type ImportResult, importSettings } from './store.ts';
 
-const SECRETS = secretLabels(PROVIDER_CATALOG).join('、');
+/** The secret fields' labels (provider data, Chinese for now), as one list. */
+const secrets = () => secretLabels(PROVIDER_CATALOG).join(t('listSeparator'));
 
 function importSummary(fileName: string, result: ImportResult): string {
   const parts: string[] = [];
   for (const id of PROVIDER_IDS) {
-    const what = [result.providers.includes(id) ? '设置' : '', result.dialPlans.includes(id) ? '拨号规则' : ''].filter(Boolean);
-    if (what.length) parts.push(`${PROVIDER_CATALOG[id].name}的${what.join('和')}`);
+    const settings = result.providers.includes(id);
+    const plan = result.dialPlans.includes(id);
+    const name = PROVIDER_CATALOG[id].name;
+    if (settings && plan) parts.push(t('transferProviderBoth', name));
+    else if (settings) parts.push(t('transferProviderSettings', name));
+    else if (plan) parts.push(t('transferProviderPlan', name));
   }
-  if (result.rules) parts.push(`拨号按钮规则（新增 ${result.rules.added} 条，更新 ${result.rules.replaced} 条）`);
-  const what = parts.length ? `：${parts.join('；')}` : '，文件中没有可导入的设置';
-  const skipped = result.skipped.length ? `。以下由管理员设置，未导入：${result.skipped.map((s) => s.label).join('、')}` : '';
-  return `已导入 ${fileName}${what}${skipped}`;
+  if (result.rules) parts.push(t('transferRules', String(result.rules.added), String(result.rules.replaced)));
+  const skipped = result.skipped.length ? t('transferSkipped', result.skipped.map((s) => s.label).join(t('listSeparator'))) : '';
+  const imported = parts.length ? t('transferImported', fileName, parts.join(t('transferPartsSeparator'))) : t('transferImportedNothing', fileName);
+  return imported + skipped;
 }
 
 export function TransferCard({ policy, rulesCount, onImported }: { policy: ManagedPolicy; rulesCount: number; onImported(): void }) {
@@ -31,13 +37,13 @@ export function TransferCard({ policy, rulesCount, onImported }: { policy: Manag
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
-  const run = async (action: () => Promise<string>, failure: string) => {
+  const run = async (action: () => Promise<string>, failure: (reason: string) => string) => {
     setBusy(true);
     setMessage(null);
     try {
       setMessage({ text: await action(), error: false });
     } catch (error) {
-      setMessage({ text: `${failure}${errorMessage(error)}`, error: true });
+      setMessage({ text: failure(errorMessage(error)), error: true });
     } finally {
       setBusy(false);
     }
@@ -45,13 +51,13 @@ export function TransferCard({ policy, rulesCount, onImported }: { policy: Manag
 
   return (
     <section class="card" data-testid="transfer" aria-labelledby="transfer-title">
-      <h2 id="transfer-title">导入 / 导出</h2>
+      <h2 id="transfer-title">{t('transferTitle')}</h2>
       <p class="muted small">
-        一个 JSON 文件包含所有平台的设置、拨号规则和网页拨号按钮规则（现有 {rulesCount} 条），可发给同事导入。导入前会检查整个文件，有错误时不做任何修改。
+        {t('transferIntro', String(rulesCount))}
       </p>
       <label class="check">
         <input type="checkbox" data-testid="export-secrets" checked={includeSecrets} onChange={(e) => setIncludeSecrets((e.target as HTMLInputElement).checked)} />
-        导出时包含 {SECRETS}（默认不包含）
+        {t('transferIncludeSecrets', secrets())}
       </label>
       <div class="actions">
         <button
@@ -62,21 +68,21 @@ export function TransferCard({ policy, rulesCount, onImported }: { policy: Manag
             run(async () => {
               const { text, fileName } = await exportSettings(policy, includeSecrets);
               download(text, fileName);
-              return `已导出 ${fileName}（${includeSecrets ? `含 ${SECRETS}，请妥善保管` : `不含 ${SECRETS}`}）`;
-            }, '导出失败：')
+              return t(includeSecrets ? 'transferExportedWithSecrets' : 'transferExported', fileName, secrets());
+            }, (reason) => t('transferExportFailed', reason))
           }
         >
-          导出设置文件
+          {t('transferExport')}
         </button>
         <button type="button" data-testid="import-settings" disabled={busy} onClick={() => input.current?.click()}>
-          导入设置文件…
+          {t('transferImport')}
         </button>
         <input
           ref={input}
           type="file"
           accept="application/json,.json"
           data-testid="import-file"
-          aria-label="选择要导入的设置文件"
+          aria-label={t('transferImportFileLabel')}
           hidden
           onChange={async (e) => {
             const target = e.target as HTMLInputElement;
@@ -88,7 +94,7 @@ export function TransferCard({ policy, rulesCount, onImported }: { policy: Manag
               const result = await importSettings(await file.text(), policy);
               onImported();
               return importSummary(file.name, result);
-            }, `导入 ${file.name} 失败，没有修改任何设置：`);
+            }, (reason) => t('transferImportFailed', file.name, reason));
           }}
         />
       </div>

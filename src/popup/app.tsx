@@ -13,20 +13,21 @@ import { RecentCalls } from './recent-calls.tsx';
 import { ScreenPopForm } from './screen-pop-form.tsx';
 import { Session } from './session-card.tsx';
 import { useSession } from './use-session.ts';
+import { t } from '../shared/i18n.ts';
 
 export function App() {
   const state = useSession();
-  if (!state) return <main class="loading">正在连接 CallBar…</main>;
+  if (!state) return <main class="loading">{t('popupConnecting')}</main>;
   return (
     <main>
       <header>
         <span class={`light ${stateLight(state)}`} />
-        <h1>CallBar 坐席电话条</h1>
+        <h1>{t('extName')}</h1>
         <span class="muted" data-testid="popup-status">
           {agentStateLabel(state)}
         </span>
-        <button class="small" data-testid="open-options" title="全部设置、导入导出" onClick={() => void browser.runtime.openOptionsPage()}>
-          设置
+        <button class="small" data-testid="open-options" title={t('popupOptionsTitle')} onClick={() => void browser.runtime.openOptionsPage()}>
+          {t('popupOptions')}
         </button>
       </header>
       {state.problem && (

@@ -7,6 +7,7 @@ import { usePolicy } from '../options/policy.ts';
 import { send } from '../shared/messaging.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { t } from '../shared/i18n.ts';
 
 export function DialPlanForm({ state }: { state: PublicState }) {
   const providerId = state.providerId ?? 'cmcc-softbar';
@@ -22,30 +23,30 @@ export function DialPlanForm({ state }: { state: PublicState }) {
   const shown: DialPlan = { ...plan, ...policy.dialPlans[providerId] };
   return (
     <details class="card" data-testid="dial-plan">
-      <summary class="strong">拨号规则</summary>
+      <summary class="strong">{t('dialPlanTitle')}</summary>
       <label>
-        <span class="row">外线前缀{lock('outsideLinePrefix')}</span>
+        <span class="row">{t('dialPlanOutsidePrefix')}{lock('outsideLinePrefix')}</span>
         <input
           data-testid="dial-plan-prefix"
-          placeholder="无"
+          placeholder={t('dialPlanNone')}
           disabled={locked('outsideLinePrefix')}
           value={shown.outsideLinePrefix}
           onInput={(e) => setPlan({ ...plan, outsideLinePrefix: (e.target as HTMLInputElement).value.trim() })}
         />
-        <span class="muted small">拨外线需要先拨的号码，例如 9；不需要则留空</span>
+        <span class="muted small">{t('dialPlanOutsidePrefixHelp')}</span>
       </label>
       <label>
-        <span class="row">国际号码{lock('internationalPrefix')}</span>
+        <span class="row">{t('dialPlanInternational')}{lock('internationalPrefix')}</span>
         <select value={shown.internationalPrefix} disabled={locked('internationalPrefix')} onChange={(e) => setPlan({ ...plan, internationalPrefix: (e.target as HTMLSelectElement).value as DialPlan['internationalPrefix'] })}>
-          <option value="00">拨 00 + 国家码</option>
-          <option value="+">保留 + 号</option>
+          <option value="00">{t('dialPlanIntl00')}</option>
+          <option value="+">{t('dialPlanIntlPlus')}</option>
         </select>
       </label>
       <label>
-        <span class="row">分机号（转 808）{lock('extension')}</span>
+        <span class="row">{t('dialPlanExtension')}{lock('extension')}</span>
         <select data-testid="dial-plan-extension" value={shown.extension} disabled={locked('extension')} onChange={(e) => setPlan({ ...plan, extension: (e.target as HTMLSelectElement).value as DialPlan['extension'] })}>
-          <option value="drop">只拨总机号码</option>
-          <option value="dtmf">接通后按键拨分机（号码,分机）</option>
+          <option value="drop">{t('dialPlanExtDrop')}</option>
+          <option value="dtmf">{t('dialPlanExtDtmf')}</option>
         </select>
       </label>
       <button
@@ -53,13 +54,13 @@ export function DialPlanForm({ state }: { state: PublicState }) {
         onClick={async () => {
           try {
             await send('settings/dial-plan-set', { providerId, plan: shown });
-            setMessage({ text: '拨号规则已保存', error: false });
+            setMessage({ text: t('dialPlanSaved'), error: false });
           } catch (error) {
             setMessage({ text: errorMessage(error), error: true });
           }
         }}
       >
-        保存拨号规则
+        {t('dialPlanSave')}
       </button>
       {message && <div class={message.error ? 'banner error' : 'small ok-text'}>{message.text}</div>}
     </details>

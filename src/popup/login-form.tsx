@@ -8,6 +8,7 @@ import { LockNote } from '../options/lock.tsx';
 import { usePolicy } from '../options/policy.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { t } from '../shared/i18n.ts';
 
 export function LoginForm({ state }: { state: PublicState }) {
   const [providerId, setProviderId] = useState<ProviderId>(state.providerId ?? 'cmcc-softbar');
@@ -62,7 +63,7 @@ export function LoginForm({ state }: { state: PublicState }) {
   return (
     <form class="card" onSubmit={submit} data-testid="login-form" noValidate>
       <label>
-        平台
+        {t('loginProvider')}
         <select
           data-testid="provider-select"
           value={providerId}
@@ -112,7 +113,7 @@ export function LoginForm({ state }: { state: PublicState }) {
         </div>
       )}
       <button class="primary" type="submit" disabled={busy} data-testid="login">
-        {busy ? '正在登录…' : '登录'}
+        {busy ? t('loginBusy') : t('loginSubmit')}
       </button>
     </form>
   );

@@ -5,13 +5,14 @@ import { CallbarError, errorMessage } from '../shared/errors.ts';
 import { sendToTab } from '../shared/messaging.ts';
 import { RulesEditor } from './rules-editor.tsx';
 import { ToolbarToggle } from './toolbar-toggle.tsx';
+import { t } from '../shared/i18n.ts';
 
 /** The tab the page tools act on: `?tab=<id>` when the popup runs in a tab of its own, else the active tab. */
 async function targetTabId(): Promise<number> {
   const fromQuery = Number(new URLSearchParams(location.search).get('tab'));
   if (Number.isInteger(fromQuery) && fromQuery > 0) return fromQuery;
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  if (!tab?.id) throw new CallbarError('unsupported', '没有可操作的页面');
+  if (!tab?.id) throw new CallbarError('unsupported', t('pageToolsNoTab'));
   return tab.id;
 }
 
@@ -46,10 +47,10 @@ export function PageTools() {
   return (
     <section class="card" data-testid="page-tools">
       <div class="row">
-        <span class="strong">本页拨号按钮</span>
+        <span class="strong">{t('pageToolsTitle')}</span>
         {page && (
           <span class="muted small" data-testid="page-button-count">
-            {page.buttons} 个
+            {t('pageToolsCount', String(page.buttons))}
           </span>
         )}
       </div>
@@ -60,26 +61,26 @@ export function PageTools() {
             run(async (tab) => {
               await sendToTab(tab, 'page/start-picker', {});
               if (!new URLSearchParams(location.search).get('tab')) window.close();
-              return '请在页面上点击号码列中的任意单元格';
+              return t('pageToolsPickerHint');
             })
           }
         >
-          选择号码列
+          {t('pageToolsPick')}
         </button>
-        <button data-testid="clear-rules" onClick={() => run(async (tab) => `已清除 ${(await sendToTab(tab, 'page/clear', {})).removed} 个拨号按钮`)}>
-          清除所有
+        <button data-testid="clear-rules" onClick={() => run(async (tab) => t('pageToolsCleared', String((await sendToTab(tab, 'page/clear', {})).removed)))}>
+          {t('pageToolsClearAll')}
         </button>
       </div>
       <form
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(async (tab) => `选择器匹配 ${(await sendToTab(tab, 'page/add-selector', { selector })).matched} 个元素，已放置拨号按钮`);
+          void run(async (tab) => t('pageToolsSelectorMatched', String((await sendToTab(tab, 'page/add-selector', { selector })).matched)));
         }}
       >
-        <input data-testid="selector-input" placeholder="根据路径插入：CSS 选择器，如 td.phone" value={selector} onInput={(e) => setSelector((e.target as HTMLInputElement).value)} />
+        <input data-testid="selector-input" placeholder={t('pageToolsSelectorPlaceholder')} value={selector} onInput={(e) => setSelector((e.target as HTMLInputElement).value)} />
         <button type="submit" data-testid="add-selector">
-          插入
+          {t('pageToolsInsert')}
         </button>
       </form>
       {info && (

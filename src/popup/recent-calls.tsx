@@ -5,6 +5,7 @@ import { errorMessage } from '../shared/errors.ts';
 import { formatDuration } from '../shared/format.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { t } from '../shared/i18n.ts';
 
 const time = (ms: number) => {
   const d = new Date(ms);
@@ -24,14 +25,14 @@ export function RecentCalls({ state }: { state: PublicState }) {
   const busy = state.status !== 'loggedIn' || state.dialing || (!!state.call && state.call.state !== 'ended');
   return (
     <details class="card" open data-testid="recent-calls">
-      <summary class="strong">最近通话</summary>
+      <summary class="strong">{t('recentTitle')}</summary>
       <ul class="history">
         {history.slice(0, 20).map((h) => (
           <li key={h.id} data-testid="history-row">
             <button
               class="history-row"
               disabled={busy}
-              title={`重拨 ${h.number}`}
+              title={t('redialNumber', h.number)}
               onClick={async () => {
                 setError(null);
                 try {
@@ -41,7 +42,7 @@ export function RecentCalls({ state }: { state: PublicState }) {
                 }
               }}
             >
-              <span class={`dir ${h.direction}`} aria-label={h.direction === 'inbound' ? '呼入' : '呼出'}>
+              <span class={`dir ${h.direction}`} aria-label={h.direction === 'inbound' ? t('callInbound') : t('callOutbound')}>
                 {h.direction === 'inbound' ? '↙' : '↗'}
               </span>
               <span class="number" data-testid="history-number">

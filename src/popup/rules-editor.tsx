@@ -8,6 +8,7 @@ import { errorMessage } from '../shared/errors.ts';
 import browser from 'webextension-polyfill';
 import { globToRegExp, type ButtonRule, ruleProblem, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
 import { exportRules, importRules, readAll, writeRules, writeSites } from './rules-io.ts';
+import { t } from '../shared/i18n.ts';
 
 export function RulesEditor({ origin, page }: { origin: string; page: string }) {
   const [rules, setRules] = useState<ButtonRule[]>([]);
@@ -49,10 +50,10 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
             setSites(next);
           }}
         />
-        自动识别本站网页文字中的号码
+        {t('rulesAutoDetect')}
       </label>
-      <div class="muted small">本站规则（{origin}）</div>
-      {mine.length === 0 && <div class="muted small">还没有规则：用“选择号码列”或选择器添加。</div>}
+      <div class="muted small">{t('rulesForSite', origin)}</div>
+      {mine.length === 0 && <div class="muted small">{t('rulesNone')}</div>}
       {mine.map((rule) => (
         <RuleRow
           key={rule.id}
@@ -64,8 +65,8 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
               return false;
             }
           })()}
-          onSave={(updated) => save(rules.map((r) => (r.id === rule.id ? updated : r)), '规则已保存')}
-          onDelete={() => save(rules.filter((r) => r.id !== rule.id), '规则已删除')}
+          onSave={(updated) => save(rules.map((r) => (r.id === rule.id ? updated : r)), t('rulesSaved'))}
+          onDelete={() => save(rules.filter((r) => r.id !== rule.id), t('rulesDeleted'))}
           onError={(text) => setMessage({ text, error: true })}
         />
       ))}
@@ -79,10 +80,10 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
             setTimeout(() => URL.revokeObjectURL(url), 1000);
           }}
         >
-          导出规则
+          {t('rulesExport')}
         </button>
         <label class="button">
-          导入规则
+          {t('rulesImport')}
           <input
             type="file"
             accept="application/json,.json"
@@ -94,9 +95,9 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
               try {
                 const { added, replaced } = await importRules(await file.text());
                 await load();
-                setMessage({ text: `已导入：新增 ${added} 条，更新 ${replaced} 条`, error: false });
+                setMessage({ text: t('rulesImported', String(added), String(replaced)), error: false });
               } catch (error) {
-                setMessage({ text: `导入失败：${errorMessage(error)}`, error: true });
+                setMessage({ text: t('rulesImportFailed', errorMessage(error)), error: true });
               }
               (e.target as HTMLInputElement).value = '';
             }}
@@ -119,11 +120,11 @@ function RuleRow(props: { rule: ButtonRule; applies: boolean; onSave(rule: Butto
   return (
     <div class="rule" data-testid="rule-row">
       <div class="row">
-        <span class="strong small">{props.rule.label ?? (props.rule.source === 'picker' ? '选取的列' : '选择器')}</span>
-        <span class={`small ${props.applies ? 'ok-text' : 'muted'}`}>{props.applies ? '本页生效' : '本页不适用'}</span>
+        <span class="strong small">{props.rule.label ?? (props.rule.source === 'picker' ? t('rulesPickedColumn') : t('rulesSelector'))}</span>
+        <span class={`small ${props.applies ? 'ok-text' : 'muted'}`}>{props.applies ? t('rulesApplies') : t('rulesNotApplies')}</span>
       </div>
-      <input aria-label="CSS 选择器" data-testid="rule-selector" value={selector} onInput={(e) => setSelector((e.target as HTMLInputElement).value)} />
-      <input aria-label="适用路径" data-testid="rule-path" value={pathPattern} onInput={(e) => setPathPattern((e.target as HTMLInputElement).value)} />
+      <input aria-label={t('rulesSelectorLabel')} data-testid="rule-selector" value={selector} onInput={(e) => setSelector((e.target as HTMLInputElement).value)} />
+      <input aria-label={t('rulesPathLabel')} data-testid="rule-path" value={pathPattern} onInput={(e) => setPathPattern((e.target as HTMLInputElement).value)} />
       <div class="actions">
         <button
           disabled={!dirty}
@@ -135,10 +136,10 @@ function RuleRow(props: { rule: ButtonRule; applies: boolean; onSave(rule: Butto
             else props.onSave(updated);
           }}
         >
-          保存
+          {t('save')}
         </button>
         <button class="danger-text" data-testid="rule-delete" onClick={props.onDelete}>
-          删除
+          {t('delete')}
         </button>
       </div>
     </div>
@@ -151,6 +152,6 @@ function selectorProblem(selector: string): string | null {
     document.createDocumentFragment().querySelector(selector);
     return null;
   } catch {
-    return `“${selector.slice(0, 60)}”不是有效的 CSS 选择器`;
+    return t('rulesBadSelector', selector.slice(0, 60));
   }
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
 import { send } from '../shared/messaging.ts';
 import { DEFAULT_SCREEN_POP, type ScreenPopSettings, screenPopProblem } from '../shared/screen-pop.ts';
+import { t } from '../shared/i18n.ts';
 
 export function ScreenPopForm() {
   const [settings, setSettings] = useState<ScreenPopSettings>(DEFAULT_SCREEN_POP);
@@ -12,28 +13,28 @@ export function ScreenPopForm() {
   }, []);
   return (
     <details class="card" data-testid="screen-pop">
-      <summary class="strong">来电弹屏</summary>
+      <summary class="strong">{t('screenPopTitle')}</summary>
       <label>
-        何时弹屏
+        {t('screenPopWhen')}
         <select
           data-testid="screen-pop-when"
           value={settings.when}
           onChange={(e) => setSettings({ ...settings, when: (e.target as HTMLSelectElement).value as ScreenPopSettings['when'] })}
         >
-          <option value="off">不弹屏</option>
-          <option value="ring">来电振铃时</option>
-          <option value="answer">接听后</option>
+          <option value="off">{t('screenPopOff')}</option>
+          <option value="ring">{t('screenPopRing')}</option>
+          <option value="answer">{t('screenPopAnswer')}</option>
         </select>
       </label>
       <label>
-        弹屏地址
+        {t('screenPopUrl')}
         <input
           data-testid="screen-pop-url"
           placeholder="https://crm.example.com/search?phone={number}"
           value={settings.urlTemplate}
           onInput={(e) => setSettings({ ...settings, urlTemplate: (e.target as HTMLInputElement).value })}
         />
-        <span class="muted small">{'{number}'} 会被替换为来电号码；已打开的弹屏页会被复用</span>
+        <span class="muted small">{t('screenPopUrlHelp')}</span>
       </label>
       <button
         data-testid="screen-pop-save"
@@ -42,13 +43,13 @@ export function ScreenPopForm() {
           if (problem) return setMessage({ text: problem, error: true });
           try {
             await send('settings/general-set', { screenPop: settings });
-            setMessage({ text: '弹屏设置已保存', error: false });
+            setMessage({ text: t('screenPopSaved'), error: false });
           } catch (error) {
             setMessage({ text: errorMessage(error), error: true });
           }
         }}
       >
-        保存弹屏设置
+        {t('screenPopSave')}
       </button>
       {message && (
         <div class={message.error ? 'banner error' : 'small ok-text'} data-testid="screen-pop-message">

@@ -5,6 +5,7 @@ import { CALL_STATE_LABELS, callTimer } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { t } from '../shared/i18n.ts';
 
 export function Session({ state }: { state: PublicState }) {
   const [error, setError] = useState<string | null>(null);
@@ -37,11 +38,11 @@ export function Session({ state }: { state: PublicState }) {
             <div class="muted small">{state.providerName}</div>
           </div>
           <button data-testid="logout" onClick={() => run(() => send('session/logout', {}))}>
-            退出登录
+            {t('logout')}
           </button>
         </div>
         {caps && caps.agentStates.length > 0 && (
-          <div class="segmented" role="radiogroup" aria-label="坐席状态">
+          <div class="segmented" role="radiogroup" aria-label={t('agentStateLabel')}>
             {caps.agentStates.map((s) => (
               <button
                 key={s.id}
@@ -67,22 +68,22 @@ export function Session({ state }: { state: PublicState }) {
               <span class="muted">{callTimer(call, now)}</span>
             </div>
             <div class="small" data-testid="popup-call-state" data-state={call.state}>
-              {call.direction === 'inbound' ? '呼入' : '呼出'} · {CALL_STATE_LABELS[call.state]}
+              {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {CALL_STATE_LABELS[call.state]}
               {call.cause ? ` · ${call.cause}` : ''}
-              {call.muted ? ' · 已静音' : ''}
+              {call.muted ? ` · ${t('callMuted')}` : ''}
             </div>
             <div class="actions">
               {caps?.answer && call.state === 'incoming' && (
                 <button class="ok" data-testid="popup-answer" onClick={act('answer')}>
-                  接听
+                  {t('callAnswer')}
                 </button>
               )}
               {caps?.mute && call.state === 'connected' && (
-                <button onClick={act(call.muted ? 'unmute' : 'mute')}>{call.muted ? '取消静音' : '静音'}</button>
+                <button onClick={act(call.muted ? 'unmute' : 'mute')}>{call.muted ? t('callUnmute') : t('callMute')}</button>
               )}
               {caps?.hangup && active && (
                 <button class="danger" data-testid="popup-hangup" onClick={act('hangup')}>
-                  {call.state === 'incoming' ? '拒接' : '挂断'}
+                  {call.state === 'incoming' ? t('callReject') : t('callHangup')}
                 </button>
               )}
               {caps?.extraActions
@@ -95,23 +96,23 @@ export function Session({ state }: { state: PublicState }) {
               {!active && (
                 <>
                   <button data-testid="popup-redial" disabled={state.dialing} onClick={() => run(() => send('call/dial-text', { text: call.number }))}>
-                    重拨
+                    {t('callRedial')}
                   </button>
                   <button data-testid="popup-copy" onClick={() => run(() => navigator.clipboard.writeText(call.number))}>
-                    复制号码
+                    {t('callCopyNumber')}
                   </button>
-                  <button onClick={() => run(() => send('call/dismiss', {}))}>关闭</button>
+                  <button onClick={() => run(() => send('call/dismiss', {}))}>{t('callDismiss')}</button>
                 </>
               )}
             </div>
             {caps?.transfer && call.state === 'connected' && (
-              <NumberForm label="转接" placeholder="转接到号码" testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />
+              <NumberForm label={t('callTransfer')} placeholder={t('popupTransferPlaceholder')} testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />
             )}
           </>
         ) : (
           <NumberForm
-            label="外呼"
-            placeholder="输入号码外呼"
+            label={t('callDial')}
+            placeholder={t('popupDialPlaceholder')}
             testid="dial"
             primary
             disabled={!caps?.dial || state.dialing}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { sitePrefs, TOOLBAR_KEY, withSitePrefs } from '../shared/toolbar-prefs.ts';
+import { t } from '../shared/i18n.ts';
 
 export function ToolbarToggle({ origin }: { origin: string }) {
   const [shown, setShown] = useState(true);
@@ -21,7 +22,7 @@ export function ToolbarToggle({ origin }: { origin: string }) {
           setShown(show);
         }}
       />
-      在本站显示工具条
+      {t('toolbarShowOnSite')}
     </label>
   );
 }

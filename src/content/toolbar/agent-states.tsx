@@ -2,11 +2,12 @@
 import { send } from '../../shared/messaging.ts';
 import type { AgentStateOption } from '../../shared/session-state.ts';
 import { type Runner, trusted } from './actions.ts';
+import { t } from '../../shared/i18n.ts';
 
 export function AgentStates({ states, current, runner }: { states: readonly AgentStateOption[]; current: string | null; runner: Runner }) {
   const busy = runner.isPending('agent-state');
   return (
-    <div class="states" role="group" aria-label="坐席状态" data-testid="toolbar-agent-states">
+    <div class="states" role="group" aria-label={t('agentStateLabel')} data-testid="toolbar-agent-states">
       {states.map((s) => {
         const on = s.id === current;
         return (

@@ -13,6 +13,7 @@ import type { DialPlan } from '../../shared/phone/dial-plan.ts';
 import type { Capabilities } from '../../shared/session-state.ts';
 import { type Run, type Runner, trusted } from './actions.ts';
 import { redialString } from './dial-input.ts';
+import { t } from '../../shared/i18n.ts';
 
 export interface CallCardProps {
   call: Call;
@@ -38,37 +39,37 @@ export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardPro
         <span class="number" ref={numberRef} data-testid="toolbar-call-number">
           {call.number}
         </span>
-        <span class={`dir ${call.direction}`}>{call.direction === 'inbound' ? '呼入' : '呼出'}</span>
+        <span class={`dir ${call.direction}`}>{call.direction === 'inbound' ? t('callInbound') : t('callOutbound')}</span>
       </div>
       <div class="line">
         <span class="call-state" role="status" aria-live="polite" data-testid="toolbar-call-state" data-state={call.state}>
           {CALL_STATE_LABELS[call.state]}
           {call.state === 'ended' && call.cause ? ` · ${call.cause}` : ''}
-          {call.muted ? ' · 已静音' : ''}
+          {call.muted ? ` · ${t('callMuted')}` : ''}
         </span>
-        <span class="timer" data-testid="toolbar-timer" aria-label="通话时长">
+        <span class="timer" data-testid="toolbar-timer" aria-label={t('callDuration')}>
           {callTimer(call, now)}
         </span>
       </div>
       <div class="actions">
         {caps?.answer && call.state === 'incoming' && (
           <button type="button" class="ok" data-testid="toolbar-answer" onClick={act('answer')}>
-            接听
+            {t('callAnswer')}
           </button>
         )}
         {caps?.mute && call.state === 'connected' && (
           <button type="button" aria-pressed={call.muted} data-testid="toolbar-mute" onClick={act(call.muted ? 'unmute' : 'mute')}>
-            {call.muted ? '取消静音' : '静音'}
+            {call.muted ? t('callUnmute') : t('callMute')}
           </button>
         )}
         {caps?.hold && (call.state === 'connected' || call.state === 'held') && (
           <button type="button" aria-pressed={call.state === 'held'} data-testid="toolbar-hold" onClick={act(call.state === 'held' ? 'unhold' : 'hold')}>
-            {call.state === 'held' ? '恢复' : '保持'}
+            {call.state === 'held' ? t('callResume') : t('callHold')}
           </button>
         )}
         {caps?.hangup && active && (
           <button type="button" class="danger" data-testid="toolbar-hangup" onClick={act('hangup')}>
-            {call.state === 'incoming' ? '拒接' : '挂断'}
+            {call.state === 'incoming' ? t('callReject') : t('callHangup')}
           </button>
         )}
         {extras.map((a) => (
@@ -100,7 +101,7 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; run: R
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(call.number);
-      setCopied('已复制');
+      setCopied(t('callCopied'));
       return;
     } catch {
       // No clipboard API (plain-http page) or refused: select the number for Ctrl+C.
@@ -108,28 +109,28 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; run: R
     const node = numberRef.current;
     if (!node) return;
     window.getSelection()?.selectAllChildren(node);
-    setCopied('已选中号码，按 Ctrl+C 复制');
+    setCopied(t('callCopySelected'));
   };
 
   return (
     <>
       <button type="button" data-testid="toolbar-copy" onClick={trusted(() => void copy())}>
-        复制号码
+        {t('callCopyNumber')}
       </button>
       <button
         type="button"
         class="primary"
         disabled={busy}
-        title={`重拨 ${redialString(call, plan)}`}
+        title={t('redialNumber', redialString(call, plan))}
         data-testid="toolbar-redial"
         onClick={trusted(() => {
           if (!busy) void run('dial', () => send('call/dial', { number: redialString(call, plan) }));
         })}
       >
-        重拨
+        {t('callRedial')}
       </button>
       <button type="button" data-testid="toolbar-dismiss" onClick={trusted(() => void run('dismiss', () => send('call/dismiss', {})))}>
-        关闭
+        {t('callDismiss')}
       </button>
       {copied && (
         <span class="copied" role="status" data-testid="toolbar-copy-status">
@@ -155,8 +156,8 @@ function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
         autocomplete="off"
         spellcheck={false}
         maxLength={40}
-        placeholder="转接到号码或工号"
-        aria-label="转接到号码或工号"
+        placeholder={t('toolbarTransferPlaceholder')}
+        aria-label={t('toolbarTransferPlaceholder')}
         value={target}
         data-testid="toolbar-transfer-input"
         onInput={(event) => {
@@ -169,7 +170,7 @@ function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
         }}
       />
       <button type="button" disabled={pending || !target.trim()} data-testid="toolbar-transfer" onClick={trusted(() => void submit())}>
-        转接
+        {t('callTransfer')}
       </button>
     </div>
   );

@@ -10,6 +10,7 @@ import type { DialPlan } from '../../shared/phone/dial-plan.ts';
 import { type Run, trusted } from './actions.ts';
 import { checkDialInput, cleanPastedText, MAX_FIELD_CHARS } from './dial-input.ts';
 import { BackspaceIcon } from './icons.tsx';
+import { t } from '../../shared/i18n.ts';
 
 const KEYS = [
   { key: '1', id: '1', label: '1' },
@@ -21,9 +22,9 @@ const KEYS = [
   { key: '7', id: '7', label: '7' },
   { key: '8', id: '8', label: '8' },
   { key: '9', id: '9', label: '9' },
-  { key: '*', id: 'star', label: '星号' },
+  { key: '*', id: 'star', label: 'dialPadStar' },
   { key: '0', id: '0', label: '0' },
-  { key: '#', id: 'hash', label: '井号' },
+  { key: '#', id: 'hash', label: 'dialPadHash' },
 ] as const;
 
 export interface DialPadProps {
@@ -52,7 +53,7 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
 
   const dial = async () => {
     if (!canDial) return;
-    const result = checkDialInput(text, plan) ?? { ok: false as const, error: '请输入电话号码' };
+    const result = checkDialInput(text, plan) ?? { ok: false as const, error: t('dialPadEnterNumber') };
     if (!result.ok) {
       onAttemptError(result.error);
       input.current?.focus();
@@ -69,7 +70,7 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
       </span>
     );
   } else if (!check) {
-    hint = <span class="muted">{inCall ? '通话中，可先输入下一个号码' : '可粘贴带空格、横线或 +86 的号码'}</span>;
+    hint = <span class="muted">{inCall ? t('dialPadHintInCall') : t('dialPadHint')}</span>;
   } else if (!check.ok) {
     hint = (
       <span class="err" data-testid="toolbar-dial-error">
@@ -79,7 +80,7 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
   } else {
     hint = (
       <span data-testid="toolbar-dial-preview">
-        {inCall ? '挂断后可拨打 ' : '将拨打 '}
+        {`${inCall ? t('dialPadAfterHangup') : t('dialPadWillDial')} `}
         <b class="dial-string">{check.dial}</b>
       </span>
     );
@@ -95,8 +96,8 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
           inputMode="tel"
           autocomplete="off"
           spellcheck={false}
-          placeholder="输入或粘贴号码"
-          aria-label="要拨打的号码"
+          placeholder={t('dialPadPlaceholder')}
+          aria-label={t('dialPadInputLabel')}
           aria-describedby="callbar-dial-hint"
           aria-invalid={!!attemptError || check?.ok === false}
           value={text}
@@ -127,8 +128,8 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
           <button
             type="button"
             class="icon back"
-            title="删除最后一位"
-            aria-label="删除最后一位"
+            title={t('dialPadBackspace')}
+            aria-label={t('dialPadBackspace')}
             data-testid="toolbar-key-back"
             onClick={trusted(() => setText(text.slice(0, -1)))}
           >
@@ -140,24 +141,24 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
           class="primary"
           disabled={!canDial}
           aria-busy={dialing}
-          title={inCall ? '通话中，挂断后才能外呼' : undefined}
+          title={inCall ? t('dialPadBusyTitle') : undefined}
           data-testid="toolbar-dial"
           onClick={trusted(() => void dial())}
         >
-          外呼
+          {t('callDial')}
         </button>
       </div>
       <div class="hint" id="callbar-dial-hint" aria-live="polite">
         {hint}
       </div>
       {!inCall && (
-        <div class="keys" role="group" aria-label="拨号键盘">
+        <div class="keys" role="group" aria-label={t('dialPadKeys')}>
           {KEYS.map((k) => (
             <button
               key={k.id}
               type="button"
               class="key"
-              aria-label={k.label}
+              aria-label={k.id === 'star' || k.id === 'hash' ? t(k.label) : k.label}
               disabled={dialing}
               data-testid={`toolbar-key-${k.id}`}
               onClick={trusted(() => setText(text + k.key))}

@@ -11,6 +11,7 @@ import { trusted } from './actions.ts';
 import { ChevronIcon, CloseIcon, GripIcon } from './icons.tsx';
 import type { Mover } from './placement.ts';
 import { arrowDelta, NUDGE_STEP } from './position.ts';
+import { t } from '../../shared/i18n.ts';
 
 export interface HeaderProps {
   state: PublicState;
@@ -62,8 +63,8 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
         class="grip"
         role="button"
         tabIndex={0}
-        aria-label="移动工具条：拖动标题栏，或按方向键"
-        title="拖动以移动（选中后可用方向键）"
+        aria-label={t('toolbarMoveLabel')}
+        title={t('toolbarMoveTitle')}
         data-testid="toolbar-handle"
         onKeyDown={trusted((event: KeyboardEvent) => {
           const delta = arrowDelta(event.key, event.shiftKey ? NUDGE_STEP * 5 : NUDGE_STEP);
@@ -90,8 +91,8 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
       <button
         class="icon"
         type="button"
-        title={collapsed ? '展开' : '收起'}
-        aria-label={collapsed ? '展开工具条' : '收起工具条'}
+        title={collapsed ? t('toolbarExpand') : t('toolbarCollapse')}
+        aria-label={collapsed ? t('toolbarExpandLabel') : t('toolbarCollapseLabel')}
         aria-expanded={!collapsed}
         aria-controls={bodyId}
         data-testid="toolbar-collapse"
@@ -99,7 +100,7 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
       >
         <ChevronIcon up={collapsed} />
       </button>
-      <button class="icon" type="button" title="在本站隐藏工具条" aria-label="在本站隐藏工具条" data-testid="toolbar-hide" onClick={trusted(onHide)}>
+      <button class="icon" type="button" title={t('toolbarHide')} aria-label={t('toolbarHide')} data-testid="toolbar-hide" onClick={trusted(onHide)}>
         <CloseIcon />
       </button>
     </div>

@@ -12,6 +12,7 @@ import { Placement } from './placement.ts';
 import type { SitePrefs } from './position.ts';
 import { loadSitePrefs, saveSitePrefs, watchSitePrefs } from './prefs.ts';
 import { Toolbar, TOOLBAR_CSS } from './toolbar.tsx';
+import { t } from '../../shared/i18n.ts';
 
 export { TOOLBAR_KEY, type SitePrefs, type StoredToolbarPrefs } from './position.ts';
 
@@ -80,7 +81,7 @@ function update(): void {
       }}
       onHide={() => {
         void setToolbarHidden(true).catch(() => undefined);
-        showToast('已在本站隐藏 CallBar 工具条，可在扩展弹出窗口中重新显示');
+        showToast(t('toolbarHiddenToast'));
       }}
     />,
     root,

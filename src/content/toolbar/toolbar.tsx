@@ -14,6 +14,7 @@ import { CallCard } from './call-card.tsx';
 import { DialPad } from './dial-pad.tsx';
 import { Header } from './header.tsx';
 import type { Mover } from './placement.ts';
+import { t } from '../../shared/i18n.ts';
 
 export { TOOLBAR_CSS } from './styles.ts';
 
@@ -55,7 +56,7 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
       data-testid="toolbar"
       data-collapsed={collapsed ? 'true' : 'false'}
       role="region"
-      aria-label="CallBar 坐席电话条"
+      aria-label={t('extName')}
     >
       <Header
         state={state}

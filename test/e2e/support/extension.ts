@@ -47,6 +47,8 @@ export async function launchWithExtension(options: { headless?: boolean; args?: 
     enableExtensions: [DIST],
     userDataDir,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    // Linux Chromium reads its UI language from LANGUAGE (it ignores --lang): Chinese unless set.
+    env: { ...process.env, LANGUAGE: process.env.LANGUAGE || 'zh_CN' },
     defaultViewport: { width: 1366, height: 860 },
   });
   return {

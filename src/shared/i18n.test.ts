@@ -1,0 +1,51 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { t } from './i18n.ts';
+
+type Messages = Record<string, { message: string; description?: string }>;
+const localesDir = new URL('../../_locales/', import.meta.url);
+const read = (locale: string): Messages => JSON.parse(readFileSync(new URL(`${locale}/messages.json`, localesDir), 'utf8'));
+const placeholders = (message: string) => [...new Set(message.match(/\$[1-9]/g) ?? [])].sort();
+
+describe('_locales', () => {
+  const locales = readdirSync(localesDir);
+  const zh = read('zh_CN');
+
+  it('has zh_CN and en', () => {
+    expect(locales.sort()).toEqual(['en', 'zh_CN']);
+  });
+
+  it.each(locales)('%s has exactly the keys of zh_CN, the same $n placeholders and no empty messages', (locale) => {
+    const messages = read(locale);
+    expect(Object.keys(messages).sort()).toEqual(Object.keys(zh).sort());
+    for (const [key, { message }] of Object.entries(messages)) {
+      expect(key, 'Chrome message names are ASCII letters, digits and _').toMatch(/^[A-Za-z0-9_]+$/);
+      expect(message.trim(), `${locale}/${key} is empty`).not.toBe('');
+      expect(placeholders(message), `${locale}/${key} placeholders`).toEqual(placeholders(zh[key]!.message));
+      // A bare `$` not followed by a digit or another `$` would be eaten by Chrome.
+      expect(message.replace(/\$\$|\$[1-9]/g, ''), `${locale}/${key} has a stray $`).not.toContain('$');
+      // `$2$3` reads as the named placeholder `$2$`: Chrome then refuses to load the extension.
+      expect(message, `${locale}/${key} has $n$`).not.toMatch(/\$\w+\$/);
+    }
+  });
+});
+
+describe('t', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('returns the key when chrome.i18n is missing', () => {
+    expect(t('save')).toBe('save');
+  });
+
+  it('passes substitutions to chrome.i18n.getMessage', () => {
+    const getMessage = vi.fn((name: string, subs?: string[]) => (name === 'redialNumber' ? `重拨 ${subs?.[0]}` : ''));
+    vi.stubGlobal('chrome', { i18n: { getMessage } });
+    expect(t('redialNumber', '10086')).toBe('重拨 10086');
+    expect(getMessage).toHaveBeenCalledWith('redialNumber', ['10086']);
+  });
+
+  it('returns the key, never an empty string, when the message is missing', () => {
+    vi.stubGlobal('chrome', { i18n: { getMessage: () => '' } });
+    expect(t('save')).toBe('save');
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * UI strings: `_locales/<locale>/messages.json` (zh_CN is the default locale, en the
+ * second). `t()` reads them through chrome.i18n.getMessage, which is synchronous and
+ * exists in every extension context (pages, content scripts, the service worker); it is
+ * reached through globalThis.chrome so it also works where webextension-polyfill is
+ * not loaded. Messages use Chrome's positional `$1`…`$9` substitutions.
+ */
+// Type-only (erased at build time): the messages are not bundled, chrome.i18n serves them.
+import type messages from '../../_locales/zh_CN/messages.json';
+
+/** Every message name, checked at compile time against the default locale's file. */
+export type MessageKey = keyof typeof messages;
+
+interface I18nApi {
+  getMessage(name: string, substitutions?: string | string[]): string;
+}
+
+function api(): I18nApi | undefined {
+  return (globalThis as { chrome?: { i18n?: I18nApi } }).chrome?.i18n;
+}
+
+/** The message `key` in the browser's UI language (or the default locale); the key itself if it is missing. */
+export function t(key: MessageKey, ...substitutions: string[]): string {
+  let message = '';
+  try {
+    message = api()?.getMessage(key, substitutions.length ? substitutions : undefined) ?? '';
+  } catch {
+    message = ''; // the extension context is gone (reloaded extension, orphaned content script)
+  }
+  return message || key;
+}
