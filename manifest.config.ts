@@ -6,6 +6,7 @@ import pkg from './package.json' with { type: 'json' };
  * - storage/alarms: settings, rules, session state and the wake-up alarm that resumes polling;
  * - contextMenus: "拨打选中号码" on selected text (a shortcut in `commands` does the same);
  * - notifications: the incoming-call notification with 接听 / 拒接;
+ * - offscreen: the ringtone (and later the WebRTC phone) needs a document with audio;
  * - notifications is added with incoming-call notifications (issue 4);
  * - host_permissions: the local softphone programs on 127.0.0.1 / localhost (any port).
  * The "key" pins the extension id (ddibfpeaigbdfehklkajjjhfmnaafjmn) so tests and enterprise policy can address it.
@@ -43,7 +44,7 @@ export default defineManifest({
       all_frames: true,
     },
   ],
-  permissions: ['storage', 'alarms', 'contextMenus', 'notifications'],
+  permissions: ['storage', 'alarms', 'contextMenus', 'notifications', 'offscreen'],
   commands: {
     'dial-selection': { suggested_key: { default: 'Alt+Shift+D' }, description: '__MSG_cmdDialSelection__' },
     'answer-or-hangup': { suggested_key: { default: 'Alt+Shift+A' }, description: '__MSG_cmdAnswerOrHangup__' },

@@ -5,6 +5,8 @@ import manifest from './manifest.config.ts';
 export default defineConfig({
   plugins: [crx({ manifest })],
   build: {
+    // The offscreen document is not named in the manifest: build it as an extra page.
+    rollupOptions: { input: { offscreen: 'src/offscreen/index.html' } },
     outDir: 'dist',
     emptyOutDir: true,
     target: 'chrome116',

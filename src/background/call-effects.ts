@@ -1,7 +1,7 @@
 /**
  * What happens around a call besides its state: the recent-calls list, the system
- * notification for an incoming call (with 接听 / 拒接 when the provider can), and
- * the screen pop. Driven by the engine's onCallChange, which fires once per persisted
+ * notification for an incoming call (with 接听 / 拒接 when the provider can), the
+ * ringtone and the screen pop. Driven by the engine's onCallChange, which fires once per persisted
  * change, so nothing here repeats when the worker restarts.
  */
 import browser from 'webextension-polyfill';
@@ -9,6 +9,7 @@ import { addToHistory, historyEntry } from '../shared/call-history.ts';
 import type { Call } from '../shared/call-state.ts';
 import { screenPopUrl } from '../shared/screen-pop.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { startRinging, stopRinging } from './ringer.ts';
 import type { SessionEngine } from './session-engine.ts';
 import { loadGeneral, loadHistory, saveHistory } from './settings-store.ts';
 
@@ -25,9 +26,11 @@ export function onCallChange(previous: Call | null, current: Call | null, state:
   if (current?.state === 'incoming' && previous?.id !== current.id) {
     void notifyIncoming(current, state);
     void screenPop(current, 'ring');
+    void loadGeneral().then((general) => (general.ringtone ? startRinging() : undefined));
   }
   if (previous?.state === 'incoming' && (current?.id !== previous.id || current.state !== 'incoming')) {
     void browser.notifications.clear(`${NOTIFICATION_PREFIX}${previous.id}`);
+    void stopRinging();
   }
   if (current?.direction === 'inbound' && current.state === 'connected' && previous?.state === 'incoming') {
     void screenPop(current, 'answer');

@@ -82,7 +82,7 @@ function setup(failWith?: unknown) {
     stopPicker: (...args) => void calls.push({ method: 'stopPicker', args }),
     loadHistory: async () => [],
     clearHistory: async () => undefined,
-    loadGeneral: async () => ({ screenPop: { when: 'off', urlTemplate: '' } }),
+    loadGeneral: async () => ({ screenPop: { when: 'off', urlTemplate: '' }, ringtone: true }),
     saveGeneral: async (...args) => void calls.push({ method: 'saveGeneral', args }),
     // Enterprise policy (policy.ts, tested there): here a policy that pushes nothing.
     loginSettings: async (_providerId, settings) => settings,

@@ -10,7 +10,8 @@ import type { HistoryEntry } from '../shared/call-history.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
 import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { dialPlanSchema, parseSettingsChanges, type SettingsChanges } from '../shared/settings-file.ts';
-import { type ScreenPopSettings, screenPopProblem } from '../shared/screen-pop.ts';
+import type { GeneralSettings } from '../shared/general-settings.ts';
+import { screenPopProblem } from '../shared/screen-pop.ts';
 import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind } from '../shared/messages.ts';
 import type { SessionEngine } from './session-engine.ts';
 
@@ -87,8 +88,8 @@ export interface HandlerDeps {
   stopPicker(tabId: number): void;
   loadHistory(): Promise<HistoryEntry[]>;
   clearHistory(): Promise<void>;
-  loadGeneral(): Promise<{ screenPop: ScreenPopSettings }>;
-  saveGeneral(settings: { screenPop: ScreenPopSettings }): Promise<void>;
+  loadGeneral(): Promise<GeneralSettings>;
+  saveGeneral(settings: GeneralSettings): Promise<void>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -147,6 +148,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
             const problem = screenPopProblem(value);
             if (problem) ctx.addIssue({ code: 'custom', message: problem });
           }),
+        ringtone: z.boolean(),
       }),
       handle: async (settings) => (await deps.saveGeneral(settings), settings),
     },

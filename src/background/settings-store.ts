@@ -8,7 +8,7 @@ import { createStore, del, get, set } from 'idb-keyval';
 import type { ProviderId } from '../shared/ids.ts';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
-import { DEFAULT_SCREEN_POP, type ScreenPopSettings } from '../shared/screen-pop.ts';
+import { type GeneralSettings, withGeneralDefaults } from '../shared/general-settings.ts';
 
 const store = () => createStore('callbar', 'settings');
 
@@ -48,14 +48,9 @@ export async function saveDialPlan(providerId: ProviderId, plan: DialPlan): Prom
   await set(`dialplan:${providerId}`, plan, store());
 }
 
-/** Settings that are not per provider (screen pop). */
-export interface GeneralSettings {
-  screenPop: ScreenPopSettings;
-}
-
+/** Settings that are not per provider (screen pop, ringtone). */
 export async function loadGeneral(): Promise<GeneralSettings> {
-  const stored = (await get('general', store())) as Partial<GeneralSettings> | undefined;
-  return { screenPop: { ...DEFAULT_SCREEN_POP, ...stored?.screenPop } };
+  return withGeneralDefaults((await get('general', store())) as Partial<GeneralSettings> | undefined);
 }
 
 export async function saveGeneral(settings: GeneralSettings): Promise<void> {

@@ -1,4 +1,4 @@
-/** 来电弹屏: open a CRM URL with the caller's number on ring or on answer. */
+/** 来电设置: the ringtone, and the screen pop (a CRM URL with the caller's number on ring or on answer). */
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
 import { send } from '../shared/messaging.ts';
@@ -7,13 +7,21 @@ import { t } from '../shared/i18n.ts';
 
 export function ScreenPopForm() {
   const [settings, setSettings] = useState<ScreenPopSettings>(DEFAULT_SCREEN_POP);
+  const [ringtone, setRingtone] = useState(true);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   useEffect(() => {
-    void send('settings/general-get', {}).then((g) => setSettings(g.screenPop));
+    void send('settings/general-get', {}).then((g) => {
+      setSettings(g.screenPop);
+      setRingtone(g.ringtone);
+    });
   }, []);
   return (
     <details class="card" data-testid="screen-pop">
       <summary class="strong">{t('screenPopTitle')}</summary>
+      <label class="check">
+        <input type="checkbox" data-testid="ringtone-toggle" checked={ringtone} onChange={(e) => setRingtone((e.target as HTMLInputElement).checked)} />
+        {t('ringtoneLabel')}
+      </label>
       <label>
         {t('screenPopWhen')}
         <select
@@ -42,7 +50,7 @@ export function ScreenPopForm() {
           const problem = screenPopProblem(settings);
           if (problem) return setMessage({ text: problem, error: true });
           try {
-            await send('settings/general-set', { screenPop: settings });
+            await send('settings/general-set', { screenPop: settings, ringtone });
             setMessage({ text: t('screenPopSaved'), error: false });
           } catch (error) {
             setMessage({ text: errorMessage(error), error: true });

@@ -12,7 +12,7 @@ import type { SerializedError } from './errors.ts';
 import type { ProviderId } from './ids.ts';
 import type { HistoryEntry } from './call-history.ts';
 import type { DialPlan } from './phone/dial-plan.ts';
-import type { ScreenPopSettings } from './screen-pop.ts';
+import type { GeneralSettings } from './general-settings.ts';
 import type { PublicState } from './session-state.ts';
 import type { SettingsChanges } from './settings-file.ts';
 
@@ -55,9 +55,9 @@ export interface Messages {
   /** Recent calls, newest first (extension pages: customer numbers stay out of pages). */
   'history/get': { req: Record<string, never>; res: HistoryEntry[] };
   'history/clear': { req: Record<string, never>; res: HistoryEntry[] };
-  /** Settings that are not per provider (screen pop). */
-  'settings/general-get': { req: Record<string, never>; res: { screenPop: ScreenPopSettings } };
-  'settings/general-set': { req: { screenPop: ScreenPopSettings }; res: { screenPop: ScreenPopSettings } };
+  /** Settings that are not per provider (screen pop, ringtone). */
+  'settings/general-get': { req: Record<string, never>; res: GeneralSettings };
+  'settings/general-set': { req: GeneralSettings; res: GeneralSettings };
   /** A frame says how many dialable numbers it shows (toolbar badge). */
   'page/report-count': { req: { count: number }; res: null };
   /** The picker finished in one frame: stop it in the tab's other frames. */

@@ -28,6 +28,17 @@ async function toolbarState(page: Page): Promise<string | null> {
   return page.evaluate(() => document.querySelector('callbar-toolbar')?.shadowRoot?.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null);
 }
 
+/** The ringtone's state as the offscreen document reports it ('none' when there is no document). */
+async function ringState(): Promise<string> {
+  const worker = await serviceWorker(browser);
+  return worker.evaluate(async () => {
+    const docs = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] });
+    if (docs.length === 0) return 'none';
+    const reply = (await chrome.runtime.sendMessage({ channel: 'callbar-offscreen', type: 'ring/state' })) as { state: string };
+    return reply.state;
+  });
+}
+
 async function notifications(): Promise<Record<string, unknown>> {
   const worker = await serviceWorker(browser);
   return worker.evaluate(() => chrome.notifications.getAll());
@@ -78,6 +89,8 @@ describe('incoming call', () => {
       return Object.keys(all).find((id) => id.startsWith('callbar-incoming:'));
     }, 'the incoming-call notification');
     expect(shown).toBeTruthy();
+    // The ringtone plays (an offscreen document with a running audio context).
+    await eventually(async () => (await ringState()) === 'running', 'the ringtone');
     await popped;
     await new Promise((r) => setTimeout(r, 800));
     const pops = (await browser.pages()).filter((p) => p.url().includes('phone=13500001111'));
@@ -89,6 +102,7 @@ describe('incoming call', () => {
     await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
     await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
     await eventually(async () => Object.keys(await notifications()).length === 0, 'the notification to be cleared');
+    await eventually(async () => (await ringState()) === 'none', 'the ringtone to stop');
     await new Promise((r) => setTimeout(r, 2200));
     sim.remoteHangup();
     await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ended"]`, SHADOW);
@@ -102,12 +116,14 @@ describe('incoming call', () => {
   it('the service worker killed while a call rings loses nothing: it is answered and recorded once', async () => {
     await popup.bringToFront();
     await popup.select('[data-testid="screen-pop-when"]', 'off');
+    await popup.click('[data-testid="ringtone-toggle"]'); // ringtone off for this call
     await popup.click('[data-testid="screen-pop-save"]');
     await waitForText(popup, '[data-testid="screen-pop-message"]', '已保存');
     const rowsBefore = (await popup.$$('[data-testid="history-row"]')).length;
     sim.injectIncoming('13700003333');
     await crm.bringToFront();
     await eventually(async () => (await toolbarState(crm)) === 'incoming', 'the incoming call');
+    expect(await ringState()).toBe('none');
     await killServiceWorker(browser);
     // The toolbar still offers 接听; a real click wakes a new worker, which answers from stored state.
     await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
