@@ -4,7 +4,7 @@
  * cannot (they run in the page's origin), unlike chrome.storage.local which every
  * content script of the extension may read.
  */
-import { createStore, del, get, set } from 'idb-keyval';
+import { createStore, get, set } from 'idb-keyval';
 import type { ProviderId } from '../shared/ids.ts';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
@@ -34,9 +34,6 @@ export async function setLastProviderId(providerId: ProviderId): Promise<void> {
   await set('lastProviderId', providerId, store());
 }
 
-export async function forgetSettings(providerId: ProviderId): Promise<void> {
-  await del(`provider:${providerId}`, store());
-}
 
 /** The dial plan of a provider (outside-line prefix, international prefix, extensions). */
 export async function loadDialPlan(providerId: ProviderId): Promise<DialPlan> {

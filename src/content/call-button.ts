@@ -135,10 +135,6 @@ export function setButtonsBusy(value: boolean): void {
   }
 }
 
-export function buttonsBusy(): boolean {
-  return busy;
-}
-
 type DialHandler = (dial: string, host: HTMLElement) => void;
 
 /**

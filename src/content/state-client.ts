@@ -13,10 +13,6 @@ const listeners = new Set<Listener>();
 let current: PublicState = LOGGED_OUT;
 let started = false;
 
-export function currentState(): PublicState {
-  return current;
-}
-
 export function subscribe(listener: Listener): () => void {
   listeners.add(listener);
   listener(current);
