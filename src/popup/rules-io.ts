@@ -4,6 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { type ButtonRule, RULES_KEY, type RulesFile, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import { mergeRules } from '../shared/settings-file.ts';
 import { parseRulesFile } from './rules-file.ts';
 
 export async function readAll(): Promise<{ rules: ButtonRule[]; sites: Record<string, SiteSettings> }> {
@@ -31,17 +32,8 @@ export async function exportRules(): Promise<string> {
 export async function importRules(text: string): Promise<{ added: number; replaced: number }> {
   const parsed = parseRulesFile(text);
   if (!parsed.ok) throw new Error(parsed.error);
-  const { rules, sites } = await readAll();
-  let replaced = 0;
-  const merged = [...rules];
-  for (const rule of parsed.file.rules) {
-    const at = merged.findIndex((r) => r.origin === rule.origin && r.selector === rule.selector);
-    if (at >= 0) {
-      merged[at] = { ...rule, id: merged[at]!.id };
-      replaced++;
-    } else merged.push(rule);
-  }
-  await writeRules(merged);
-  await writeSites({ ...sites, ...parsed.file.sites });
-  return { added: parsed.file.rules.length - replaced, replaced };
+  const merged = mergeRules(await readAll(), parsed.file);
+  await writeRules(merged.rules);
+  await writeSites(merged.sites);
+  return { added: merged.added, replaced: merged.replaced };
 }
