@@ -28,6 +28,8 @@ import type { ProviderId } from '../shared/ids.ts';
 import type { AgentInfo, Capabilities } from '../shared/session-state.ts';
 
 export type { AgentInfo, AgentStateOption, Capabilities, ExtraAction } from '../shared/session-state.ts';
+export type { SettingsFieldInfo as SettingsField } from '../shared/settings-file.ts';
+import type { SettingsFieldInfo as SettingsField } from '../shared/settings-file.ts';
 
 export type CallAction = 'dial' | 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'transfer';
 
@@ -43,15 +45,6 @@ export const ACTION_CAPABILITY: Readonly<Record<CallAction, keyof Omit<Capabilit
   transfer: 'transfer',
 };
 
-export interface SettingsField {
-  key: string;
-  label: string;
-  type: 'text' | 'password' | 'url' | 'number';
-  placeholder?: string;
-  help?: string;
-  /** Secret fields are never shown back in clear and never leave extension pages. */
-  secret?: boolean;
-}
 
 export interface ProviderInfo<S = unknown> {
   id: ProviderId;

@@ -28,13 +28,17 @@ z.config(z.locales.zhCN());
 
 // ── What this module needs to know about a provider (a structural ProviderInfo) ─────────────
 
+/** One field of a provider's settings form (the one definition; providers/provider.ts re-exports it). */
 export interface SettingsFieldInfo {
   key: string;
   label: string;
   type: 'text' | 'password' | 'url' | 'number';
   placeholder?: string;
   help?: string;
-  /** Left out of exported files unless asked for; optional in imported files. */
+  /**
+   * Secret fields are never shown back in clear and never leave extension pages; they are
+   * left out of exported files unless asked for and optional in imported files.
+   */
   secret?: boolean;
 }
 
