@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
 import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
-import { eventually, launchWithExtension, openPopup, ROOT, tabIdOf, waitForText } from '../test/e2e/support/extension.ts';
+import { eventually, fill, launchWithExtension, openPopup, ROOT, tabIdOf, waitForText } from '../test/e2e/support/extension.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -46,12 +46,6 @@ async function startSimulator(): Promise<SoftbarSimulator> {
     await fallback.start();
     return fallback;
   }
-}
-
-async function fill(page: Page, selector: string, value: string) {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press('Backspace');
-  await page.type(selector, value);
 }
 
 let step = 0;

@@ -6,37 +6,13 @@
  *
  * Chromium on Linux ignores --lang (CHROMIUM_ARGS' --lang=zh-CN included): its UI language,
  * and so the extension's locale, comes from the LANGUAGE / LC_ALL / LANG environment, and
- * needs that locale's .pak (Debian: chromium-l10n). This file therefore launches Chromium
- * itself, with LANGUAGE set, and still passes the matching --lang for other platforms.
+ * needs that locale's .pak (Debian: chromium-l10n). launchWithExtension({ language }) sets both.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, DIST, openPopup, ROOT, textOf } from './support/extension.ts';
-
-/** launchWithExtension with the UI language set the way Linux Chromium reads it. */
-async function launchIn(language: 'en_US' | 'zh_CN'): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'callbar-i18n-'));
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    pipe: true,
-    enableExtensions: [DIST],
-    userDataDir,
-    args: [...CHROMIUM_ARGS.filter((a) => !a.startsWith('--lang=')), `--lang=${language.replace('_', '-')}`],
-    env: { ...process.env, LANGUAGE: language, LC_ALL: '', LANG: `${language}.UTF-8` },
-    defaultViewport: { width: 1366, height: 860 },
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
+import { type ExtensionBrowser, launchWithExtension, openPopup, ROOT, textOf } from './support/extension.ts';
 
 const $ = (testid: string) => `[data-testid="${testid}"]`;
 
@@ -91,11 +67,11 @@ describe.each([
     },
   },
 ])('popup in $lang', ({ lang, language, expected }) => {
-  let ext: Awaited<ReturnType<typeof launchIn>>;
+  let ext: ExtensionBrowser;
   let popup: Page;
 
   beforeAll(async () => {
-    ext = await launchIn(language);
+    ext = await launchWithExtension({ language });
     popup = await openPopup(ext.browser);
   });
 

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, killServiceWorker, launchWithExtension, openPopup, serviceWorker, textOf, waitForText } from './support/extension.ts';
+import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, loginSoftbar, serviceWorker, textOf, waitForText } from './support/extension.ts';
 
 const SHADOW = { visible: true } as const;
 const TOOLBAR = 'callbar-toolbar >>>';
@@ -16,12 +16,6 @@ let ext: ExtensionBrowser;
 let browser: Browser;
 let popup: Page;
 let crm: Page;
-
-async function fill(page: Page, selector: string, value: string): Promise<void> {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press('Backspace');
-  await page.type(selector, value);
-}
 
 /** The toolbar's call state, read without waiting for a frame (works in background tabs too). */
 async function toolbarState(page: Page): Promise<string | null> {
@@ -52,11 +46,7 @@ beforeAll(async () => {
   browser = ext.browser;
   crm = await browser.newPage();
   await crm.goto(`${fixtures.url}/crm/index.html`);
-  popup = await openPopup(browser);
-  await fill(popup, '[data-testid="setting-baseUrl"]', `http://127.0.0.1:${sim.port}`);
-  await fill(popup, '[data-testid="setting-extension"]', '8001');
-  await popup.click('[data-testid="login"]');
-  await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+  popup = await loginSoftbar(browser, sim.port, '8001');
   await popup.click('[data-testid="agent-state-sipOnline"]');
   await waitForText(popup, '[data-testid="popup-status"]', '在线');
 });

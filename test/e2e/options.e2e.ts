@@ -13,10 +13,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
-import { CHROMIUM, CHROMIUM_ARGS, DIST, EXTENSION_ID, EXTENSION_ORIGIN, eventually, openPopup, ROOT, serviceWorker, waitForText } from './support/extension.ts';
+import { EXTENSION_ID, EXTENSION_ORIGIN, eventually, fill, launchWithExtension, openPopup, ROOT, serviceWorker, waitForText } from './support/extension.ts';
 
 const POLICY_DIR = process.env.CALLBAR_POLICY_DIR ?? '/etc/chromium/policies/managed';
 const POLICY_FILE = join(POLICY_DIR, 'callbar-e2e-options.json');
@@ -32,17 +32,9 @@ let sim: SoftbarSimulator;
 /** The agent's own setting, saved before any policy: a port nothing listens on. */
 const LOCAL_BASE_URL = 'http://127.0.0.1:9';
 
-/** launchWithExtension, but on a profile that outlives the browser (the agent's PC restarts Chromium). */
+/** On a profile that outlives the browser (the agent's PC restarts Chromium). */
 async function launch(): Promise<Browser> {
-  return puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    pipe: true,
-    enableExtensions: [DIST],
-    userDataDir: profile,
-    args: CHROMIUM_ARGS,
-    defaultViewport: { width: 1100, height: 900 },
-  });
+  return (await launchWithExtension({ userDataDir: profile, viewport: { width: 1100, height: 900 } })).browser;
 }
 
 async function openOptions(b: Browser): Promise<Page> {
@@ -103,11 +95,8 @@ const valueOf = (page: Page, testid: string) => page.$eval($(testid), (el) => (e
 const disabled = (page: Page, testid: string) => page.$eval($(testid), (el) => (el as HTMLInputElement).disabled);
 
 /** Set a text field as an agent does: select all, type. */
-async function fill(page: Page, testid: string, value: string): Promise<void> {
-  await page.click($(testid), { count: 3 });
-  await page.keyboard.press('Backspace');
-  if (value) await page.type($(testid), value);
-}
+/** Type into the field with this test id (select all, delete, type). */
+const fillId = (page: Page, testid: string, value: string) => fill(page, $(testid), value);
 
 /** The agent's own saved settings, straight from the extension's IndexedDB (what settings-store.ts wrote). */
 function savedSettings(page: Page): Promise<unknown> {
@@ -187,13 +176,13 @@ describe('options page: the settings file', () => {
   });
 
   it('the form refuses a bad value with the provider’s own message, and saves a good one', async () => {
-    await fill(page, `setting-${ID}-extension`, '80a1');
+    await fillId(page, `setting-${ID}-extension`, '80a1');
     await page.click($(`save-${ID}`));
     await waitForText(page, $(`error-${ID}-extension`), '800 号码只能由 3–20 位数字组成');
     await waitForText(page, $(`save-message-${ID}`), '没有保存');
     // The agent's own address, saved before the administrator steps in.
-    await fill(page, `setting-${ID}-baseUrl`, LOCAL_BASE_URL);
-    await fill(page, `setting-${ID}-extension`, '8001');
+    await fillId(page, `setting-${ID}-baseUrl`, LOCAL_BASE_URL);
+    await fillId(page, `setting-${ID}-extension`, '8001');
     await page.click($(`save-${ID}`));
     await waitForText(page, $(`save-message-${ID}`), '已保存');
     await page.reload();
@@ -267,7 +256,7 @@ describe('options page: enterprise policy', () => {
   });
 
   it('saving the form keeps the pushed value and saves the rest', async () => {
-    await fill(page, `setting-${ID}-extension`, '8001');
+    await fillId(page, `setting-${ID}-extension`, '8001');
     await page.select($(`dialplan-${ID}-extension`), 'drop');
     await page.click($(`save-${ID}`));
     await waitForText(page, $(`save-message-${ID}`), '已保存');

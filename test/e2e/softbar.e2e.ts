@@ -8,17 +8,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import {
-  eventually,
-  type ExtensionBrowser,
-  killServiceWorker,
-  launchWithExtension,
-  openPopup,
-  serviceWorker,
-  tabIdOf,
-  textOf,
-  waitForText,
-} from './support/extension.ts';
+import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, openPopup, serviceWorker, tabIdOf, textOf, waitForText } from './support/extension.ts';
 
 const EXTENSION = '8001';
 const TOOLBAR = 'callbar-toolbar >>>';
@@ -52,12 +42,6 @@ afterAll(async () => {
   await fixtures?.close();
   await sim?.stop();
 });
-
-async function fill(page: Page, selector: string, value: string): Promise<void> {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press('Backspace');
-  await page.type(selector, value);
-}
 
 describe('cmcc-softbar: an agent shift', () => {
   it('rejects invalid settings in the form with a specific message', async () => {

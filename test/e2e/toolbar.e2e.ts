@@ -10,7 +10,7 @@ import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, launchWithExtension, openPopup, ROOT, serviceWorker, textOf, waitForText } from './support/extension.ts';
+import { eventually, type ExtensionBrowser, launchWithExtension, loginSoftbar, openPopup, ROOT, serviceWorker, textOf, waitForText } from './support/extension.ts';
 
 const EXTENSION = '8001';
 const TOOLBAR = 'callbar-toolbar >>>';
@@ -85,12 +85,6 @@ async function scheme(value: 'light' | 'dark'): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
-async function fill(page: Page, selector: string, value: string): Promise<void> {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press('Backspace');
-  await page.type(selector, value);
-}
-
 async function openCrm(url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url);
@@ -107,11 +101,8 @@ beforeAll(async () => {
   browser = ext.browser;
   crmUrl = `${fixtures.url}/crm/index.html`;
   crm = await openCrm(crmUrl);
-  const popup = await openPopup(browser);
-  await fill(popup, '[data-testid="setting-baseUrl"]', `http://127.0.0.1:${sim.port}`);
-  await fill(popup, '[data-testid="setting-extension"]', EXTENSION);
-  await popup.click('[data-testid="login"]');
-  await waitForText(popup, '[data-testid="popup-agent"]', `张三 · ${EXTENSION}`);
+  const popup = await loginSoftbar(browser, sim.port, EXTENSION);
+  expect(await textOf(popup, '[data-testid="popup-agent"]')).toBe(`张三 · ${EXTENSION}`);
   await popup.close();
   await crm.bringToFront();
   await waitForText(crm, T('toolbar-agent'), `张三 · ${EXTENSION}`);

@@ -36,28 +36,60 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { headless?: boolean; args?: string[] } = {}): Promise<ExtensionBrowser> {
+export interface LaunchOptions {
+  headless?: boolean;
+  args?: string[];
+  /** UI language, hence the extension's locale (default zh_CN, or $LANGUAGE). */
+  language?: 'zh_CN' | 'en_US';
+  /** A profile that outlives this browser (an agent's PC restarting Chromium); kept on close. */
+  userDataDir?: string;
+  viewport?: { width: number; height: number };
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(DIST, 'manifest.json'))) throw new Error('dist/manifest.json is missing: run `npm run build` first');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`node scripts/ensure-system-deps.mjs chromium\``);
-  const userDataDir = mkdtempSync(join(tmpdir(), 'callbar-profile-'));
+  const ownProfile = !options.userDataDir;
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'callbar-profile-'));
+  // Linux Chromium reads its UI language from LANGUAGE and ignores --lang (passed too, for other platforms).
+  const language = options.language ?? (process.env.LANGUAGE === 'en_US' ? 'en_US' : 'zh_CN');
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
     pipe: true,
     enableExtensions: [DIST],
     userDataDir,
-    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
-    // Linux Chromium reads its UI language from LANGUAGE (it ignores --lang): Chinese unless set.
-    env: { ...process.env, LANGUAGE: process.env.LANGUAGE || 'zh_CN' },
-    defaultViewport: { width: 1366, height: 860 },
+    args: [...CHROMIUM_ARGS.filter((a) => !a.startsWith('--lang=')), `--lang=${language.replace('_', '-')}`, ...(options.args ?? [])],
+    env: { ...process.env, LANGUAGE: language, LC_ALL: '', LANG: `${language}.UTF-8` },
+    defaultViewport: options.viewport ?? { width: 1366, height: 860 },
   });
   return {
     browser,
     async close() {
       await browser.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Replace an input's text the way a person does: select all, delete, type. */
+export async function fill(page: Page, selector: string, value: string): Promise<void> {
+  await page.click(selector, { count: 3 });
+  await page.keyboard.press('Backspace');
+  if (value) await page.type(selector, value);
+}
+
+/**
+ * Log in to the cmcc-softbar simulator through the popup, as an agent would; resolves once
+ * the popup shows the agent. Returns the popup page (left open).
+ */
+export async function loginSoftbar(browser: Browser, barPort: number, extension: string, targetTabId?: number): Promise<Page> {
+  const popup = await openPopup(browser, targetTabId);
+  await fill(popup, '[data-testid="setting-baseUrl"]', `http://127.0.0.1:${barPort}`);
+  await fill(popup, '[data-testid="setting-extension"]', extension);
+  await popup.click('[data-testid="login"]');
+  await waitForText(popup, '[data-testid="popup-agent"]', extension);
+  return popup;
 }
 
 /** The extension's service worker (waits for it to be running). */
