@@ -14,7 +14,7 @@ export function DialPlanForm({ state }: { state: PublicState }) {
   const [plan, setPlan] = useState<DialPlan>(DEFAULT_DIAL_PLAN);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   useEffect(() => {
-    void send('settings/dial-plan-get', { providerId }).then(setPlan);
+    void send('settings/dial-plan-get', { providerId }).then(setPlan, (e) => setMessage({ text: errorMessage(e), error: true }));
   }, [providerId]);
   // Fields pushed by enterprise policy are in force and locked (docs/settings.md).
   const policy = usePolicy()?.policy ?? NO_POLICY;

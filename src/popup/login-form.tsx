@@ -1,5 +1,5 @@
 /** Choose a provider, fill its settings (validated field by field), log in. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { isProviderId, type ProviderId } from '../shared/ids.ts';
@@ -22,17 +22,27 @@ export function LoginForm({ state }: { state: PublicState }) {
   const pushed = policy.providers[providerId] ?? {};
   const shown = (key: string) => (Object.hasOwn(pushed, key) ? String(pushed[key]) : (values[key] ?? ''));
 
+  // Fields the agent has typed in: saved values arriving late never overwrite them.
+  const typed = useRef(new Set<string>());
   useEffect(() => {
     let cancelled = false;
-    void send('settings/get', { providerId }).then(({ settings }) => {
-      if (cancelled) return;
-      const defaults = info.defaultSettings as Record<string, unknown>;
-      const saved = (settings ?? {}) as Record<string, unknown>;
-      const merged: Record<string, string> = {};
-      for (const field of info.settingsFields) merged[field.key] = String(saved[field.key] ?? defaults[field.key] ?? '');
-      setValues(merged);
-      setFieldErrors({});
-    });
+    typed.current = new Set();
+    void send('settings/get', { providerId }).then(
+      ({ settings }) => {
+        if (cancelled) return;
+        const defaults = info.defaultSettings as Record<string, unknown>;
+        const saved = (settings ?? {}) as Record<string, unknown>;
+        setValues((current) => {
+          const merged: Record<string, string> = {};
+          for (const field of info.settingsFields) {
+            merged[field.key] = typed.current.has(field.key) ? (current[field.key] ?? '') : String(saved[field.key] ?? defaults[field.key] ?? '');
+          }
+          return merged;
+        });
+        setFieldErrors({});
+      },
+      (e) => !cancelled && setError(errorMessage(e)),
+    );
     return () => {
       cancelled = true;
     };
@@ -96,7 +106,10 @@ export function LoginForm({ state }: { state: PublicState }) {
             disabled={isSettingLocked(policy, providerId, field.key)}
             aria-describedby={isSettingLocked(policy, providerId, field.key) ? `lock-${field.key}` : undefined}
             aria-invalid={fieldErrors[field.key] ? 'true' : undefined}
-            onInput={(e) => setValues({ ...values, [field.key]: (e.target as HTMLInputElement).value })}
+            onInput={(e) => {
+              typed.current.add(field.key);
+              setValues({ ...values, [field.key]: (e.target as HTMLInputElement).value });
+            }}
           />
           {fieldErrors[field.key] ? (
             <span class="field-error" data-testid={`error-${field.key}`}>

@@ -10,10 +10,13 @@ export function ScreenPopForm() {
   const [ringtone, setRingtone] = useState(true);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   useEffect(() => {
-    void send('settings/general-get', {}).then((g) => {
-      setSettings(g.screenPop);
-      setRingtone(g.ringtone);
-    });
+    void send('settings/general-get', {}).then(
+      (g) => {
+        setSettings(g.screenPop);
+        setRingtone(g.ringtone);
+      },
+      (e) => setMessage({ text: errorMessage(e), error: true }),
+    );
   }, []);
   return (
     <details class="card" data-testid="screen-pop">
