@@ -9,7 +9,7 @@ import { CallbarError, serializeError } from '../shared/errors.ts';
 import type { Reply, TabEnvelope, TabMessages, TabMessageType } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan, dialString, parseCellNumber } from '../shared/phone/index.ts';
-import { type ButtonRule, defaultPathPattern, newRuleId, pageKey, ruleApplies, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import { type ButtonRule, defaultPathPattern, newRuleId, pageKey, ruleApplies, RULES_KEY, rulesFromStorage, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { Annotator } from './annotator.ts';
 import { detectIn } from './autodetect.ts';
@@ -64,9 +64,8 @@ function applyRules(): void {
 }
 
 async function loadStored(): Promise<void> {
-  const stored = await browser.storage.local.get([RULES_KEY, SITES_KEY]);
-  allRules = Array.isArray(stored[RULES_KEY]) ? (stored[RULES_KEY] as ButtonRule[]) : [];
-  const sites = (stored[SITES_KEY] ?? {}) as Record<string, SiteSettings>;
+  const { rules, sites } = rulesFromStorage(await browser.storage.local.get([RULES_KEY, SITES_KEY]));
+  allRules = rules;
   site = { autoDetect: false, ...sites[location.origin] };
 }
 

@@ -24,7 +24,7 @@ import {
 } from '../shared/managed-schema.ts';
 import { send } from '../shared/messaging.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
-import { type ButtonRule, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import { type ButtonRule, RULES_KEY, rulesFromStorage, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
 import {
   buildSettingsFile,
   mergeRules,
@@ -41,11 +41,7 @@ export interface Saved extends CurrentSettings {
 }
 
 async function readRules(): Promise<Saved['rules']> {
-  const stored = await browser.storage.local.get([RULES_KEY, SITES_KEY]);
-  return {
-    rules: Array.isArray(stored[RULES_KEY]) ? (stored[RULES_KEY] as ButtonRule[]) : [],
-    sites: (stored[SITES_KEY] ?? {}) as Record<string, SiteSettings>,
-  };
+  return rulesFromStorage(await browser.storage.local.get([RULES_KEY, SITES_KEY]));
 }
 
 /** Everything in force: saved values with the policy's on top. */

@@ -3,16 +3,12 @@
  * rules-file.ts). Importing merges: same origin + selector replaces, others are added.
  */
 import browser from 'webextension-polyfill';
-import { type ButtonRule, RULES_KEY, type RulesFile, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import { type ButtonRule, RULES_KEY, type RulesFile, rulesFromStorage, type SiteSettings, SITES_KEY, type StoredRules } from '../shared/rules.ts';
 import { mergeRules } from '../shared/settings-file.ts';
 import { parseRulesFile } from './rules-file.ts';
 
-export async function readAll(): Promise<{ rules: ButtonRule[]; sites: Record<string, SiteSettings> }> {
-  const stored = await browser.storage.local.get([RULES_KEY, SITES_KEY]);
-  return {
-    rules: Array.isArray(stored[RULES_KEY]) ? (stored[RULES_KEY] as ButtonRule[]) : [],
-    sites: (stored[SITES_KEY] ?? {}) as Record<string, SiteSettings>,
-  };
+export async function readAll(): Promise<StoredRules> {
+  return rulesFromStorage(await browser.storage.local.get([RULES_KEY, SITES_KEY]));
 }
 
 export async function writeRules(rules: ButtonRule[]): Promise<void> {

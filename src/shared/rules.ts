@@ -76,3 +76,18 @@ export function ruleProblem(rule: Pick<ButtonRule, 'origin' | 'pathPattern' | 's
 export function newRuleId(): string {
   return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+export interface StoredRules {
+  rules: ButtonRule[];
+  sites: Record<string, SiteSettings>;
+}
+
+/** The rules and site switches out of a `storage.local.get([RULES_KEY, SITES_KEY])` result. */
+export function rulesFromStorage(stored: Record<string, unknown>): StoredRules {
+  const rules = stored[RULES_KEY];
+  const sites = stored[SITES_KEY];
+  return {
+    rules: Array.isArray(rules) ? (rules as ButtonRule[]) : [],
+    sites: sites && typeof sites === 'object' && !Array.isArray(sites) ? (sites as Record<string, SiteSettings>) : {},
+  };
+}
