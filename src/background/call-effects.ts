@@ -21,7 +21,9 @@ let historyQueue: Promise<unknown> = Promise.resolve();
 export function onCallChange(previous: Call | null, current: Call | null, state: PublicState): void {
   if (current?.state === 'ended' && previous?.id === current.id) {
     const entry = historyEntry(current);
-    historyQueue = historyQueue.then(async () => saveHistory(addToHistory(await loadHistory(), entry))).catch(() => undefined);
+    historyQueue = historyQueue
+      .then(async () => saveHistory(addToHistory(await loadHistory(), entry)))
+      .catch((error) => console.warn('[callbar] the call could not be added to the recent calls', error));
   }
   if (current?.state === 'incoming' && previous?.id !== current.id) {
     void notifyIncoming(current, state);
@@ -53,7 +55,8 @@ async function notifyIncoming(call: Call, state: PublicState): Promise<void> {
       requireInteraction: true,
       ...(buttons.length ? { buttons } : {}),
     } as browser.Notifications.CreateNotificationOptions)
-    .catch(() => undefined);
+    // The toolbar and popup still show the call; a missing notification is not worth more.
+    .catch((error) => console.warn('[callbar] incoming-call notification failed', error));
 }
 
 async function screenPop(call: Call, moment: 'ring' | 'answer'): Promise<void> {
