@@ -78,7 +78,11 @@ describe('incoming call', () => {
       const all = await notifications();
       return Object.keys(all).find((id) => id.startsWith('callbar-incoming:'));
     }, 'the incoming-call notification');
-    expect(shown).toBeTruthy();
+    // It is the notification of this call (its id carries the call's id), not a leftover.
+    const worker = await serviceWorker(browser);
+    const stored = (await worker.evaluate(async () => (await chrome.storage.session.get('callbar:session'))['callbar:session'])) as { call: { id: string; number: string } };
+    expect(stored.call.number).toBe('13500001111');
+    expect(shown).toBe(`callbar-incoming:${stored.call.id}`);
     // The ringtone plays (an offscreen document with a running audio context).
     await eventually(async () => (await ringState()) === 'running', 'the ringtone');
     await popped;
