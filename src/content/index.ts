@@ -15,7 +15,7 @@ import { Annotator } from './annotator.ts';
 import { detectIn } from './autodetect.ts';
 import { listenForClicks, setButtonsBusy } from './call-button.ts';
 import { countMatches, isPicking, startPicker, stopPicker } from './picker.ts';
-import { subscribe } from './state-client.ts';
+import { subscribeState } from '../shared/state-port.ts';
 import { showToast } from './toast.ts';
 import { renderToolbar } from './toolbar/index.tsx';
 
@@ -49,7 +49,7 @@ function onState(state: PublicState): void {
 function ensureSubscribed(): void {
   if (subscribed) return;
   subscribed = true;
-  subscribe(onState);
+  subscribeState(onState);
 }
 
 // ── rules ────────────────────────────────────────────────────────────────

@@ -1,21 +1,23 @@
 /**
- * The page's live copy of the public session state. A long-lived port to the
- * service worker carries every change; when the worker is stopped the port
- * breaks and we reconnect, which also wakes the worker so polling resumes.
+ * The live public session state, for the popup, the options page and content scripts.
+ * A long-lived port to the service worker carries every change; when the worker is
+ * stopped the port breaks and we reconnect (with backoff), which also wakes the worker
+ * so polling resumes. One port per page, however many subscribers.
  */
 import browser from 'webextension-polyfill';
-import { STATE_PORT, type StatePush } from '../shared/messages.ts';
-import { LOGGED_OUT, type PublicState } from '../shared/session-state.ts';
+import { STATE_PORT, type StatePush } from './messages.ts';
+import type { PublicState } from './session-state.ts';
 
 type Listener = (state: PublicState) => void;
 
 const listeners = new Set<Listener>();
-let current: PublicState = LOGGED_OUT;
+let current: PublicState | null = null;
 let started = false;
 
-export function subscribe(listener: Listener): () => void {
+/** Call `listener` with every state pushed (at once with the last one, if any). */
+export function subscribeState(listener: Listener): () => void {
   listeners.add(listener);
-  listener(current);
+  if (current) listener(current);
   if (!started) {
     started = true;
     connect(0);
@@ -28,7 +30,7 @@ function connect(attempt: number): void {
   try {
     port = browser.runtime.connect({ name: STATE_PORT });
   } catch {
-    return; // The extension was removed or reloaded: this content script is orphaned.
+    return; // The extension was removed or reloaded: this script is orphaned.
   }
   port.onMessage.addListener((message: unknown) => {
     attempt = 0;
