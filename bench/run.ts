@@ -122,16 +122,20 @@ async function appendRows(browser: Browser, base: string): Promise<void> {
   record({ metric: 'append 1,000 rows: 100k-row page vs 1k-row page', value: ratio, unit: '×', baseline: times[1_000], ratio, target: '≤ 1.2×', met: ratio <= 1.2 });
 }
 
-/** Every file the content script loads: the loader in the manifest and the chunks it imports. */
-function injectedFiles(): string[] {
+/**
+ * Every file the content script loads: the loader in the manifest and the chunks it imports.
+ * `staticOnly`: leave out chunks loaded with import() (the toolbar, loaded once the agent logs in).
+ */
+function injectedFiles(staticOnly = false): string[] {
   const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as { content_scripts: Array<{ js: string[]; css?: string[] }> };
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
     const source = readFileSync(join(DIST, file), 'utf8');
-    for (const m of source.matchAll(/(?:import|from)\s*\(?\s*["'`]([^"'`]+\.js)["'`]/g)) {
-      const ref = m[1]!.replace(/^\//, '');
+    for (const m of source.matchAll(/(import\s*\(|import|from)\s*\(?\s*["'`]([^"'`]+\.js)["'`]/g)) {
+      if (staticOnly && m[1]!.endsWith('(')) continue;
+      const ref = m[2]!.replace(/^\//, '');
       visit(ref.startsWith('assets/') ? ref : join(dirname(file), ref).replace(/^\.\//, ''));
     }
     for (const m of source.matchAll(/getURL\(\s*["'`]([^"'`]+\.js)["'`]/g)) visit(m[1]!.replace(/^\//, ''));
@@ -141,9 +145,11 @@ function injectedFiles(): string[] {
 }
 
 async function sizeAndHeap(browser: Browser, base: string): Promise<void> {
-  const files = injectedFiles();
-  const gz = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0);
-  record({ metric: `injected into pages (${files.length} files), gzip`, value: gz / 1024, unit: 'KB', target: '≤ 30 KB', met: gz / 1024 <= 30 });
+  const gzipOf = (files: string[]) => files.reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0) / 1024;
+  const always = injectedFiles(true);
+  const all = injectedFiles();
+  record({ metric: `injected into every page (${always.length} files), gzip`, value: gzipOf(always), unit: 'KB', target: '≤ 30 KB', met: gzipOf(always) <= 30 });
+  record({ metric: `injected while logged in, toolbar included (${all.length} files), gzip`, value: gzipOf(all), unit: 'KB', target: '≤ 30 KB', met: gzipOf(all) <= 30 });
 
   // Same 10k-row page with the rule applied, in the extension's context and in a context
   // where the extension does not run (a new browser context); JS heap after GC.

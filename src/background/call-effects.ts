@@ -5,7 +5,8 @@
  * change, so nothing here repeats when the worker restarts.
  */
 import browser from 'webextension-polyfill';
-import { addToHistory, historyEntry } from '../shared/call-history.ts';
+import { addRecordToHistory, addToHistory, historyEntry } from '../shared/call-history.ts';
+import type { CallRecord } from '../shared/call-events.ts';
 import type { Call } from '../shared/call-state.ts';
 import { screenPopUrl } from '../shared/screen-pop.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -37,6 +38,13 @@ export function onCallChange(previous: Call | null, current: Call | null, state:
   if (current?.direction === 'inbound' && current.state === 'connected' && previous?.state === 'incoming') {
     void screenPop(current, 'answer');
   }
+}
+
+/** The platform's record of a finished call (CDR): it corrects or adds the recent-calls row. */
+export function onCallRecord(record: CallRecord): void {
+  historyQueue = historyQueue
+    .then(async () => saveHistory(addRecordToHistory(await loadHistory(), record)))
+    .catch((error) => console.warn('[callbar] the call record could not be added to the recent calls', error));
 }
 
 async function notifyIncoming(call: Call, state: PublicState): Promise<void> {

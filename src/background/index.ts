@@ -11,10 +11,24 @@ import { attachPort, publishState } from './broadcast.ts';
 import { keepAlive, WAKE_ALARM } from './keep-alive.ts';
 import { classifySender, createHandlers, isEnvelope, route } from './router.ts';
 import { SessionEngine } from './session-engine.ts';
-import { listenForNotifications, onCallChange } from './call-effects.ts';
+import { listenForNotifications, onCallChange, onCallRecord } from './call-effects.ts';
 import { listenForPageActions, stopPickerInTab } from './page-actions.ts';
 import { createPolicyStore } from './policy.ts';
-import { lastProviderId, loadDialPlan, loadGeneral, loadHistory, loadSettings, saveDialPlan, saveGeneral, saveHistory, setLastProviderId, storeSettings } from './settings-store.ts';
+import {
+  forgetCredentials,
+  lastProviderId,
+  loadDialPlan,
+  loadGeneral,
+  loadHistory,
+  loadSettings,
+  rememberCredentials,
+  saveDialPlan,
+  saveGeneral,
+  saveHistory,
+  setLastProviderId,
+  setRememberCredentials,
+  storeSettings,
+} from './settings-store.ts';
 import { reportCount, watchTabs } from './tab-badges.ts';
 
 // Settings as in force: enterprise policy (chrome.storage.managed) on top of what the agent saved.
@@ -32,6 +46,7 @@ const engine = new SessionEngine({
   publish: publishState,
   keepAlive,
   onCallChange,
+  onCallRecord,
   now: () => Date.now(),
   log: (message, detail) => console.warn(`[callbar] ${message}`, detail ?? ''),
 });
@@ -47,6 +62,9 @@ const handlers = createHandlers({
   clearHistory: () => saveHistory([]),
   loadGeneral,
   saveGeneral,
+  rememberCredentials,
+  setRememberCredentials,
+  forgetCredentials,
 });
 const extensionOrigin = browser.runtime.getURL('');
 

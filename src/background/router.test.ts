@@ -86,6 +86,9 @@ function setup(failWith?: unknown) {
     saveGeneral: async (...args) => void calls.push({ method: 'saveGeneral', args }),
     // Enterprise policy (policy.ts, tested there): here a policy that pushes nothing.
     loginSettings: async (_providerId, settings) => settings,
+    rememberCredentials: async () => false,
+    setRememberCredentials: async (...args) => void calls.push({ method: 'setRememberCredentials', args }),
+    forgetCredentials: async (...args) => void calls.push({ method: 'forgetCredentials', args }),
     saveChanges: async (changes) => void calls.push({ method: 'saveChanges', args: [changes] }),
     loadSettings: async (providerId) => {
       calls.push({ method: 'loadSettings', args: [providerId] });
@@ -131,9 +134,20 @@ describe('route: who may send what', () => {
     const reply = await send('settings/get', { providerId: 'cmcc-softbar' }, 'extension-page');
     expect(reply).toEqual({
       ok: true,
-      value: { settings: { baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, lastProviderId: 'cmcc-softbar' },
+      value: { settings: { baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, lastProviderId: 'cmcc-softbar', remember: false },
     });
     expect(calls.map((c) => c.method)).toContain('loadSettings');
+  });
+
+  it('"记住密码" is set before the login uses the settings; logging out forgets an unremembered password', async () => {
+    const { calls, send } = setup();
+    const settings = { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
+    await send('session/login', { providerId: 'cmcc-softbar', settings, remember: true }, 'extension-page');
+    expect(calls.filter((c) => c.method !== 'publicState').slice(0, 2)).toEqual([
+      { method: 'setRememberCredentials', args: ['cmcc-softbar', true] },
+      { method: 'login', args: ['cmcc-softbar', settings] },
+    ]);
+    expect(await send('session/login', { providerId: 'cmcc-softbar', settings, remember: 'yes' }, 'extension-page')).toMatchObject({ ok: false });
   });
 
   it('an extension page may log in and out', async () => {
@@ -144,6 +158,7 @@ describe('route: who may send what', () => {
     expect(calls).toEqual([
       { method: 'login', args: ['cmcc-softbar', settings] },
       { method: 'logout', args: [] },
+      { method: 'forgetCredentials', args: ['cmcc-softbar'] },
     ]);
   });
 
@@ -248,7 +263,8 @@ describe('route: valid requests reach the engine', () => {
     { type: 'call/action', payload: { action: 'hangup' }, call: { method: 'callAction', args: ['hangup'] } },
     { type: 'call/action', payload: { action: 'unmute' }, call: { method: 'callAction', args: ['unmute'] } },
     { type: 'agent/set-state', payload: { stateId: 'sipOnline' }, call: { method: 'setAgentState', args: ['sipOnline'] } },
-    { type: 'call/extra', payload: { actionId: 'switchTransfer' }, call: { method: 'extraAction', args: ['switchTransfer'] } },
+    { type: 'call/extra', payload: { actionId: 'switchTransfer' }, call: { method: 'extraAction', args: ['switchTransfer', undefined] } },
+    { type: 'call/extra', payload: { actionId: 'pickup', input: ' 8002 ' }, call: { method: 'extraAction', args: ['pickup', '8002'] } },
     { type: 'call/dismiss', payload: {}, call: { method: 'dismissCall', args: [] } },
     { type: 'call/dismiss', payload: undefined, call: { method: 'dismissCall', args: [] } },
   ])('$type $payload → engine.$call.method', async ({ type, payload, call }) => {

@@ -90,6 +90,11 @@ export interface HandlerDeps {
   clearHistory(): Promise<void>;
   loadGeneral(): Promise<GeneralSettings>;
   saveGeneral(settings: GeneralSettings): Promise<void>;
+  /** "记住密码" (settings-store.ts): whether the agent's password is kept on disk. */
+  rememberCredentials(providerId: ProviderId): Promise<boolean>;
+  setRememberCredentials(providerId: ProviderId, remember: boolean): Promise<void>;
+  /** After logging out: drop a password that was not to be remembered. */
+  forgetCredentials(providerId: ProviderId): Promise<void>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -97,15 +102,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'state/get': { payload: empty, handle: async (_p, engine) => (await engine.wake(), engine.publicState()) },
     'settings/get': {
       payload: z.object({ providerId: z.enum(PROVIDER_IDS) }),
-      handle: async ({ providerId }) => ({ settings: (await deps.loadSettings(providerId)) ?? null, lastProviderId: await deps.lastProviderId() }),
+      handle: async ({ providerId }) => ({
+        settings: (await deps.loadSettings(providerId)) ?? null,
+        lastProviderId: await deps.lastProviderId(),
+        remember: await deps.rememberCredentials(providerId),
+      }),
     },
     'session/login': {
-      payload: z.object({ providerId: z.string().refine(isProviderId, '未知的平台'), settings: z.unknown() }) as z.ZodType<
+      payload: z.object({ providerId: z.string().refine(isProviderId, '未知的平台'), settings: z.unknown(), remember: z.boolean().optional() }) as z.ZodType<
         Messages['session/login']['req']
       >,
-      handle: async ({ providerId, settings }, engine) => engine.login(providerId, await deps.loginSettings(providerId, settings)),
+      handle: async ({ providerId, settings, remember }, engine) => {
+        if (remember !== undefined) await deps.setRememberCredentials(providerId, remember);
+        return engine.login(providerId, await deps.loginSettings(providerId, settings));
+      },
     },
-    'session/logout': { payload: empty, handle: (_p, engine) => engine.logout() },
+    'session/logout': {
+      payload: empty,
+      handle: async (_p, engine) => {
+        const state = await engine.logout();
+        if (state.providerId) await deps.forgetCredentials(state.providerId);
+        return state;
+      },
+    },
     'agent/set-state': {
       payload: z.object({ stateId: z.string().min(1).max(64) }),
       handle: ({ stateId }, engine) => engine.setAgentState(stateId),
@@ -121,8 +140,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       handle: ({ target }, engine) => engine.transfer(target),
     },
     'call/extra': {
-      payload: z.object({ actionId: z.string().min(1).max(64) }),
-      handle: ({ actionId }, engine) => engine.extraAction(actionId),
+      payload: z.object({ actionId: z.string().min(1).max(64), input: dialString.optional() }),
+      handle: ({ actionId, input }, engine) => engine.extraAction(actionId, input),
     },
     'call/dismiss': { payload: empty, handle: (_p, engine) => engine.dismissCall() },
     'settings/dial-plan-get': {

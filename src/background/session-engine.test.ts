@@ -100,8 +100,8 @@ class FakeSession implements ProviderSession {
   async transfer(target: string): Promise<void> {
     this.record('transfer', target);
   }
-  async extraAction(actionId: string): Promise<void> {
-    this.record('extraAction', actionId);
+  async extraAction(actionId: string, input?: string): Promise<void> {
+    this.record('extraAction', actionId, ...(input === undefined ? [] : [input]));
   }
 }
 
@@ -149,8 +149,10 @@ function world() {
 type World = ReturnType<typeof world>;
 
 /** A service-worker lifetime: a fresh engine and provider over the world's storage. */
-function boot(w: World, clock = { now: 1_000 }) {
+function boot(w: World, clock = { now: 1_000 }, customize?: (provider: Provider<FakeSettings>) => void) {
   const { provider, sessions } = fakeProvider();
+  customize?.(provider);
+  const records: string[] = [];
   const published: PublicState[] = [];
   const keepAlive: boolean[] = [];
   const logged: string[] = [];
@@ -170,12 +172,14 @@ function boot(w: World, clock = { now: 1_000 }) {
       w.log.push('publish');
     },
     keepAlive: (on) => keepAlive.push(on),
+    onCallChange: (_was, is) => records.push(`change:${is?.state ?? 'idle'}`),
+    onCallRecord: (record) => records.push(`record:${record.vendorCallId}:${record.talkSeconds}`),
     now: () => clock.now,
     log: (message) => logged.push(message),
   });
   const session = (i = -1) => sessions.at(i)!;
   const last = () => published.at(-1)!;
-  return { engine, provider, sessions, session, published, last, keepAlive, logged, saved, clock };
+  return { engine, provider, sessions, session, published, last, keepAlive, logged, saved, clock, records };
 }
 
 const SETTINGS = { host: ' pbx.local ', agent: '8001' };
@@ -245,6 +249,7 @@ describe('login', () => {
       capabilities: CAPABILITIES,
       agent: AGENT,
       agentState: null,
+      agentStateSince: null,
       call: null,
       problem: null,
       note: null,
@@ -676,5 +681,75 @@ describe('setProblem', () => {
     const second = boot(w);
     await second.engine.wake();
     expect(second.engine.publicState().problem).toEqual({ code: 'unreachable', message: '无法连接', since: 3_000 });
+  });
+});
+
+// ── settings-dependent capabilities, platform states, extra-action input, call records ──────
+
+describe('provider contract extensions', () => {
+  const WITH_INPUT: Capabilities = {
+    ...CAPABILITIES,
+    agentStates: [...CAPABILITIES.agentStates, { id: 'wrapup', label: '整理', kind: 'afterCall', selectable: false, countdownSeconds: 30 }],
+    extraActions: [...CAPABILITIES.extraActions, { id: 'pickup', label: '代接', when: ['idle', 'ended'], input: { label: '振铃分机' } }],
+  };
+  const bootWith = (w = world(), clock = { now: 1_000 }) =>
+    boot(w, clock, (p) => {
+      p.capabilitiesFor = (settings) => (settings.agent === '9999' ? WITH_INPUT : CAPABILITIES);
+    });
+
+  it('capabilities come from the settings the agent logged in with, and survive a restart', async () => {
+    const w = world();
+    const first = bootWith(w);
+    await first.engine.login('cmcc-softbar', { host: 'pbx', agent: '9999' });
+    expect(first.engine.publicState().capabilities).toEqual(WITH_INPUT);
+    const second = bootWith(w);
+    await second.engine.wake();
+    expect(second.engine.publicState().capabilities).toEqual(WITH_INPUT);
+    const other = bootWith();
+    await other.engine.login('cmcc-softbar', { host: 'pbx', agent: '8001' });
+    expect(other.engine.publicState().capabilities).toEqual(CAPABILITIES);
+  });
+
+  it('a state the platform sets by itself cannot be chosen', async () => {
+    const sw = bootWith();
+    await sw.engine.login('cmcc-softbar', { host: 'pbx', agent: '9999' });
+    const error = await failure(sw.engine.setAgentState('wrapup'));
+    expect(error.code).toBe('precondition');
+    expect(error.message).toContain('整理');
+    expect(sw.session().methods()).not.toContain('setAgentState');
+  });
+
+  it('an extra action that asks for a number needs one, trimmed; one that does not gets none', async () => {
+    const sw = bootWith();
+    await sw.engine.login('cmcc-softbar', { host: 'pbx', agent: '9999' });
+    expect((await failure(sw.engine.extraAction('pickup', '  '))).message).toBe('请填写振铃分机');
+    await sw.engine.extraAction('pickup', ' 8002 ');
+    expect(sw.session().calls.at(-1)).toEqual({ method: 'extraAction', args: ['pickup', '8002'] });
+    expect((await failure(sw.engine.extraAction('consult', '8003'))).code).toBe('precondition'); // no call to consult on
+  });
+
+  it('agent state: the platform’s start time is kept; without one, the time the state changed', async () => {
+    const clock = { now: 5_000 };
+    const { session, engine } = await loggedIn(world(), clock);
+    await session().ctx.emit([{ type: 'agent.state', state: 'busy', since: 2_000 }]);
+    expect(engine.publicState()).toMatchObject({ agentState: 'busy', agentStateSince: 2_000 });
+    clock.now = 9_000;
+    await session().ctx.emit([{ type: 'agent.state', state: 'busy' }]);
+    expect(engine.publicState().agentStateSince).toBe(2_000);
+    await session().ctx.emit([{ type: 'agent.state', state: 'ready' }]);
+    expect(engine.publicState()).toMatchObject({ agentState: 'ready', agentStateSince: 9_000 });
+  });
+
+  it('a call record ends the call it describes when the live state missed the hang-up, and is reported after the call change', async () => {
+    const { session, engine, records } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.dialing', number: '13912345678', vendorCallId: 'hwd-1.1' }, { type: 'call.connected' }]);
+    const record = { vendorCallId: 'hwd-1.1', direction: 'outbound', number: '13912345678', startedAt: 1_000, answeredAt: 2_000, endedAt: 9_000, talkSeconds: 7, result: '已接通' } as const;
+    await session().ctx.emit([{ type: 'call.record', record }]);
+    expect(engine.publicState().call).toMatchObject({ state: 'ended', cause: '已接通' });
+    expect(records.slice(-2)).toEqual(['change:ended', 'record:hwd-1.1:7']);
+    // Another call's record changes nothing here but is still reported (recent calls keep it).
+    await session().ctx.emit([{ type: 'call.record', record: { ...record, vendorCallId: 'hwd-2.2', talkSeconds: 3 } }]);
+    expect(records.at(-1)).toBe('record:hwd-2.2:3');
+    expect(engine.publicState().call).toMatchObject({ vendorCallId: 'hwd-1.1', state: 'ended' });
   });
 });

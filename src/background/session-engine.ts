@@ -7,7 +7,7 @@
  * from stored settings and state and resumes its polling or sockets. All changes go
  * through one queue (`mutate`) so events and commands never interleave.
  */
-import { applyCallEvent, type ProviderEvent } from '../shared/call-events.ts';
+import { applyCallEvent, type CallRecord, type ProviderEvent } from '../shared/call-events.ts';
 import { type Call, isActive } from '../shared/call-state.ts';
 import { CallbarError, type Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
@@ -33,6 +33,8 @@ export interface EngineDeps {
    * notifications and screen pop hang off this. Runs once per change, never for replays.
    */
   onCallChange?(previous: Call | null, current: Call | null, state: PublicState): void;
+  /** The platform's record of a finished call arrived (after onCallChange of the same change). */
+  onCallRecord?(record: CallRecord): void;
   now(): number;
   log?(message: string, detail?: unknown): void;
 }
@@ -51,6 +53,8 @@ export class SessionEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private dialing = false;
   private dialPlan: DialPlan = DEFAULT_DIAL_PLAN;
+  /** Call records applied by the change in progress, handed to onCallRecord once it is persisted. */
+  private records: CallRecord[] = [];
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -69,9 +73,10 @@ export class SessionEngine {
       status: this.state.status,
       providerId: this.state.providerId,
       providerName: provider?.name ?? null,
-      capabilities: loggedIn && provider ? provider.capabilities : null,
+      capabilities: loggedIn && provider ? (this.state.capabilities ?? provider.capabilities) : null,
       agent: this.state.agent,
       agentState: this.state.agentState,
+      agentStateSince: this.state.agentStateSince,
       call: this.state.call,
       problem: this.state.problem,
       note: this.state.note,
@@ -119,8 +124,9 @@ export class SessionEngine {
     });
     const session = provider.createSession(parsed.data, this.context(abort.signal));
     const agent = await session.login();
+    const capabilities = provider.capabilitiesFor?.(parsed.data) ?? null;
     await this.mutate(async () => {
-      this.state = { ...this.state, status: 'loggedIn', providerId, agent, problem: null };
+      this.state = { ...this.state, status: 'loggedIn', providerId, agent, capabilities, problem: null };
     });
     this.startRunning({ provider, session, abort });
     return this.publicState();
@@ -147,9 +153,9 @@ export class SessionEngine {
 
   async setAgentState(stateId: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
-    if (!provider.capabilities.agentStates.some((s) => s.id === stateId)) {
-      throw new CallbarError('invalid-input', `${provider.name}没有这个坐席状态：${stateId}`);
-    }
+    const option = this.capabilities(provider).agentStates.find((s) => s.id === stateId);
+    if (!option) throw new CallbarError('invalid-input', `${provider.name}没有这个坐席状态：${stateId}`);
+    if (option.selectable === false) throw new CallbarError('precondition', `“${option.label}”由平台设置，不能手动切换`);
     await session.setAgentState(stateId);
     return this.publicState();
   }
@@ -181,14 +187,16 @@ export class SessionEngine {
     return this.publicState();
   }
 
-  async extraAction(actionId: string): Promise<PublicState> {
+  async extraAction(actionId: string, input?: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
-    const action = provider.capabilities.extraActions.find((a) => a.id === actionId);
+    const action = this.capabilities(provider).extraActions.find((a) => a.id === actionId);
     if (!action) throw new CallbarError('unsupported', `${provider.name}没有这个操作：${actionId}`);
     if (!action.when.includes(this.state.call?.state ?? 'idle')) {
       throw new CallbarError('precondition', `当前通话状态下不能“${action.label}”`);
     }
-    await session.extraAction(actionId);
+    const value = input?.trim();
+    if (action.input && !value) throw new CallbarError('invalid-input', `请填写${action.input.label}`);
+    await session.extraAction(actionId, action.input ? value : undefined);
     return this.publicState();
   }
 
@@ -249,10 +257,14 @@ export class SessionEngine {
     if (this.state.status !== 'loggedIn' || !this.running) {
       throw new CallbarError('not-logged-in', '尚未登录坐席，请先在 CallBar 弹窗中登录');
     }
-    if (action && !this.running.provider.capabilities[ACTION_CAPABILITY[action]]) {
+    if (action && !this.capabilities(this.running.provider)[ACTION_CAPABILITY[action]]) {
       throw new CallbarError('unsupported', `${this.running.provider.name}不支持此操作`);
     }
     return this.running;
+  }
+
+  private capabilities(provider: Provider<any>) {
+    return this.state.capabilities ?? provider.capabilities;
   }
 
   private context(signal: AbortSignal): ProviderContext {
@@ -275,9 +287,21 @@ export class SessionEngine {
     const now = this.deps.now();
     let next = this.state;
     for (const event of events) {
-      if (event.type === 'agent.state') next = { ...next, agentState: event.state };
-      else if (event.type === 'note') next = { ...next, note: { text: event.text, at: now } };
-      else {
+      if (event.type === 'agent.state') {
+        if (next.agentState !== event.state || (event.since !== undefined && next.agentStateSince !== event.since)) {
+          const since = event.since ?? (next.agentState === event.state ? next.agentStateSince : now);
+          next = { ...next, agentState: event.state, agentStateSince: since };
+        }
+      } else if (event.type === 'note') next = { ...next, note: { text: event.text, at: now } };
+      else if (event.type === 'call.record') {
+        // The platform's record closes the call it describes if the live state missed the end.
+        const call = next.call;
+        if (isActive(call) && call.vendorCallId === event.record.vendorCallId) {
+          const result = applyCallEvent(call, { type: 'call.ended', cause: event.record.result }, now);
+          if (result.changed) next = { ...next, call: result.call };
+        }
+        this.records.push(event.record);
+      } else {
         const result = applyCallEvent(next.call, event, now);
         if (result.rejected) this.deps.log?.(`ignored ${event.type}: ${result.rejected}`);
         if (result.changed) next = { ...next, call: result.call };
@@ -304,18 +328,17 @@ export class SessionEngine {
     const run = this.queue.then(async () => {
       await this.load();
       const before = this.state;
+      this.records = [];
       const result = await change();
-      if (this.state === before || result === false) return;
-      await writeSession(this.deps.storage, this.state);
-      this.publish();
-      const [was, is] = [before.call, this.state.call];
-      if (was?.id !== is?.id || was?.state !== is?.state) {
-        try {
-          this.deps.onCallChange?.(was, is, this.publicState());
-        } catch (error) {
-          this.deps.log?.('call-change effect failed', error);
-        }
+      const records = this.records;
+      this.records = [];
+      if (this.state !== before && result !== false) {
+        await writeSession(this.deps.storage, this.state);
+        this.publish();
+        const [was, is] = [before.call, this.state.call];
+        if (was?.id !== is?.id || was?.state !== is?.state) this.effect('call-change', () => this.deps.onCallChange?.(was, is, this.publicState()));
       }
+      for (const record of records) this.effect('call-record', () => this.deps.onCallRecord?.(record));
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -323,5 +346,13 @@ export class SessionEngine {
 
   private publish(): void {
     this.deps.publish(this.publicState());
+  }
+
+  private effect(name: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.deps.log?.(`${name} effect failed`, error);
+    }
   }
 }

@@ -6,13 +6,16 @@
 import type { Call } from '../shared/call-state.ts';
 import type { Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
-import type { AgentInfo, SessionStatus } from '../shared/session-state.ts';
+import type { AgentInfo, Capabilities, SessionStatus } from '../shared/session-state.ts';
 
 export interface StoredSession {
   status: SessionStatus;
   providerId: ProviderId | null;
   agent: AgentInfo | null;
   agentState: string | null;
+  agentStateSince: number | null;
+  /** What the logged-in provider can do with these settings (ProviderInfo.capabilitiesFor). */
+  capabilities: Capabilities | null;
   call: Call | null;
   problem: Problem | null;
   note: { text: string; at: number } | null;
@@ -25,6 +28,8 @@ export const EMPTY_SESSION: StoredSession = {
   providerId: null,
   agent: null,
   agentState: null,
+  agentStateSince: null,
+  capabilities: null,
   call: null,
   problem: null,
   note: null,

@@ -1,10 +1,16 @@
 /**
- * Provider settings, credentials included, live in the extension origin's
- * IndexedDB: the service worker and extension pages can read it, content scripts
- * cannot (they run in the page's origin), unlike chrome.storage.local which every
- * content script of the extension may read.
+ * Provider settings live in the extension origin's IndexedDB: the service worker and
+ * extension pages can read it, content scripts cannot (they run in the page's origin),
+ * unlike chrome.storage.local which every content script of the extension may read.
+ *
+ * The agent's own password (settings fields marked `credential`) is written to IndexedDB
+ * only when the agent ticked "记住密码"; otherwise it is kept in chrome.storage.session
+ * (memory, at its default access level closed to content scripts, gone when the browser
+ * closes) — enough for the worker to log in again after being killed, never on disk.
  */
+import browser from 'webextension-polyfill';
 import { createStore, get, set } from 'idb-keyval';
+import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
@@ -12,8 +18,28 @@ import { type GeneralSettings, withGeneralDefaults } from '../shared/general-set
 
 const store = () => createStore('callbar', 'settings');
 
+const credentialKeys = (providerId: ProviderId) => PROVIDER_CATALOG[providerId].settingsFields.filter((f) => f.credential).map((f) => f.key);
+const sessionKey = (providerId: ProviderId) => `callbar:credentials:${providerId}`;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export async function loadSettings(providerId: ProviderId): Promise<unknown> {
-  return get(`provider:${providerId}`, store());
+  const saved = await get(`provider:${providerId}`, store());
+  if (!credentialKeys(providerId).length) return saved;
+  const inMemory = (await browser.storage.session.get(sessionKey(providerId)))[sessionKey(providerId)];
+  if (!isObject(inMemory)) return saved;
+  return { ...(isObject(saved) ? saved : {}), ...inMemory };
+}
+
+/** Whether the agent asked to keep the password of this provider on disk. */
+export async function rememberCredentials(providerId: ProviderId): Promise<boolean> {
+  return (await get(`remember:${providerId}`, store())) === true;
+}
+
+/** Tick or untick "记住密码": the password moves to disk or out of it at once. */
+export async function setRememberCredentials(providerId: ProviderId, remember: boolean): Promise<void> {
+  const current = await loadSettings(providerId);
+  await set(`remember:${providerId}`, remember, store());
+  if (current !== undefined) await storeSettings(providerId, current);
 }
 
 export async function saveSettings(providerId: ProviderId, settings: unknown): Promise<void> {
@@ -23,7 +49,30 @@ export async function saveSettings(providerId: ProviderId, settings: unknown): P
 
 /** Write a provider's settings without making it the last-used provider (options page, import). */
 export async function storeSettings(providerId: ProviderId, settings: unknown): Promise<void> {
-  await set(`provider:${providerId}`, settings, store());
+  const keys = credentialKeys(providerId);
+  if (!keys.length || !isObject(settings)) {
+    await set(`provider:${providerId}`, settings, store());
+    return;
+  }
+  const onDisk = { ...settings };
+  const credentials: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (Object.hasOwn(settings, key)) credentials[key] = settings[key];
+    delete onDisk[key];
+  }
+  if (await rememberCredentials(providerId)) {
+    await set(`provider:${providerId}`, { ...onDisk, ...credentials }, store());
+    await browser.storage.session.remove(sessionKey(providerId));
+  } else {
+    await set(`provider:${providerId}`, onDisk, store());
+    await browser.storage.session.set({ [sessionKey(providerId)]: credentials });
+  }
+}
+
+/** Forget the password of a provider (logging out without "记住密码"). */
+export async function forgetCredentials(providerId: ProviderId): Promise<void> {
+  if (await rememberCredentials(providerId)) return;
+  await browser.storage.session.remove(sessionKey(providerId));
 }
 
 export async function lastProviderId(): Promise<ProviderId | null> {

@@ -17,7 +17,6 @@ import { listenForClicks, setButtonsBusy } from './call-button.ts';
 import { countMatches, isPicking, startPicker, stopPicker } from './picker.ts';
 import { subscribeState } from '../shared/state-port.ts';
 import { showToast } from './toast.ts';
-import { renderToolbar } from './toolbar/index.tsx';
 
 const isTop = window.top === window;
 let allRules: ButtonRule[] = [];
@@ -42,7 +41,22 @@ function onState(state: PublicState): void {
     plan = nextPlan;
     annotator.setResolver(dialOf);
   }
-  if (isTop) renderToolbar(state);
+  if (isTop) showToolbar(state);
+}
+
+/**
+ * The toolbar (Preact and its components) is loaded the first time the agent is logged in:
+ * pages of a browser where nobody is logged in get only the call buttons. States arriving
+ * while it loads are applied in order.
+ */
+let toolbar: Promise<typeof import('./toolbar/index.tsx')> | null = null;
+function showToolbar(state: PublicState): void {
+  if (!toolbar && state.status !== 'loggedIn') return;
+  toolbar ??= import('./toolbar/index.tsx');
+  void toolbar.then(
+    (module) => module.renderToolbar(state),
+    (error) => console.warn('[callbar] the toolbar could not be loaded', error),
+  );
 }
 
 /** Frames connect only once they have something to show: ad frames stay silent. */

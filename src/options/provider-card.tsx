@@ -9,8 +9,10 @@ import type { ProviderInfo, SettingsField } from '../providers/provider.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { isDialPlanLocked, isSettingLocked, type ManagedPolicy } from '../shared/managed-schema.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
-import { DIAL_PLAN_KEYS, dialPlanSchema } from '../shared/settings-file.ts';
+import { DIAL_PLAN_KEYS, dialPlanSchema, providerSectionSchema } from '../shared/settings-file.ts';
+import { type FormValue, type FormValues, formValues, isFieldShown, settingsFromForm, toFormValue } from '../shared/settings-form.ts';
 import { LockNote } from './lock.tsx';
+import { SettingInput } from './setting-input.tsx';
 import { type Saved, saveChanges } from './store.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -27,10 +29,11 @@ const DIAL_PLAN_CHOICES = {
 
 type Message = { text: string; error: boolean } | null;
 
-function initialValues(info: ProviderInfo<any>, saved: Saved): Record<string, string> {
-  const stored = (saved.providers[info.id] ?? {}) as Record<string, unknown>;
-  const defaults = (info.defaultSettings ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(info.settingsFields.map((f) => [f.key, String(stored[f.key] ?? defaults[f.key] ?? '')]));
+/** The agent's own password is typed at login in the popup ("记住密码"), not kept here. */
+const formFields = (info: ProviderInfo<any>) => info.settingsFields.filter((f) => !f.credential);
+
+function initialValues(info: ProviderInfo<any>, saved: Saved): FormValues {
+  return formValues(formFields(info), saved.providers[info.id], info.defaultSettings);
 }
 
 export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderInfo<any>; saved: Saved; policy: ManagedPolicy; onSaved(): void }) {
@@ -45,14 +48,20 @@ export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderI
   const locked = (key: string) => isSettingLocked(policy, id, key);
   const planLocked = (key: keyof DialPlan) => isDialPlanLocked(policy, id, key);
   // A pushed value is what is in force, whatever was saved before.
-  const shown = (key: string) => (Object.hasOwn(pushed, key) ? String(pushed[key]) : (values[key] ?? ''));
+  const fields = formFields(info);
+  const shown = (key: string): FormValue => {
+    const field = fields.find((f) => f.key === key);
+    if (Object.hasOwn(pushed, key)) return field ? toFormValue(field, pushed[key]) : String(pushed[key]);
+    return values[key] ?? (field?.type === 'checkbox' ? false : '');
+  };
   const shownPlan: DialPlan = { ...plan, ...policy.dialPlans[id] };
-  const everythingLocked = info.settingsFields.every((f) => locked(f.key)) && DIAL_PLAN_KEYS.every(planLocked);
+  const everythingLocked = fields.every((f) => locked(f.key)) && DIAL_PLAN_KEYS.every(planLocked);
 
   const save = async (event: Event) => {
     event.preventDefault();
     setMessage(null);
-    const settings = info.settingsSchema.safeParse(Object.fromEntries(info.settingsFields.map((f) => [f.key, shown(f.key)])));
+    // As a settings-file section: the password is not on this page, a saved one is kept.
+    const settings = providerSectionSchema(info).safeParse(settingsFromForm(fields, shown));
     const dialPlan = dialPlanSchema.safeParse(shownPlan);
     const found: Record<string, string> = {};
     if (!settings.success) for (const issue of settings.error.issues) found[String(issue.path[0])] ??= issue.message;
@@ -80,7 +89,7 @@ export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderI
       <h2 id={`title-${id}`}>{info.name}</h2>
       <p class="muted small">{info.description}</p>
       <div class="grid">
-        {info.settingsFields.map((field) => (
+        {fields.filter((field) => isFieldShown(field, shown)).map((field) => (
           <Field
             key={field.key}
             providerId={id}
@@ -134,7 +143,7 @@ export function ProviderCard({ info, saved, policy, onSaved }: { info: ProviderI
   );
 }
 
-function Field(props: { providerId: string; field: SettingsField; value: string; locked: boolean; error: string | undefined; onInput(value: string): void }) {
+function Field(props: { providerId: string; field: SettingsField; value: FormValue; locked: boolean; error: string | undefined; onInput(value: FormValue): void }) {
   const { field, providerId } = props;
   const inputId = `setting-${providerId}-${field.key}`;
   const noteId = `${inputId}-note`;
@@ -144,18 +153,15 @@ function Field(props: { providerId: string; field: SettingsField; value: string;
         <label for={inputId}>{field.label}</label>
         {props.locked && <LockNote id={`${inputId}-lock`} testid={`locked-${providerId}-${field.key}`} />}
       </div>
-      <input
-        id={inputId}
-        name={field.key}
-        data-testid={inputId}
-        {...(field.type === 'password' ? { type: 'password' as const } : { type: 'text' as const, inputMode: field.type === 'number' ? 'numeric' : 'text' })}
-        autocomplete="off"
-        placeholder={field.placeholder}
+      <SettingInput
+        field={field}
         value={props.value}
+        id={inputId}
+        testid={inputId}
         disabled={props.locked}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={[props.locked ? `${inputId}-lock` : '', noteId].filter(Boolean).join(' ')}
-        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+        invalid={!!props.error}
+        describedBy={[props.locked ? `${inputId}-lock` : '', noteId].filter(Boolean).join(' ')}
+        onChange={props.onInput}
       />
       {props.error ? (
         <span class="field-error" id={noteId} data-testid={`error-${providerId}-${field.key}`}>

@@ -6,21 +6,31 @@ import { isProviderId, type ProviderId } from '../shared/ids.ts';
 import { isActiveProviderLocked, isSettingLocked, NO_POLICY } from '../shared/managed-schema.ts';
 import { LockNote } from '../options/lock.tsx';
 import { usePolicy } from '../options/policy.ts';
+import { SettingInput } from '../options/setting-input.tsx';
 import { send } from '../shared/messaging.ts';
+import { type FormValue, type FormValues, isFieldShown, settingsFromForm, toFormValue } from '../shared/settings-form.ts';
+import { requestServerAccess } from './server-access.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
 
 export function LoginForm({ state }: { state: PublicState }) {
   const [providerId, setProviderId] = useState<ProviderId>(state.providerId ?? 'cmcc-softbar');
   const info = PROVIDER_CATALOG[providerId];
-  const [values, setValues] = useState<Record<string, string>>({});
+  const [values, setValues] = useState<FormValues>({});
+  const [remember, setRemember] = useState(false);
+  const hasCredential = info.settingsFields.some((f) => f.credential);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Values pushed by enterprise policy are in force and locked (docs/settings.md).
   const policy = usePolicy()?.policy ?? NO_POLICY;
   const pushed = policy.providers[providerId] ?? {};
-  const shown = (key: string) => (Object.hasOwn(pushed, key) ? String(pushed[key]) : (values[key] ?? ''));
+  const fieldOf = (key: string) => info.settingsFields.find((f) => f.key === key);
+  const shown = (key: string): FormValue => {
+    const field = fieldOf(key);
+    if (Object.hasOwn(pushed, key)) return field ? toFormValue(field, pushed[key]) : String(pushed[key]);
+    return values[key] ?? (field?.type === 'checkbox' ? false : '');
+  };
 
   // Fields the agent has typed in: saved values arriving late never overwrite them.
   const typed = useRef(new Set<string>());
@@ -28,17 +38,18 @@ export function LoginForm({ state }: { state: PublicState }) {
     let cancelled = false;
     typed.current = new Set();
     void send('settings/get', { providerId }).then(
-      ({ settings }) => {
+      ({ settings, remember: remembered }) => {
         if (cancelled) return;
         const defaults = info.defaultSettings as Record<string, unknown>;
         const saved = (settings ?? {}) as Record<string, unknown>;
         setValues((current) => {
-          const merged: Record<string, string> = {};
+          const merged: FormValues = {};
           for (const field of info.settingsFields) {
-            merged[field.key] = typed.current.has(field.key) ? (current[field.key] ?? '') : String(saved[field.key] ?? defaults[field.key] ?? '');
+            merged[field.key] = typed.current.has(field.key) ? (current[field.key] ?? '') : toFormValue(field, saved[field.key] ?? defaults[field.key]);
           }
           return merged;
         });
+        if (!typed.current.has('@remember')) setRemember(remembered);
         setFieldErrors({});
       },
       (e) => !cancelled && setError(errorMessage(e)),
@@ -51,7 +62,7 @@ export function LoginForm({ state }: { state: PublicState }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
-    const settings = Object.fromEntries(info.settingsFields.map((f) => [f.key, shown(f.key)]));
+    const settings = settingsFromForm(info.settingsFields, shown);
     const parsed = info.settingsSchema.safeParse(settings);
     if (!parsed.success) {
       const errors: Record<string, string> = {};
@@ -62,7 +73,9 @@ export function LoginForm({ state }: { state: PublicState }) {
     setFieldErrors({});
     setBusy(true);
     try {
-      await send('session/login', { providerId, settings });
+      // A cloud platform's server needs the agent's permission once (asked here, on the click).
+      await requestServerAccess(info.settingsFields, parsed.data);
+      await send('session/login', { providerId, settings, ...(hasCredential ? { remember } : {}) });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -91,35 +104,68 @@ export function LoginForm({ state }: { state: PublicState }) {
         </select>
       </label>
       <p class="muted small">{info.description}</p>
-      {info.settingsFields.map((field) => (
-        <label key={field.key}>
+      {info.settingsFields
+        .filter((field) => isFieldShown(field, shown))
+        .map((field) => {
+          const locked = isSettingLocked(policy, providerId, field.key);
+          const control = (
+            <SettingInput
+              field={field}
+              value={shown(field.key)}
+              testid={`setting-${field.key}`}
+              disabled={locked}
+              invalid={!!fieldErrors[field.key]}
+              describedBy={locked ? `lock-${field.key}` : undefined}
+              onChange={(value) => {
+                typed.current.add(field.key);
+                setValues({ ...values, [field.key]: value });
+              }}
+            />
+          );
+          return (
+            <label key={field.key} class={field.type === 'checkbox' ? 'check' : undefined}>
+              {field.type === 'checkbox' ? (
+                <span class="row">
+                  {control}
+                  {field.label}
+                  {locked && <LockNote id={`lock-${field.key}`} testid={`locked-${field.key}`} />}
+                </span>
+              ) : (
+                <>
+                  <span class="row">
+                    {field.label}
+                    {locked && <LockNote id={`lock-${field.key}`} testid={`locked-${field.key}`} />}
+                  </span>
+                  {control}
+                </>
+              )}
+              {fieldErrors[field.key] ? (
+                <span class="field-error" data-testid={`error-${field.key}`}>
+                  {fieldErrors[field.key]}
+                </span>
+              ) : (
+                field.help && <span class="muted small">{field.help}</span>
+              )}
+            </label>
+          );
+        })}
+      {hasCredential && (
+        <label class="check">
           <span class="row">
-            {field.label}
-            {isSettingLocked(policy, providerId, field.key) && <LockNote id={`lock-${field.key}`} testid={`locked-${field.key}`} />}
+            <input
+              type="checkbox"
+              data-testid="remember-password"
+              checked={remember}
+              onChange={(e) => {
+                typed.current.add('@remember');
+                setRemember((e.target as HTMLInputElement).checked);
+              }}
+            />
+            {t('loginRemember')}
           </span>
-          <input
-            name={field.key}
-            data-testid={`setting-${field.key}`}
-            {...(field.type === 'password' ? { type: 'password' as const } : { type: 'text' as const, inputMode: field.type === 'number' ? 'numeric' : 'text' })}
-            placeholder={field.placeholder}
-            value={shown(field.key)}
-            disabled={isSettingLocked(policy, providerId, field.key)}
-            aria-describedby={isSettingLocked(policy, providerId, field.key) ? `lock-${field.key}` : undefined}
-            aria-invalid={fieldErrors[field.key] ? 'true' : undefined}
-            onInput={(e) => {
-              typed.current.add(field.key);
-              setValues({ ...values, [field.key]: (e.target as HTMLInputElement).value });
-            }}
-          />
-          {fieldErrors[field.key] ? (
-            <span class="field-error" data-testid={`error-${field.key}`}>
-              {fieldErrors[field.key]}
-            </span>
-          ) : (
-            field.help && <span class="muted small">{field.help}</span>
-          )}
+          <span class="muted small">{t('loginRememberHelp')}</span>
         </label>
-      ))}
+      )}
       {error && (
         <div class="banner error" role="alert" data-testid="login-error">
           {error}

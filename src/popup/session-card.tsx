@@ -1,11 +1,13 @@
 /** The logged-in agent: agent state, the call card with the provider's actions, the dial pad. */
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
-import { CALL_STATE_LABELS, callTimer } from '../shared/format.ts';
+import { CALL_STATE_LABELS, callTimer, extraActionsNow } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
+import { AgentStateControl } from './agent-state-control.tsx';
+import { ExtraActions } from './extra-actions.tsx';
 
 export function Session({ state }: { state: PublicState }) {
   const [error, setError] = useState<string | null>(null);
@@ -16,12 +18,14 @@ export function Session({ state }: { state: PublicState }) {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, []);
-  const run = async (action: () => Promise<unknown>) => {
+  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setError(null);
     try {
       await action();
+      return true;
     } catch (e) {
       setError(errorMessage(e));
+      return false;
     }
   };
   const act = (a: SimpleCallAction) => () => run(() => send('call/action', { action: a }));
@@ -41,22 +45,7 @@ export function Session({ state }: { state: PublicState }) {
             {t('logout')}
           </button>
         </div>
-        {caps && caps.agentStates.length > 0 && (
-          <div class="segmented" role="radiogroup" aria-label={t('agentStateLabel')}>
-            {caps.agentStates.map((s) => (
-              <button
-                key={s.id}
-                role="radio"
-                aria-checked={state.agentState === s.id}
-                class={state.agentState === s.id ? 'on' : ''}
-                data-testid={`agent-state-${s.id}`}
-                onClick={() => run(() => send('agent/set-state', { stateId: s.id }))}
-              >
-                {s.label}
-              </button>
-            ))}
-          </div>
-        )}
+        <AgentStateControl state={state} now={now} onChoose={(id) => void run(() => send('agent/set-state', { stateId: id }))} />
       </section>
       <section class="card" data-testid="popup-call">
         {call ? (
@@ -86,13 +75,6 @@ export function Session({ state }: { state: PublicState }) {
                   {call.state === 'incoming' ? t('callReject') : t('callHangup')}
                 </button>
               )}
-              {caps?.extraActions
-                .filter((a) => a.when.includes(call.state))
-                .map((a) => (
-                  <button key={a.id} data-testid={`popup-extra-${a.id}`} onClick={() => run(() => send('call/extra', { actionId: a.id }))}>
-                    {a.label}
-                  </button>
-                ))}
               {!active && (
                 <>
                   <button data-testid="popup-redial" disabled={state.dialing} onClick={() => run(() => send('call/dial-text', { text: call.number }))}>
@@ -105,21 +87,30 @@ export function Session({ state }: { state: PublicState }) {
                 </>
               )}
             </div>
+            <ExtraActions actions={extraActionsNow(state)} run={run} />
             {caps?.transfer && call.state === 'connected' && (
               <NumberForm label={t('callTransfer')} placeholder={t('popupTransferPlaceholder')} testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />
             )}
           </>
         ) : (
-          <NumberForm
-            label={t('callDial')}
-            placeholder={t('popupDialPlaceholder')}
-            testid="dial"
-            primary
-            disabled={!caps?.dial || state.dialing}
-            onSubmit={(n) => run(() => send('call/dial-text', { text: n }))}
-          />
+          <>
+            <NumberForm
+              label={t('callDial')}
+              placeholder={t('popupDialPlaceholder')}
+              testid="dial"
+              primary
+              disabled={!caps?.dial || state.dialing}
+              onSubmit={(n) => run(() => send('call/dial-text', { text: n }))}
+            />
+            <ExtraActions actions={extraActionsNow(state)} run={run} />
+          </>
         )}
       </section>
+      {state.note && (
+        <section class="card small" role="status" data-testid="popup-note">
+          {state.note.text}
+        </section>
+      )}
       {error && (
         <div class="banner error" role="alert" data-testid="popup-error">
           {error}

@@ -56,6 +56,12 @@ export interface ProviderInfo<S = unknown> {
   /** Validates settings with a specific message per field (zod issues carry the path). */
   settingsSchema: z.ZodType<S>;
   defaultSettings: S;
+  /**
+   * Capabilities that depend on the agent's settings (e.g. supervisor actions only in
+   * supervisor mode). Pure; the engine uses it at login instead of `capabilities`, which
+   * must then list everything the provider can ever do.
+   */
+  capabilitiesFor?(settings: S): Capabilities;
 }
 
 export interface SessionSnapshot {
@@ -93,8 +99,11 @@ export interface ProviderSession {
   mute(): Promise<void>;
   unmute(): Promise<void>;
   transfer(target: string): Promise<void>;
-  /** Run one of capabilities.extraActions (the engine has checked id and call state). */
-  extraAction(actionId: string): Promise<void>;
+  /**
+   * Run one of capabilities.extraActions. The engine has checked the id, the call state and
+   * that `input` is a non-empty dial string when the action declares one.
+   */
+  extraAction(actionId: string, input?: string): Promise<void>;
 }
 
 export interface Provider<S = unknown> extends ProviderInfo<S> {

@@ -14,9 +14,28 @@ export type ProviderEvent =
   | { type: 'call.ended'; cause?: string }
   | { type: 'call.muted'; muted: boolean }
   /** The agent's state as the platform reports it (an id from the provider's agentStates). */
-  | { type: 'agent.state'; state: string }
+  | { type: 'agent.state'; state: string; since?: number }
+  /**
+   * The platform's record of a finished call (a CDR). It ends the matching call if the
+   * live state missed the hang-up, and it is what recent calls keep (its talk time wins).
+   */
+  | { type: 'call.record'; record: CallRecord }
   /** Something worth showing that changes no state (e.g. the bar opened its transfer screen). */
   | { type: 'note'; text: string };
+
+export interface CallRecord {
+  /** Matches Call.vendorCallId of the call it records. */
+  vendorCallId: string;
+  direction: 'outbound' | 'inbound';
+  number: string;
+  startedAt: number;
+  /** Absent when the call was never answered. */
+  answeredAt?: number;
+  endedAt: number;
+  talkSeconds: number;
+  /** The platform's outcome in words (已接通, 对方忙 …). */
+  result: string;
+}
 
 export interface ApplyResult {
   call: Call | null;

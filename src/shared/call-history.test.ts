@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToHistory, historyEntry, HISTORY_LIMIT, resultText } from './call-history.ts';
+import { addRecordToHistory, addToHistory, historyEntry, HISTORY_LIMIT, resultText } from './call-history.ts';
 import type { Call } from './call-state.ts';
 
 const base: Call = { id: 'c1', direction: 'outbound', number: '13912345678', state: 'ended', startedAt: 1_000, muted: false };
@@ -29,5 +29,27 @@ describe('call history', () => {
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) history = addToHistory(history, historyEntry({ ...base, id: `x${i}`, endedAt: i }));
     expect(history).toHaveLength(HISTORY_LIMIT);
     expect(history[0]!.id).toBe(`x${HISTORY_LIMIT + 4}`);
+  });
+});
+
+describe('call records (the platform’s CDR)', () => {
+  const record = { vendorCallId: 'hwd-1.1', direction: 'outbound', number: '13912345678', startedAt: 10_000, answeredAt: 14_000, endedAt: 30_000, talkSeconds: 16, result: '已接通' } as const;
+
+  it('corrects the row of the call it describes: talk time and result from the platform', () => {
+    const seen = { id: 'c1', vendorCallId: 'hwd-1.1', number: '13912345678', direction: 'outbound', startedAt: 10_000, endedAt: 31_000, durationSec: 19, connected: true, result: '已接通 · 通话结束' } as const;
+    const other = { ...seen, id: 'c0', vendorCallId: 'hwd-0.9', startedAt: 1_000 };
+    const out = addRecordToHistory([seen, other], record);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ id: 'c1', durationSec: 16, connected: true, result: '已接通', endedAt: 30_000 });
+    expect(out[1]).toEqual(other);
+  });
+
+  it('adds a row for a call the extension never saw, in time order; a second copy changes nothing', () => {
+    const older = { id: 'c0', number: '10086', direction: 'inbound', startedAt: 1_000, endedAt: 2_000, durationSec: 0, connected: false, result: '未接听' } as const;
+    const newer = { ...older, id: 'c2', startedAt: 50_000 };
+    const once = addRecordToHistory([newer, older], { ...record, answeredAt: undefined, talkSeconds: 0, result: '对方忙' } as never);
+    expect(once.map((h) => h.id)).toEqual(['c2', 'record:hwd-1.1', 'c0']);
+    expect(once[1]).toMatchObject({ connected: false, durationSec: 0, result: '对方忙' });
+    expect(addRecordToHistory(once, { ...record, answeredAt: undefined, talkSeconds: 0, result: '对方忙' } as never)).toEqual(once);
   });
 });

@@ -1,8 +1,11 @@
 /** Recent calls as the agent sees them: one row per finished call. */
+import type { CallRecord } from './call-events.ts';
 import { type Call, talkSeconds } from './call-state.ts';
 
 export interface HistoryEntry {
   id: string;
+  /** The platform's id of the call, when it has one (its call record is matched by it). */
+  vendorCallId?: string;
   number: string;
   direction: Call['direction'];
   startedAt: number;
@@ -26,6 +29,7 @@ export function historyEntry(call: Call): HistoryEntry {
   const endedAt = call.endedAt ?? call.startedAt;
   return {
     id: call.id,
+    ...(call.vendorCallId ? { vendorCallId: call.vendorCallId } : {}),
     number: call.number,
     direction: call.direction,
     startedAt: call.startedAt,
@@ -39,4 +43,26 @@ export function historyEntry(call: Call): HistoryEntry {
 /** Newest first, one entry per call id, at most HISTORY_LIMIT. */
 export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
   return [entry, ...history.filter((h) => h.id !== entry.id)].slice(0, HISTORY_LIMIT);
+}
+
+/**
+ * The platform's record of a call: it corrects the row of the call it describes (the platform
+ * knows when the customer answered; a polled live state may not), or adds a row for a call the
+ * extension never saw (the worker was stopped, the poll missed it).
+ */
+export function addRecordToHistory(history: readonly HistoryEntry[], record: CallRecord): HistoryEntry[] {
+  const existing = history.find((h) => h.vendorCallId === record.vendorCallId);
+  const fromRecord = {
+    vendorCallId: record.vendorCallId,
+    number: record.number,
+    direction: record.direction,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    durationSec: record.talkSeconds,
+    connected: record.answeredAt !== undefined,
+    result: record.result,
+  };
+  if (existing) return history.map((h) => (h === existing ? { ...h, ...fromRecord, number: h.number || record.number } : h));
+  const entry: HistoryEntry = { id: `record:${record.vendorCallId}`, ...fromRecord };
+  return [...history, entry].sort((a, b) => b.startedAt - a.startedAt).slice(0, HISTORY_LIMIT);
 }

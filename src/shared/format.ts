@@ -1,6 +1,6 @@
 /** Words and numbers the agent sees, shared by popup and toolbar. */
 import { type Call, type CallState, talkSeconds } from './call-state.ts';
-import type { PublicState } from './session-state.ts';
+import type { AgentStateOption, ExtraAction, PublicState } from './session-state.ts';
 
 export const CALL_STATE_LABELS: Readonly<Record<CallState, string>> = {
   idle: '空闲',
@@ -42,4 +42,33 @@ export function stateLight(state: PublicState): Light {
   if (state.call && state.call.state !== 'ended') return state.call.state === 'incoming' ? 'orange' : 'blue';
   const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind;
   return kind === 'ready' ? 'green' : 'gray';
+}
+
+/**
+ * The agent-state timer: for after-call work with a known length, the time left
+ * ("剩余 00:12"); otherwise the time in the state ("00:42"). null when unknown.
+ */
+export function agentStateTimer(state: PublicState, now: number): { text: string; countdown: boolean } | null {
+  if (state.status !== 'loggedIn' || state.agentStateSince === null) return null;
+  const option = state.capabilities?.agentStates.find((s) => s.id === state.agentState);
+  if (!option) return null;
+  const elapsed = (now - state.agentStateSince) / 1000;
+  if (option.kind === 'afterCall' && option.countdownSeconds) {
+    return { text: formatDuration(Math.max(0, Math.ceil(option.countdownSeconds - elapsed))), countdown: true };
+  }
+  return { text: formatDuration(elapsed), countdown: false };
+}
+
+/** Up to this many choosable states show as buttons; more (pause reasons) as a list. */
+export const AGENT_STATE_BUTTONS_MAX = 3;
+
+/** The states the agent may pick (platform-set ones like 通话中 / 整理 are only shown). */
+export function selectableStates(state: PublicState): readonly AgentStateOption[] {
+  return state.capabilities?.agentStates.filter((s) => s.selectable !== false) ?? [];
+}
+
+/** The provider's extra actions offered in the current call state (no call = 'idle'). */
+export function extraActionsNow(state: PublicState): readonly ExtraAction[] {
+  const now = state.call?.state ?? 'idle';
+  return state.capabilities?.extraActions.filter((a) => a.when.includes(now)) ?? [];
 }

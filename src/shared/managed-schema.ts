@@ -283,6 +283,8 @@ export function buildManagedSchema(catalog: SettingsCatalog): ChromeSchema {
     const shape = settingsShape(info);
     const fields: Record<string, ChromeSchema> = {};
     for (const field of info.settingsFields) {
+      // An agent's own password is typed by the agent, never pushed.
+      if (field.credential) continue;
       const schema = shape[field.key];
       if (!schema) throw new Error(`${id}.${field.key}: a settings field without a schema`);
       fields[field.key] = {

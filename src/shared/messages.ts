@@ -27,7 +27,7 @@ export interface Messages {
    * Settings of a provider as in force (saved ones with enterprise-policy values on top),
    * secrets included: extension pages only. null: never set up.
    */
-  'settings/get': { req: { providerId: ProviderId }; res: { settings: unknown; lastProviderId: ProviderId | null } };
+  'settings/get': { req: { providerId: ProviderId }; res: { settings: unknown; lastProviderId: ProviderId | null; remember: boolean } };
   /**
    * Change saved settings in one go (options page: a provider's form, an imported settings
    * file, the default provider). Every value is checked with its provider's schema and the dial
@@ -36,7 +36,8 @@ export interface Messages {
    * field by field (an omitted secret keeps its saved value); dial plans are whole.
    */
   'settings/save': { req: SettingsChanges; res: null };
-  'session/login': { req: { providerId: ProviderId; settings: unknown }; res: PublicState };
+  /** `remember`: keep the password (settings fields marked `credential`) on disk; otherwise only in memory. */
+  'session/login': { req: { providerId: ProviderId; settings: unknown; remember?: boolean }; res: PublicState };
   'session/logout': { req: Record<string, never>; res: PublicState };
   'agent/set-state': { req: { stateId: string }; res: PublicState };
   /** Dial exactly this dial string (a button's number). From a content script only after a trusted click. */
@@ -45,8 +46,8 @@ export interface Messages {
   'call/dial-text': { req: { text: string }; res: PublicState };
   'call/action': { req: { action: SimpleCallAction }; res: PublicState };
   'call/transfer': { req: { target: string }; res: PublicState };
-  /** One of capabilities.extraActions. */
-  'call/extra': { req: { actionId: string }; res: PublicState };
+  /** One of capabilities.extraActions; `input` when the action declares one (a number or extension). */
+  'call/extra': { req: { actionId: string; input?: string }; res: PublicState };
   /** Dismiss the ended call card. */
   'call/dismiss': { req: Record<string, never>; res: PublicState };
   /** The dial plan of a provider as in force (extension pages). Setting it refuses locked fields. */

@@ -8,7 +8,8 @@ import type { Problem } from './errors.ts';
 import type { ProviderId } from './ids.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from './phone/dial-plan.ts';
 
-export type AgentStateKind = 'ready' | 'notReady' | 'afterCall' | 'offline';
+/** `busy`: the platform's own in-call states (通话中, 振铃 …), reported but never chosen. */
+export type AgentStateKind = 'ready' | 'notReady' | 'afterCall' | 'busy' | 'offline';
 
 export interface AgentStateOption {
   /** Provider-specific id, sent back when the agent picks it. */
@@ -16,6 +17,10 @@ export interface AgentStateOption {
   /** Label as the vendor names it (e.g. 示闲 / 示忙). */
   label: string;
   kind: AgentStateKind;
+  /** false: the platform reports it but the agent cannot pick it (通话中, 整理 …). Default true. */
+  selectable?: boolean;
+  /** After-call work that the platform ends by itself after this many seconds: the UI counts down. */
+  countdownSeconds?: number;
 }
 
 export interface Capabilities {
@@ -36,8 +41,10 @@ export interface Capabilities {
 export interface ExtraAction {
   id: string;
   label: string;
-  /** The call states in which it is offered and accepted. */
+  /** The call states in which it is offered and accepted ('idle' = no call). */
   when: readonly CallState[];
+  /** The action needs a number or extension from the agent (e.g. 代接 which extension). */
+  input?: { label: string; placeholder?: string };
 }
 
 /** Who the platform says the agent is. */
@@ -58,6 +65,8 @@ export interface PublicState {
   agent: AgentInfo | null;
   /** Id of one of capabilities.agentStates, or null while unknown. */
   agentState: string | null;
+  /** When the platform says the current agent state began (ms), for timers and countdowns. */
+  agentStateSince: number | null;
   call: Call | null;
   problem: Problem | null;
   /** Last informational note from the platform (e.g. "正在转接到 …"). */
@@ -75,6 +84,7 @@ export const LOGGED_OUT: PublicState = {
   capabilities: null,
   agent: null,
   agentState: null,
+  agentStateSince: null,
   call: null,
   problem: null,
   note: null,

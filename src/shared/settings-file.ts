@@ -32,7 +32,9 @@ z.config(z.locales.zhCN());
 export interface SettingsFieldInfo {
   key: string;
   label: string;
-  type: 'text' | 'password' | 'url' | 'number';
+  /** `checkbox`: a boolean; `select`: one of `options` (values as the schema wants them). */
+  type: 'text' | 'password' | 'url' | 'number' | 'checkbox' | 'select';
+  options?: readonly { value: string; label: string }[];
   placeholder?: string;
   help?: string;
   /**
@@ -40,6 +42,13 @@ export interface SettingsFieldInfo {
    * left out of exported files unless asked for and optional in imported files.
    */
   secret?: boolean;
+  /**
+   * The agent's own password: kept on disk only when the agent ticks "记住密码"; otherwise only
+   * in chrome.storage.session (memory, gone when the browser closes). Implies `secret`.
+   */
+  credential?: boolean;
+  /** Shown only when another field has this value (e.g. desktop-client fields in desktop mode). */
+  showWhen?: { key: string; value: string | boolean };
 }
 
 export interface ProviderSettingsInfo {
@@ -133,7 +142,7 @@ const strictDialPlan = strictSection(dialPlanFields, SETTINGS_FILE_ERRORS.unknow
  * whole settingsSchema runs too, so rules across fields still apply.
  */
 export function providerSectionSchema(info: ProviderSettingsInfo) {
-  const secret = new Set(info.settingsFields.filter((f) => f.secret).map((f) => f.key));
+  const secret = new Set(info.settingsFields.filter((f) => f.secret || f.credential).map((f) => f.key));
   const shape = settingsShape(info);
   const fields: Record<string, z.ZodType> = {};
   for (const [key, schema] of Object.entries(shape)) fields[key] = secret.has(key) ? schema.optional() : schema;
@@ -329,6 +338,8 @@ export function buildSettingsFile(snapshot: SettingsSnapshot, catalog: SettingsC
     const section: ProviderSettingsValues = {};
     for (const field of info.settingsFields) {
       const value = stored[field.key] ?? defaults[field.key];
+      // The agent's own password never goes in a file, whatever is asked.
+      if (field.credential) continue;
       if (field.secret && (!options.includeSecrets || value === undefined || value === '')) continue;
       if (value !== undefined) section[field.key] = value;
     }

@@ -13,6 +13,7 @@ import type { DialPlan } from '../../shared/phone/dial-plan.ts';
 import type { Capabilities } from '../../shared/session-state.ts';
 import { type Run, type Runner, trusted } from './actions.ts';
 import { redialString } from './dial-input.ts';
+import { ExtraActions } from './extra-actions.tsx';
 import { t } from '../../shared/i18n.ts';
 
 export interface CallCardProps {
@@ -72,18 +73,9 @@ export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardPro
             {call.state === 'incoming' ? t('callReject') : t('callHangup')}
           </button>
         )}
-        {extras.map((a) => (
-          <button
-            key={a.id}
-            type="button"
-            data-testid={`toolbar-extra-${a.id}`}
-            onClick={trusted(() => void run(`extra:${a.id}`, () => send('call/extra', { actionId: a.id })))}
-          >
-            {a.label}
-          </button>
-        ))}
         {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} run={run} numberRef={numberRef} />}
       </div>
+      {extras.length > 0 && <ExtraActions actions={extras} runner={runner} />}
       {canTransfer && <TransferForm pending={isPending('transfer')} run={run} />}
     </div>
   );

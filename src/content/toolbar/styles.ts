@@ -92,6 +92,15 @@ input[aria-invalid="true"] { border-color: var(--err); }
 .states button.seg.on { background: var(--bg); color: var(--fg); font-weight: 600; box-shadow: 0 1px 2px rgba(15, 23, 42, .12); }
 .states button.seg.on.ready { color: var(--ok); }
 .states button.seg:disabled { opacity: 1; cursor: progress; }
+.states span.seg { display: inline-flex; align-items: center; height: 26px; padding: 0 8px; font-size: 12px; border-radius: 6px;
+  background: var(--bg); font-weight: 600; }
+.states .state-select { flex: 1 1 auto; height: 26px; border: none; border-radius: 6px; background: var(--bg); color: var(--fg);
+  font: inherit; font-size: 12px; padding: 0 6px; }
+.states .state-select.ready { color: var(--ok); font-weight: 600; }
+.states .state-timer { align-self: center; padding: 0 6px; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
+.states .state-timer.countdown { color: var(--warn); font-weight: 600; }
+.extras { padding: 0 12px 8px; }
+.extras .field-row { margin-top: 6px; }
 
 /* call card */
 .call { padding: 10px 12px; }

@@ -6,12 +6,13 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { isActive } from '../../shared/call-state.ts';
-import { callTimer } from '../../shared/format.ts';
+import { callTimer, extraActionsNow } from '../../shared/format.ts';
 import type { PublicState } from '../../shared/session-state.ts';
 import { useRunner } from './actions.ts';
 import { AgentStates } from './agent-states.tsx';
 import { CallCard } from './call-card.tsx';
 import { DialPad } from './dial-pad.tsx';
+import { ExtraActions } from './extra-actions.tsx';
 import { Header } from './header.tsx';
 import type { Mover } from './placement.ts';
 import { t } from '../../shared/i18n.ts';
@@ -27,6 +28,8 @@ export interface ToolbarProps {
 }
 
 const BODY_ID = 'callbar-toolbar-body';
+/** A platform note (e.g. the parked calls) stays this long when there is no call. */
+const NOTE_SHOWN_MS = 30_000;
 
 export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: ToolbarProps) {
   const [now, setNow] = useState(Date.now());
@@ -37,12 +40,14 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
   const caps = state.capabilities;
   const active = isActive(call);
 
+  // Call timer (twice a second) and agent-state timer (once a second) while logged in.
+  const loggedIn = state.status === 'loggedIn';
   useEffect(() => {
-    if (!active) return;
+    if (!loggedIn) return;
     setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 500);
+    const timer = setInterval(() => setNow(Date.now()), active ? 500 : 1000);
     return () => clearInterval(timer);
-  }, [call?.id, active]);
+  }, [call?.id, active, loggedIn]);
 
   // An error is about the situation it happened in: a new call state starts afresh.
   const { clearError } = runner;
@@ -50,6 +55,9 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
 
   const showCall = !!call && (!collapsed || call.state === 'incoming');
   const states = caps?.agentStates ?? [];
+  // Actions without a call (pickup, 驻留列表 …) sit above the dial pad; a call's are in its card.
+  const idleExtras = call ? [] : extraActionsNow(state);
+  const recentNote = state.note && (active || now - state.note.at < NOTE_SHOWN_MS) ? state.note : null;
   return (
     <div
       class={`bar${collapsed ? ' collapsed' : ''}`}
@@ -68,9 +76,14 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
         onHide={onHide}
       />
       <div class="body" id={BODY_ID}>
-        {!collapsed && states.length > 0 && <AgentStates states={states} current={state.agentState} runner={runner} />}
+        {!collapsed && states.length > 0 && <AgentStates state={state} now={now} runner={runner} />}
         {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} runner={runner} />}
-        {!collapsed && state.note && active && <div class="note">{state.note.text}</div>}
+        {!collapsed && recentNote && (
+          <div class="note" role="status" data-testid="toolbar-note">
+            {recentNote.text}
+          </div>
+        )}
+        {!collapsed && idleExtras.length > 0 && <ExtraActions actions={idleExtras} runner={runner} />}
         {!collapsed && caps?.dial && (
           <DialPad
             plan={state.dialPlan}

@@ -1,0 +1,37 @@
+/**
+ * Cloud platforms (dscom, 八百呼 …) live on servers the manifest cannot list in advance:
+ * `optional_host_permissions` covers any http(s) origin, and the popup asks the agent for the
+ * one in their settings when they click 登录 (permissions.request needs that click). Loopback
+ * programs are granted by the manifest already; WebSockets need no host permission.
+ */
+import browser from 'webextension-polyfill';
+import type { SettingsField } from '../providers/provider.ts';
+import { CallbarError } from '../shared/errors.ts';
+import { t } from '../shared/i18n.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Match patterns for the http(s) servers named in `url` fields (loopback left out). */
+export function serverPatterns(fields: readonly SettingsField[], settings: unknown): string[] {
+  const values = (settings ?? {}) as Record<string, unknown>;
+  const patterns = new Set<string>();
+  for (const field of fields) {
+    if (field.type !== 'url' || typeof values[field.key] !== 'string') continue;
+    let url: URL;
+    try {
+      url = new URL(values[field.key] as string);
+    } catch {
+      continue;
+    }
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !LOOPBACK.has(url.hostname)) patterns.add(`${url.protocol}//${url.hostname}/*`);
+  }
+  return [...patterns];
+}
+
+export async function requestServerAccess(fields: readonly SettingsField[], settings: unknown): Promise<void> {
+  const origins = serverPatterns(fields, settings);
+  if (!origins.length) return;
+  if (await browser.permissions.contains({ origins })) return;
+  const granted = await browser.permissions.request({ origins });
+  if (!granted) throw new CallbarError('forbidden', t('serverAccessDenied', origins.map((o) => o.replace('/*', '')).join(t('listSeparator'))));
+}
