@@ -6,27 +6,9 @@
  */
 import browser from 'webextension-polyfill';
 import type { SettingsField } from '../providers/provider.ts';
+import { serverPatterns } from './server-patterns.ts';
 import { CallbarError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Match patterns for the http(s) servers named in `url` fields (loopback left out). */
-export function serverPatterns(fields: readonly SettingsField[], settings: unknown): string[] {
-  const values = (settings ?? {}) as Record<string, unknown>;
-  const patterns = new Set<string>();
-  for (const field of fields) {
-    if (field.type !== 'url' || typeof values[field.key] !== 'string') continue;
-    let url: URL;
-    try {
-      url = new URL(values[field.key] as string);
-    } catch {
-      continue;
-    }
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && !LOOPBACK.has(url.hostname)) patterns.add(`${url.protocol}//${url.hostname}/*`);
-  }
-  return [...patterns];
-}
 
 export async function requestServerAccess(fields: readonly SettingsField[], settings: unknown): Promise<void> {
   const origins = serverPatterns(fields, settings);

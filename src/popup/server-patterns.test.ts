@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SettingsField } from '../providers/provider.ts';
-import { serverPatterns } from './server-access.ts';
+import { serverPatterns } from './server-patterns.ts';
 
 const fields: SettingsField[] = [
   { key: 'baseUrl', label: '服务器地址', type: 'url' },
