@@ -158,7 +158,7 @@ function boot(w: World, clock = { now: 1_000 }, customize?: (provider: Provider<
   const logged: string[] = [];
   const saved: unknown[] = [];
   const engine = new SessionEngine({
-    providers: { 'cmcc-softbar': provider },
+    providers: { 'cmcc-softbar': provider, dscom: provider },
     storage: w.storage,
     loadSettings: async (id) => structuredClone(w.settings.get(id)),
     saveSettings: async (id, settings) => {
@@ -745,7 +745,8 @@ describe('provider contract extensions', () => {
     await session().ctx.emit([{ type: 'call.dialing', number: '13912345678', vendorCallId: 'hwd-1.1' }, { type: 'call.connected' }]);
     const record = { vendorCallId: 'hwd-1.1', direction: 'outbound', number: '13912345678', startedAt: 1_000, answeredAt: 2_000, endedAt: 9_000, talkSeconds: 7, result: '已接通' } as const;
     await session().ctx.emit([{ type: 'call.record', record }]);
-    expect(engine.publicState().call).toMatchObject({ state: 'ended', cause: '已接通' });
+    expect(engine.publicState().call).toMatchObject({ state: 'ended' });
+    expect(engine.publicState().call?.cause).toBeUndefined(); // "已接通" is what the call already shows
     expect(records.slice(-2)).toEqual(['change:ended', 'record:hwd-1.1:7']);
     // Another call's record changes nothing here but is still reported (recent calls keep it).
     await session().ctx.emit([{ type: 'call.record', record: { ...record, vendorCallId: 'hwd-2.2', talkSeconds: 3 } }]);

@@ -297,7 +297,9 @@ export class SessionEngine {
         // The platform's record closes the call it describes if the live state missed the end.
         const call = next.call;
         if (isActive(call) && call.vendorCallId === event.record.vendorCallId) {
-          const result = applyCallEvent(call, { type: 'call.ended', cause: event.record.result }, now);
+          // An answered call's record says 已接通, which the call already shows; a failed one says why.
+          const cause = event.record.answeredAt === undefined ? event.record.result : undefined;
+          const result = applyCallEvent(call, { type: 'call.ended', ...(cause ? { cause } : {}) }, now);
           if (result.changed) next = { ...next, call: result.call };
         }
         this.records.push(event.record);

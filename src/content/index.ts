@@ -17,6 +17,9 @@ import { listenForClicks, setButtonsBusy } from './call-button.ts';
 import { countMatches, isPicking, startPicker, stopPicker } from './picker.ts';
 import { subscribeState } from '../shared/state-port.ts';
 import { showToast } from './toast.ts';
+import type * as ToolbarModuleNs from './toolbar/index.tsx';
+
+type ToolbarModule = typeof ToolbarModuleNs;
 
 const isTop = window.top === window;
 let allRules: ButtonRule[] = [];
@@ -49,7 +52,7 @@ function onState(state: PublicState): void {
  * pages of a browser where nobody is logged in get only the call buttons. States arriving
  * while it loads are applied in order.
  */
-let toolbar: Promise<typeof import('./toolbar/index.tsx')> | null = null;
+let toolbar: Promise<ToolbarModule> | null = null;
 function showToolbar(state: PublicState): void {
   if (!toolbar && state.status !== 'loggedIn') return;
   toolbar ??= import('./toolbar/index.tsx');

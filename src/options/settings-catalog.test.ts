@@ -26,6 +26,8 @@ const VALID = {
   providers: { 'cmcc-softbar': { baseUrl: 'http://127.0.0.1:8008', extension: '8001' } },
   dialPlans: { 'cmcc-softbar': DEFAULT_DIAL_PLAN },
 };
+/** A valid dscom section (no password: it is the agent's own and never in a file). */
+const DSCOM = { baseUrl: 'https://pbx.example.com', billingUrl: '', clientId: '4', clientSecret: 's3cret', username: 'agent1', extension: '8001', agentId: '1011', queues: '200,201', displaycid: '', supervisor: false, wrapUpSeconds: 0 };
 
 describe('the settings file with the real catalog', () => {
   it('names the field and says what is wrong, in the provider’s own words', () => {
@@ -75,7 +77,7 @@ describe('docs/settings.md', () => {
   });
 
   it.each(rows.map((r) => [r.path, r.value, r.message] as const))('%s = %j → “%s”', (path, value, message) => {
-    const file = structuredClone(VALID) as Record<string, unknown>;
+    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM } }) as Record<string, unknown>;
     const keys = path.split('.');
     let at = file;
     for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;

@@ -4,8 +4,10 @@
  */
 import type { ProviderId } from '../shared/ids.ts';
 import { cmccSoftbarInfo } from './cmcc-softbar/cmcc-softbar-info.ts';
+import { dscomInfo } from './dscom/dscom-info.ts';
 import type { ProviderInfo } from './provider.ts';
 
 export const PROVIDER_CATALOG: Readonly<Record<ProviderId, ProviderInfo<any>>> = {
   'cmcc-softbar': cmccSoftbarInfo,
+  dscom: dscomInfo,
 };

@@ -5,8 +5,10 @@
  */
 import type { ProviderId } from '../shared/ids.ts';
 import { cmccSoftbar } from './cmcc-softbar/index.ts';
+import { dscom } from './dscom/index.ts';
 import type { Provider } from './provider.ts';
 
 export const PROVIDERS: Readonly<Record<ProviderId, Provider<any>>> = {
   'cmcc-softbar': cmccSoftbar,
+  dscom,
 };

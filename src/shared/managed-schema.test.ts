@@ -40,6 +40,17 @@ const CATALOG: SettingsCatalog = {
     }),
     defaultSettings: { baseUrl: 'http://127.0.0.1:8008', extension: '' },
   },
+  // A second platform with a password: passwords never reach files or policy.
+  dscom: {
+    id: 'dscom',
+    name: '第二平台',
+    settingsFields: [
+      { key: 'username', label: '用户名', type: 'text' },
+      { key: 'password', label: '密码', type: 'password', secret: true, credential: true },
+    ],
+    settingsSchema: z.object({ username: z.string().min(1, '请填写用户名'), password: z.string().min(1, '请填写密码') }),
+    defaultSettings: { username: '', password: '' },
+  },
 };
 
 /** Keywords Chrome's policy schema understands (components/policy/core/common/schema.cc). */
@@ -121,7 +132,7 @@ describe('parsePolicy', () => {
     );
     expect(state.policy).toEqual({ providers: { 'cmcc-softbar': { extension: '8001' } }, dialPlans: { 'cmcc-softbar': { extension: 'dtmf' } }, lockAll: false });
     expect(state.problems).toEqual([
-      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar）',
+      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom）',
       '管理员策略中的 providers.cmcc-softbar.baseUrl 无效，已忽略：地址必须是本机地址',
       '管理员策略中的 providers.cmcc-softbar.port 不是 CallBar 的设置项，已忽略',
       '管理员策略中的 providers.acme 不是 CallBar 的设置项，已忽略',

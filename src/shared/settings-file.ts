@@ -365,7 +365,7 @@ export function buildSettingsFile(snapshot: SettingsSnapshot, catalog: SettingsC
 
 /** The labels of the fields an export leaves out unless asked ("800 号码"). */
 export function secretLabels(catalog: SettingsCatalog): string[] {
-  return [...new Set(PROVIDER_IDS.flatMap((id) => catalog[id].settingsFields.filter((f) => f.secret).map((f) => f.label)))];
+  return [...new Set(PROVIDER_IDS.flatMap((id) => catalog[id].settingsFields.filter((f) => f.secret && !f.credential).map((f) => f.label)))];
 }
 
 function dropUndefined<T extends object>(value: T): T {
