@@ -520,13 +520,13 @@ describe('hold, unhold, hang-up, transfer', () => {
     expect(state.call?.state).toBe('ended');
   });
 
-  it('blind transfer: call/transfer type blind, a note', async () => {
+  it('blind transfer: call/transfer type blind; the agent’s leg is gone at once, the call ends saying why', async () => {
     const { s, state } = await connectedCall();
+    expect((await failure(s.transfer('80 05'))).code).toBe('invalid-input');
     await s.transfer('8005');
     expect(server.calls('call/transfer').map((l) => l.body)).toEqual([{ type: 'blind', extension: '8001', dest: '8005' }]);
-    expect(state.notes.at(-1)).toBe('已转接到 8005');
-    expect((await failure(s.transfer('80 05'))).code).toBe('invalid-input');
-    // The agent's leg goes away: the call ends, and says why.
+    expect(state.call).toMatchObject({ state: 'ended', cause: '已转接到 8005' });
+    // The poll then sees the phone idle: nothing changes.
     server.device = 'Not in use';
     await tick(FAST_POLL_MS);
     expect(state.call).toMatchObject({ state: 'ended', cause: '已转接到 8005' });

@@ -143,7 +143,11 @@ export class DscomSession implements ProviderSession {
       url: async () => `${where}/?user_id=billing&token=${encodeURIComponent(await this.tokens.accessToken(signal))}`,
       onRows: (rows) => {
         const records = mapBillingRows(rows, this.settings.extension);
-        if (records.length && !signal.aborted) void this.ctx.emit(records.map((record) => ({ type: 'call.record', record }) as const));
+        if (!records.length || signal.aborted) return;
+        // A record that closes a call we transferred or parked: say why first.
+        const call = this.ctx.snapshot().call;
+        const why = call && isActive(call) && this.endCause?.callId === call.id && records.some((r) => r.vendorCallId === call.vendorCallId) ? this.endCause.cause : null;
+        void this.ctx.emit([...(why ? [{ type: 'call.ended', cause: why } as const] : []), ...records.map((record) => ({ type: 'call.record', record }) as const)]);
       },
       onProblem: (problem) => this.setProblem('billing', problem),
       ...(this.deps.log ? { log: this.deps.log } : {}),
@@ -375,9 +379,17 @@ export class DscomSession implements ProviderSession {
     this.requireCall(['connected', 'held'], '没有接通的通话，无法转接');
     const dest = this.checkInput(target, PHONE_NUMBER, '转接号码只能包含数字、*、#、+，2–32 位');
     const call = this.ctx.snapshot().call;
-    await this.callAction(() => this.client.transfer(this.settings.extension, 'blind', dest));
+    // Set before the request: the poll may see the phone go idle before the reply arrives.
     if (call) this.endCause = { callId: call.id, cause: `已转接到 ${dest}` };
-    await this.note(`已转接到 ${dest}`);
+    try {
+      await this.callAction(() => this.client.transfer(this.settings.extension, 'blind', dest));
+    } catch (error) {
+      this.endCause = null;
+      throw error;
+    }
+    // A blind transfer takes the agent's leg off the call at once: end it now, with why (the
+    // poll or the CDR would only see the phone go idle).
+    await this.ctx.emit([{ type: 'call.ended', cause: `已转接到 ${dest}` }]);
   }
 
   async extraAction(actionId: string, input?: string): Promise<void> {
@@ -400,8 +412,14 @@ export class DscomSession implements ProviderSession {
       case 'park': {
         const call = this.ctx.snapshot().call;
         const number = call?.number;
-        await this.callAction(() => this.client.park(extension));
         if (call) this.endCause = { callId: call.id, cause: '已驻留' };
+        try {
+          await this.callAction(() => this.client.park(extension));
+        } catch (error) {
+          this.endCause = null;
+          throw error;
+        }
+        await this.ctx.emit([{ type: 'call.ended', cause: '已驻留' }]);
         const spot = await this.client.parkList(extension).then(
           (list) => list.find((p) => p.number === number)?.space,
           () => undefined,
