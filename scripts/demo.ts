@@ -6,14 +6,16 @@
  * With a display it leaves the browser open for you to use. Without one (or with
  * --headless) it walks through a call headless and saves a screenshot per step.
  *
- *   npm run demo [-- --headless] [-- --provider cmcc-softbar]
+ *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom]
+ *
+ * Platforms: scripts/demo-platforms.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
-import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
-import { eventually, fill, launchWithExtension, openPopup, ROOT, tabIdOf, waitForText } from '../test/e2e/support/extension.ts';
+import { eventually, launchWithExtension, openPopup, ROOT, tabIdOf, waitForText } from '../test/e2e/support/extension.ts';
+import { DEMO_PLATFORMS } from './demo-platforms.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -22,7 +24,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
 
-const PROVIDERS = ['cmcc-softbar'];
+const PROVIDERS = Object.keys(DEMO_PLATFORMS);
 const provider = option('provider', 'cmcc-softbar');
 if (!PROVIDERS.includes(provider)) {
   console.error(`Unknown provider "${provider}". Available: ${PROVIDERS.join(', ')}`);
@@ -34,20 +36,6 @@ const SHADOW = { visible: true } as const;
 const MOBILE = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startSimulator(): Promise<SoftbarSimulator> {
-  const options = { extension: '8001', username: '张三', ringDelayMs: 1200, answerDelayMs: 2500, calleeMode: 'answer' as const };
-  const sim = new SoftbarSimulator({ ...options, port: 8008 });
-  try {
-    await sim.start();
-    return sim;
-  } catch {
-    console.warn('Port 8008 is taken; the simulator listens on a free port instead.');
-    const fallback = new SoftbarSimulator({ ...options, port: 0 });
-    await fallback.start();
-    return fallback;
-  }
-}
-
 let step = 0;
 async function shot(page: Page, name: string, what: string) {
   if (!headless) return;
@@ -58,17 +46,17 @@ async function shot(page: Page, name: string, what: string) {
 }
 
 async function main() {
-  const sim = await startSimulator();
+  const platform = await DEMO_PLATFORMS[provider]!();
   const fixtures = await startFixtureServer();
   const crmUrl = `${fixtures.url}/crm/index.html`;
-  console.log(`Softphone-bar simulator: http://127.0.0.1:${sim.port}  (800 号码 8001)`);
-  console.log(`Demo CRM:                ${crmUrl}`);
+  for (const line of platform.banner) console.log(line);
+  console.log(`Demo CRM: ${crmUrl}`);
   const ext = await launchWithExtension({ headless });
   const browser: Browser = ext.browser;
   const stop = async () => {
     await ext.close();
     await fixtures.close();
-    await sim.stop();
+    await platform.stop();
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -85,14 +73,10 @@ async function main() {
   const popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
 
   // Configure and log in, as an agent would in the popup.
-  await fill(popup, '[data-testid="setting-baseUrl"]', `http://127.0.0.1:${sim.port}`);
-  await fill(popup, '[data-testid="setting-extension"]', '8001');
+  await platform.fillLogin(popup);
   await shot(popup, 'popup-settings', 'Popup: provider settings');
-  await popup.click('[data-testid="login"]');
-  await waitForText(popup, '[data-testid="popup-agent"]', '8001');
-  await popup.click('[data-testid="agent-state-sipOnline"]');
-  await waitForText(popup, '[data-testid="popup-status"]', '在线');
-  await shot(popup, 'popup-logged-in', 'Popup: logged in and ready (在线)');
+  await platform.loginAndReady(popup);
+  await shot(popup, 'popup-logged-in', `Popup: logged in and ready (${platform.readyLabel})`);
 
   // Pick the phone column.
   await popup.click('[data-testid="start-picker"]');
@@ -112,9 +96,7 @@ async function main() {
     console.log(`
 CallBar is running in the Chromium window.
   • Click a blue phone button in the 手机号码 column to dial (the simulated callee answers after 2.5 s).
-  • Simulate an incoming call:
-      curl -X POST http://127.0.0.1:${sim.port}/_sim/incoming -H 'Content-Type: application/json' -d '{"number":"13500001111"}'
-  • Make the callee busy:  curl -X POST http://127.0.0.1:${sim.port}/_sim/callee -d '{"mode":"busy"}'
+${platform.hints.map((h) => `  • ${h}`).join('\n')}
 Press Ctrl+C (or close the browser) to stop.`);
     await new Promise<void>((resolve) => browser.on('disconnected', () => resolve()));
     await stop();
@@ -123,26 +105,30 @@ Press Ctrl+C (or close the browser) to stop.`);
 
   // Headless walk-through of a call.
   await crm.click(`${MOBILE(2)} callbar-call`);
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ringing"]', SHADOW);
-  await shot(crm, 'ringing', 'Dialled with one click: toolbar shows 振铃中');
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"]:is([data-state="dialing"], [data-state="ringing"])', SHADOW);
+  await shot(crm, 'ringing', 'Dialled with one click: the toolbar shows the call going out');
   await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="connected"]', { ...SHADOW, timeout: 10_000 });
   await pause(2200);
   await shot(crm, 'connected', 'Callee answered: 通话中 with a running timer');
   await crm.click('callbar-toolbar >>> [data-testid="toolbar-hangup"]');
   await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ended"]', SHADOW);
   await shot(crm, 'ended', 'Hung up from the toolbar: result shown');
-  sim.injectIncoming('13500001111');
+  await crm.click('callbar-toolbar >>> [data-testid="toolbar-dismiss"]');
+  platform.ringAgent('13500001111');
   await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="incoming"]', SHADOW);
   await shot(crm, 'incoming', 'Incoming call on the toolbar');
   await popup.bringToFront();
   await waitForText(popup, '[data-testid="popup-call-state"]', '来电');
   await shot(popup, 'popup-incoming', 'Incoming call in the popup');
-  await popup.click('[data-testid="popup-answer"]');
+  await platform.answer(popup);
   await crm.bringToFront();
   await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="connected"]', SHADOW);
   await pause(1200);
-  await shot(crm, 'incoming-answered', 'Answered from the popup');
+  await shot(crm, 'incoming-answered', 'Answered');
   await crm.click('callbar-toolbar >>> [data-testid="toolbar-hangup"]');
+  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ended"]', SHADOW);
+  await pause(600);
+  await shot(crm, 'after-call', 'After the call: result, 复制号码 / 重拨, and the agent state');
   console.log(`\nDone: ${step} screenshots in ${OUT}`);
   await stop();
 }

@@ -1,0 +1,109 @@
+/**
+ * The platforms `npm run demo` can run on: each starts its simulator, logs the agent in through
+ * the popup like an agent would, makes the agent ready, and knows how to ring the agent and pick
+ * up on its side. Adding a provider to the demo = one entry here.
+ */
+import type { Page } from 'puppeteer-core';
+import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
+import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../test/simulators/dscom/dscom-simulator.ts';
+import { fill, waitForText } from '../test/e2e/support/extension.ts';
+
+export interface DemoPlatform {
+  /** What to print about the running simulator. */
+  banner: string[];
+  /** Fill the popup's form (screenshot comes next), then log in and make the agent ready. */
+  fillLogin(popup: Page): Promise<void>;
+  loginAndReady(popup: Page): Promise<void>;
+  /** What the agent sees as ready. */
+  readyLabel: string;
+  /** Ring the agent with a customer call. */
+  ringAgent(number: string): void;
+  /** Answer it: from the popup when the platform can, else on the simulated phone. */
+  answer(popup: Page): Promise<void>;
+  /** Hints for a person using the demo with a display. */
+  hints: string[];
+  stop(): Promise<void>;
+}
+
+async function listenOn<T extends { start(): Promise<unknown> }>(make: (port: number) => T, port: number): Promise<T> {
+  const sim = make(port);
+  try {
+    await sim.start();
+    return sim;
+  } catch {
+    console.warn(`Port ${port} is taken; the simulator listens on a free port instead.`);
+    const fallback = make(0);
+    await fallback.start();
+    return fallback;
+  }
+}
+
+async function softbar(): Promise<DemoPlatform> {
+  const sim = await listenOn((port) => new SoftbarSimulator({ extension: '8001', username: '张三', ringDelayMs: 1200, answerDelayMs: 2500, calleeMode: 'answer', port }), 8008);
+  const base = `http://127.0.0.1:${sim.port}`;
+  return {
+    banner: [`Softphone-bar simulator: ${base}  (800 号码 8001)`],
+    async fillLogin(popup) {
+      await fill(popup, '[data-testid="setting-baseUrl"]', base);
+      await fill(popup, '[data-testid="setting-extension"]', '8001');
+    },
+    async loginAndReady(popup) {
+      await popup.click('[data-testid="login"]');
+      await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+      await popup.click('[data-testid="agent-state-sipOnline"]');
+      await waitForText(popup, '[data-testid="popup-status"]', '在线');
+    },
+    readyLabel: '在线',
+    ringAgent: (number) => void sim.injectIncoming(number),
+    answer: (popup) => popup.click('[data-testid="popup-answer"]'),
+    hints: [
+      `Simulate an incoming call:  curl -X POST ${base}/_sim/incoming -H 'Content-Type: application/json' -d '{"number":"13500001111"}'`,
+      `Make the callee busy:       curl -X POST ${base}/_sim/callee -d '{"mode":"busy"}'`,
+    ],
+    stop: () => sim.stop(),
+  };
+}
+
+async function dscom(): Promise<DemoPlatform> {
+  const sim = await listenOn((port) => new DscomSimulator({ port, billingPort: port ? 8282 : 0, ringDelayMs: 1200, answerDelayMs: 2500, calleeMode: 'answer', wrapUpSeconds: 10 }), 8080);
+  return {
+    banner: [
+      `dscom PBX simulator: ${sim.baseUrl}/dscom-api  (billing ${sim.billingUrl})`,
+      `  client 4 / ${DEFAULT_CLIENT.secret}, user ${DEFAULT_USER.username} / ${DEFAULT_USER.password}, extension 8001, 工号 1011, queue 200`,
+    ],
+    async fillLogin(popup) {
+      await popup.select('[data-testid="provider-select"]', 'dscom');
+      await popup.waitForSelector('[data-testid="setting-clientId"]');
+      const fields: Record<string, string> = {
+        baseUrl: sim.baseUrl,
+        billingUrl: sim.billingUrl,
+        clientId: String(DEFAULT_CLIENT.id),
+        clientSecret: DEFAULT_CLIENT.secret,
+        username: DEFAULT_USER.username,
+        password: DEFAULT_USER.password,
+        extension: '8001',
+        agentId: '1011',
+        queues: '200',
+        wrapUpSeconds: '10',
+      };
+      for (const [key, value] of Object.entries(fields)) await fill(popup, `[data-testid="setting-${key}"]`, value);
+    },
+    async loginAndReady(popup) {
+      await popup.click('[data-testid="login"]');
+      await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+      await popup.select('[data-testid="agent-state-select"]', 'ready');
+      await waitForText(popup, '[data-testid="agent-state-current"]', '就绪');
+    },
+    readyLabel: '就绪',
+    ringAgent: (number) => void sim.injectIncoming({ from: number, queue: '200' }),
+    // dscom has no answer API: the agent picks up the desk phone (here: the simulated one).
+    answer: async () => sim.agentAnswer('8001'),
+    hints: [
+      `Simulate a queue call:  curl -X POST ${sim.baseUrl}/_sim/incoming -H 'Content-Type: application/json' -d '{"from":"13500001111","queue":"200"}'`,
+      `Pick it up on the phone: curl -X POST ${sim.baseUrl}/_sim/agent-answer -H 'Content-Type: application/json' -d '{"extension":"8001"}'`,
+    ],
+    stop: () => sim.stop(),
+  };
+}
+
+export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom };
