@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import { addRecordToHistory, addToHistory, historyEntry } from '../shared/call-history.ts';
 import type { CallRecord } from '../shared/call-events.ts';
 import type { Call } from '../shared/call-state.ts';
+import { shownNumber } from '../shared/format.ts';
 import { screenPopUrl } from '../shared/screen-pop.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { startRinging, stopRinging } from './ringer.ts';
@@ -57,7 +58,7 @@ async function notifyIncoming(call: Call, state: PublicState): Promise<void> {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title: '来电',
-      message: call.number,
+      message: shownNumber(call.number, state),
       contextMessage: state.providerName ?? 'CallBar',
       priority: 2,
       requireInteraction: true,

@@ -754,3 +754,16 @@ describe('provider contract extensions', () => {
     expect(engine.publicState().call).toMatchObject({ vendorCallId: 'hwd-1.1', state: 'ended' });
   });
 });
+
+describe('events and the provider cursor in one write', () => {
+  it('a restart sees both the applied events and the cursor past them', async () => {
+    const w = world();
+    const first = await loggedIn(w);
+    await first.session().ctx.emit([{ type: 'call.incoming', number: '13500001111' }], { cursor: { waterLine: 42 } });
+    expect(w.storage.stored()).toMatchObject({ call: { state: 'incoming', number: '13500001111' }, cursor: { waterLine: 42 } });
+    const second = boot(w);
+    await second.engine.wake();
+    expect(second.session().ctx.loadCursor()).toEqual({ waterLine: 42 });
+    expect(second.engine.publicState().call).toMatchObject({ state: 'incoming' });
+  });
+});

@@ -269,7 +269,13 @@ export class SessionEngine {
 
   private context(signal: AbortSignal): ProviderContext {
     return {
-      emit: (events) => (signal.aborted ? Promise.resolve() : this.mutate(async () => this.applyEvents(events))),
+      emit: (events, options) =>
+        signal.aborted
+          ? Promise.resolve()
+          : this.mutate(async () => {
+              this.applyEvents(events);
+              if (options) this.state = { ...this.state, cursor: options.cursor };
+            }),
       setProblem: (problem) => {
         if (signal.aborted) return;
         void this.mutate(async () => this.applyProblem(problem));

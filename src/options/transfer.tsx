@@ -31,7 +31,7 @@ function importSummary(fileName: string, result: ImportResult): string {
   return imported + skipped;
 }
 
-export function TransferCard({ policy, rulesCount, onImported }: { policy: ManagedPolicy; rulesCount: number; onImported(): void }) {
+export function TransferCard({ policy, rulesCount, onImported }: { policy: ManagedPolicy; rulesCount: number; onImported(): Promise<void> }) {
   const [includeSecrets, setIncludeSecrets] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -92,7 +92,8 @@ export function TransferCard({ policy, rulesCount, onImported }: { policy: Manag
             await run(async () => {
               if (file.size > MAX_SETTINGS_FILE_BYTES) throw new Error(SETTINGS_FILE_ERRORS.tooBig);
               const result = await importSettings(await file.text(), policy);
-              onImported();
+              // The forms show the imported values before the message says it is done.
+              await onImported();
               return importSummary(file.name, result);
             }, (reason) => t('transferImportFailed', file.name, reason));
           }}

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import { errorMessage } from '../shared/errors.ts';
-import { formatDuration } from '../shared/format.ts';
+import { formatDuration, shownNumber } from '../shared/format.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
@@ -46,7 +46,7 @@ export function RecentCalls({ state }: { state: PublicState }) {
                 {h.direction === 'inbound' ? '↙' : '↗'}
               </span>
               <span class="number" data-testid="history-number">
-                {h.number}
+                {shownNumber(h.number, state)}
               </span>
               <span class="muted small">{time(h.startedAt)}</span>
               <span class="small" data-testid="history-duration">

@@ -1,7 +1,7 @@
 /** The logged-in agent: agent state, the call card with the provider's actions, the dial pad. */
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
-import { CALL_STATE_LABELS, callTimer, extraActionsNow } from '../shared/format.ts';
+import { CALL_STATE_LABELS, callTimer, extraActionsNow, shownNumber } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -52,7 +52,7 @@ export function Session({ state }: { state: PublicState }) {
           <>
             <div class="row">
               <span class="number" data-testid="popup-call-number">
-                {call.number}
+                {shownNumber(call.number, state)}
               </span>
               <span class="muted">{callTimer(call, now)}</span>
             </div>
@@ -80,9 +80,11 @@ export function Session({ state }: { state: PublicState }) {
                   <button data-testid="popup-redial" disabled={state.dialing} onClick={() => run(() => send('call/dial-text', { text: call.number }))}>
                     {t('callRedial')}
                   </button>
-                  <button data-testid="popup-copy" onClick={() => run(() => navigator.clipboard.writeText(call.number))}>
-                    {t('callCopyNumber')}
-                  </button>
+                  {!state.agent?.maskNumbers && (
+                    <button data-testid="popup-copy" onClick={() => run(() => navigator.clipboard.writeText(call.number))}>
+                      {t('callCopyNumber')}
+                    </button>
+                  )}
                   <button onClick={() => run(() => send('call/dismiss', {}))}>{t('callDismiss')}</button>
                 </>
               )}

@@ -70,8 +70,12 @@ export interface SessionSnapshot {
 }
 
 export interface ProviderContext {
-  /** Apply normalized events (in order) to the session; resolves once persisted. */
-  emit(events: readonly ProviderEvent[]): Promise<void>;
+  /**
+   * Apply normalized events (in order) to the session; resolves once persisted. With `cursor`,
+   * the provider's resume point is saved in the same write: after a restart the events are
+   * either applied and the cursor past them, or neither (no loss, no double apply).
+   */
+  emit(events: readonly ProviderEvent[], options?: { cursor: unknown }): Promise<void>;
   /** Show (or clear, with null) a problem banner, e.g. "the bar is not running". */
   setProblem(problem: Omit<Problem, 'since'> | null): void;
   /** The current call and agent state, for local precondition checks. */

@@ -72,3 +72,17 @@ export function extraActionsNow(state: PublicState): readonly ExtraAction[] {
   const now = state.call?.state ?? 'idle';
   return state.capabilities?.extraActions.filter((a) => a.when.includes(now)) ?? [];
 }
+
+/** A customer number as this agent may see it: masked (138****8000) when the platform hides numbers. */
+export function shownNumber(number: string, state: Pick<PublicState, 'agent'>): string {
+  if (!state.agent?.maskNumbers) return number;
+  return maskNumber(number);
+}
+
+export function maskNumber(number: string): string {
+  const all = number.replace(/\D/g, '');
+  const digits = number.trim().startsWith('+86') || (all.length === 13 && all.startsWith('86')) ? all.slice(2) : all;
+  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  if (digits.length >= 3) return `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
+  return '*'.repeat(digits.length || 1);
+}

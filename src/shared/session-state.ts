@@ -53,6 +53,8 @@ export interface AgentInfo {
   /** Extension / seat / 800 number. */
   extension: string;
   phone?: string;
+  /** The platform hides customer numbers from this agent (八百呼 disablePhoneNum): show them masked. */
+  maskNumbers?: boolean;
 }
 
 export type SessionStatus = 'loggedOut' | 'loggedIn';

@@ -213,6 +213,17 @@ describe('settings file: export', () => {
     expect(filled.ok && filled.value.file.providers).toEqual({ 'cmcc-softbar': { baseUrl: 'http://127.0.0.1:8008' } });
   });
 
+  it('a dial plan goes in the file when its provider is set up or the plan was changed', () => {
+    const DEFAULT = { outsideLinePrefix: '', internationalPrefix: '00', extension: 'drop' } as const;
+    const file = buildSettingsFile(
+      { activeProvider: null, providers: { 'cmcc-softbar': { baseUrl: 'http://127.0.0.1:8008' }, dscom: null }, dialPlans: { 'cmcc-softbar': DEFAULT, dscom: DEFAULT } },
+      CATALOG,
+    );
+    expect(file.ok && file.value.file.dialPlans).toEqual({ 'cmcc-softbar': DEFAULT });
+    const changed = buildSettingsFile({ activeProvider: null, providers: {}, dialPlans: { dscom: { ...DEFAULT, outsideLinePrefix: '9' } } }, CATALOG);
+    expect(changed.ok && changed.value.file.dialPlans).toEqual({ dscom: { ...DEFAULT, outsideLinePrefix: '9' } });
+  });
+
   it('refuses to write a file it could not read back', () => {
     const bad = buildSettingsFile({ ...snapshot, providers: { 'cmcc-softbar': { baseUrl: 'http://example.com' } } }, CATALOG);
     expect(bad).toEqual({ ok: false, error: '当前保存的设置有误，无法导出：providers.cmcc-softbar.baseUrl：地址必须是本机地址' });

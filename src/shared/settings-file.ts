@@ -20,7 +20,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from './ids.ts';
-import type { DialPlan } from './phone/dial-plan.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan } from './phone/dial-plan.ts';
 import { type ButtonRule, newRuleId, ruleProblem, type RulesFile, type SiteSettings } from './rules.ts';
 
 // Messages an agent may see are Chinese, zod's defaults included.
@@ -348,7 +348,10 @@ export function buildSettingsFile(snapshot: SettingsSnapshot, catalog: SettingsC
   const dialPlans: Record<string, DialPlan> = {};
   for (const id of PROVIDER_IDS) {
     const plan = snapshot.dialPlans[id];
-    if (plan) dialPlans[id] = { outsideLinePrefix: plan.outsideLinePrefix, internationalPrefix: plan.internationalPrefix, extension: plan.extension };
+    // A provider never set up and left on the default plan has nothing to hand out.
+    const setUp = snapshot.providers[id] !== null && snapshot.providers[id] !== undefined;
+    const isDefault = plan && DIAL_PLAN_KEYS.every((key) => plan[key] === DEFAULT_DIAL_PLAN[key]);
+    if (plan && (setUp || !isDefault)) dialPlans[id] = { outsideLinePrefix: plan.outsideLinePrefix, internationalPrefix: plan.internationalPrefix, extension: plan.extension };
   }
   const raw = {
     format: SETTINGS_FILE_FORMAT,

@@ -6,7 +6,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Call, isActive } from '../../shared/call-state.ts';
-import { CALL_STATE_LABELS, callTimer } from '../../shared/format.ts';
+import { CALL_STATE_LABELS, callTimer, maskNumber } from '../../shared/format.ts';
 import type { SimpleCallAction } from '../../shared/messages.ts';
 import { send } from '../../shared/messaging.ts';
 import type { DialPlan } from '../../shared/phone/dial-plan.ts';
@@ -23,10 +23,12 @@ export interface CallCardProps {
   now: number;
   /** A dial request is on its way (ours or from a call button). */
   dialing: boolean;
+  /** The platform hides customer numbers from this agent: show them masked, no copying. */
+  masked: boolean;
   runner: Runner;
 }
 
-export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardProps) {
+export function CallCard({ call, caps, plan, now, dialing, masked, runner }: CallCardProps) {
   const { run, isPending } = runner;
   const numberRef = useRef<HTMLSpanElement>(null);
   const active = isActive(call);
@@ -38,7 +40,7 @@ export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardPro
     <div class={`call ${call.state}`} data-testid="toolbar-call">
       <div class="line">
         <span class="number" ref={numberRef} data-testid="toolbar-call-number">
-          {call.number}
+          {masked ? maskNumber(call.number) : call.number}
         </span>
         <span class={`dir ${call.direction}`}>{call.direction === 'inbound' ? t('callInbound') : t('callOutbound')}</span>
       </div>
@@ -73,7 +75,7 @@ export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardPro
             {call.state === 'incoming' ? t('callReject') : t('callHangup')}
           </button>
         )}
-        {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} run={run} numberRef={numberRef} />}
+        {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} masked={masked} run={run} numberRef={numberRef} />}
       </div>
       {extras.length > 0 && <ExtraActions actions={extras} runner={runner} />}
       {canTransfer && <TransferForm pending={isPending('transfer')} run={run} />}
@@ -81,8 +83,8 @@ export function CallCard({ call, caps, plan, now, dialing, runner }: CallCardPro
   );
 }
 
-function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; run: Run; numberRef: RefObject<HTMLSpanElement | null> }) {
-  const { call, plan, busy, run, numberRef } = props;
+function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; masked: boolean; run: Run; numberRef: RefObject<HTMLSpanElement | null> }) {
+  const { call, plan, busy, masked, run, numberRef } = props;
   const [copied, setCopied] = useState<string | null>(null);
   useEffect(() => {
     if (!copied) return;
@@ -106,14 +108,16 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; run: R
 
   return (
     <>
-      <button type="button" data-testid="toolbar-copy" onClick={trusted(() => void copy())}>
-        {t('callCopyNumber')}
-      </button>
+      {!masked && (
+        <button type="button" data-testid="toolbar-copy" onClick={trusted(() => void copy())}>
+          {t('callCopyNumber')}
+        </button>
+      )}
       <button
         type="button"
         class="primary"
         disabled={busy}
-        title={t('redialNumber', redialString(call, plan))}
+        title={masked ? t('callRedial') : t('redialNumber', redialString(call, plan))}
         data-testid="toolbar-redial"
         onClick={trusted(() => {
           if (!busy) void run('dial', () => send('call/dial', { number: redialString(call, plan) }));

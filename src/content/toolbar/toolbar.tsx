@@ -77,7 +77,7 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
       />
       <div class="body" id={BODY_ID}>
         {!collapsed && states.length > 0 && <AgentStates state={state} now={now} runner={runner} />}
-        {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} runner={runner} />}
+        {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} masked={!!state.agent?.maskNumbers} runner={runner} />}
         {!collapsed && recentNote && (
           <div class="note" role="status" data-testid="toolbar-note">
             {recentNote.text}
