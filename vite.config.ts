@@ -1,9 +1,11 @@
 import { crx } from '@crxjs/vite-plugin';
 import { defineConfig } from 'vite';
 import manifest from './manifest.config.ts';
+import { keyGuard } from './scripts/key-guard-plugin.ts';
 
 export default defineConfig({
-  plugins: [crx({ manifest })],
+  // keyGuard() after crx(): it adds a plain document_start content script to crxjs's manifest.
+  plugins: [crx({ manifest }), keyGuard()],
   build: {
     // The offscreen document is not named in the manifest: build it as an extra page.
     rollupOptions: { input: { offscreen: 'src/offscreen/index.html' } },

@@ -287,18 +287,29 @@ describe('floating toolbar', () => {
     await eventually(async () => (await crm.$(T('toolbar-call'))) === null, 'the call card dismissed');
   });
 
-  it('typing in the toolbar never reaches the page’s own key listeners', async () => {
+  it('typing in the toolbar never reaches the page’s own key listeners, capture-phase ones on window included', async () => {
     await crm.evaluate(() => {
       const w = window as unknown as { pageKeys: string[] };
       w.pageKeys = [];
       for (const target of [window, document, document.body]) {
-        for (const type of ['keydown', 'keyup', 'keypress']) target.addEventListener(type, (e) => w.pageKeys.push(`${type}:${(e as KeyboardEvent).key}`));
+        for (const capture of [true, false]) {
+          for (const type of ['keydown', 'keyup', 'keypress']) target.addEventListener(type, (e) => w.pageKeys.push(`${type}:${(e as KeyboardEvent).key}`), capture);
+        }
       }
     });
     await crm.type(T('toolbar-dial-input'), '95588');
     expect(await crm.$eval(T('toolbar-dial-input'), (i) => (i as HTMLInputElement).value)).toBe('95588');
     await waitForText(crm, T('toolbar-dial-preview'), '将拨打 95588');
     await crm.keyboard.press('Backspace');
+    // CallBar's own keys still work: Enter in the dial pad dials.
+    sim.clearRequests();
+    await crm.type(T('toolbar-dial-input'), '8');
+    await crm.keyboard.press('Enter');
+    await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall from Enter in the dial pad');
+    await crm.waitForSelector(`${T('toolbar-call-state')}[data-state="ringing"]`, SHADOW);
+    await crm.click(T('toolbar-hangup'));
+    await crm.waitForSelector(`${T('toolbar-call-state')}[data-state="ended"]`, SHADOW);
+    await crm.click(T('toolbar-dismiss'));
     expect(await crm.evaluate(() => (window as unknown as { pageKeys: string[] }).pageKeys)).toEqual([]);
     // The listeners do work: a key typed on the page itself reaches them.
     await crm.click('h1.page-title');

@@ -6,6 +6,7 @@
  */
 import { useCallback, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../../shared/errors.ts';
+import { isAgentInput } from '../agent-input.ts';
 
 /** Run `action` (named `key` so its button can show it is pending); resolves to whether it succeeded. */
 export type Run = (key: string, action: () => Promise<unknown>) => Promise<boolean>;
@@ -43,9 +44,9 @@ export function useRunner(): Runner {
   return { run, isPending, error, clearError };
 }
 
-/** Only the agent's own input counts: events synthesized by page scripts are ignored. */
+/** Only the agent's own input counts: events synthesized by page scripts are ignored (agent-input.ts). */
 export function trusted<E extends Event>(handler: (event: E) => void): (event: E) => void {
   return (event) => {
-    if (event.isTrusted) handler(event);
+    if (isAgentInput(event)) handler(event);
   };
 }

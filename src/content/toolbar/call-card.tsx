@@ -12,6 +12,7 @@ import { send } from '../../shared/messaging.ts';
 import type { DialPlan } from '../../shared/phone/dial-plan.ts';
 import type { Capabilities } from '../../shared/session-state.ts';
 import { type Run, type Runner, trusted } from './actions.ts';
+import { isAgentInput } from '../agent-input.ts';
 import { redialString } from './dial-input.ts';
 import { ExtraActions } from './extra-actions.tsx';
 import { t } from '../../shared/i18n.ts';
@@ -162,7 +163,7 @@ function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
           else input.value = target; // page scripts do not fill our fields
         }}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && event.isTrusted && !event.isComposing) void submit();
+          if (event.key === 'Enter' && isAgentInput(event) && !event.isComposing) void submit();
         }}
       />
       <button type="button" disabled={pending || !target.trim()} data-testid="toolbar-transfer" onClick={trusted(() => void submit())}>

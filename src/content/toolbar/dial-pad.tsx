@@ -8,6 +8,7 @@ import { useRef } from 'preact/hooks';
 import { send } from '../../shared/messaging.ts';
 import type { DialPlan } from '../../shared/phone/dial-plan.ts';
 import { type Run, trusted } from './actions.ts';
+import { isAgentInput } from '../agent-input.ts';
 import { checkDialInput, cleanPastedText, MAX_FIELD_CHARS } from './dial-input.ts';
 import { BackspaceIcon } from './icons.tsx';
 import { t } from '../../shared/i18n.ts';
@@ -118,7 +119,7 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
             setText(cleanPastedText(text.slice(0, start) + pasted + text.slice(end), plan));
           }}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' && event.isTrusted && !event.isComposing) {
+            if (event.key === 'Enter' && isAgentInput(event) && !event.isComposing) {
               event.preventDefault();
               void dial();
             }

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { send } from '../../shared/messaging.ts';
 import type { ExtraAction } from '../../shared/session-state.ts';
 import { type Runner, trusted } from './actions.ts';
+import { isAgentInput } from '../agent-input.ts';
 
 export function ExtraActions({ actions, runner }: { actions: readonly ExtraAction[]; runner: Runner }) {
   const [open, setOpen] = useState<string | null>(null);
@@ -62,7 +63,7 @@ export function ExtraActions({ actions, runner }: { actions: readonly ExtraActio
               else input.value = value; // page scripts do not fill our fields
             }}
             onKeyDown={(event) => {
-              if (!event.isTrusted || event.isComposing) return;
+              if (!isAgentInput(event) || event.isComposing) return;
               if (event.key === 'Enter') submit();
               if (event.key === 'Escape') setOpen(null);
             }}
