@@ -6,6 +6,7 @@
 import type { Page } from 'puppeteer-core';
 import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../test/simulators/dscom/dscom-simulator.ts';
+import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../test/simulators/800ing/ing800-simulator.ts';
 import { fill, waitForText } from '../test/e2e/support/extension.ts';
 
 export interface DemoPlatform {
@@ -106,4 +107,29 @@ async function dscom(): Promise<DemoPlatform> {
   };
 }
 
-export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom };
+async function ing800(): Promise<DemoPlatform> {
+  const sim = await listenOn((port) => new Ing800Simulator({ port, clientPort: port ? 10800 : 0, ringDelayMs: 1200, answerDelayMs: 2500, calleeMode: 'answer' }), 8090);
+  return {
+    banner: [`八百呼 simulator: cloud API ${sim.baseUrl}/voip/api/jsondata.html, desktop client ${sim.clientUrl}`, `  account ${DEFAULT_ACCOUNT} / ${DEFAULT_PASSWORD} (cloud API mode)`],
+    async fillLogin(popup) {
+      await popup.select('[data-testid="provider-select"]', '800ing');
+      await popup.waitForSelector('[data-testid="setting-mode"]');
+      await popup.select('[data-testid="setting-mode"]', 'cloud');
+      await fill(popup, '[data-testid="setting-server"]', sim.baseUrl);
+      await fill(popup, '[data-testid="setting-account"]', DEFAULT_ACCOUNT);
+      await fill(popup, '[data-testid="setting-password"]', DEFAULT_PASSWORD);
+    },
+    async loginAndReady(popup) {
+      await popup.click('[data-testid="login"]');
+      await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+    },
+    // 八百呼's API has no agent state: logged in is ready.
+    readyLabel: '已登录',
+    ringAgent: (number) => void sim.injectIncoming(number),
+    answer: (popup) => popup.click('[data-testid="popup-answer"]'),
+    hints: [`Simulate an incoming call:  curl -X POST ${sim.baseUrl}/_sim/incoming -H 'Content-Type: application/json' -d '{"from":"13500001111"}'`],
+    stop: () => sim.stop(),
+  };
+}
+
+export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800 };

@@ -6,7 +6,7 @@
  * With a display it leaves the browser open for you to use. Without one (or with
  * --headless) it walks through a call headless and saves a screenshot per step.
  *
- *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom]
+ *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing]
  *
  * Platforms: scripts/demo-platforms.ts.
  */

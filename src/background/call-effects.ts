@@ -21,7 +21,9 @@ const SCREEN_POP_TAB = 'callbar:screenPopTab';
 let historyQueue: Promise<unknown> = Promise.resolve();
 
 export function onCallChange(previous: Call | null, current: Call | null, state: PublicState): void {
-  if (current?.state === 'ended' && previous?.id === current.id) {
+  // Ended now: also a call that began and ended within one batch of events (a poll after a
+  // restart can bring both), which the previous state never showed.
+  if (current?.state === 'ended' && !(previous?.id === current.id && previous.state === 'ended')) {
     const entry = historyEntry(current);
     historyQueue = historyQueue
       .then(async () => saveHistory(addToHistory(await loadHistory(), entry)))

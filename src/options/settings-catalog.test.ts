@@ -26,6 +26,8 @@ const VALID = {
   providers: { 'cmcc-softbar': { baseUrl: 'http://127.0.0.1:8008', extension: '8001' } },
   dialPlans: { 'cmcc-softbar': DEFAULT_DIAL_PLAN },
 };
+/** A valid 八百呼 section (no password either). */
+const ING800 = { mode: 'cloud', server: 'http://voip.example.com:8080', account: '100008800', clientType: '1', clientPort: 10800, disablePop: false };
 /** A valid dscom section (no password: it is the agent's own and never in a file). */
 const DSCOM = { baseUrl: 'https://pbx.example.com', billingUrl: '', clientId: '4', clientSecret: 's3cret', username: 'agent1', extension: '8001', agentId: '1011', queues: '200,201', displaycid: '', supervisor: false, wrapUpSeconds: 0 };
 
@@ -67,7 +69,7 @@ describe('docs/settings.md', () => {
   });
 
   // | `path` | type | rule | `bad value` | message |
-  const rows = [...DOC.matchAll(/^\| `([a-zA-Z.-]+)` \|[^|]*\|[^|]*\| `([^`]*)` \| ([^|]+?) \|$/gm)].map((m) => ({ path: m[1]!, value: JSON.parse(m[2]!) as unknown, message: m[3]! }));
+  const rows = [...DOC.matchAll(/^\| `([a-zA-Z0-9.-]+)` \|[^|]*\|[^|]*\| `([^`]*)` \| ([^|]+?) \|$/gm)].map((m) => ({ path: m[1]!, value: JSON.parse(m[2]!) as unknown, message: m[3]! }));
 
   it('has a row for every settings field, dial plan field and the active provider', () => {
     const paths = new Set(rows.map((r) => r.path));
@@ -77,7 +79,7 @@ describe('docs/settings.md', () => {
   });
 
   it.each(rows.map((r) => [r.path, r.value, r.message] as const))('%s = %j → “%s”', (path, value, message) => {
-    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM } }) as Record<string, unknown>;
+    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM, '800ing': ING800 } }) as Record<string, unknown>;
     const keys = path.split('.');
     let at = file;
     for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;

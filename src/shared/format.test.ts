@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentStateTimer, extraActionsNow, maskNumber, selectableStates, shownNumber } from './format.ts';
+import { agentStateLabel, agentStateTimer, extraActionsNow, maskNumber, selectableStates, shownNumber, stateLight } from './format.ts';
 import { LOGGED_OUT, type PublicState } from './session-state.ts';
 
 const STATE: PublicState = {
@@ -31,6 +31,14 @@ describe('agent state control', () => {
     expect(agentStateTimer({ ...STATE, agentState: 'afterCall', agentStateSince: 10_000 }, 99_000)).toEqual({ text: '00:00', countdown: true });
     expect(agentStateTimer({ ...STATE, agentState: 'pause4', agentStateSince: 10_000 }, 75_000)).toEqual({ text: '01:05', countdown: false });
     expect(agentStateTimer({ ...STATE, agentState: 'pause4', agentStateSince: null }, 75_000)).toBeNull();
+  });
+
+  it('a platform without agent states: logged in reads 已登录 with a green light, not 状态未知', () => {
+    const none = { ...STATE, capabilities: { ...STATE.capabilities!, agentStates: [] } };
+    expect(agentStateLabel(none)).toBe('已登录');
+    expect(stateLight(none)).toBe('green');
+    expect(agentStateLabel({ ...STATE, agentState: 'nope' })).toBe('状态未知');
+    expect(stateLight({ ...STATE, agentState: 'pause4' })).toBe('gray');
   });
 
   it('extra actions follow the call state (no call = idle)', () => {

@@ -30,6 +30,8 @@ export function callTimer(call: Call, now: number): string {
 
 export function agentStateLabel(state: PublicState): string {
   if (state.status !== 'loggedIn') return '未登录';
+  // A platform without agent states (八百呼's API): logged in is all there is to say.
+  if (state.capabilities && state.capabilities.agentStates.length === 0) return '已登录';
   const option = state.capabilities?.agentStates.find((s) => s.id === state.agentState);
   return option?.label ?? '状态未知';
 }
@@ -40,6 +42,7 @@ export function stateLight(state: PublicState): Light {
   if (state.status !== 'loggedIn') return 'gray';
   if (state.problem) return 'red';
   if (state.call && state.call.state !== 'ended') return state.call.state === 'incoming' ? 'orange' : 'blue';
+  if (state.capabilities && state.capabilities.agentStates.length === 0) return 'green';
   const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind;
   return kind === 'ready' ? 'green' : 'gray';
 }

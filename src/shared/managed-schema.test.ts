@@ -51,6 +51,14 @@ const CATALOG: SettingsCatalog = {
     settingsSchema: z.object({ username: z.string().min(1, '请填写用户名'), password: z.string().min(1, '请填写密码') }),
     defaultSettings: { username: '', password: '' },
   },
+  // A third platform, never set up in these tests.
+  '800ing': {
+    id: '800ing',
+    name: '第三平台',
+    settingsFields: [{ key: 'account', label: '帐号', type: 'text' }],
+    settingsSchema: z.object({ account: z.string().min(1, '请填写帐号') }),
+    defaultSettings: { account: '' },
+  },
 };
 
 /** Keywords Chrome's policy schema understands (components/policy/core/common/schema.cc). */
@@ -132,7 +140,7 @@ describe('parsePolicy', () => {
     );
     expect(state.policy).toEqual({ providers: { 'cmcc-softbar': { extension: '8001' } }, dialPlans: { 'cmcc-softbar': { extension: 'dtmf' } }, lockAll: false });
     expect(state.problems).toEqual([
-      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom）',
+      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing）',
       '管理员策略中的 providers.cmcc-softbar.baseUrl 无效，已忽略：地址必须是本机地址',
       '管理员策略中的 providers.cmcc-softbar.port 不是 CallBar 的设置项，已忽略',
       '管理员策略中的 providers.acme 不是 CallBar 的设置项，已忽略',

@@ -94,15 +94,19 @@ export async function loginSoftbar(browser: Browser, barPort: number, extension:
 
 /** The extension's service worker (waits for it to be running). */
 export async function serviceWorker(browser: Browser, timeout = 15_000): Promise<WebWorker> {
-  const target = await browser.waitForTarget(
-    (t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`),
-    { timeout },
+  // A worker that was just stopped may still be listed, and one still starting has no extension
+  // APIs yet: look the target up again until its worker answers.
+  return eventually(
+    async () => {
+      const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`), { timeout });
+      const worker = await target.worker();
+      if (!worker) return null;
+      const ready = await worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.storage).catch(() => false);
+      return ready ? worker : null;
+    },
+    'a running service worker with extension APIs',
+    timeout,
   );
-  const worker = await target.worker();
-  if (!worker) throw new Error('service worker target has no worker');
-  // A worker that is still starting has no extension APIs yet.
-  await eventually(() => worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.storage), 'extension APIs in the service worker');
-  return worker;
 }
 
 /** Stop the service worker the way Chrome does when it decides to (puppeteer worker.close()). */
