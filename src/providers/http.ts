@@ -1,10 +1,69 @@
 import { CallbarError } from '../shared/errors.ts';
 
 /**
- * fetch for providers: one timeout, one set of readable errors. `what` names the far
- * end in the agent's words ("本机电话条 127.0.0.1:8008"), so every message says
- * which program failed.
+ * HTTP for providers: one timeout, one set of readable transport errors, for every vendor.
+ *
+ * - `exchange()`: one request; only transport trouble throws (unreachable, timeout, cancelled) —
+ *   the status and the body are the caller's to judge (dscom needs the 401, 八百呼 its codes).
+ * - `requestJson()`: a JSON POST/GET whose non-JSON error pages are refusals (the softphone bar).
+ *
+ * Error details never carry the query string: some vendors put credentials there (八百呼's
+ * client login carries the password's MD5).
  */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface HttpReply {
+  status: number;
+  text: string;
+}
+
+export interface ExchangeOptions {
+  /** Injected in tests; the global fetch otherwise. */
+  fetch?: FetchLike;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** What the agent reads when the far end cannot be reached / does not answer in time. */
+  unreachable: string;
+  timeout: string;
+}
+
+export async function exchange(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }, options: ExchangeOptions): Promise<HttpReply> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const fail = (error: unknown): CallbarError => {
+    if (options.signal?.aborted) return new CallbarError('internal', '请求已取消', withoutQuery(url));
+    // fetch rejects with the timeout signal's reason, a DOMException named TimeoutError.
+    if (timeout.aborted || (error as Error)?.name === 'TimeoutError') return new CallbarError('timeout', options.timeout, withoutQuery(url));
+    return new CallbarError('unreachable', options.unreachable, `${withoutQuery(url)}: ${(error as Error)?.message ?? String(error)}`);
+  };
+  const fetchImpl = options.fetch ?? ((u: string, i: RequestInit) => globalThis.fetch(u, i));
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      method: init.method,
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      signal,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw fail(error);
+  }
+  try {
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    throw fail(error);
+  }
+}
+
+export function withoutQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? url : url.slice(0, at);
+}
+
+/** `what` names the far end in the agent's words ("本机电话条 127.0.0.1:8008"). */
 export interface RequestOptions {
   what: string;
   timeoutMs?: number;
@@ -12,38 +71,28 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 5000;
-
 export async function requestJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, options: RequestOptions): Promise<unknown> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
-  try {
-    response = await fetch(url, {
+  const { status, text } = await exchange(
+    url,
+    {
       method: init.method,
       headers: { ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      signal,
-      cache: 'no-store',
-    });
-  } catch (error) {
-    if (timeout.aborted) throw new CallbarError('timeout', `${options.what}响应超时`, url);
-    if (options.signal?.aborted) throw new CallbarError('internal', '请求已取消', url);
-    throw new CallbarError('unreachable', `无法连接${options.what}`, `${url}: ${(error as Error).message}`);
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw new CallbarError('unreachable', `与${options.what}的连接中断`, (error as Error).message);
-  }
-  if (!response.ok && !text.trim().startsWith('{')) {
-    throw new CallbarError('refused', `${options.what}拒绝了请求（HTTP ${response.status}）`, `${url}: ${text.slice(0, 200)}`);
+    },
+    {
+      unreachable: `无法连接${options.what}`,
+      timeout: `${options.what}响应超时`,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  if ((status < 200 || status >= 300) && !text.trim().startsWith('{')) {
+    throw new CallbarError('refused', `${options.what}拒绝了请求（HTTP ${status}）`, `${withoutQuery(url)}: ${text.slice(0, 200)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new CallbarError('malformed-reply', `${options.what}返回了无法解析的数据`, `${url}: ${text.slice(0, 200)}`);
+    throw new CallbarError('malformed-reply', `${options.what}返回了无法解析的数据`, `${withoutQuery(url)}: ${text.slice(0, 200)}`);
   }
 }
 

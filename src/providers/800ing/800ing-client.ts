@@ -1,5 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { DEFAULT_TIMEOUT_MS, isRecord } from '../http.ts';
+import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord } from '../http.ts';
 import { httpErrorMessage, serverName, vendorError } from './800ing-errors.ts';
 import type { Ing800Message } from './800ing-mapper.ts';
 import { passwordMd5 } from './800ing-secret.ts';
@@ -12,61 +12,9 @@ import { parseWaterLine, quoteWaterLines } from './800ing-waterline.ts';
  * `getExtension`, `callbackPhone`, `recvMsg`, `sendMsg` go to `/voip/api/jsondata.html`;
  * `getLongWaterLine` and `hangupExten` to `/voip/api/jsonpdata.json`, where the document places
  * them (its non-JSONP variant). A reply is JSON `{code: 0, message: "", …}`; a `code` other than 0
- * is a 返回代码表 error. Not http.ts's requestJson: that one sends JSON bodies.
+ * is a 返回代码表 error (http.ts `exchange()` carries it: requestJson sends JSON bodies).
  */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-
-const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
-
-export interface HttpReply {
-  status: number;
-  text: string;
-}
-
-export interface SendOptions {
-  fetch: FetchLike;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Messages for the failures the far end cannot explain itself. */
-  unreachable: string;
-  timeout: string;
-}
-
-/** One HTTP exchange; only transport trouble throws (unreachable, timeout, cancelled). */
-export async function send(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }, options: SendOptions): Promise<HttpReply> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const fail = (error: unknown): CallbarError => {
-    if (options.signal?.aborted) return new CallbarError('internal', '请求已取消', stripQuery(url));
-    // fetch rejects with the timeout signal's reason, a DOMException named TimeoutError.
-    if (timeout.aborted || (error as Error)?.name === 'TimeoutError') return new CallbarError('timeout', options.timeout, stripQuery(url));
-    return new CallbarError('unreachable', options.unreachable, `${stripQuery(url)}: ${(error as Error)?.message ?? String(error)}`);
-  };
-  let response: Response;
-  try {
-    response = await options.fetch(url, {
-      method: init.method,
-      ...(init.headers ? { headers: init.headers } : {}),
-      ...(init.body !== undefined ? { body: init.body } : {}),
-      signal,
-      cache: 'no-store',
-    });
-  } catch (error) {
-    throw fail(error);
-  }
-  try {
-    return { status: response.status, text: await response.text() };
-  } catch (error) {
-    throw fail(error);
-  }
-}
-
-/** No query string in error details: the desktop client's login carries the password's MD5 there. */
-function stripQuery(url: string): string {
-  const at = url.indexOf('?');
-  return at < 0 ? url : url.slice(0, at);
-}
-
+export type { FetchLike } from '../http.ts';
 /** JSON from a reply text: water lines kept exact; a JSONP wrapper `cb(…)` is tolerated. Undefined when not JSON. */
 export function parseReply(text: string): unknown {
   const body = text.trim().replace(/^[\w$.]+\s*\(([\s\S]*)\)\s*;?$/, '$1');
@@ -149,11 +97,11 @@ export class Ing800Client {
     // A field can never replace the credentials or the method.
     for (const [key, value] of Object.entries(fields)) if (!form.has(key)) form.set(key, String(value));
     const url = `${this.config.server}${path}`;
-    const reply = await send(
+    const reply = await exchange(
       url,
       { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8', Accept: 'application/json, text/javascript, */*' }, body: form.toString() },
       {
-        fetch: this.config.fetch ?? defaultFetch,
+        ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
         timeoutMs: options.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         ...(options.signal ? { signal: options.signal } : {}),
         unreachable: `无法连接${serverName(this.host)}`,

@@ -1,6 +1,7 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { clientName, clientNotRunningMessage, httpErrorMessage, vendorError } from './800ing-errors.ts';
-import { type FetchLike, parseReply, replyCode, replyMessage, send } from './800ing-client.ts';
+import { exchange, type FetchLike } from '../http.ts';
+import { parseReply, replyCode, replyMessage } from './800ing-client.ts';
 
 /**
  * The 八百呼 desktop client's control API (document 3): GET
@@ -48,8 +49,8 @@ export class Ing800Desktop {
   }
 
   async command(type: number, action: string, params: Record<string, string | number | undefined> = {}): Promise<void> {
-    const reply = await send(this.url(type, params), { method: 'GET' }, {
-      fetch: this.config.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    const reply = await exchange(this.url(type, params), { method: 'GET' }, {
+      ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
       timeoutMs: this.config.timeoutMs ?? CLIENT_TIMEOUT_MS,
       unreachable: clientNotRunningMessage(this.config.port),
       timeout: `${this.name}没有响应`,

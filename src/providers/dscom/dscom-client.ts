@@ -1,10 +1,10 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { DEFAULT_TIMEOUT_MS, isRecord } from '../http.ts';
+import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord } from '../http.ts';
 import { httpErrorMessage, OAuthRejected, oauthReason, serverName, vendorError } from './dscom-errors.ts';
 
 /**
- * dscom-api on the wire. Not http.ts's requestJson: the HTTP status matters here (401 means
- * "get a new token and try once more", the token endpoint answers 400/401 with OAuth errors).
+ * dscom-api on the wire, over http.ts `exchange()` (not requestJson: the HTTP status matters here —
+ * 401 means "get a new token and try once more", the token endpoint answers 400/401 with OAuth errors).
  *
  * - Token: `POST {base}/public/oauth/token` (JSON, client_id as a number).
  * - API: `{base}/api/v1/…` with Accept-Language zh-CN, JSON content type and accept, Bearer
@@ -13,9 +13,7 @@ import { httpErrorMessage, OAuthRejected, oauthReason, serverName, vendorError }
  *   (getAgentStatus, parkList) send their fields as query parameters (a browser cannot send a
  *   GET body).
  */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-
-const defaultFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+export type { FetchLike } from '../http.ts';
 
 export interface HttpReply {
   status: number;
@@ -26,47 +24,31 @@ export interface HttpReply {
 
 export interface SendOptions {
   host: string;
-  fetch: FetchLike;
+  fetch?: FetchLike;
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
-/** One HTTP exchange; only network trouble throws (unreachable, timeout, cancelled). */
+/** One JSON exchange (http.ts `exchange()`); only network trouble throws (unreachable, timeout, cancelled). */
 export async function send(url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: unknown }, options: SendOptions): Promise<HttpReply> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
-  try {
-    response = await options.fetch(url, {
-      method: init.method,
-      headers: init.headers,
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      signal,
-      cache: 'no-store',
-    });
-  } catch (error) {
-    throw transportError(error, url, options, timeout);
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    if (timeout.aborted || options.signal?.aborted) throw transportError(error, url, options, timeout);
-    throw new CallbarError('unreachable', `与 ${serverName(options.host)} 的连接中断`, `${url}: ${(error as Error).message}`);
-  }
+  const { status, text } = await exchange(
+    url,
+    { method: init.method, headers: init.headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) },
+    {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      timeoutMs: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      unreachable: `无法连接 ${serverName(options.host)}`,
+      timeout: `${serverName(options.host)} 响应超时`,
+    },
+  );
   let json: unknown;
   try {
     json = text.trim() ? (JSON.parse(text) as unknown) : undefined;
   } catch {
     json = undefined;
   }
-  return { status: response.status, json, text };
-}
-
-function transportError(error: unknown, url: string, options: SendOptions, timeout: AbortSignal): CallbarError {
-  if (options.signal?.aborted) return new CallbarError('internal', '请求已取消', url);
-  if (timeout.aborted) return new CallbarError('timeout', `${serverName(options.host)} 响应超时`, url);
-  return new CallbarError('unreachable', `无法连接 ${serverName(options.host)}`, `${url}: ${(error as Error)?.message ?? String(error)}`);
+  return { status, json, text };
 }
 
 function hostOf(apiBase: string): string {
@@ -138,7 +120,7 @@ export class DscomAuthApi {
     const reply = await send(
       url,
       { method: 'POST', headers: { 'Accept-Language': 'zh-CN', 'Content-Type': 'application/json', Accept: 'application/json' }, body },
-      { host: this.host, fetch: this.config.fetch ?? defaultFetch, timeoutMs: this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(signal ? { signal } : {}) },
+      { host: this.host, ...(this.config.fetch ? { fetch: this.config.fetch } : {}), timeoutMs: this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(signal ? { signal } : {}) },
     );
     const json = isRecord(reply.json) ? reply.json : null;
     if (reply.status >= 200 && reply.status < 300 && json && typeof json.access_token === 'string' && json.access_token) {
@@ -250,7 +232,7 @@ export class DscomClient {
         },
         {
           host: this.host,
-          fetch: this.config.fetch ?? defaultFetch,
+          ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
           timeoutMs: spec.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           ...(spec.signal ? { signal: spec.signal } : {}),
         },
