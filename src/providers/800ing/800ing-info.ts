@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Capabilities, ExtraAction, ProviderInfo } from '../provider.ts';
+import { requiredText, toBoolean } from '../settings-values.ts';
 
 /**
  * 八百呼 (seed 002): a cloud call platform. CallBar talks to its HTTP API
@@ -49,18 +50,8 @@ export function parseServer(value: string): string | null {
   }
 }
 
-const required = (missing: string) => z.string({ error: missing }).trim().min(1, missing);
+const required = requiredText;
 
-/** true / false, and what a text field or a query string makes of them. */
-function toBoolean(value: unknown): unknown {
-  if (value === undefined || value === null || value === '') return false;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (['true', '1', 'on', 'yes'].includes(v)) return true;
-    if (['false', '0', 'off', 'no', ''].includes(v)) return false;
-  }
-  return value;
-}
 
 /** A port as a number; a numeric string too; empty → `empty`. */
 function toPort(empty: number | undefined) {

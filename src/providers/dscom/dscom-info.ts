@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentStateOption, Capabilities, ExtraAction, ProviderInfo } from '../provider.ts';
+import { requiredText, toBoolean } from '../settings-values.ts';
 
 /**
  * dscom-api (seed 004): an Asterisk-based PBX with an HTTP API under `{server}/dscom-api`,
@@ -136,23 +137,13 @@ function parseSocketUrl(value: string): string | null {
   }
 }
 
-const required = (missing: string) => z.string({ error: missing }).trim().min(1, missing);
+const required = requiredText;
 
 /** Queue numbers separated by commas, spaces, 、 or semicolons → "200,201" (deduplicated, in order). */
 export function splitQueues(value: string): string[] {
   return [...new Set(value.split(/[\s,，、;；]+/).filter(Boolean))];
 }
 
-/** true / false, and what a text field or a query string makes of them. */
-function toBoolean(value: unknown): unknown {
-  if (value === undefined || value === null || value === '') return false;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (['true', '1', 'on', 'yes'].includes(v)) return true;
-    if (['false', '0', 'off', 'no', ''].includes(v)) return false;
-  }
-  return value;
-}
 
 /** A number, a numeric string, or nothing (0). */
 function toSeconds(value: unknown): unknown {
