@@ -201,5 +201,18 @@ describe('800ing desktop client', () => {
     await sim.setClientRunning(true);
     await crm.click(`${MOBILE_CELL(4)} callbar-call`);
     await eventually(() => sim.requestsTo('client:0').length === 2, 'a dial after the client is back');
+    // …and that call is hung up through the client (type 1).
+    await eventually(() => {
+      try {
+        sim.calleeAnswer();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'the callee to be rung');
+    await waitForCallState('connected');
+    await crm.click(T('toolbar-hangup'));
+    await eventually(() => sim.requestsTo('client:1').length === 1, 'the client hang-up');
+    await waitForCallState('ended');
   });
 });
