@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
           environment: 'node',
+          // chrome.i18n with the default locale's messages, so t() works as in the extension.
+          setupFiles: ['test/setup/i18n.ts'],
         },
       },
       {

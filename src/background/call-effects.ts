@@ -9,6 +9,7 @@ import { addRecordToHistory, addToHistory, historyEntry } from '../shared/call-h
 import type { CallRecord } from '../shared/call-events.ts';
 import type { Call } from '../shared/call-state.ts';
 import { shownNumber } from '../shared/format.ts';
+import { t } from '../shared/i18n.ts';
 import { screenPopUrl } from '../shared/screen-pop.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { startRinging, stopRinging } from './ringer.ts';
@@ -52,14 +53,14 @@ export function onCallRecord(record: CallRecord): void {
 
 async function notifyIncoming(call: Call, state: PublicState): Promise<void> {
   const buttons = [
-    ...(state.capabilities?.answer ? [{ title: '接听' }] : []),
-    ...(state.capabilities?.hangup ? [{ title: '拒接' }] : []),
+    ...(state.capabilities?.answer ? [{ title: t('callAnswer') }] : []),
+    ...(state.capabilities?.hangup ? [{ title: t('callReject') }] : []),
   ];
   await browser.notifications
     .create(`${NOTIFICATION_PREFIX}${call.id}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
-      title: '来电',
+      title: t('callStateIncoming'),
       message: shownNumber(call.number, state),
       contextMessage: state.providerName ?? 'CallBar',
       priority: 2,

@@ -1,7 +1,7 @@
 /** The logged-in agent: agent state, the call card with the provider's actions, the dial pad. */
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../shared/errors.ts';
-import { CALL_STATE_LABELS, callTimer, extraActionsNow, shownNumber } from '../shared/format.ts';
+import { callStateLabel, callTimer, extraActionsNow, shownNumber } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -57,7 +57,7 @@ export function Session({ state }: { state: PublicState }) {
               <span class="muted">{callTimer(call, now)}</span>
             </div>
             <div class="small" data-testid="popup-call-state" data-state={call.state}>
-              {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {CALL_STATE_LABELS[call.state]}
+              {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {callStateLabel(call.state)}
               {call.cause ? ` · ${call.cause}` : ''}
               {call.muted ? ` · ${t('callMuted')}` : ''}
             </div>

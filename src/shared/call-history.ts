@@ -1,6 +1,7 @@
 /** Recent calls as the agent sees them: one row per finished call. */
 import type { CallRecord } from './call-events.ts';
 import { type Call, talkSeconds } from './call-state.ts';
+import { t } from './i18n.ts';
 
 export interface HistoryEntry {
   id: string;
@@ -20,9 +21,8 @@ export interface HistoryEntry {
 export const HISTORY_LIMIT = 200;
 
 export function resultText(call: Call): string {
-  if (call.connectedAt) return call.cause ? `已接通 · ${call.cause}` : '已接通';
-  const missed = call.direction === 'inbound' ? '未接听' : '未接通';
-  return call.cause ? `${missed} · ${call.cause}` : missed;
+  const outcome = call.connectedAt ? t('resultConnected') : call.direction === 'inbound' ? t('resultMissed') : t('resultNotConnected');
+  return call.cause ? `${outcome} · ${call.cause}` : outcome;
 }
 
 export function historyEntry(call: Call): HistoryEntry {

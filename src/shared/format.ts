@@ -1,17 +1,22 @@
 /** Words and numbers the agent sees, shared by popup and toolbar. */
 import { type Call, type CallState, talkSeconds } from './call-state.ts';
+import { type MessageKey, t } from './i18n.ts';
 import type { AgentStateOption, ExtraAction, PublicState } from './session-state.ts';
 
-export const CALL_STATE_LABELS: Readonly<Record<CallState, string>> = {
-  idle: '空闲',
-  dialing: '呼叫中',
-  ringing: '振铃中',
-  incoming: '来电',
-  connected: '通话中',
-  held: '保持中',
-  ended: '已结束',
-};
+const CALL_STATE_KEYS = {
+  idle: 'callStateIdle',
+  dialing: 'callStateDialing',
+  ringing: 'callStateRinging',
+  incoming: 'callStateIncoming',
+  connected: 'callStateConnected',
+  held: 'callStateHeld',
+  ended: 'callStateEnded',
+} as const satisfies Readonly<Record<CallState, MessageKey>>;
 
+/** The call state in the agent's language (空闲, 呼叫中, 振铃中 …). */
+export function callStateLabel(state: CallState): string {
+  return t(CALL_STATE_KEYS[state]);
+}
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
   const hh = Math.floor(s / 3600);
@@ -29,11 +34,11 @@ export function callTimer(call: Call, now: number): string {
 }
 
 export function agentStateLabel(state: PublicState): string {
-  if (state.status !== 'loggedIn') return '未登录';
+  if (state.status !== 'loggedIn') return t('agentLoggedOut');
   // A platform without agent states (八百呼's API): logged in is all there is to say.
-  if (state.capabilities && state.capabilities.agentStates.length === 0) return '已登录';
+  if (state.capabilities && state.capabilities.agentStates.length === 0) return t('agentLoggedIn');
   const option = state.capabilities?.agentStates.find((s) => s.id === state.agentState);
-  return option?.label ?? '状态未知';
+  return option?.label ?? t('agentStateUnknown');
 }
 
 export type Light = 'green' | 'gray' | 'red' | 'orange' | 'blue';

@@ -34,7 +34,13 @@ describe('t', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('returns the key when chrome.i18n is missing', () => {
+    vi.stubGlobal('chrome', undefined); // the unit-test setup installs one (test/setup/i18n.ts)
     expect(t('save')).toBe('save');
+  });
+
+  it('unit tests read the default locale through the setup’s chrome.i18n', () => {
+    expect(t('save')).toBe('保存');
+    expect(t('redialNumber', '10086')).toBe('重拨 10086');
   });
 
   it('passes substitutions to chrome.i18n.getMessage', () => {

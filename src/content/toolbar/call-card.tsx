@@ -6,7 +6,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Call, isActive } from '../../shared/call-state.ts';
-import { CALL_STATE_LABELS, callTimer, maskNumber } from '../../shared/format.ts';
+import { callStateLabel, callTimer, maskNumber } from '../../shared/format.ts';
 import type { SimpleCallAction } from '../../shared/messages.ts';
 import { send } from '../../shared/messaging.ts';
 import type { DialPlan } from '../../shared/phone/dial-plan.ts';
@@ -47,7 +47,7 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
       </div>
       <div class="line">
         <span class="call-state" role="status" aria-live="polite" data-testid="toolbar-call-state" data-state={call.state}>
-          {CALL_STATE_LABELS[call.state]}
+          {callStateLabel(call.state)}
           {call.state === 'ended' && call.cause ? ` · ${call.cause}` : ''}
           {call.muted ? ` · ${t('callMuted')}` : ''}
         </span>

@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { Call } from '../../shared/call-state.ts';
-import { agentStateLabel, CALL_STATE_LABELS, stateLight } from '../../shared/format.ts';
+import { agentStateLabel, callStateLabel, stateLight } from '../../shared/format.ts';
 import type { PublicState } from '../../shared/session-state.ts';
 import { trusted } from './actions.ts';
 import { ChevronIcon, CloseIcon, GripIcon } from './icons.tsx';
@@ -81,7 +81,7 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
       </span>
       {miniCall ? (
         <span class={`mini ${miniCall.call.state}`} data-testid="toolbar-mini-call">
-          {CALL_STATE_LABELS[miniCall.call.state]} <span class="mini-timer">{miniCall.timer}</span>
+          {callStateLabel(miniCall.call.state)} <span class="mini-timer">{miniCall.timer}</span>
         </span>
       ) : (
         <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state">
