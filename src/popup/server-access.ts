@@ -13,7 +13,8 @@ import { t } from '../shared/i18n.ts';
 export async function requestServerAccess(fields: readonly SettingsField[], settings: unknown): Promise<void> {
   const origins = serverPatterns(fields, settings);
   if (!origins.length) return;
-  if (await browser.permissions.contains({ origins })) return;
+  // Straight to request() (no contains() first): it must run within the click's user activation,
+  // and it resolves at once, without a prompt, when the access was granted before.
   const granted = await browser.permissions.request({ origins });
   if (!granted) throw new CallbarError('forbidden', t('serverAccessDenied', origins.map((o) => o.replace('/*', '')).join(t('listSeparator'))));
 }
