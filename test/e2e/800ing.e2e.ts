@@ -216,3 +216,42 @@ describe('800ing desktop client', () => {
     await waitForCallState('ended');
   });
 });
+
+describe('800ing with numbers hidden by the company (disablePhoneNum 1)', () => {
+  let hidden: Ing800Simulator;
+  afterAll(async () => {
+    await hidden?.stop();
+  });
+
+  it('shows customer numbers masked in the toolbar, the popup and recent calls, and offers no 复制号码', async () => {
+    hidden = new Ing800Simulator({ agent: { disablePhoneNum: 1 }, agentAnswerDelayMs: 100 });
+    await hidden.start();
+    popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
+    // The desktop-mode shift above ended with its call hung up.
+    await popup.click('[data-testid="logout"]');
+    await popup.waitForSelector('[data-testid="login-form"]');
+    await popup.select('[data-testid="provider-select"]', '800ing');
+    await popup.waitForSelector('[data-testid="setting-mode"]');
+    await popup.select('[data-testid="setting-mode"]', 'cloud');
+    await fill(popup, '[data-testid="setting-server"]', hidden.baseUrl);
+    await fill(popup, '[data-testid="setting-account"]', DEFAULT_ACCOUNT);
+    await fill(popup, '[data-testid="setting-password"]', DEFAULT_PASSWORD);
+    await popup.click('[data-testid="login"]');
+    await waitForText(popup, '[data-testid="popup-agent"]', '8001');
+
+    await crm.bringToFront();
+    await crm.click(T('toolbar-dismiss')).catch(() => undefined);
+    hidden.injectIncoming('13912340000');
+    await waitForText(crm, T('toolbar-call-number'), '139****0000');
+    await popup.bringToFront();
+    await waitForText(popup, '[data-testid="popup-call-number"]', '139****0000');
+    hidden.remoteHangup();
+    await crm.bringToFront();
+    await waitForCallState('ended');
+    expect(await crm.$(T('toolbar-copy'))).toBeNull();
+    expect(await crm.$(T('toolbar-redial'))).not.toBeNull();
+    const rows = await historyRows();
+    expect(rows.some((r) => r.includes('139****0000'))).toBe(true);
+    expect(rows.some((r) => r.includes('13912340000'))).toBe(false);
+  });
+});
