@@ -1,6 +1,7 @@
 import type { ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, type CallState, isActive, stateOf } from '../../shared/call-state.ts';
-import { CallbarError, type Problem } from '../../shared/errors.ts';
+import { CallbarError } from '../../shared/errors.ts';
+import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
 import { type ExtensionInfo, type FetchLike, Ing800Client, RECV_LIMIT } from './800ing-client.ts';
 import { Ing800Desktop } from './800ing-desktop.ts';
@@ -46,7 +47,6 @@ export interface SessionDeps {
 
 const PROBLEM_ORDER = ['server', 'client'] as const;
 type ProblemSlot = (typeof PROBLEM_ORDER)[number];
-type ProblemValue = Omit<Problem, 'since'>;
 
 export const RELOGIN_HINT = '请退出后重新登录 CallBar（密码已修改时请填写新密码）';
 
@@ -56,8 +56,8 @@ export class Ing800Session implements ProviderSession {
   private readonly desktop: Ing800Desktop | null;
   private readonly now: () => number;
   private cursor: Ing800Cursor;
-  private readonly problems = new Map<ProblemSlot, ProblemValue>();
-  private shownProblem: string | undefined;
+  private readonly problems: ProblemSlots<ProblemSlot>;
+  private readonly timer = new PollTimer();
   private signal: AbortSignal | null = null;
   private dialInFlight = false;
   /** Dials the water line showed before their request returned (their call is on screen already). */
@@ -67,8 +67,6 @@ export class Ing800Session implements ProviderSession {
   /** A hang-up the platform has not confirmed yet. */
   private hangupWait: { callId: string; at: number } | null = null;
   private lastClientTry = 0;
-  private wake: (() => void) | null = null;
-  private poked = false;
 
   constructor(
     private readonly settings: Ing800Settings,
@@ -76,6 +74,7 @@ export class Ing800Session implements ProviderSession {
     private readonly deps: SessionDeps = {},
   ) {
     this.now = deps.now ?? Date.now;
+    this.problems = new ProblemSlots(PROBLEM_ORDER, (problem) => ctx.setProblem(problem));
     this.cursor = readCursor(ctx.loadCursor<unknown>());
     this.client = new Ing800Client({ server: settings.server, account: settings.account, password: settings.password, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     this.desktop = settings.mode === 'desktop' ? new Ing800Desktop({ port: settings.clientPort, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : null;
@@ -122,7 +121,7 @@ export class Ing800Session implements ProviderSession {
         delay = this.pollFailed(error);
       }
       await this.retryClient(signal);
-      await this.sleep(delay, signal);
+      await this.timer.wait(delay, signal);
     }
   }
 
@@ -314,7 +313,7 @@ export class Ing800Session implements ProviderSession {
       throw error;
     } finally {
       this.dialInFlight = false;
-      this.poke();
+      this.timer.poke();
     }
     // Show the call at once, unless the water line has already shown it.
     if (this.matched.delete(mark)) return;
@@ -327,7 +326,7 @@ export class Ing800Session implements ProviderSession {
     if (stateOf(call) !== 'incoming' || !call) throw new CallbarError('precondition', '没有来电可以接听');
     if (call.number === UNKNOWN_NUMBER) throw new CallbarError('precondition', '来电号码未知，无法通过接口接听：请在话机上接听');
     await this.client.answer(call.number);
-    this.poke();
+    this.timer.poke();
   }
 
   async hangup(): Promise<void> {
@@ -338,7 +337,7 @@ export class Ing800Session implements ProviderSession {
     } else await this.client.hangupExten();
     // The end comes from the water line (挂机); if it does not, CallBar ends the call after HANGUP_CONFIRM_MS.
     this.hangupWait = { callId: call.id, at: this.now() };
-    this.poke();
+    this.timer.poke();
   }
 
   /** Desktop-client mode only: type 2 转接. */
@@ -350,7 +349,7 @@ export class Ing800Session implements ProviderSession {
     await this.clientCall(() => desktop.transfer(dest));
     this.endCause = { callId: call.id, cause: `已转接到 ${dest}` };
     await this.ctx.emit([{ type: 'note', text: `正在转接到 ${dest}` }]);
-    this.poke();
+    this.timer.poke();
   }
 
   async extraAction(actionId: string): Promise<void> {
@@ -390,13 +389,7 @@ export class Ing800Session implements ProviderSession {
   // ── helpers ──
 
   private setProblem(slot: ProblemSlot, problem: ProblemValue | null): void {
-    if (problem) this.problems.set(slot, problem);
-    else this.problems.delete(slot);
-    const top = PROBLEM_ORDER.map((s) => this.problems.get(s)).find((p) => p !== undefined) ?? null;
-    const key = JSON.stringify(top);
-    if (key === this.shownProblem) return;
-    this.shownProblem = key;
-    this.ctx.setProblem(top);
+    this.problems.set(slot, problem);
   }
 
   private async saveCursor(change: Partial<Omit<Ing800Cursor, 'v'>>): Promise<void> {
@@ -406,29 +399,6 @@ export class Ing800Session implements ProviderSession {
     await this.ctx.saveCursor(this.cursor);
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    if (this.poked) {
-      this.poked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        if (this.wake === done) this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      this.wake = done;
-    });
-  }
-
-  /** Poll now (after an action) instead of at the end of the current interval. */
-  private poke(): void {
-    if (this.wake) this.wake();
-    else this.poked = true;
-  }
 
   private requireCall(states: readonly CallState[], message: string): Call {
     const call = this.ctx.snapshot().call;

@@ -1,6 +1,7 @@
 import { ACTIVE_CALL_STATES, type CallState, stateOf } from '../../shared/call-state.ts';
 import { CallbarError } from '../../shared/errors.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
+import { PollTimer } from '../session-kit.ts';
 import { SoftbarClient } from './cmcc-softbar-client.ts';
 import { cmccSoftbarInfo, type SoftbarSettings } from './cmcc-softbar-info.ts';
 import { mapSoftbarEvent } from './cmcc-softbar-mapper.ts';
@@ -19,6 +20,7 @@ const IN_CALL = (state: CallState): boolean => ACTIVE_CALL_STATES.includes(state
 
 class SoftbarSession implements ProviderSession {
   private readonly client: SoftbarClient;
+  private readonly timer = new PollTimer();
 
   constructor(
     private readonly settings: SoftbarSettings,
@@ -72,7 +74,7 @@ class SoftbarSession implements ProviderSession {
         });
         delay = Math.min(MAX_RETRY_MS, delay * 2);
       }
-      await sleep(delay, signal);
+      await this.timer.wait(delay, signal);
     }
   }
 
@@ -151,17 +153,6 @@ class SoftbarSession implements ProviderSession {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 export const cmccSoftbar: Provider<SoftbarSettings> = {
   ...cmccSoftbarInfo,

@@ -1,6 +1,7 @@
 import type { ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, type CallState, isActive, stateOf } from '../../shared/call-state.ts';
-import { CallbarError, type Problem } from '../../shared/errors.ts';
+import { CallbarError } from '../../shared/errors.ts';
+import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
 import { BillingSocket, type SocketFactory } from './dscom-billing.ts';
 import { DscomAuthApi, DscomClient, type FetchLike } from './dscom-client.ts';
@@ -48,7 +49,6 @@ export interface SessionDeps {
 /** Which problem the banner shows when several are present: the first. */
 const PROBLEM_ORDER = ['auth', 'server', 'phone', 'billing'] as const;
 type ProblemSlot = (typeof PROBLEM_ORDER)[number];
-type ProblemValue = Omit<Problem, 'since'>;
 
 const PHONE_NUMBER = /^[0-9*#+]{2,32}$/;
 const EXTENSION = /^\d{2,10}$/;
@@ -60,8 +60,8 @@ export class DscomSession implements ProviderSession {
   private readonly queues: string[];
   private readonly now: () => number;
   private cursor: DscomCursor;
-  private readonly problems = new Map<ProblemSlot, ProblemValue>();
-  private shownProblem: string | undefined;
+  private readonly problems: ProblemSlots<ProblemSlot>;
+  private readonly timer = new PollTimer();
   private signal: AbortSignal | null = null;
   /** Bumped around every call action: a poll that started before one says nothing about calls. */
   private actionSeq = 0;
@@ -72,8 +72,6 @@ export class DscomSession implements ProviderSession {
   private reported: ReportedAgentState;
   /** Why the current call will end (it was transferred or parked): the poll only sees the phone go idle. */
   private endCause: { callId: string; cause: string } | null = null;
-  private wake: (() => void) | null = null;
-  private poked = false;
 
   constructor(
     private readonly settings: DscomSettings,
@@ -81,6 +79,7 @@ export class DscomSession implements ProviderSession {
     private readonly deps: SessionDeps = {},
   ) {
     this.now = deps.now ?? Date.now;
+    this.problems = new ProblemSlots(PROBLEM_ORDER, (problem) => ctx.setProblem(problem));
     this.queues = queueList(settings);
     this.cursor = readCursor(ctx.loadCursor<unknown>());
     const base = apiBase(settings);
@@ -165,7 +164,7 @@ export class DscomSession implements ProviderSession {
         if (signal.aborted) return;
         delay = this.pollFailed(error);
       }
-      await this.sleep(delay, signal);
+      await this.timer.wait(delay, signal);
     }
   }
 
@@ -241,40 +240,11 @@ export class DscomSession implements ProviderSession {
     return ERROR_POLL_MS;
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    if (this.poked) {
-      this.poked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        if (this.wake === done) this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-      this.wake = done;
-    });
-  }
-
-  /** Poll now (after an action) instead of at the end of the current interval. */
-  private poke(): void {
-    if (this.wake) this.wake();
-    else this.poked = true;
-  }
 
   // ── Problems: one banner, several sources ──
 
   private setProblem(slot: ProblemSlot, problem: ProblemValue | null): void {
-    if (problem) this.problems.set(slot, problem);
-    else this.problems.delete(slot);
-    const top = PROBLEM_ORDER.map((s) => this.problems.get(s)).find((p) => p !== undefined) ?? null;
-    const key = JSON.stringify(top);
-    if (key === this.shownProblem) return;
-    this.shownProblem = key;
-    this.ctx.setProblem(top);
+    this.problems.set(slot, problem);
   }
 
   private async saveCursor(change: Partial<Omit<DscomCursor, 'v'>>): Promise<void> {
@@ -292,7 +262,7 @@ export class DscomSession implements ProviderSession {
       this.requireNoCall('通话中不能签出队列，请先挂断');
       for (const queue of this.queues) await this.client.agentLogout(extension, queue);
       this.agentSeq++;
-      this.poke();
+      this.timer.poke();
       return;
     }
     if (!isPauseStateId(stateId)) throw new CallbarError('invalid-input', `dscom 没有可以切换的坐席状态“${stateId}”`);
@@ -308,7 +278,7 @@ export class DscomSession implements ProviderSession {
     const since = this.now();
     this.reported = { state: stateId, since };
     await this.ctx.emit([{ type: 'agent.state', state: stateId, since }]);
-    this.poke();
+    this.timer.poke();
   }
 
   // ── Calls ──
@@ -334,7 +304,7 @@ export class DscomSession implements ProviderSession {
     } finally {
       this.dialInFlight = false;
       this.actionSeq++;
-      this.poke();
+      this.timer.poke();
     }
   }
 
@@ -459,7 +429,7 @@ export class DscomSession implements ProviderSession {
         const queue = this.checkInput(value, QUEUE, '队列号只能由数字组成');
         await this.client.agentLogout(extension, queue);
         this.agentSeq++;
-        this.poke();
+        this.timer.poke();
         return this.note(`已签出队列 ${queue}`);
       }
       case 'barge':
@@ -484,7 +454,7 @@ export class DscomSession implements ProviderSession {
       await run();
     } finally {
       this.actionSeq++;
-      this.poke();
+      this.timer.poke();
     }
   }
 

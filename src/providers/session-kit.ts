@@ -1,0 +1,64 @@
+/**
+ * Small parts every polling provider session needs (used by dscom and 八百呼):
+ * - `PollTimer`: wait for the next poll, or be woken early (after an action, poll at once);
+ * - `ProblemSlots`: several sources of trouble (server, auth, desktop client, socket…), one banner —
+ *   the most important present problem is shown, and a source clears only its own.
+ */
+import type { Problem } from '../shared/errors.ts';
+
+export class PollTimer {
+  private wake: (() => void) | null = null;
+  private poked = false;
+
+  /** Resolves after `ms`, when `signal` aborts, or at the next poke() — at once if one came meanwhile. */
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.poked) {
+      this.poked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        if (this.wake === done) this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  /** Poll now instead of at the end of the current interval. */
+  poke(): void {
+    if (this.wake) this.wake();
+    else this.poked = true;
+  }
+}
+
+export type ProblemValue = Omit<Problem, 'since'>;
+
+export class ProblemSlots<Slot extends string> {
+  private readonly problems = new Map<Slot, ProblemValue>();
+  private shown: string | undefined;
+
+  /** `order`: most important first. `show` is called only when the banner changes. */
+  constructor(
+    private readonly order: readonly Slot[],
+    private readonly show: (problem: ProblemValue | null) => void,
+  ) {}
+
+  set(slot: Slot, problem: ProblemValue | null): void {
+    if (problem) this.problems.set(slot, problem);
+    else this.problems.delete(slot);
+    const top = this.order.map((s) => this.problems.get(s)).find((p) => p !== undefined) ?? null;
+    const key = JSON.stringify(top);
+    if (key === this.shown) return;
+    this.shown = key;
+    this.show(top);
+  }
+
+  has(slot: Slot): boolean {
+    return this.problems.has(slot);
+  }
+}
