@@ -7,7 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../simulators/800ing/ing800-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, openPopup, serviceWorker, tabIdOf, textOf, waitForText } from './support/extension.ts';
+import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, openPopup, serviceWorker, setButtonRules, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
 
 const T = (testid: string) => `callbar-toolbar >>> [data-testid="${testid}"]`;
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
@@ -20,8 +20,17 @@ let crm: Page;
 let popup: Page;
 let crmUrl: string;
 
-const callState = () => crm.$eval('callbar-toolbar', (host) => host.shadowRoot?.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null);
-const waitForCallState = (state: string) => eventually(async () => (await callState()) === state, `the toolbar to show the call ${state}`, 15_000);
+const waitForCallState = (state: string) => waitForToolbarCallState(crm, state);
+/** The callee answers once the platform is ringing it (after the agent's own phone took the call). */
+const calleeAnswers = () =>
+  eventually(() => {
+    try {
+      sim.calleeAnswer();
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'the callee to be rung');
 const lastParams = (name: string) => sim.requestsTo(name).at(-1)?.params as Record<string, string> | undefined;
 /** Rows of recent calls in a fresh popup, as text. */
 async function historyRows(): Promise<string[]> {
@@ -37,15 +46,7 @@ beforeAll(async () => {
   ext = await launchWithExtension();
   browser = ext.browser;
   crmUrl = `${fixtures.url}/crm/index.html`;
-  const worker = await serviceWorker(browser);
-  await worker.evaluate(
-    async (origin) =>
-      void (await chrome.storage.local.set({
-        'callbar:rules': [{ id: 'm', origin, pathPattern: '/*', selector: '#customer-table td.col-mobile', source: 'selector', createdAt: 0 }],
-        'callbar:sites': {},
-      })),
-    fixtures.url,
-  );
+  await setButtonRules(browser, fixtures.url);
   crm = await browser.newPage();
   await crm.goto(crmUrl);
   await crm.waitForSelector(`${MOBILE_CELL(1)} callbar-call`);
@@ -100,14 +101,7 @@ describe('800ing cloud API: an agent shift', () => {
     expect(params.descPhone).toBe(number);
     expect(params.paramvalue).toMatch(/\S/);
     await waitForText(crm, T('toolbar-call-number'), number!);
-    await eventually(() => {
-      try {
-        sim.calleeAnswer();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'the callee to be rung');
+    await calleeAnswers();
     await waitForCallState('connected');
     await new Promise((r) => setTimeout(r, 1_200));
     await crm.click(T('toolbar-hangup'));
@@ -174,14 +168,7 @@ describe('800ing desktop client', () => {
     await eventually(() => sim.requestsTo('client:0').length === 1, 'the client dial');
     expect(sim.requestsTo('client:0')[0]!.query).toMatchObject({ phone: number, type: '0', disablePop: 'true' });
     expect(sim.requestsTo('callbackPhone')).toHaveLength(0);
-    await eventually(() => {
-      try {
-        sim.calleeAnswer();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'the callee to be rung');
+    await calleeAnswers();
     await waitForCallState('connected');
     await fill(crm, T('toolbar-transfer-input'), '8002');
     await crm.click(T('toolbar-transfer'));
@@ -202,14 +189,7 @@ describe('800ing desktop client', () => {
     await crm.click(`${MOBILE_CELL(4)} callbar-call`);
     await eventually(() => sim.requestsTo('client:0').length === 2, 'a dial after the client is back');
     // …and that call is hung up through the client (type 1).
-    await eventually(() => {
-      try {
-        sim.calleeAnswer();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'the callee to be rung');
+    await calleeAnswers();
     await waitForCallState('connected');
     await crm.click(T('toolbar-hangup'));
     await eventually(() => sim.requestsTo('client:1').length === 1, 'the client hang-up');

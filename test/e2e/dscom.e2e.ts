@@ -7,7 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../simulators/dscom/dscom-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, launchWithExtension, openPopup, serviceWorker, tabIdOf, textOf, waitForText } from './support/extension.ts';
+import { eventually, type ExtensionBrowser, fill, launchWithExtension, openPopup, serviceWorker, setButtonRules, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
 
 const EXTENSION = '8001';
 const T = (testid: string) => `callbar-toolbar >>> [data-testid="${testid}"]`;
@@ -24,7 +24,6 @@ let crmUrl: string;
 /** The body of the last request the simulator got on a route. */
 const lastBody = (route: string) => sim.requestsTo(route).at(-1)?.body as Record<string, unknown> | undefined;
 const member = () => sim.state.pbx.queues['200']?.members.find((m) => m.extension === EXTENSION);
-const callState = () => crm.$eval('callbar-toolbar', (host) => host.shadowRoot?.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null);
 /** The callee answers once the PBX is ringing it (after the agent's phone took the originate leg). */
 const calleeAnswers = (number: string) =>
   eventually(() => {
@@ -35,7 +34,7 @@ const calleeAnswers = (number: string) =>
       return false;
     }
   }, 'the PBX to ring the callee');
-const waitForCallState = (state: string) => eventually(async () => (await callState()) === state, `the toolbar to show the call ${state}`, 15_000);
+const waitForCallState = (state: string) => waitForToolbarCallState(crm, state);
 
 beforeAll(async () => {
   sim = new DscomSimulator({ agentAnswerDelayMs: 100, ringDelayMs: 200, calleeMode: 'manual', wrapUpSeconds: 6 });
@@ -45,15 +44,7 @@ beforeAll(async () => {
   browser = ext.browser;
   crmUrl = `${fixtures.url}/crm/index.html`;
   // A selector rule for the CRM's phone column (the picker is covered by softbar.e2e.ts).
-  const worker = await serviceWorker(browser);
-  await worker.evaluate(
-    async (origin) =>
-      void (await chrome.storage.local.set({
-        'callbar:rules': [{ id: 'm', origin, pathPattern: '/*', selector: '#customer-table td.col-mobile', source: 'selector', createdAt: 0 }],
-        'callbar:sites': {},
-      })),
-    fixtures.url,
-  );
+  await setButtonRules(browser, fixtures.url);
   crm = await browser.newPage();
   await crm.goto(crmUrl);
   await crm.waitForSelector(`${MOBILE_CELL(1)} callbar-call`);

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, loginSoftbar, serviceWorker, textOf, waitForText } from './support/extension.ts';
+import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, loginSoftbar, serviceWorker, textOf, toolbarCallState, waitForText } from './support/extension.ts';
 
 const SHADOW = { visible: true } as const;
 const TOOLBAR = 'callbar-toolbar >>>';
@@ -18,10 +18,6 @@ let popup: Page;
 let crm: Page;
 
 /** The toolbar's call state, read without waiting for a frame (works in background tabs too). */
-async function toolbarState(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.querySelector('callbar-toolbar')?.shadowRoot?.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null);
-}
-
 /** The ringtone's state as the offscreen document reports it ('none' when there is no document). */
 async function ringState(): Promise<string> {
   const worker = await serviceWorker(browser);
@@ -116,15 +112,15 @@ describe('incoming call', () => {
     const rowsBefore = (await popup.$$('[data-testid="history-row"]')).length;
     sim.injectIncoming('13700003333');
     await crm.bringToFront();
-    await eventually(async () => (await toolbarState(crm)) === 'incoming', 'the incoming call');
+    await eventually(async () => (await toolbarCallState(crm)) === 'incoming', 'the incoming call');
     expect(await ringState()).toBe('none');
     await killServiceWorker(browser);
     // The toolbar still offers 接听; a real click wakes a new worker, which answers from stored state.
     await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
     await eventually(() => sim.requestsTo('answer').some((r) => r.at > Date.now() - 10_000), 'answer at the bar');
-    await eventually(async () => (await toolbarState(crm)) === 'connected', 'connected after the restart');
+    await eventually(async () => (await toolbarCallState(crm)) === 'connected', 'connected after the restart');
     await crm.click(`${TOOLBAR} [data-testid="toolbar-hangup"]`);
-    await eventually(async () => (await toolbarState(crm)) === 'ended', 'ended');
+    await eventually(async () => (await toolbarCallState(crm)) === 'ended', 'ended');
     await popup.bringToFront();
     await waitForText(popup, '[data-testid="history-row"]', '13700003333');
     expect((await popup.$$('[data-testid="history-row"]')).length).toBe(rowsBefore + 1);
@@ -139,9 +135,9 @@ describe('incoming call', () => {
     // The screen pop reuses its tab for the new number and brings it to the front.
     await eventually(async () => (await browser.pages()).some((p) => p.url().endsWith('phone=13600002222')), 'the screen pop for the second call');
     await crm.bringToFront();
-    await eventually(() => toolbarState(crm), 'the toolbar to show the call');
+    await eventually(() => toolbarCallState(crm), 'the toolbar to show the call');
     sim.remoteHangup();
-    await eventually(async () => (await toolbarState(crm)) === 'ended', 'the missed call to end');
+    await eventually(async () => (await toolbarCallState(crm)) === 'ended', 'the missed call to end');
     await popup.bringToFront();
     await waitForText(popup, '[data-testid="history-row"]', '13600002222');
     expect(await textOf(popup, '[data-testid="history-result"]')).toBe('未接听 · 对方挂断');

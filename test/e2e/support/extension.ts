@@ -169,3 +169,24 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** The state of the call the toolbar shows on `page` (data-state of its call card), or null. */
+export async function toolbarCallState(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.querySelector('callbar-toolbar')?.shadowRoot?.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null);
+}
+
+export async function waitForToolbarCallState(page: Page, state: string, timeout = 15_000): Promise<void> {
+  await eventually(async () => (await toolbarCallState(page)) === state, `the toolbar to show the call ${state}`, timeout);
+}
+
+/**
+ * Store button rules the way the popup does (setup for tests whose subject is not the picker):
+ * by default the demo CRM's phone column on `origin`.
+ */
+export async function setButtonRules(browser: Browser, origin: string, selector = '#customer-table td.col-mobile'): Promise<void> {
+  const worker = await serviceWorker(browser);
+  await worker.evaluate(
+    async (rule) => void (await chrome.storage.local.set({ 'callbar:rules': [rule], 'callbar:sites': {} })),
+    { id: 'm', origin, pathPattern: '/*', selector, source: 'selector', createdAt: 0 },
+  );
+}
