@@ -1,3 +1,4 @@
+import { ControlError } from '../control.ts';
 /**
  * The agent's line on the 八百呼 platform: at most one call at a time, its timed progression,
  * and the messages it leaves on the account's water line. It knows nothing about HTTP.
@@ -60,15 +61,7 @@ export interface Refusal {
  * Thrown by control methods. `kind: 'state'` = the state forbids it (HTTP 409),
  * `kind: 'input'` = the argument is invalid (HTTP 400).
  */
-export class ControlError extends Error {
-  readonly kind: 'state' | 'input';
-
-  constructor(message: string, kind: 'state' | 'input') {
-    super(message);
-    this.name = 'ControlError';
-    this.kind = kind;
-  }
-}
+export { ControlError } from '../control.ts';
 
 /** cdrIds look like the document's record id (282982852097151); they never repeat in a process. */
 const FIRST_CDR_ID = 282_982_852_097_151;

@@ -236,7 +236,7 @@ export class SoftbarSimulator {
         return sendPreflight(res);
       }
       if (!isVendorPath(path)) {
-        const reply = handleControlRequest(this, method, path, rawBody);
+        const reply = await handleControlRequest(this, method, path, rawBody);
         return sendJson(res, reply.status, reply.payload);
       }
       const reply = handleVendorRequest(this.vendor, method, path, rawBody);

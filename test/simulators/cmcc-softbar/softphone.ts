@@ -1,3 +1,4 @@
+import { ControlError } from '../control.ts';
 /**
  * The phone behind the bar's HTTP API: line state, the current call, its progression
  * over time, and the two event queues the client polls. It knows nothing about HTTP.
@@ -47,15 +48,7 @@ export interface SoftbarState {
  * Thrown by control methods. `kind: 'state'` = the phone's state forbids it (HTTP 409),
  * `kind: 'input'` = the argument is invalid (HTTP 400).
  */
-export class ControlError extends Error {
-  readonly kind: 'state' | 'input';
-
-  constructor(message: string, kind: 'state' | 'input') {
-    super(message);
-    this.name = 'ControlError';
-    this.kind = kind;
-  }
-}
+export { ControlError } from '../control.ts';
 
 interface ActiveCall {
   id: number;

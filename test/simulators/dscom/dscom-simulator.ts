@@ -329,7 +329,7 @@ export class DscomSimulator {
     try {
       const rawBody = await readBody(req);
       if (path === '/_sim' || path.startsWith('/_sim/')) {
-        const reply = handleControlRequest(this, method, path, rawBody);
+        const reply = await handleControlRequest(this, method, path, rawBody);
         return sendJson(res, reply.status, JSON.stringify(reply.payload));
       }
       const query = Object.fromEntries(url.searchParams);

@@ -153,12 +153,4 @@ export const failed = (reason: string): Outcome<never> => ({ ok: false, kind: 'f
  * Thrown by control methods. `kind: 'state'` = the PBX's state forbids it (HTTP 409),
  * `kind: 'input'` = the argument is invalid (HTTP 400).
  */
-export class ControlError extends Error {
-  readonly kind: 'state' | 'input';
-
-  constructor(message: string, kind: 'state' | 'input') {
-    super(message);
-    this.name = 'ControlError';
-    this.kind = kind;
-  }
-}
+export { ControlError } from '../control.ts';
