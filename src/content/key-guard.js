@@ -16,7 +16,9 @@
  * copy the toolbar cancels cancels the original.
  */
 (() => {
-  const OUR_HOSTS = new Set(['callbar-toolbar', 'callbar-picker']);
+  // The toolbar only: the picker's bar has no text fields, and its Esc is handled by a
+  // document-level listener of the picker itself, which must keep seeing it.
+  const OUR_HOSTS = new Set(['callbar-toolbar']);
   const scope = /** @type {Record<string, WeakSet<Event> | undefined>} */ (/** @type {unknown} */ (globalThis));
   const forwarded = (scope.__callbarForwardedKeys ??= new WeakSet());
 
