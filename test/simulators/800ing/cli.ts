@@ -4,6 +4,7 @@
  * Prints where the cloud API and the desktop client listen and the credentials; logs each
  * vendor request unless --quiet.
  */
+import { stopOnSignal, toNumber, toOneOf } from '../cli-kit.ts';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_ACCOUNT,
@@ -12,7 +13,7 @@ import {
   type Ing800SimulatorOptions,
   type RecordedRequest,
 } from './ing800-simulator.ts';
-import { CALLEE_MODES, type CalleeMode, type HangupStatus } from './rules.ts';
+import { CALLEE_MODES, type HangupStatus } from './rules.ts';
 
 const USAGE = `Usage: tsx test/simulators/800ing/cli.ts [options]
   --port <n>                cloud API port (default 8090, 0 = any free port)
@@ -70,7 +71,7 @@ function parseCli(argv: string[]): Cli | null {
       ringDelayMs: toNumber('--ring-delay', values['ring-delay']),
       answerDelayMs: toNumber('--answer-delay', values['answer-delay']),
       noAnswerTimeoutMs: toNumber('--no-answer-timeout', values['no-answer-timeout']),
-      calleeMode: toCalleeMode(values.callee),
+      calleeMode: toOneOf('--callee', values.callee, CALLEE_MODES),
       hangupStatus: toHangupStatus(values['hangup-status']),
       clientRunning: values['client-stopped'] ? false : undefined,
       clientLoggedIn: values['client-logged-out'] ? false : undefined,
@@ -78,18 +79,7 @@ function parseCli(argv: string[]): Cli | null {
   };
 }
 
-function toNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer, got "${value}"`);
-  return n;
-}
 
-function toCalleeMode(value: string | undefined): CalleeMode | undefined {
-  if (value === undefined) return undefined;
-  if (!(CALLEE_MODES as readonly string[]).includes(value)) throw new Error(`--callee must be one of ${CALLEE_MODES.join(', ')}`);
-  return value as CalleeMode;
-}
 
 function toHangupStatus(value: string | undefined): HangupStatus | undefined {
   if (value === undefined) return undefined;
@@ -126,12 +116,7 @@ async function main(): Promise<void> {
   console.log(`  client     ${sim.clientUrl}/?phone=…&type=0  (${client.running ? 'running' : 'not running'}, ${client.loggedIn ? 'logged in' : 'logged out'})`);
   console.log(`  control    ${sim.baseUrl}/_sim/state  (see README.md for the /_sim/ routes)`);
 
-  const shutdown = (signal: string): void => {
-    console.log(`\n${signal}: stopping`);
-    void sim.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(() => sim.stop());
 }
 
 main().catch((error: unknown) => {

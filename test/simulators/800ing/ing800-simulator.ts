@@ -5,6 +5,7 @@
  * `clientPort`. The simulator's own control routes live under /_sim/ on the cloud port.
  * See README.md in this folder for the wire contract and which decisions are ours.
  */
+import { listen, readBodyBytes, withoutUndefined } from '../http-server.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AgentLine, ControlError, type CallRecord } from './agent-line.ts';
@@ -385,7 +386,7 @@ export class Ing800Simulator {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname;
     try {
-      const raw = await readBody(req);
+      const raw = await readBodyBytes(req);
       if (path === '/_sim' || path.startsWith('/_sim/')) {
         const reply = await handleControlRequest(this, httpMethod, path, raw.toString('utf8'));
         return send(res, reply.status, 'application/json; charset=utf-8', JSON.stringify(reply.payload));
@@ -422,7 +423,7 @@ export class Ing800Simulator {
     const httpMethod = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://simulator');
     try {
-      const raw = await readBody(req);
+      const raw = await readBodyBytes(req);
       const reply = this.client.handle(httpMethod, url.pathname, url.searchParams);
       const query = firstValues(url.searchParams);
       this.record({
@@ -507,28 +508,8 @@ class HttpEndpoint {
 
 // ---------------------------------------------------------------- helpers
 
-function withoutUndefined<T extends object>(obj: T): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** The first value of each name (a servlet's getParameter). */
 function firstValues(entries: Iterable<[string, string]>): Record<string, string> {

@@ -3,8 +3,9 @@
  *   npx tsx test/simulators/cmcc-softbar/cli.ts --port 8008 --extension 8001
  * Prints where it listens and the secret; logs each vendor-API request unless --quiet.
  */
+import { stopOnSignal, toNumber, toOneOf } from '../cli-kit.ts';
 import { parseArgs } from 'node:util';
-import { CALLEE_MODES, type CalleeMode } from './call-model.ts';
+import { CALLEE_MODES } from './call-model.ts';
 import { SoftbarSimulator, type RecordedRequest, type SoftbarSimulatorOptions } from './softbar-simulator.ts';
 
 const USAGE = `Usage: tsx test/simulators/cmcc-softbar/cli.ts [options]
@@ -54,26 +55,13 @@ function parseCli(argv: string[]): { options: SoftbarSimulatorOptions; quiet: bo
       answerDelayMs: toNumber('--answer-delay', values['answer-delay']),
       noAnswerTimeoutMs: toNumber('--no-answer-timeout', values['no-answer-timeout']),
       transferDelayMs: toNumber('--transfer-delay', values['transfer-delay']),
-      calleeMode: toCalleeMode(values.callee),
+      calleeMode: toOneOf('--callee', values.callee, CALLEE_MODES),
       barLoggedIn: values['logged-out'] ? false : undefined,
     },
   };
 }
 
-function toNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer, got "${value}"`);
-  return n;
-}
 
-function toCalleeMode(value: string | undefined): CalleeMode | undefined {
-  if (value === undefined) return undefined;
-  if (!(CALLEE_MODES as readonly string[]).includes(value)) {
-    throw new Error(`--callee must be one of ${CALLEE_MODES.join(', ')}`);
-  }
-  return value as CalleeMode;
-}
 
 function logRequest(r: RecordedRequest): void {
   const time = new Date(r.at).toLocaleTimeString('en-GB');
@@ -95,12 +83,7 @@ async function main(): Promise<void> {
   console.log(`  secret    ${sim.secret}`);
   console.log(`  control   ${sim.baseUrl}/_sim/state  (see README.md for the /_sim/ routes)`);
 
-  const shutdown = (signal: string): void => {
-    console.log(`\n${signal}: stopping`);
-    void sim.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(() => sim.stop());
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@
  *   npx tsx test/simulators/dscom/cli.ts --port 8080 --billing-port 8282 --token-ttl 1800
  * Prints where it listens and the credentials; logs each vendor request unless --quiet.
  */
+import { stopOnSignal, toNumber, toOneOf } from '../cli-kit.ts';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_CLIENT,
@@ -11,7 +12,7 @@ import {
   type DscomSimulatorOptions,
   type RecordedRequest,
 } from './dscom-simulator.ts';
-import { CALLEE_MODES, type CalleeMode } from './rules.ts';
+import { CALLEE_MODES } from './rules.ts';
 
 const USAGE = `Usage: tsx test/simulators/dscom/cli.ts [options]
   --port <n>                HTTP port (default 8080, 0 = any free port)
@@ -72,25 +73,12 @@ function parseCli(argv: string[]): Cli | null {
       agentRingTimeoutMs: toNumber('--agent-ring-timeout', values['agent-ring-timeout']),
       wrapUpSeconds: toNumber('--wrap-up', values['wrap-up'], true),
       parkingTimeoutMs: toNumber('--parking-timeout', values['parking-timeout']),
-      calleeMode: toCalleeMode(values.callee),
+      calleeMode: toOneOf('--callee', values.callee, CALLEE_MODES),
     },
   };
 }
 
-function toNumber(flag: string, value: string | undefined, fractional = false): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (!fractional && !Number.isInteger(n))) {
-    throw new Error(`${flag} needs a non-negative ${fractional ? 'number' : 'integer'}, got "${value}"`);
-  }
-  return n;
-}
 
-function toCalleeMode(value: string | undefined): CalleeMode | undefined {
-  if (value === undefined) return undefined;
-  if (!(CALLEE_MODES as readonly string[]).includes(value)) throw new Error(`--callee must be one of ${CALLEE_MODES.join(', ')}`);
-  return value as CalleeMode;
-}
 
 /** Tokens are long; the log shows their first characters only. */
 function shorten(text: string): string {
@@ -123,12 +111,7 @@ async function main(): Promise<void> {
   console.log(`  phones    8001 8002 8003 8005 · agent 1011 · queues 200 201 · trunk trunkHWD`);
   console.log(`  control   ${sim.baseUrl}/_sim/state  (see README.md for the /_sim/ routes)`);
 
-  const shutdown = (signal: string): void => {
-    console.log(`\n${signal}: stopping`);
-    void sim.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(() => sim.stop());
 }
 
 main().catch((error: unknown) => {
