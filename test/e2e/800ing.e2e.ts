@@ -6,15 +6,13 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../simulators/800ing/ing800-simulator.ts';
-import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, openPopup, serviceWorker, setButtonRules, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
+import { type CrmShift, eventually, fill, killServiceWorker, openPopup, serviceWorker, startCrmShift, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
 
 const T = (testid: string) => `callbar-toolbar >>> [data-testid="${testid}"]`;
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 
 let sim: Ing800Simulator;
-let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
-let ext: ExtensionBrowser;
+let shift: CrmShift;
 let browser: Browser;
 let crm: Page;
 let popup: Page;
@@ -42,20 +40,12 @@ async function historyRows(): Promise<string[]> {
 beforeAll(async () => {
   sim = new Ing800Simulator({ agentAnswerDelayMs: 100, ringDelayMs: 200, calleeMode: 'manual' });
   await sim.start();
-  fixtures = await startFixtureServer();
-  ext = await launchWithExtension();
-  browser = ext.browser;
-  crmUrl = `${fixtures.url}/crm/index.html`;
-  await setButtonRules(browser, fixtures.url);
-  crm = await browser.newPage();
-  await crm.goto(crmUrl);
-  await crm.waitForSelector(`${MOBILE_CELL(1)} callbar-call`);
-  popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
+  shift = await startCrmShift();
+  ({ browser, crm, crmUrl, popup } = shift);
 });
 
 afterAll(async () => {
-  await ext?.close();
-  await fixtures?.close();
+  await shift?.close();
   await sim?.stop();
 });
 

@@ -6,16 +6,14 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../simulators/dscom/dscom-simulator.ts';
-import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, launchWithExtension, openPopup, serviceWorker, setButtonRules, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
+import { type CrmShift, eventually, fill, openPopup, serviceWorker, startCrmShift, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
 
 const EXTENSION = '8001';
 const T = (testid: string) => `callbar-toolbar >>> [data-testid="${testid}"]`;
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 
 let sim: DscomSimulator;
-let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
-let ext: ExtensionBrowser;
+let shift: CrmShift;
 let browser: Browser;
 let crm: Page;
 let popup: Page;
@@ -39,21 +37,12 @@ const waitForCallState = (state: string) => waitForToolbarCallState(crm, state);
 beforeAll(async () => {
   sim = new DscomSimulator({ agentAnswerDelayMs: 100, ringDelayMs: 200, calleeMode: 'manual', wrapUpSeconds: 6 });
   await sim.start();
-  fixtures = await startFixtureServer();
-  ext = await launchWithExtension();
-  browser = ext.browser;
-  crmUrl = `${fixtures.url}/crm/index.html`;
-  // A selector rule for the CRM's phone column (the picker is covered by softbar.e2e.ts).
-  await setButtonRules(browser, fixtures.url);
-  crm = await browser.newPage();
-  await crm.goto(crmUrl);
-  await crm.waitForSelector(`${MOBILE_CELL(1)} callbar-call`);
-  popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
+  shift = await startCrmShift();
+  ({ browser, crm, crmUrl, popup } = shift);
 });
 
 afterAll(async () => {
-  await ext?.close();
-  await fixtures?.close();
+  await shift?.close();
   await sim?.stop();
 });
 

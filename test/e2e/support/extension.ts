@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { EXTENSION_ID } from '../../../manifest.config.ts';
+import { startFixtureServer } from '../../support/fixture-server.ts';
 
 export { EXTENSION_ID };
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -189,4 +190,45 @@ export async function setButtonRules(browser: Browser, origin: string, selector 
     async (rule) => void (await chrome.storage.local.set({ 'callbar:rules': [rule], 'callbar:sites': {} })),
     { id: 'm', origin, pathPattern: '/*', selector, source: 'selector', createdAt: 0 },
   );
+}
+
+export interface CrmShift {
+  fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
+  ext: ExtensionBrowser;
+  browser: Browser;
+  crmUrl: string;
+  /** The demo CRM, with a call button in every phone cell. */
+  crm: Page;
+  /** The popup, opened as if from the CRM tab. */
+  popup: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * The setting of a provider's shift test: the fixture server, Chromium with the extension, a
+ * selector rule for the demo CRM's phone column (the picker itself is covered by
+ * softbar.e2e.ts), the CRM page with its buttons, and the popup.
+ */
+export async function startCrmShift(): Promise<CrmShift> {
+  const fixtures = await startFixtureServer();
+  const ext = await launchWithExtension();
+  const browser = ext.browser;
+  const crmUrl = `${fixtures.url}/crm/index.html`;
+  await setButtonRules(browser, fixtures.url);
+  const crm = await browser.newPage();
+  await crm.goto(crmUrl);
+  await crm.waitForSelector('#customer-table td.col-mobile callbar-call');
+  const popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
+  return {
+    fixtures,
+    ext,
+    browser,
+    crmUrl,
+    crm,
+    popup,
+    close: async () => {
+      await ext.close();
+      await fixtures.close();
+    },
+  };
 }
