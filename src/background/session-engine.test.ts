@@ -1,3 +1,4 @@
+import { failure } from '../../test/support/provider-context.ts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DIAL_PLAN } from '../shared/phone/dial-plan.ts';
 import { z } from 'zod';
@@ -190,15 +191,6 @@ async function loggedIn(w = world(), clock = { now: 1_000 }) {
   return { w, ...sw };
 }
 
-async function failure(promise: Promise<unknown>): Promise<CallbarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallbarError);
-    return error as CallbarError;
-  }
-  throw new Error('expected a CallbarError');
-}
 
 /** Waits for everything queued before it (emit runs in the engine's one queue). */
 function settle(session: FakeSession): Promise<void> {

@@ -7,7 +7,7 @@
  * from stored settings and state and resumes its polling or sockets. All changes go
  * through one queue (`mutate`) so events and commands never interleave.
  */
-import { applyCallEvent, type CallRecord, type ProviderEvent } from '../shared/call-events.ts';
+import { applyEvents, type CallRecord, type ProviderEvent } from '../shared/call-events.ts';
 import { type Call, isActive } from '../shared/call-state.ts';
 import { CallbarError, type Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
@@ -290,33 +290,12 @@ export class SessionEngine {
   }
 
   private applyEvents(events: readonly ProviderEvent[]): void {
-    const now = this.deps.now();
-    let next = this.state;
-    for (const event of events) {
-      if (event.type === 'agent.state') {
-        if (next.agentState !== event.state || (event.since !== undefined && next.agentStateSince !== event.since)) {
-          const since = event.since ?? (next.agentState === event.state ? next.agentStateSince : now);
-          next = { ...next, agentState: event.state, agentStateSince: since };
-        }
-      } else if (event.type === 'note') next = { ...next, note: { text: event.text, at: now } };
-      else if (event.type === 'call.record') {
-        // The platform's record closes the call it describes if the live state missed the end.
-        const call = next.call;
-        if (isActive(call) && call.vendorCallId === event.record.vendorCallId) {
-          // An answered call's record says 已接通, which the call already shows; a failed one says why.
-          const cause = event.record.answeredAt === undefined ? event.record.result : undefined;
-          const result = applyCallEvent(call, { type: 'call.ended', ...(cause ? { cause } : {}) }, now);
-          if (result.changed) next = { ...next, call: result.call };
-        }
-        this.records.push(event.record);
-      } else {
-        const result = applyCallEvent(next.call, event, now);
-        if (result.rejected) this.deps.log?.(`ignored ${event.type}: ${result.rejected}`);
-        if (result.changed) next = { ...next, call: result.call };
-      }
-    }
-    this.state = next;
+    const result = applyEvents(this.state, events, this.deps.now());
+    for (const reason of result.rejected) this.deps.log?.(`ignored ${reason}`);
+    this.records.push(...result.records);
+    this.state = result.state;
   }
+
 
   private applyProblem(problem: Omit<Problem, 'since'> | null): boolean {
     const current = this.state.problem;

@@ -118,3 +118,54 @@ function sameNumber(a: string, b: string): boolean {
   const [short, long] = x.length < y.length ? [x, y] : [y, x];
   return short.length >= 7 && long.endsWith(short);
 }
+
+/** The parts of a session that provider events change. */
+export interface EventState {
+  call: Call | null;
+  agentState: string | null;
+  agentStateSince: number | null;
+  note: { text: string; at: number } | null;
+}
+
+export interface ApplyEventsResult<S extends EventState> {
+  state: S;
+  /** Platform call records among the events, for recent calls. */
+  records: CallRecord[];
+  /** Events the call state machine refused (ignored), with why. */
+  rejected: string[];
+}
+
+/**
+ * Apply a batch of provider events to a session: the one place (the session engine uses it, and
+ * so do the providers' tests) that knows what each event does. Returns the same `state` object
+ * when nothing changed.
+ */
+export function applyEvents<S extends EventState>(state: S, events: readonly ProviderEvent[], now: number): ApplyEventsResult<S> {
+  let next = state;
+  const records: CallRecord[] = [];
+  const rejected: string[] = [];
+  for (const event of events) {
+    if (event.type === 'agent.state') {
+      if (next.agentState !== event.state || (event.since !== undefined && next.agentStateSince !== event.since)) {
+        const since = event.since ?? (next.agentState === event.state ? next.agentStateSince : now);
+        next = { ...next, agentState: event.state, agentStateSince: since };
+      }
+    } else if (event.type === 'note') next = { ...next, note: { text: event.text, at: now } };
+    else if (event.type === 'call.record') {
+      // The platform's record closes the call it describes if the live state missed the end.
+      const call = next.call;
+      if (isActive(call) && call.vendorCallId === event.record.vendorCallId) {
+        // An answered call's record says 已接通, which the call already shows; a failed one says why.
+        const cause = event.record.answeredAt === undefined ? event.record.result : undefined;
+        const result = applyCallEvent(call, { type: 'call.ended', ...(cause ? { cause } : {}) }, now);
+        if (result.changed) next = { ...next, call: result.call };
+      }
+      records.push(event.record);
+    } else {
+      const result = applyCallEvent(next.call, event, now);
+      if (result.rejected) rejected.push(`${event.type}: ${result.rejected}`);
+      if (result.changed) next = { ...next, call: result.call };
+    }
+  }
+  return { state: next, records, rejected };
+}

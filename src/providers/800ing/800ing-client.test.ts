@@ -1,5 +1,5 @@
+import { failure } from '../../../test/support/provider-context.ts';
 import { describe, expect, it } from 'vitest';
-import { CallbarError } from '../../shared/errors.ts';
 import { DATA_PATH, type FetchLike, Ing800Client, JSONP_DATA_PATH, parseReply, RECV_LIMIT } from './800ing-client.ts';
 import { passwordMd5 } from './800ing-secret.ts';
 
@@ -36,15 +36,6 @@ function client(fetch: FetchLike, password = PASSWORD) {
   return new Ing800Client({ server: SERVER, account: '100008800', password, fetch });
 }
 
-async function failure(promise: Promise<unknown>): Promise<CallbarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallbarError);
-    return error as CallbarError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('requests: a url-encoded form with the MD5, never the password', () => {
   it('getExtension: POST to jsondata.html with sa_user, uppercase sa_password and method', async () => {

@@ -1,7 +1,7 @@
+import { failure } from '../../../test/support/provider-context.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CallbarError } from '../../shared/errors.ts';
 import type { FetchLike } from './800ing-client.ts';
 import { CLIENT_TYPE, Ing800Desktop } from './800ing-desktop.ts';
 
@@ -21,15 +21,6 @@ function stub(...replies: Reply[]) {
 
 const query = (url: URL) => Object.fromEntries(url.searchParams);
 
-async function failure(promise: Promise<unknown>): Promise<CallbarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallbarError);
-    return error as CallbarError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('commands: GET http://127.0.0.1:{port}/?phone=…&type=…', () => {
   it('dial: type 0 with the number; phone first, then type (as the document writes it)', async () => {

@@ -1,8 +1,5 @@
+import { failure, fakeContext } from '../../../test/support/provider-context.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { applyCallEvent, type ProviderEvent } from '../../shared/call-events.ts';
-import type { Call } from '../../shared/call-state.ts';
-import { CallbarError, type Problem } from '../../shared/errors.ts';
-import type { ProviderContext } from '../provider.ts';
 import type { FetchLike } from './800ing-client.ts';
 import { type Ing800Settings, ing800SettingsSchema } from './800ing-info.ts';
 import { passwordMd5 } from './800ing-secret.ts';
@@ -122,55 +119,6 @@ function json(value: unknown): Response {
   return new Response(JSON.stringify(value), { status: 200, headers: { 'Content-Type': 'text/html;charset=UTF-8' } });
 }
 
-// ── A fake engine context: events and the cursor in one write, like the session engine ───────
-
-interface Write {
-  events: readonly ProviderEvent[];
-  cursor?: unknown;
-}
-
-function fakeContext(cursor?: unknown) {
-  const state = {
-    call: null as Call | null,
-    notes: [] as string[],
-    problem: null as Omit<Problem, 'since'> | null,
-    events: [] as ProviderEvent[],
-    writes: [] as Write[],
-    cursor,
-    /** Make the next n emits fail before anything is written (a storage failure). */
-    failEmits: 0,
-  };
-  const ctx: ProviderContext = {
-    emit: async (events, options) => {
-      if (state.failEmits > 0) {
-        state.failEmits--;
-        throw new Error('storage write failed');
-      }
-      let call = state.call;
-      for (const event of events) {
-        if (event.type === 'note') state.notes.push(event.text);
-        else {
-          const result = applyCallEvent(call, event, Date.now());
-          if (result.rejected) throw new Error(`rejected ${event.type}: ${result.rejected}`);
-          call = result.call;
-        }
-      }
-      state.call = call;
-      state.events.push(...events);
-      state.writes.push({ events, ...(options ? { cursor: options.cursor } : {}) });
-      if (options) state.cursor = JSON.parse(JSON.stringify(options.cursor)) as unknown;
-    },
-    setProblem: (problem) => {
-      state.problem = problem;
-    },
-    snapshot: () => ({ call: state.call, agentState: null }),
-    loadCursor: <T,>() => state.cursor as T | undefined,
-    saveCursor: async (value) => {
-      state.cursor = JSON.parse(JSON.stringify(value)) as unknown;
-    },
-  };
-  return { ctx, state };
-}
 
 // ── Harness ──────────────────────────────────────────────────────────────────────────────────
 
@@ -217,15 +165,6 @@ async function restart(cursor: unknown, settings: Ing800Settings = CLOUD) {
   return h;
 }
 
-async function failure(promise: Promise<unknown>): Promise<CallbarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallbarError);
-    return error as CallbarError;
-  }
-  throw new Error('expected a failure');
-}
 
 const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 const cursorOf = (state: { cursor: unknown }) => state.cursor as Ing800Cursor;

@@ -1,7 +1,7 @@
+import { failure } from '../../../test/support/provider-context.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CallbarError } from '../../shared/errors.ts';
 import { requestJson } from '../http.ts';
 import { ACTION_LABELS, SoftbarClient, type SoftbarAction } from './cmcc-softbar-client.ts';
 
@@ -88,15 +88,6 @@ function client(): SoftbarClient {
   return new SoftbarClient(baseUrl, SECRET);
 }
 
-async function failure(promise: Promise<unknown>): Promise<CallbarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallbarError);
-    return error as CallbarError;
-  }
-  throw new Error('expected the request to fail');
-}
 
 function sentBody(i = 0): unknown {
   return JSON.parse(requests[i]!.body);

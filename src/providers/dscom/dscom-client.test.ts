@@ -1,5 +1,5 @@
+import { failure } from '../../../test/support/provider-context.ts';
 import { describe, expect, it, vi } from 'vitest';
-import { CallbarError } from '../../shared/errors.ts';
 import { DscomAuthApi, DscomClient, type FetchLike, type TokenSource } from './dscom-client.ts';
 import { OAuthRejected } from './dscom-errors.ts';
 import { type TokenState, TokenManager } from './dscom-token.ts';
@@ -63,15 +63,6 @@ function client(fetch: FetchLike, tokens: TokenSource = fixedTokens(), timeoutMs
   return new DscomClient({ apiBase: BASE, tokens, fetch, ...(timeoutMs ? { timeoutMs } : {}) });
 }
 
-async function failure(promise: Promise<unknown>): Promise<CallbarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CallbarError);
-    return error as CallbarError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('API requests: what goes on the wire', () => {
   it('POST: the documented headers, Bearer token and a JSON body', async () => {
