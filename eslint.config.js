@@ -1,6 +1,7 @@
 // Lint: correctness rules plus the architecture's import boundaries.
-// Each extension context is its own world; they share only src/shared (and
-// pages may read provider *info*). Only src/offscreen may import JsSIP.
+// Each extension context is its own world (background, content, popup, options,
+// toolbar, offscreen); they share only src/shared (and pages may read provider
+// *info*). Only src/offscreen may import JsSIP.
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -11,6 +12,18 @@ const boundaries = [
   { target: './src/content', from: './src/options' },
   { target: './src/content', from: './src/providers', message: 'content scripts never hold provider code or credentials' },
   { target: './src/content', from: './src/offscreen' },
+  { target: './src/content', from: './src/toolbar', message: 'the toolbar is a page of its own, framed by the content script; they talk through messages' },
+  { target: './src/toolbar', from: './src/content', message: 'the toolbar frame is an extension page; it asks the content script for size and moves through messages' },
+  { target: './src/toolbar', from: './src/background', message: 'the toolbar talks to the background only through messages' },
+  { target: './src/toolbar', from: './src/popup' },
+  { target: './src/toolbar', from: './src/options' },
+  { target: './src/toolbar', from: './src/offscreen' },
+  { target: './src/toolbar', from: './src/providers', message: 'the toolbar never holds provider code or credentials' },
+  { target: './src/popup', from: './src/toolbar' },
+  { target: './src/options', from: './src/toolbar' },
+  { target: './src/background', from: './src/toolbar' },
+  { target: './src/offscreen', from: './src/toolbar' },
+  { target: './src/shared', from: './src/toolbar' },
   { target: './src/popup', from: './src/background', message: 'the popup talks to the background only through messages' },
   { target: './src/popup', from: './src/content' },
   { target: './src/popup', from: './src/offscreen' },

@@ -3,6 +3,13 @@ import pkg from './package.json' with { type: 'json' };
 
 /**
  * The extension's manifest, typed. Permissions are the least the product needs:
+ * - no content script at install: CallBar runs only on the sites the agent (or the administrator)
+ *   enabled. The service worker registers the content script for those origins at runtime
+ *   (`scripting`, src/background/sites.ts) once the popup got host access for them in the click
+ *   that enabled the site (`activeTab` covers the first injection). Installing asks for no access
+ *   to all sites (docs/security.md);
+ * - web_accessible_resources: only the toolbar frame's page, with a per-session URL
+ *   (`use_dynamic_url`), so no page can probe whether CallBar is installed;
  * - storage/alarms: settings, rules, session state and the wake-up alarm that resumes polling;
  * - contextMenus: "拨打选中号码" on selected text (a shortcut in `commands` does the same);
  * - notifications: the incoming-call notification with 接听 / 拒接;
@@ -10,10 +17,14 @@ import pkg from './package.json' with { type: 'json' };
  * - notifications is added with incoming-call notifications (issue 4);
  * - host_permissions: the local softphone programs on 127.0.0.1 / localhost (any port);
  * - optional_host_permissions: a cloud platform's server (dscom, 八百呼), asked for by the popup
- *   when the agent logs in to it (src/popup/server-access.ts) — never granted up front.
+ *   when the agent logs in to it (src/popup/server-access.ts), and each CRM site the agent enables
+ *   (src/popup/site-access.ts) — never granted up front, released when the site is disabled.
  * The "key" pins the extension id (ddibfpeaigbdfehklkajjjhfmnaafjmn) so tests and enterprise policy can address it.
  */
 export const EXTENSION_ID = 'ddibfpeaigbdfehklkajjjhfmnaafjmn';
+
+/** The toolbar is drawn in this extension page, framed into enabled sites (src/toolbar/). */
+export const WEB_ACCESSIBLE = [{ resources: ['src/toolbar/index.html'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true }];
 
 export default defineManifest({
   manifest_version: 3,
@@ -38,15 +49,8 @@ export default defineManifest({
   },
   options_ui: { page: 'src/options/index.html', open_in_tab: true },
   background: { service_worker: 'src/background/index.ts', type: 'module' },
-  content_scripts: [
-    {
-      matches: ['http://*/*', 'https://*/*'],
-      js: ['src/content/index.ts'],
-      run_at: 'document_idle',
-      all_frames: true,
-    },
-  ],
-  permissions: ['storage', 'alarms', 'contextMenus', 'notifications', 'offscreen'],
+  permissions: ['storage', 'alarms', 'contextMenus', 'notifications', 'offscreen', 'scripting', 'activeTab'],
+  web_accessible_resources: WEB_ACCESSIBLE,
   commands: {
     'dial-selection': { suggested_key: { default: 'Alt+Shift+D' }, description: '__MSG_cmdDialSelection__' },
     'answer-or-hangup': { suggested_key: { default: 'Alt+Shift+A' }, description: '__MSG_cmdAnswerOrHangup__' },

@@ -1,14 +1,15 @@
 import { crx } from '@crxjs/vite-plugin';
 import { defineConfig } from 'vite';
-import manifest from './manifest.config.ts';
-import { keyGuard } from './scripts/key-guard-plugin.ts';
+import manifest, { WEB_ACCESSIBLE } from './manifest.config.ts';
+import { onlyDeclaredWebAccessible } from './scripts/web-accessible-plugin.ts';
 
 export default defineConfig({
-  // keyGuard() after crx(): it adds a plain document_start content script to crxjs's manifest.
-  plugins: [crx({ manifest }), keyGuard()],
+  // After crx(): it drops the fixed-URL web-accessible entries crxjs adds for built scripts.
+  plugins: [crx({ manifest }), onlyDeclaredWebAccessible(WEB_ACCESSIBLE)],
   build: {
-    // The offscreen document is not named in the manifest: build it as an extra page.
-    rollupOptions: { input: { offscreen: 'src/offscreen/index.html' } },
+    // Pages the manifest does not name: the offscreen document, and the toolbar page that the
+    // content script frames into enabled sites (web-accessible, src/toolbar/).
+    rollupOptions: { input: { offscreen: 'src/offscreen/index.html', toolbar: 'src/toolbar/index.html' } },
     outDir: 'dist',
     emptyOutDir: true,
     target: 'chrome116',

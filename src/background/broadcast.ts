@@ -1,30 +1,38 @@
 /**
- * Pushes the public state to every open popup and content script over long-lived
- * ports, and mirrors it on the toolbar icon (coloured when logged in, a badge
- * while a call rings or is up).
+ * Pushes the session state to every open extension page (popup, options, toolbar frames) and
+ * content script over long-lived ports, and mirrors it on the toolbar icon (coloured when
+ * logged in, a badge while a call rings or is up). Content scripts live next to the page's
+ * own scripts: they get `PageState` only (no agent, no call, no numbers).
  */
 import browser from 'webextension-polyfill';
-import type { StatePush } from '../shared/messages.ts';
-import type { PublicState } from '../shared/session-state.ts';
+import type { SenderKind, StatePush } from '../shared/messages.ts';
+import { type PageState, pageStateOf, type PublicState } from '../shared/session-state.ts';
 import { setCallBadge } from './tab-badges.ts';
 
-const ports = new Set<browser.Runtime.Port>();
+const ports = new Map<browser.Runtime.Port, SenderKind>();
 let lastIconKey = '';
 
-export function attachPort(port: browser.Runtime.Port, state: PublicState): void {
-  ports.add(port);
+export function attachPort(port: browser.Runtime.Port, kind: SenderKind, state: PublicState): void {
+  ports.set(port, kind);
   port.onDisconnect.addListener(() => ports.delete(port));
-  post(port, state);
+  post(port, kind, state);
 }
 
 export function publishState(state: PublicState): void {
-  for (const port of ports) post(port, state);
+  for (const [port, kind] of ports) post(port, kind, state);
   updateAction(state);
 }
 
-function post(port: browser.Runtime.Port, state: PublicState): void {
+/** Is a toolbar frame of ours open in this tab (it shows confirmations there)? */
+export function hasToolbarIn(tabId: number): boolean {
+  for (const [port, kind] of ports) if (kind === 'extension-page' && port.sender?.tab?.id === tabId) return true;
+  return false;
+}
+
+function post(port: browser.Runtime.Port, kind: SenderKind, state: PublicState): void {
   try {
-    port.postMessage({ type: 'state', state } satisfies StatePush);
+    const push: StatePush<PublicState> | StatePush<PageState> = kind === 'content' ? { type: 'state', state: pageStateOf(state) } : { type: 'state', state };
+    port.postMessage(push);
   } catch {
     ports.delete(port);
   }

@@ -30,6 +30,8 @@ import {
   storeSettings,
 } from './settings-store.ts';
 import { reportCount, watchTabs } from './tab-badges.ts';
+import { applyPolicyOrigins, dialAllowedFrom, disableSite, enableSite, onRulesChanged, sitesAwaitingAccess, siteStatus, syncRegistration } from './sites.ts';
+import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
 
 // Settings as in force: enterprise policy (chrome.storage.managed) on top of what the agent saved.
 const settings = createPolicyStore(
@@ -65,20 +67,31 @@ const handlers = createHandlers({
   rememberCredentials,
   setRememberCredentials,
   forgetCredentials,
+  dialAllowed: dialAllowedFrom,
+  siteStatus,
+  enableSite,
+  disableSite,
+  sitesAwaitingAccess,
 });
 const extensionOrigin = browser.runtime.getURL('');
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (!isEnvelope(message)) return undefined;
   const kind = classifySender(sender, browser.runtime.id, extensionOrigin);
-  return route(message, kind, handlers, engine, { ...(sender.tab?.id !== undefined ? { tabId: sender.tab.id } : {}), ...(sender.frameId !== undefined ? { frameId: sender.frameId } : {}) });
+  return route(message, kind, handlers, engine, {
+    ...(sender.tab?.id !== undefined ? { tabId: sender.tab.id } : {}),
+    ...(sender.frameId !== undefined ? { frameId: sender.frameId } : {}),
+    ...(sender.url ? { url: sender.url } : {}),
+    ...((sender as { origin?: string }).origin ? { origin: (sender as { origin?: string }).origin } : {}),
+    ...(sender.tab?.url ? { tabUrl: sender.tab.url } : {}),
+  });
 });
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== STATE_PORT) return;
   const kind = classifySender(port.sender ?? {}, browser.runtime.id, extensionOrigin);
   if (!kind) return port.disconnect();
-  void engine.wake().then(() => attachPort(port, engine.publicState()));
+  void engine.wake().then(() => attachPort(port, kind, engine.publicState()));
 });
 
 browser.alarms.onAlarm.addListener((alarm) => {
@@ -89,5 +102,17 @@ listenForPageActions(engine);
 listenForNotifications(engine);
 watchTabs();
 browser.runtime.onInstalled.addListener(() => void engine.wake());
+
+// Where the content script runs follows the enabled sites and the access granted for them.
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && (RULES_KEY in changes || SITES_KEY in changes)) {
+    void onRulesChanged(RULES_KEY in changes ? { oldRules: changes[RULES_KEY]!.oldValue ?? [], newRules: changes[RULES_KEY]!.newValue ?? [] } : {});
+  }
+  if (area === 'managed') void settings.policyOrigins().then(applyPolicyOrigins);
+});
+browser.permissions.onAdded.addListener(() => void syncRegistration());
+browser.permissions.onRemoved.addListener(() => void syncRegistration());
+browser.runtime.onInstalled.addListener(() => void settings.policyOrigins().then(applyPolicyOrigins));
+browser.runtime.onStartup.addListener(() => void settings.policyOrigins().then(applyPolicyOrigins));
 
 void engine.wake().then(() => publishState(engine.publicState()));

@@ -1,13 +1,17 @@
 /**
  * Dialling and call control from outside the page's buttons: the context-menu item
  * "拨打选中号码" on selected text and the keyboard shortcuts (dial the selection,
- * answer / hang up, toggle ready). All are
- * browser UI, so they are trusted user input by construction. The result (or why
- * it could not dial) is shown on the page as a toast.
+ * answer / hang up, toggle ready). The menu and the shortcuts are browser UI, so the
+ * agent really asked; but the selected text is the page's to choose (a script can select
+ * anything, in any frame), so it is never dialled at once: the number it becomes is shown
+ * in the toolbar of that tab (or the popup, where the site has no toolbar) and dialled
+ * when the agent confirms it there (engine.proposeDial / confirmDial). The shortcut reads
+ * the selection of the focused frame only. Why it could not dial is shown on the page.
  */
 import browser from 'webextension-polyfill';
 import { serializeError } from '../shared/errors.ts';
 import type { TabEnvelope, TabMessages, TabMessageType } from '../shared/messages.ts';
+import { hasToolbarIn } from './broadcast.ts';
 import type { SessionEngine } from './session-engine.ts';
 import { answerOrHangup, toggledReadyState } from './shortcuts.ts';
 
@@ -23,7 +27,9 @@ async function toTab<K extends TabMessageType>(tabId: number, type: K, payload: 
 
 async function dialSelection(engine: SessionEngine, text: string, tabId: number | undefined): Promise<void> {
   try {
-    await engine.dialText(text);
+    await engine.proposeDial(text);
+    // Confirmed in the toolbar when this tab shows one; otherwise in the popup.
+    if (tabId === undefined || !hasToolbarIn(tabId)) await browser.action.openPopup().catch(() => undefined);
   } catch (error) {
     if (tabId !== undefined) await toTab(tabId, 'page/toast', { message: serializeError(error).message, kind: 'error' });
   }
@@ -60,6 +66,7 @@ export function listenForPageActions(engine: SessionEngine): void {
     if (command !== COMMAND_DIAL_SELECTION) return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id;
     if (tabId === undefined) return;
+    // Only the frame that has the focus answers (content/index.ts).
     const reply = (await toTab(tabId, 'page/selection', {})) as { ok: true; value: { text: string } } | undefined;
     const text = reply?.ok ? reply.value.text : '';
     if (!text) return void toTab(tabId, 'page/toast', { message: '请先选中要拨打的号码', kind: 'error' });

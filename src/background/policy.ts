@@ -56,6 +56,10 @@ export function createPolicyStore(saved: SavedSettingsStore, readManaged: () => 
     }
   };
   const store = {
+    /** CRM sites the administrator enabled for every agent (background/sites.ts). */
+    async policyOrigins(): Promise<string[]> {
+      return (await policy()).crmOrigins ?? [];
+    },
     /** Settings in force: the saved ones with the pushed values on top. */
     async loadSettings(providerId: ProviderId): Promise<unknown> {
       return withPolicySettings(await saved.loadSettings(providerId), await policy(), providerId);

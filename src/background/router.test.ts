@@ -3,7 +3,7 @@ import { DEFAULT_DIAL_PLAN } from '../shared/phone/dial-plan.ts';
 import { CallbarError } from '../shared/errors.ts';
 import type { Envelope, MessageType, SenderKind } from '../shared/messages.ts';
 import { LOGGED_OUT, type PublicState } from '../shared/session-state.ts';
-import { classifySender, createHandlers, isEnvelope, route, type SenderInfo } from './router.ts';
+import { classifySender, createHandlers, isEnvelope, route, type SenderContext, type SenderInfo } from './router.ts';
 import type { SessionEngine } from './session-engine.ts';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -54,7 +54,7 @@ interface Call {
   args: unknown[];
 }
 
-function setup(failWith?: unknown) {
+function setup(failWith?: unknown, options: { dialAllowed?: boolean } = {}) {
   const calls: Call[] = [];
   const record =
     (method: string) =>
@@ -75,6 +75,7 @@ function setup(failWith?: unknown) {
     extraAction: record('extraAction'),
     dismissCall: record('dismissCall'),
     dialText: record('dialText'),
+    confirmDial: record('confirmDial'),
   } as unknown as SessionEngine;
   const handlers = createHandlers({
     loadDialPlan: async () => DEFAULT_DIAL_PLAN,
@@ -98,9 +99,14 @@ function setup(failWith?: unknown) {
       calls.push({ method: 'lastProviderId', args: [] });
       return 'cmcc-softbar';
     },
+    dialAllowed: async (sender) => (calls.push({ method: 'dialAllowed', args: [sender] }), options.dialAllowed ?? true),
+    siteStatus: async (origin) => ({ origin, enabled: true, granted: true, byPolicy: false, rules: 1 }),
+    enableSite: async (...args) => (calls.push({ method: 'enableSite', args }), { origin: args[0], enabled: true, granted: true, byPolicy: false, rules: 0 }),
+    disableSite: async (...args) => (calls.push({ method: 'disableSite', args }), { origin: args[0], enabled: false, granted: false, byPolicy: false, rules: 0 }),
+    sitesAwaitingAccess: async () => [],
   });
-  const send = (type: string, payload: unknown, sender: SenderKind | null) =>
-    route({ channel: 'callbar', type, payload } as unknown as Envelope, sender, handlers, engine);
+  const send = (type: string, payload: unknown, sender: SenderKind | null, origin: Omit<SenderContext, 'kind'> = {}) =>
+    route({ channel: 'callbar', type, payload } as unknown as Envelope, sender, handlers, engine, origin);
   return { calls, send };
 }
 
@@ -111,6 +117,17 @@ describe('route: who may send what', () => {
     { type: 'session/logout', payload: {} },
     { type: 'settings/save', payload: { providers: { 'cmcc-softbar': { extension: '8001' } } } },
     { type: 'settings/dial-plan-set', payload: { providerId: 'cmcc-softbar', plan: DEFAULT_DIAL_PLAN } },
+    // The toolbar is an extension page now: a content script (next to page scripts) controls no call.
+    { type: 'state/get', payload: {} },
+    { type: 'call/action', payload: { action: 'hangup' } },
+    { type: 'call/transfer', payload: { target: '8002' } },
+    { type: 'call/extra', payload: { actionId: 'pickup', input: '8002' } },
+    { type: 'call/dismiss', payload: {} },
+    { type: 'call/confirm-dial', payload: { confirm: true } },
+    { type: 'agent/set-state', payload: { stateId: 'sipOnline' } },
+    { type: 'sites/enable', payload: { origin: 'https://crm.example.com' } },
+    { type: 'sites/disable', payload: { origin: 'https://crm.example.com' } },
+    { type: 'sites/status', payload: { origin: 'https://crm.example.com' } },
   ])('a content script may not send $type', async ({ type, payload }) => {
     const { calls, send } = setup();
     const reply = await send(type, payload, 'content');
@@ -162,9 +179,9 @@ describe('route: who may send what', () => {
     ]);
   });
 
-  it.each(['content', 'extension-page'] as const)('state/get from %s wakes the engine, then answers its public state', async (sender) => {
+  it('state/get from an extension page wakes the engine, then answers its public state', async () => {
     const { calls, send } = setup();
-    expect(await send('state/get', {}, sender)).toEqual({ ok: true, value: STATE });
+    expect(await send('state/get', {}, 'extension-page')).toEqual({ ok: true, value: STATE });
     expect(calls.map((c) => c.method)).toEqual(['wake', 'publicState']);
   });
 });
@@ -200,7 +217,7 @@ describe('route: payloads are validated before any handler runs', () => {
     { name: 'dismiss with extra keys', type: 'call/dismiss', payload: { all: true }, message: /./ },
   ])('$name → invalid-input', async ({ type, payload, message }) => {
     const { calls, send } = setup();
-    const reply = await send(type, payload, 'content');
+    const reply = await send(type, payload, type === 'call/dial' ? 'content' : 'extension-page');
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
     expect(reply.error.code).toBe('invalid-input');
@@ -241,7 +258,41 @@ describe('route: valid requests reach the engine', () => {
     const { calls, send } = setup();
     const reply = await send('call/dial', { number: raw }, 'content');
     expect(reply).toEqual({ ok: true, value: STATE });
-    expect(calls).toEqual([{ method: 'dial', args: [normalized] }]);
+    expect(calls.filter((c) => c.method !== 'dialAllowed')).toEqual([{ method: 'dial', args: [normalized] }]);
+  });
+
+  it('a content script dials only from a site where CallBar is enabled (checked with its frame and tab)', async () => {
+    const from = { tabId: 3, frameId: 2, url: 'https://evil.example/frame.html', origin: 'https://evil.example', tabUrl: 'https://evil.example/' };
+    const refused = setup(undefined, { dialAllowed: false });
+    expect(await refused.send('call/dial', { number: '13912345678' }, 'content', from)).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: '这个网站没有启用 CallBar，不能从这里拨号' },
+    });
+    expect(refused.calls).toEqual([{ method: 'dialAllowed', args: [{ kind: 'content', ...from }] }]);
+    // The popup and the toolbar frame (extension pages) are not asked.
+    const page = setup(undefined, { dialAllowed: false });
+    expect(await page.send('call/dial', { number: '13912345678' }, 'extension-page')).toEqual({ ok: true, value: STATE });
+    expect(page.calls).toEqual([{ method: 'dial', args: ['13912345678'] }]);
+  });
+
+  it('a number proposed from page text is dialled only when an extension page confirms it', async () => {
+    const { calls, send } = setup();
+    expect(await send('call/confirm-dial', { confirm: true }, 'extension-page')).toEqual({ ok: true, value: STATE });
+    expect(await send('call/confirm-dial', { confirm: 'yes' }, 'extension-page')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(calls).toEqual([{ method: 'confirmDial', args: [true] }]);
+  });
+
+  it('sites: enable and disable with a web origin only', async () => {
+    const { calls, send } = setup();
+    expect(await send('sites/enable', { origin: 'https://crm.example.com:8443', tabId: 7 }, 'extension-page')).toMatchObject({ ok: true });
+    expect(await send('sites/disable', { origin: 'https://crm.example.com:8443' }, 'extension-page')).toMatchObject({ ok: true });
+    for (const origin of ['chrome://settings', 'https://crm.example.com/path', 'file:///etc/passwd', 'https://*.example.com']) {
+      expect(await send('sites/enable', { origin }, 'extension-page')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    }
+    expect(calls).toEqual([
+      { method: 'enableSite', args: ['https://crm.example.com:8443', 7] },
+      { method: 'disableSite', args: ['https://crm.example.com:8443'] },
+    ]);
   });
 
   it('text the agent typed goes to engine.dialText, which applies the dial plan', async () => {
@@ -269,7 +320,7 @@ describe('route: valid requests reach the engine', () => {
     { type: 'call/dismiss', payload: undefined, call: { method: 'dismissCall', args: [] } },
   ])('$type $payload → engine.$call.method', async ({ type, payload, call }) => {
     const { calls, send } = setup();
-    expect(await send(type, payload, 'content')).toEqual({ ok: true, value: STATE });
+    expect(await send(type, payload, 'extension-page')).toEqual({ ok: true, value: STATE });
     expect(calls).toEqual([call]);
   });
 });
@@ -312,7 +363,7 @@ describe('route: handler errors come back serialized', () => {
 
   it('any other error becomes internal, with its message', async () => {
     const { send } = setup(new TypeError('boom'));
-    expect(await send('call/action', { action: 'hangup' }, 'content')).toEqual({
+    expect(await send('call/action', { action: 'hangup' }, 'extension-page')).toEqual({
       ok: false,
       error: { code: 'internal', message: '内部错误：boom' },
     });

@@ -12,13 +12,16 @@ import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { dialPlanSchema, parseSettingsChanges, type SettingsChanges } from '../shared/settings-file.ts';
 import type { GeneralSettings } from '../shared/general-settings.ts';
 import { screenPopProblem } from '../shared/screen-pop.ts';
-import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind } from '../shared/messages.ts';
+import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind, type SiteStatus } from '../shared/messages.ts';
+import { isSiteOrigin } from '../shared/rules.ts';
+import { t } from '../shared/i18n.ts';
 import type { SessionEngine } from './session-engine.ts';
 
 export interface SenderInfo {
   id?: string;
   url?: string;
-  tab?: { id?: number } | undefined;
+  origin?: string;
+  tab?: { id?: number; url?: string } | undefined;
   frameId?: number;
 }
 
@@ -27,6 +30,10 @@ export interface SenderContext {
   kind: SenderKind;
   tabId?: number;
   frameId?: number;
+  /** The sending frame's URL and origin, and its tab's top-level URL (content scripts). */
+  url?: string;
+  origin?: string;
+  tabUrl?: string;
 }
 
 /**
@@ -61,6 +68,8 @@ const dialString = z
     }
     return compact;
   });
+/** A web site's origin (https://crm.example.com[:port]). */
+const siteOrigin = z.string().max(300).refine(isSiteOrigin, { message: t('siteNotWebPage') });
 /** Settings changes from the options page: every value checked with its provider's schema (src/shared/settings-file.ts). */
 const settingsChanges = z.unknown().transform((value, ctx): SettingsChanges => {
   const parsed = parseSettingsChanges(value, PROVIDER_CATALOG);
@@ -95,6 +104,12 @@ export interface HandlerDeps {
   setRememberCredentials(providerId: ProviderId, remember: boolean): Promise<void>;
   /** After logging out: drop a password that was not to be remembered. */
   forgetCredentials(providerId: ProviderId): Promise<void>;
+  /** May a content script in this frame dial (background/sites.ts)? */
+  dialAllowed(sender: SenderContext): Promise<boolean>;
+  siteStatus(origin: string): Promise<SiteStatus>;
+  enableSite(origin: string, tabId?: number): Promise<SiteStatus>;
+  disableSite(origin: string): Promise<SiteStatus>;
+  sitesAwaitingAccess(): Promise<string[]>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -129,7 +144,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       payload: z.object({ stateId: z.string().min(1).max(64) }),
       handle: ({ stateId }, engine) => engine.setAgentState(stateId),
     },
-    'call/dial': { payload: z.object({ number: dialString }), handle: ({ number }, engine) => engine.dial(number) },
+    'call/dial': {
+      payload: z.object({ number: dialString }),
+      handle: async ({ number }, engine, sender) => {
+        if (sender.kind === 'content' && !(await deps.dialAllowed(sender))) throw new CallbarError('forbidden', t('dialFromSiteRefused'));
+        return engine.dial(number);
+      },
+    },
+    'call/confirm-dial': { payload: z.object({ confirm: z.boolean() }), handle: ({ confirm }, engine) => engine.confirmDial(confirm) },
     'call/dial-text': { payload: z.object({ text: z.string().max(200, '号码太长') }), handle: ({ text }, engine) => engine.dialText(text) },
     'call/action': {
       payload: z.object({ action: z.enum(['answer', 'hangup', 'hold', 'unhold', 'mute', 'unmute']) }),
@@ -171,6 +193,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }),
       handle: async (settings) => (await deps.saveGeneral(settings), settings),
     },
+    'sites/status': { payload: z.object({ origin: siteOrigin }), handle: ({ origin }) => deps.siteStatus(origin) },
+    'sites/enable': {
+      payload: z.object({ origin: siteOrigin, tabId: z.number().int().nonnegative().optional() }),
+      handle: ({ origin, tabId }) => deps.enableSite(origin, tabId),
+    },
+    'sites/disable': { payload: z.object({ origin: siteOrigin }), handle: ({ origin }) => deps.disableSite(origin) },
+    'sites/awaiting': { payload: empty, handle: () => deps.sitesAwaitingAccess() },
     'page/report-count': {
       payload: z.object({ count: z.number().int().min(0).max(1_000_000) }),
       handle: async ({ count }, _engine, sender) => {
@@ -197,7 +226,7 @@ export async function route(
   sender: SenderKind | null,
   handlers: Handlers,
   engine: SessionEngine,
-  origin: { tabId?: number; frameId?: number } = {},
+  origin: Omit<SenderContext, 'kind'> = {},
 ): Promise<Reply<unknown>> {
   try {
     const type = message.type as MessageType;

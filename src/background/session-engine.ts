@@ -14,6 +14,7 @@ import type { ProviderId } from '../shared/ids.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan, normalizeDialInput } from '../shared/phone/dial-plan.ts';
 import type { PublicState } from '../shared/session-state.ts';
+import { t } from '../shared/i18n.ts';
 import { ACTION_CAPABILITY, type CallAction, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
 import { EMPTY_SESSION, readSession, type SessionStorageArea, type StoredSession, writeSession } from './session-store.ts';
 
@@ -45,6 +46,9 @@ interface Running {
   abort: AbortController;
 }
 
+/** A proposed number waits this long for the agent's confirmation. */
+export const PROPOSAL_TTL_MS = 30_000;
+
 export class SessionEngine {
   private state: StoredSession = { ...EMPTY_SESSION };
   private loaded: Promise<void> | null = null;
@@ -52,6 +56,8 @@ export class SessionEngine {
   private starting: Promise<void> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private dialing = false;
+  /** A number from page text (selection, context menu) waiting for the agent to confirm it. */
+  private proposal: { dial: string; text: string; at: number } | null = null;
   private dialPlan: DialPlan = DEFAULT_DIAL_PLAN;
   /** Call records applied by the change in progress, handed to onCallRecord once it is persisted. */
   private records: CallRecord[] = [];
@@ -82,7 +88,32 @@ export class SessionEngine {
       note: this.state.note,
       dialing: this.dialing,
       dialPlan: this.dialPlan,
+      pendingDial: this.proposal && this.deps.now() - this.proposal.at < PROPOSAL_TTL_MS ? { dial: this.proposal.dial, text: this.proposal.text } : null,
     };
+  }
+
+  /**
+   * Text from a web page (the agent's selection, the context menu) is not dialled at once: a
+   * page can choose what is selected. It is shown, normalized, in the toolbar or the popup and
+   * dialled when the agent confirms it there (`confirmDial`).
+   */
+  async proposeDial(text: string): Promise<PublicState> {
+    await this.requireRunning('dial');
+    const result = normalizeDialInput(text, this.dialPlan);
+    if (!result.ok) throw new CallbarError('invalid-input', result.error);
+    this.proposal = { dial: result.dial, text: text.trim().slice(0, 60), at: this.deps.now() };
+    this.publish();
+    return this.publicState();
+  }
+
+  /** The agent confirmed (or cancelled) the proposed number. */
+  async confirmDial(confirm: boolean): Promise<PublicState> {
+    const proposal = this.proposal;
+    this.proposal = null;
+    this.publish();
+    if (!confirm) return this.publicState();
+    if (!proposal || this.deps.now() - proposal.at >= PROPOSAL_TTL_MS) throw new CallbarError('precondition', t('dialProposalExpired'));
+    return this.dial(proposal.dial);
   }
 
   async setDialPlan(providerId: ProviderId, plan: DialPlan): Promise<PublicState> {

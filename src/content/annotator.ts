@@ -22,7 +22,7 @@
  * - our own insertions are ignored by the observer.
  */
 import type { ButtonRule } from '../shared/rules.ts';
-import { buttonRule, createCallButton, HOST_TAG, isCallButton, setButtonNumber, styleRoot } from './call-button.ts';
+import { buttonRule, buttonSource, createCallButton, HOST_TAG, isCallButton, markPlaced, setButtonNumber, styleRoot } from './call-button.ts';
 
 export interface NumberResolver {
   /** The number a cell holds and what to dial for it, or null if it holds none. */
@@ -114,6 +114,24 @@ export class Annotator {
 
   roots(): Root[] {
     return [...this.observers.keys()];
+  }
+
+  /**
+   * Is `host` still a rule's button in its cell, and does the cell still show the number that
+   * `dial` came from? (Checked again when the agent clicks it: a page may have moved it since.)
+   */
+  verify(host: HTMLElement, dial: string): boolean {
+    const cell = buttonSource(host);
+    const rule = this.rules.find((r) => r.id === buttonRule(host));
+    if (!rule || !(cell instanceof Element) || !cell.isConnected || !cell.contains(host)) return false;
+    if (this.cellButtons.get(cell) !== host) return false;
+    let matches = false;
+    try {
+      matches = cell.matches(rule.selector);
+    } catch {
+      return false;
+    }
+    return matches && this.numberOf(cell, rule)?.dial === dial;
   }
 
   // ── roots and observation ─────────────────────────────────────────────────
@@ -214,7 +232,11 @@ export class Annotator {
   /** Insert every computed button in one go: one layout for the whole batch. */
   private flush(): void {
     if (this.pending.size === 0) return;
-    for (const [host, cell] of this.pending) if (cell.isConnected) insertAfterText(cell, host);
+    for (const [host, cell] of this.pending) {
+      if (!cell.isConnected) continue;
+      insertAfterText(cell, host);
+      markPlaced(host);
+    }
     this.pending.clear();
     this.onChange();
   }
@@ -273,7 +295,7 @@ export class Annotator {
       return;
     }
     if (!resolved) return;
-    const host = createCallButton(resolved.dial, rule.id);
+    const host = createCallButton(resolved.dial, rule.id, cell);
     this.cellButtons.set(cell, host);
     this.pending.set(host, cell);
   }

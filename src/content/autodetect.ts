@@ -59,10 +59,27 @@ function scanText(text: Text, dialOf: DialOf): number {
     const match = matches[i]!;
     const rest = match.end < text.data.length ? text.splitText(match.end) : null;
     if (rest) seen.set(rest, rest.data);
-    text.after(createCallButton(dialOf(match), 'auto'));
+    text.after(createCallButton(dialOf(match), 'auto', text));
   }
   seen.set(text, text.data);
   return matches.length;
+}
+
+/**
+ * Is the detected button `host` still right after the text (or tel: link) it was made for, and
+ * does that text still end with the number `dial` came from?
+ */
+export function detectedStillValid(host: HTMLElement, source: Node | undefined, dial: string, dialOf: DialOf): boolean {
+  if (!source?.isConnected || host.previousSibling !== source) return false;
+  if (source instanceof HTMLAnchorElement) {
+    const number = decodeURIComponent(source.getAttribute('href')?.replace(/^tel:/i, '') ?? '').split(/[;?]/)[0] ?? '';
+    const [match] = findPhoneNumbers(number);
+    return !!match && dialOf(match) === dial;
+  }
+  const text = source.textContent ?? '';
+  const matches = findPhoneNumbers(text, { limit: 50 });
+  const last = matches[matches.length - 1];
+  return !!last && last.end === text.length && dialOf(last) === dial;
 }
 
 function annotateLink(link: HTMLAnchorElement, dialOf: DialOf): number {
@@ -71,6 +88,6 @@ function annotateLink(link: HTMLAnchorElement, dialOf: DialOf): number {
   const number = decodeURIComponent(link.getAttribute('href')!.replace(/^tel:/i, '')).split(/[;?]/)[0] ?? '';
   const [match] = findPhoneNumbers(number);
   if (!match) return 0;
-  link.after(createCallButton(dialOf(match), 'auto'));
+  link.after(createCallButton(dialOf(match), 'auto', link));
   return 1;
 }

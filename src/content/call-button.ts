@@ -13,10 +13,16 @@
  *   glyph on a CSS background, so strict-CSP pages (img-src 'self') show it too;
  * - hidden when printing.
  * Events are handled by one delegated listener per document (capture phase, before
- * the page's own handlers). Only trusted input dials: a page calling `.click()` or
- * dispatching events gets nothing. The number is kept in a WeakMap here; the
- * `data-callbar-number` attribute is output only (the documented integrator contract).
+ * the page's own handlers). A button dials only on the agent's own deliberate action
+ * (src/shared/agent-intent.ts: trusted, really on the button, visible and at rest, focus
+ * reached by the agent) and only while it is still in its cell and the cell still shows
+ * that number. The number is kept in a WeakMap here; the `data-callbar-number` attribute
+ * is output only (the documented integrator contract). Buttons look the same whatever
+ * the agent's call state: a page must not learn it from them.
  */
+import { AgentIntent, type Refusal } from '../shared/agent-intent.ts';
+import { t } from '../shared/i18n.ts';
+
 export const HOST_TAG = 'callbar-call';
 export const NUMBER_ATTR = 'data-callbar-number';
 
@@ -25,8 +31,11 @@ interface Entry {
   dial: string | null;
   /** Which rule put it here ('auto' for automatic detection). */
   ruleId: string;
+  /** The cell (rule buttons) or the text node / tel: link (automatic detection) it belongs to. */
+  source: Node;
+  /** When it was put on the page (performance.now()). */
+  placedAt: number;
 }
-
 const entries = new WeakMap<Element, Entry>();
 
 const BASE_CSS = `
@@ -45,47 +54,43 @@ callbar-call:focus-visible { outline: 2px solid #91caff !important; outline-offs
 callbar-call[data-callbar-masked] { background: #d9d9d9 !important; color: #8c8c8c !important; cursor: not-allowed !important; }
 @media print { callbar-call { display: none !important; } }
 `;
-const BUSY_CSS = `callbar-call, callbar-call:hover { background: #bfbfbf !important; cursor: not-allowed !important; }`;
 
 let baseSheet: CSSStyleSheet | null = null;
-let busySheet: CSSStyleSheet | null = null;
-let busy = false;
-const styledRoots = new Set<Document | ShadowRoot>();
-
-function sheets(): { base: CSSStyleSheet; busy: CSSStyleSheet } {
-  baseSheet ??= makeSheet(BASE_CSS);
-  busySheet ??= makeSheet(BUSY_CSS);
-  return { base: baseSheet, busy: busySheet };
-}
-
-function makeSheet(css: string): CSSStyleSheet {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  return sheet;
-}
+const styledRoots = new WeakSet<Document | ShadowRoot>();
 
 /** Make buttons render inside `root` (the document, or an open shadow root we annotate). */
 export function styleRoot(root: Document | ShadowRoot): void {
   if (styledRoots.has(root)) return;
   styledRoots.add(root);
-  const { base, busy: busyOne } = sheets();
-  const own = [base, ...(busy ? [busyOne] : [])];
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets.filter((s) => s !== base && s !== busyOne), ...own];
+  if (!baseSheet) {
+    baseSheet = new CSSStyleSheet();
+    baseSheet.replaceSync(BASE_CSS);
+  }
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets.filter((s) => s !== baseSheet), baseSheet];
 }
 
 export function isCallButton(node: Node | null | undefined): node is HTMLElement {
   return !!node && (node as Element).localName === HOST_TAG && entries.has(node as Element);
 }
 
-/** Create a button for `dial` (null = masked: shown disabled). `display` is what the label says. */
-export function createCallButton(dial: string | null, ruleId: string): HTMLElement {
+/** Create a button for `dial` (null = masked: shown disabled), belonging to `source` (its cell, or the detected text). */
+export function createCallButton(dial: string | null, ruleId: string, source: Node): HTMLElement {
   const host = document.createElement(HOST_TAG);
-  entries.set(host, { dial, ruleId });
+  entries.set(host, { dial, ruleId, source, placedAt: performance.now() });
   host.tabIndex = 0;
   host.setAttribute('role', 'button');
   writeNumber(host, dial);
-  if (busy) host.setAttribute('aria-disabled', 'true');
   return host;
+}
+
+/** The button was (re)inserted now: it must sit still a moment before it dials. */
+export function markPlaced(host: Element): void {
+  const entry = entries.get(host);
+  if (entry) entry.placedAt = performance.now();
+}
+
+export function buttonSource(host: Element): Node | undefined {
+  return entries.get(host)?.source;
 }
 
 export function buttonNumber(host: Element): string | null | undefined {
@@ -101,6 +106,7 @@ export function setButtonNumber(host: HTMLElement, dial: string | null): void {
   const entry = entries.get(host);
   if (!entry || entry.dial === dial) return;
   entry.dial = dial;
+  entry.placedAt = performance.now(); // another number now: not clickable at once
   writeNumber(host, dial);
 }
 
@@ -108,40 +114,47 @@ function writeNumber(host: HTMLElement, dial: string | null): void {
   if (dial) {
     host.setAttribute(NUMBER_ATTR, dial);
     host.removeAttribute('data-callbar-masked');
-    host.setAttribute('aria-label', `拨打 ${dial}`);
-    host.title = `拨打 ${dial}`;
+    host.removeAttribute('aria-disabled');
+    host.setAttribute('aria-label', t('buttonDial', dial));
+    host.title = t('buttonDial', dial);
   } else {
     host.removeAttribute(NUMBER_ATTR);
     host.setAttribute('data-callbar-masked', '');
-    host.setAttribute('aria-label', '号码已隐藏，无法拨打');
+    host.setAttribute('aria-label', t('buttonMasked'));
     host.setAttribute('aria-disabled', 'true');
-    host.title = '号码已隐藏，无法拨打';
+    host.title = t('buttonMasked');
   }
 }
 
-/** While a call is being placed or is up, every button is disabled (no double dial). */
-export function setButtonsBusy(value: boolean): void {
-  if (busy === value) return;
-  busy = value;
-  const { busy: sheet } = sheets();
-  for (const root of styledRoots) {
-    const others = root.adoptedStyleSheets.filter((s) => s !== sheet);
-    root.adoptedStyleSheets = value ? [...others, sheet] : others;
-    for (const host of root.querySelectorAll(HOST_TAG)) {
-      if (!entries.has(host)) continue;
-      if (value || !entries.get(host)!.dial) host.setAttribute('aria-disabled', 'true');
-      else host.removeAttribute('aria-disabled');
-    }
-  }
+type DialHandler = (dial: string, host: HTMLElement) => Promise<void> | void;
+
+export interface ClickOptions {
+  onDial: DialHandler;
+  /** Tell the agent why a click of theirs did not dial (never called for page scripts' events). */
+  onRefused: (message: string) => void;
+  /** The button is still in its cell and the cell still shows the number it will dial. */
+  stillValid: (host: HTMLElement, dial: string) => boolean;
 }
 
-type DialHandler = (dial: string, host: HTMLElement) => void;
+const REFUSALS: Record<Exclude<Refusal, 'untrusted'>, Parameters<typeof t>[0]> = {
+  missed: 'buttonRefusedMissed',
+  hidden: 'buttonRefusedHidden',
+  moving: 'buttonRefusedMoving',
+  unfocused: 'buttonRefusedUnfocused',
+};
 
 /**
  * One set of listeners per document, in the capture phase at the window so they run
  * before the page's: a click on a button never reaches the CRM's row handlers.
  */
-export function listenForClicks(onDial: DialHandler, onRefused: (message: string) => void): void {
+export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions): void {
+  const intent = new AgentIntent({
+    isTarget: (node) => (isCallButton(node) ? node : null),
+    placedAt: (el) => entries.get(el)?.placedAt,
+  });
+  intent.listen(window);
+  /** A dial request is on its way from this page: a second click does nothing. */
+  let sending = false;
   const hostOf = (event: Event): HTMLElement | null => {
     const target = event.composedPath()[0];
     return isCallButton(target as Node) ? (target as HTMLElement) : null;
@@ -151,22 +164,31 @@ export function listenForClicks(onDial: DialHandler, onRefused: (message: string
     if (host) event.stopPropagation();
     return host;
   };
-  const activate = (event: Event, host: HTMLElement) => {
-    event.preventDefault();
-    if (!event.isTrusted) return; // a page script clicking for the agent never dials
+  const decide = async (host: HTMLElement, verdict: Promise<Refusal | null>) => {
+    const refusal = await verdict;
+    if (refusal === 'untrusted') return; // a page script acting for the agent: nothing at all
+    if (refusal) return onRefused(t(REFUSALS[refusal]));
     const dial = buttonNumber(host);
-    if (!dial) return onRefused('号码已隐藏，无法拨打');
-    if (busy) return onRefused('正在通话或呼叫中，请稍候');
-    onDial(dial, host);
+    if (!dial) return onRefused(t('buttonMasked'));
+    if (!host.isConnected || !stillValid(host, dial)) return onRefused(t('buttonRefusedChanged'));
+    if (sending) return;
+    sending = true;
+    try {
+      await onDial(dial, host);
+    } finally {
+      sending = false;
+    }
   };
-  for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick']) {
+  for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'auxclick', 'contextmenu']) {
     window.addEventListener(type, (event) => void swallow(event), true);
   }
   window.addEventListener(
     'click',
     (event) => {
       const host = swallow(event);
-      if (host) activate(event, host);
+      if (!host) return;
+      event.preventDefault();
+      void decide(host, intent.pointerVerdict(host, event));
     },
     true,
   );
@@ -176,7 +198,9 @@ export function listenForClicks(onDial: DialHandler, onRefused: (message: string
       const host = hostOf(event);
       if (!host || (event.key !== 'Enter' && event.key !== ' ')) return;
       event.stopPropagation();
-      activate(event, host);
+      event.preventDefault();
+      if (event.repeat) return;
+      void decide(host, intent.keyVerdict(host, event));
     },
     true,
   );

@@ -1,8 +1,10 @@
 /**
- * Injected UI lives in a shadow root behind a host element whose own styles are
- * reset, so the page's CSS cannot reach in and ours cannot leak out. Styles are
- * constructed stylesheets (adoptedStyleSheets), which a page's CSP style-src does
- * not govern, so the UI survives strict-CSP pages. Sheets are per document.
+ * Injected UI lives in a CLOSED shadow root behind a host element whose own styles are
+ * reset: the page's CSS cannot reach in, ours cannot leak out, and page scripts cannot
+ * read or reach what is inside (`host.shadowRoot` is null for them; our isolated world keeps
+ * the only reference). Styles are constructed stylesheets (adoptedStyleSheets), which a
+ * page's CSP style-src does not govern, so the UI survives strict-CSP pages. Sheets are per
+ * document.
  */
 const sheets = new Map<string, CSSStyleSheet>();
 
@@ -25,7 +27,7 @@ export function resetHost(host: HTMLElement, styles: Record<string, string>): vo
 export function createShadowHost(tag: string, css: string, hostStyles: Record<string, string>): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement(tag);
   resetHost(host, hostStyles);
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: 'closed' });
   root.adoptedStyleSheets = [sheet(css)];
   return { host, root };
 }

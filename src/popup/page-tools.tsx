@@ -1,9 +1,18 @@
-/** Page tools: pick the phone column, insert by selector, clear; the site's rules. */
+/**
+ * Page tools: where CallBar runs and what it does on the current site. A site must be enabled
+ * first (docs/security.md): 选择号码列, 根据路径插入 and 自动识别本站号码 each enable it in the
+ * same click (asking Chrome for the site's access); 停用本站 disables it and gives the access
+ * back. On an enabled site: pick the phone column, insert by selector, clear, the site's rules.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { CallbarError, errorMessage } from '../shared/errors.ts';
-import { sendToTab } from '../shared/messaging.ts';
+import type { SiteStatus } from '../shared/messages.ts';
+import { send, sendToTab } from '../shared/messaging.ts';
+import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
 import { RulesEditor } from './rules-editor.tsx';
+import { readAll, writeSites } from './rules-io.ts';
+import { enableSite, grantAwaiting, tabOrigin } from './site-access.ts';
 import { ToolbarToggle } from './toolbar-toggle.tsx';
 import { t } from '../shared/i18n.ts';
 
@@ -16,43 +25,90 @@ async function targetTabId(): Promise<number> {
   return tab.id;
 }
 
+const inOwnTab = () => !!new URLSearchParams(location.search).get('tab');
+
 export function PageTools() {
+  const [tabId, setTabId] = useState<number | null>(null);
+  const [site, setSite] = useState<SiteStatus | null>(null);
+  const [awaiting, setAwaiting] = useState<string[]>([]);
   const [selector, setSelector] = useState('');
   const [info, setInfo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [page, setPage] = useState<{ origin: string; page: string; buttons: number } | null>(null);
+
   const refresh = async () => {
     try {
-      setPage(await sendToTab(await targetTabId(), 'page/count', {}));
+      const id = tabId ?? (await targetTabId());
+      setTabId(id);
+      const origin = await tabOrigin(id);
+      setSite(origin ? await send('sites/status', { origin }) : null);
+      setAwaiting(await send('sites/awaiting', {}));
+      setPage(origin ? await sendToTab(id, 'page/count', {}).catch(() => null) : null);
     } catch {
-      setPage(null); // not a web page (new tab, chrome://): page tools do not apply
+      setSite(null);
+      setPage(null);
     }
   };
   useEffect(() => {
     void refresh();
     // The count changes as the page loads rows or the agent picks a column.
     const timer = setInterval(() => void refresh(), 1500);
-    return () => clearInterval(timer);
+    const onChange = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && (RULES_KEY in changes || SITES_KEY in changes)) void refresh();
+    };
+    browser.storage.onChanged.addListener(onChange);
+    return () => {
+      clearInterval(timer);
+      browser.storage.onChanged.removeListener(onChange);
+    };
   }, []);
-  const run = async (action: (tabId: number) => Promise<string>) => {
+
+  /**
+   * Run a page action; `enable` first when the site is not enabled yet (this must be the first
+   * thing the click does: Chrome asks for the site's access only within the click).
+   */
+  const run = (action: (tabId: number) => Promise<string | null>) => {
     setError(null);
     setInfo(null);
-    try {
-      setInfo(await action(await targetTabId()));
-      await refresh();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    const ready = site && tabId !== null && !(site.enabled && site.granted) ? enableSite(site.origin, tabId) : Promise.resolve(null);
+    void ready
+      .then(async () => {
+        if (tabId === null) throw new CallbarError('unsupported', t('pageToolsNoTab'));
+        const text = await action(tabId);
+        if (text) setInfo(text);
+        await refresh();
+      })
+      .catch((e) => setError(errorMessage(e)));
   };
+
+  if (!site) {
+    return (
+      <section class="card" data-testid="page-tools">
+        <div class="row">
+          <span class="strong">{t('pageToolsTitle')}</span>
+        </div>
+        <div class="muted small" data-testid="page-tools-unavailable">
+          {t('siteNotWebPage')}
+        </div>
+        <Awaiting origins={awaiting} onDone={refresh} onError={setError} />
+        {error && <Alert text={error} />}
+      </section>
+    );
+  }
+  const enabled = site.enabled && site.granted;
+  const host = new URL(site.origin).host;
   return (
-    <section class="card" data-testid="page-tools">
+    <section class="card" data-testid="page-tools" data-site-enabled={enabled ? 'true' : 'false'}>
       <div class="row">
         <span class="strong">{t('pageToolsTitle')}</span>
-        {page && (
+        {enabled && page && (
           <span class="muted small" data-testid="page-button-count">
             {t('pageToolsCount', String(page.buttons))}
           </span>
         )}
+      </div>
+      <div class="muted small" data-testid="site-status">
+        {site.byPolicy ? t('siteEnabledByPolicy', host) : enabled ? t('siteEnabled', host) : t('siteNotEnabled', host)}
       </div>
       <div class="actions">
         <button
@@ -60,22 +116,24 @@ export function PageTools() {
           onClick={() =>
             run(async (tab) => {
               await sendToTab(tab, 'page/start-picker', {});
-              if (!new URLSearchParams(location.search).get('tab')) window.close();
+              if (!inOwnTab()) window.close();
               return t('pageToolsPickerHint');
             })
           }
         >
           {t('pageToolsPick')}
         </button>
-        <button data-testid="clear-rules" onClick={() => run(async (tab) => t('pageToolsCleared', String((await sendToTab(tab, 'page/clear', {})).removed)))}>
-          {t('pageToolsClearAll')}
-        </button>
+        {enabled && (
+          <button data-testid="clear-rules" onClick={() => run(async (tab) => t('pageToolsCleared', String((await sendToTab(tab, 'page/clear', {})).removed)))}>
+            {t('pageToolsClearAll')}
+          </button>
+        )}
       </div>
       <form
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(async (tab) => t('pageToolsSelectorMatched', String((await sendToTab(tab, 'page/add-selector', { selector })).matched)));
+          run(async (tab) => t('pageToolsSelectorMatched', String((await sendToTab(tab, 'page/add-selector', { selector })).matched)));
         }}
       >
         <input data-testid="selector-input" placeholder={t('pageToolsSelectorPlaceholder')} value={selector} onInput={(e) => setSelector((e.target as HTMLInputElement).value)} />
@@ -83,18 +141,78 @@ export function PageTools() {
           {t('pageToolsInsert')}
         </button>
       </form>
+      {!enabled && (
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="autodetect-enable"
+            checked={false}
+            onChange={() =>
+              run(async () => {
+                const { sites } = await readAll();
+                await writeSites({ ...sites, [site.origin]: { ...sites[site.origin], autoDetect: true } });
+                return null;
+              })
+            }
+          />
+          {t('rulesAutoDetect')}
+        </label>
+      )}
       {info && (
         <div class="small ok-text" data-testid="page-tools-info">
           {info}
         </div>
       )}
-      {error && (
-        <div class="banner error" role="alert" data-testid="page-tools-error">
-          {error}
-        </div>
+      {error && <Alert text={error} />}
+      {enabled && page && <ToolbarToggle origin={site.origin} />}
+      {enabled && page && <RulesEditor origin={site.origin} page={page.page} />}
+      {enabled && !site.byPolicy && (
+        <button
+          class="link small"
+          data-testid="disable-site"
+          onClick={() => {
+            setError(null);
+            void send('sites/disable', { origin: site.origin })
+              .then(() => {
+                setInfo(t('siteDisabled', host));
+                return refresh();
+              })
+              .catch((e) => setError(errorMessage(e)));
+          }}
+        >
+          {t('siteDisable')}
+        </button>
       )}
-      {page && <ToolbarToggle origin={page.origin} />}
-      {page && <RulesEditor origin={page.origin} page={page.page} />}
+      <Awaiting origins={awaiting.filter((o) => o !== site.origin)} onDone={refresh} onError={setError} />
     </section>
+  );
+}
+
+function Alert({ text }: { text: string }) {
+  return (
+    <div class="banner error" role="alert" data-testid="page-tools-error">
+      {text}
+    </div>
+  );
+}
+
+/** Sites whose call buttons wait for access again (rules from before, an import, policy): one click, one prompt. */
+function Awaiting({ origins, onDone, onError }: { origins: string[]; onDone: () => void; onError: (text: string) => void }) {
+  if (!origins.length) return null;
+  return (
+    <div class="banner" data-testid="sites-awaiting">
+      <div>{t('sitesAwaiting', String(origins.length), origins.map((o) => new URL(o).host).join(t('listSeparator')))}</div>
+      <button
+        class="small"
+        data-testid="grant-awaiting"
+        onClick={() =>
+          void grantAwaiting(origins)
+            .then(onDone)
+            .catch((e) => onError(errorMessage(e)))
+        }
+      >
+        {t('sitesGrant')}
+      </button>
+    </div>
   );
 }

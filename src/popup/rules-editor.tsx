@@ -45,7 +45,7 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
           data-testid="autodetect-toggle"
           checked={autoDetect}
           onChange={async (e) => {
-            const next = { ...sites, [origin]: { autoDetect: (e.target as HTMLInputElement).checked } };
+            const next = { ...sites, [origin]: { ...sites[origin], autoDetect: (e.target as HTMLInputElement).checked } };
             await writeSites(next);
             setSites(next);
           }}

@@ -21,7 +21,9 @@ export async function writeSites(sites: Record<string, SiteSettings>): Promise<v
 
 export async function exportRules(): Promise<string> {
   const { rules, sites } = await readAll();
-  const file: RulesFile = { format: 'callbar-rules', version: 1, rules, sites };
+  // Whether a site is enabled is this browser's (and its access grant's): only the switch travels.
+  const switches = Object.fromEntries(Object.entries(sites).map(([origin, site]) => [origin, { autoDetect: !!site.autoDetect }]));
+  const file: RulesFile = { format: 'callbar-rules', version: 1, rules, sites: switches };
   return JSON.stringify(file, null, 2);
 }
 

@@ -33,6 +33,23 @@ export function Session({ state }: { state: PublicState }) {
 
   return (
     <>
+      {state.pendingDial && (
+        <section class="card confirm" data-testid="popup-confirm-dial">
+          <div class="muted small">{t('confirmDialTitle')}</div>
+          <div class="strong big" data-testid="popup-confirm-number">
+            {state.pendingDial.dial}
+          </div>
+          {state.pendingDial.text !== state.pendingDial.dial && <div class="muted small">{t('confirmDialFrom', state.pendingDial.text)}</div>}
+          <div class="actions">
+            <button class="ok" data-testid="popup-confirm-yes" autoFocus onClick={() => void run(() => send('call/confirm-dial', { confirm: true }))}>
+              {t('confirmDialYes')}
+            </button>
+            <button data-testid="popup-confirm-no" onClick={() => void run(() => send('call/confirm-dial', { confirm: false }))}>
+              {t('cancel')}
+            </button>
+          </div>
+        </section>
+      )}
       <section class="card">
         <div class="row">
           <div>

@@ -41,6 +41,12 @@ export interface ManagedPolicy {
   dialPlans: Partial<Record<ProviderId, Partial<DialPlan>>>;
   /** Every provider setting, dial plan and the active provider read-only, pushed or not. */
   lockAll: boolean;
+  /**
+   * CRM sites CallBar runs on for every agent (`https://crm.example.com`): enabled and locked.
+   * Chrome still asks each agent once for access to them, unless the extension is deployed with
+   * them as install-time hosts (docs/security.md, "Enterprise").
+   */
+  crmOrigins?: string[];
 }
 
 export interface PolicyState {
@@ -84,6 +90,16 @@ export function parsePolicy(raw: unknown, catalog: SettingsCatalog): PolicyState
     } else if (key === 'lockAll') {
       if (typeof value === 'boolean') policy.lockAll = value;
       else problems.push(POLICY_MESSAGES.invalid(key, '应为 true 或 false'));
+    } else if (key === 'crmOrigins') {
+      if (!Array.isArray(value)) problems.push(POLICY_MESSAGES.invalid(key, '应为网站地址的列表，例如 ["https://crm.example.com"]'));
+      else {
+        const origins: string[] = [];
+        for (const item of value) {
+          if (typeof item === 'string' && /^https?:\/\/[^/\s*]+$/.test(item.trim())) origins.push(item.trim().toLowerCase());
+          else problems.push(POLICY_MESSAGES.invalid(`${key}`, `“${String(item).slice(0, 80)}”不是网站地址（例如 https://crm.example.com，不带路径）`));
+        }
+        policy.crmOrigins = [...new Set(origins)];
+      }
     } else if (key === 'providers' || key === 'dialPlans') {
       if (!isObject(value)) {
         problems.push(POLICY_MESSAGES.invalid(key, '应为对象，键为平台 ID'));
@@ -311,6 +327,12 @@ export function buildManagedSchema(catalog: SettingsCatalog): ChromeSchema {
       providers: { type: 'object', title: '平台设置', description: '键为平台 ID，值为该平台的设置项；设置的每一项都会锁定', properties: providers },
       dialPlans: { type: 'object', title: '拨号规则', description: '键为平台 ID；设置的每一项都会锁定', properties: dialPlans },
       lockAll: { type: 'boolean', title: '锁定全部设置', description: 'true：坐席不能修改任何平台设置、拨号规则和默认平台（包括管理员未设置的项）' },
+      crmOrigins: {
+        type: 'array',
+        title: '启用的 CRM 网站',
+        description: 'CallBar 在这些网站上运行（例如 "https://crm.example.com"），坐席不能停用；Chrome 会请每位坐席授权一次',
+        items: { type: 'string' },
+      },
     },
   };
 }

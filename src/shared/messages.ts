@@ -16,7 +16,24 @@ import type { GeneralSettings } from './general-settings.ts';
 import type { PublicState } from './session-state.ts';
 import type { SettingsChanges } from './settings-file.ts';
 
+/**
+ * 'extension-page': a page of ours (popup, options, the toolbar frame). 'content': a content
+ * script in a web page — it runs next to untrusted page code, so it may send only what a page
+ * feature needs (dialling a button the agent clicked, counts, the picker) and gets only
+ * `PageState` on its state port.
+ */
 export type SenderKind = 'extension-page' | 'content';
+
+/** Where CallBar runs (background/sites.ts). */
+export interface SiteStatus {
+  origin: string;
+  enabled: boolean;
+  /** Host access is granted: CallBar can run there. */
+  granted: boolean;
+  /** Listed by the administrator (enterprise policy): the agent cannot disable it. */
+  byPolicy: boolean;
+  rules: number;
+}
 
 export type SimpleCallAction = 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute';
 
@@ -40,8 +57,14 @@ export interface Messages {
   'session/login': { req: { providerId: ProviderId; settings: unknown; remember?: boolean }; res: PublicState };
   'session/logout': { req: Record<string, never>; res: PublicState };
   'agent/set-state': { req: { stateId: string }; res: PublicState };
-  /** Dial exactly this dial string (a button's number). From a content script only after a trusted click. */
+  /**
+   * Dial exactly this dial string (a button's number). From a content script only after the
+   * agent's own deliberate click, and only from an enabled site (background/sites.ts checks the
+   * sender's frame and top-level site).
+   */
   'call/dial': { req: { number: string }; res: PublicState };
+  /** The agent confirms (true) or cancels the number proposed from page text (`PublicState.pendingDial`). */
+  'call/confirm-dial': { req: { confirm: boolean }; res: PublicState };
   /** Dial what the agent typed or pasted (normalized with the dial plan). */
   'call/dial-text': { req: { text: string }; res: PublicState };
   'call/action': { req: { action: SimpleCallAction }; res: PublicState };
@@ -59,6 +82,17 @@ export interface Messages {
   /** Settings that are not per provider (screen pop, ringtone). */
   'settings/general-get': { req: Record<string, never>; res: GeneralSettings };
   'settings/general-set': { req: GeneralSettings; res: GeneralSettings };
+  /** Whether CallBar runs on a site, and whether it has access there (popup page tools). */
+  'sites/status': { req: { origin: string }; res: SiteStatus };
+  /**
+   * Enable a site (the popup asked for its host access in the same click): the content script
+   * is registered for it and injected into `tabId`.
+   */
+  'sites/enable': { req: { origin: string; tabId?: number }; res: SiteStatus };
+  /** 停用本站: no buttons, no toolbar there; host access released (rules kept). */
+  'sites/disable': { req: { origin: string }; res: SiteStatus };
+  /** Enabled sites CallBar has no access to yet (rules kept from before, imported, or listed by policy). */
+  'sites/awaiting': { req: Record<string, never>; res: string[] };
   /** A frame says how many dialable numbers it shows (toolbar badge). */
   'page/report-count': { req: { count: number }; res: null };
   /** The picker finished in one frame: stop it in the tab's other frames. */
@@ -68,24 +102,29 @@ export interface Messages {
 export type MessageType = keyof Messages;
 
 export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]>> = {
-  'state/get': ['extension-page', 'content'],
+  'state/get': ['extension-page'],
   'settings/get': ['extension-page'],
   'settings/save': ['extension-page'],
   'session/login': ['extension-page'],
   'session/logout': ['extension-page'],
-  'agent/set-state': ['extension-page', 'content'],
+  'agent/set-state': ['extension-page'],
   'call/dial': ['extension-page', 'content'],
+  'call/confirm-dial': ['extension-page'],
   'call/dial-text': ['extension-page'],
-  'call/action': ['extension-page', 'content'],
-  'call/transfer': ['extension-page', 'content'],
-  'call/extra': ['extension-page', 'content'],
-  'call/dismiss': ['extension-page', 'content'],
+  'call/action': ['extension-page'],
+  'call/transfer': ['extension-page'],
+  'call/extra': ['extension-page'],
+  'call/dismiss': ['extension-page'],
   'settings/dial-plan-get': ['extension-page'],
   'settings/dial-plan-set': ['extension-page'],
   'history/get': ['extension-page'],
   'history/clear': ['extension-page'],
   'settings/general-get': ['extension-page'],
   'settings/general-set': ['extension-page'],
+  'sites/status': ['extension-page'],
+  'sites/enable': ['extension-page'],
+  'sites/disable': ['extension-page'],
+  'sites/awaiting': ['extension-page'],
   'page/report-count': ['content'],
   'page/picker-done': ['content'],
 };
@@ -124,10 +163,25 @@ export interface TabEnvelope<K extends TabMessageType = TabMessageType> {
   payload: TabMessages[K]['req'];
 }
 
-/** Name of the long-lived port on which the background pushes PublicState. */
+/**
+ * Name of the long-lived port on which the background pushes the session state: `PublicState`
+ * to extension pages, `PageState` (no agent, no call, no numbers) to content scripts.
+ */
 export const STATE_PORT = 'callbar/state';
 
-export interface StatePush {
+export interface StatePush<S = PublicState> {
   type: 'state';
-  state: PublicState;
+  state: S;
 }
+
+/**
+ * What the toolbar frame (src/toolbar/) asks of the content script that placed it, through
+ * chrome.tabs.sendMessage to frame 0 of its tab: its size, and moves when the agent drags it.
+ */
+export type ToolbarHostMessage = { channel: 'callbar-toolbar' } & (
+  | { type: 'size'; width: number; height: number }
+  | { type: 'drag-start' }
+  | { type: 'drag'; dx: number; dy: number }
+  | { type: 'drag-end' }
+  | { type: 'nudge'; dx: number; dy: number }
+);

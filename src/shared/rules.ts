@@ -6,8 +6,14 @@
  */
 export interface ButtonRule {
   id: string;
-  /** `https://crm.example.com` (scheme + host + port). */
+  /** `https://crm.example.com` (scheme + host + port) of the page, or frame, the cells are in. */
   origin: string;
+  /**
+   * The top-level site the rule was made under, when the cells are in a frame of another
+   * origin: its buttons act only when framed by that site (a page of another site framing the
+   * CRM gets nothing). Absent: the same as `origin`.
+   */
+  topOrigin?: string;
   /** Glob on `location.pathname + location.search + location.hash`; `*` matches anything. */
   pathPattern: string;
   /** CSS selector of the cells that hold the number. */
@@ -26,6 +32,15 @@ export interface ButtonRule {
 export interface SiteSettings {
   /** Make numbers in page text and tel: links dialable without a rule (off by default). */
   autoDetect: boolean;
+  /**
+   * CallBar runs on this site (docs/security.md): true once the agent enabled it in the popup,
+   * false after 停用本站 or once its last rule was removed. Absent: enabled when the site has
+   * rules or automatic detection (rules imported from a file, or stored before sites had to be
+   * enabled).
+   */
+  enabled?: boolean;
+  /** Listed by the administrator in enterprise policy (`crmOrigins`): enabled, and the agent cannot disable it. */
+  byPolicy?: boolean;
 }
 
 export const RULES_KEY = 'callbar:rules';
@@ -48,8 +63,12 @@ export function pageKey(location: { pathname: string; search: string; hash: stri
   return `${location.pathname}${location.search}${location.hash}`;
 }
 
-export function ruleApplies(rule: ButtonRule, location: { origin: string; pathname: string; search: string; hash: string }): boolean {
-  if (rule.origin !== location.origin) return false;
+/**
+ * Does `rule` put buttons on this page? `topOrigin` is the origin of the tab's top-level page
+ * (for a frame, the last of `location.ancestorOrigins`); absent for a top-level page.
+ */
+export function ruleApplies(rule: ButtonRule, location: { origin: string; pathname: string; search: string; hash: string }, topOrigin: string = location.origin): boolean {
+  if (rule.origin !== location.origin || (rule.topOrigin ?? rule.origin) !== topOrigin) return false;
   try {
     return globToRegExp(rule.pathPattern).test(pageKey(location));
   } catch {
@@ -71,6 +90,30 @@ export function ruleProblem(rule: Pick<ButtonRule, 'origin' | 'pathPattern' | 's
   if (!rule.selector.trim()) return '请填写 CSS 选择器';
   if (rule.selector.length > 500) return '选择器太长（最多 500 个字符）';
   return null;
+}
+
+/** Does CallBar run on `origin` (see SiteSettings.enabled)? */
+export function siteEnabled(origin: string, stored: StoredRules): boolean {
+  const site = Object.hasOwn(stored.sites, origin) ? stored.sites[origin] : undefined;
+  if (site?.byPolicy) return true;
+  if (site?.enabled !== undefined) return site.enabled;
+  return !!site?.autoDetect || stored.rules.some((r) => r.origin === origin);
+}
+
+/** Every origin CallBar runs on. */
+export function enabledOrigins(stored: StoredRules): string[] {
+  const candidates = new Set([...Object.keys(stored.sites), ...stored.rules.map((r) => r.origin)]);
+  return [...candidates].filter((origin) => isSiteOrigin(origin) && siteEnabled(origin, stored)).sort();
+}
+
+/** `https://crm.example.com:8443` — a web origin (no path), the only kind a site can be. */
+export function isSiteOrigin(origin: string): boolean {
+  return /^https?:\/\/[^/\s*]+$/.test(origin);
+}
+
+/** The match pattern for every page of `origin` (host permission and content-script matches). */
+export function originPattern(origin: string): string {
+  return `${origin}/*`;
 }
 
 export function newRuleId(): string {

@@ -77,6 +77,24 @@ export interface PublicState {
   dialing: boolean;
   /** How page numbers become what is dialled (the active or last provider's plan). */
   dialPlan: DialPlan;
+  /**
+   * A number taken from page text (the agent's selection) waiting for the agent to confirm it in
+   * the toolbar or the popup: `dial` is exactly what will be dialled, `text` what was selected.
+   */
+  pendingDial: { dial: string; text: string } | null;
+}
+
+/**
+ * What a content script (in a web page, next to the page's scripts) is told: enough to make
+ * call buttons and to show the toolbar frame, nothing about the agent or the call.
+ */
+export interface PageState {
+  loggedIn: boolean;
+  dialPlan: DialPlan;
+}
+
+export function pageStateOf(state: PublicState): PageState {
+  return { loggedIn: state.status === 'loggedIn', dialPlan: state.dialPlan };
 }
 
 export const LOGGED_OUT: PublicState = {
@@ -92,4 +110,5 @@ export const LOGGED_OUT: PublicState = {
   note: null,
   dialing: false,
   dialPlan: DEFAULT_DIAL_PLAN,
+  pendingDial: null,
 };

@@ -165,6 +165,7 @@ const ruleSchema = z
   .object({
     id: z.string().max(64).optional(),
     origin: z.string().max(200),
+    topOrigin: z.string().max(200).regex(/^https?:\/\/[^/\s*]+$/, '“topOrigin”应为网站地址（例如 https://crm.example.com）').optional(),
     pathPattern: z.string().max(300).default('/*'),
     selector: z.string().max(500),
     source: z.enum(['picker', 'selector', 'import']).default('import'),
@@ -190,6 +191,7 @@ export function completeRules(parsed: z.output<typeof rulesFileSchema>, now = Da
   const rules: ButtonRule[] = parsed.rules.map((r) => ({
     id: r.id ?? newRuleId(),
     origin: r.origin,
+    ...(r.topOrigin && r.topOrigin !== r.origin ? { topOrigin: r.topOrigin } : {}),
     pathPattern: r.pathPattern,
     selector: r.selector.trim(),
     source: r.source,
@@ -214,7 +216,11 @@ export function mergeRules(
       replaced++;
     } else rules.push(rule);
   }
-  return { rules, sites: { ...current.sites, ...incoming.sites }, added: incoming.rules.length - replaced, replaced };
+  // A file carries only the automatic-detection switch; whether the site is enabled (and by whom)
+  // stays this browser's.
+  const sites: Record<string, SiteSettings> = { ...current.sites };
+  for (const [origin, site] of Object.entries(incoming.sites)) sites[origin] = { ...sites[origin], autoDetect: site.autoDetect };
+  return { rules, sites, added: incoming.rules.length - replaced, replaced };
 }
 
 function perProvider<T extends z.ZodType>(section: (id: ProviderId) => T) {

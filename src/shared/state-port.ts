@@ -1,5 +1,6 @@
 /**
- * The live public session state, for the popup, the options page and content scripts.
+ * The live session state: `PublicState` for the popup, the options page and the toolbar
+ * frame, `PageState` for content scripts (the service worker decides by who connects).
  * A long-lived port to the service worker carries every change; when the worker is
  * stopped the port breaks and we reconnect (with backoff), which also wakes the worker
  * so polling resumes. One port per page, however many subscribers.
@@ -8,16 +9,19 @@ import browser from 'webextension-polyfill';
 import { STATE_PORT, type StatePush } from './messages.ts';
 import type { PublicState } from './session-state.ts';
 
-type Listener = (state: PublicState) => void;
+type Listener = (state: any) => void;
 
 const listeners = new Set<Listener>();
-let current: PublicState | null = null;
+let current: unknown = null;
 let started = false;
 
-/** Call `listener` with every state pushed (at once with the last one, if any). */
-export function subscribeState(listener: Listener): () => void {
+/**
+ * Call `listener` with every state pushed (at once with the last one, if any). Extension pages
+ * receive `PublicState` (the default), content scripts `PageState`.
+ */
+export function subscribeState<S = PublicState>(listener: (state: S) => void): () => void {
   listeners.add(listener);
-  if (current) listener(current);
+  if (current) listener(current as S);
   if (!started) {
     started = true;
     connect(0);

@@ -1,6 +1,7 @@
 /**
- * What the agent chose for the floating toolbar on each site — shared by the toolbar
- * (content script) and the popup's "在本站显示工具条" switch. Pure: no DOM, no storage.
+ * What the agent chose for the floating toolbar on each site — shared by the toolbar frame,
+ * the content script that places it and the popup's "在本站显示工具条" switch. Pure: no DOM,
+ * no storage.
  *
  * Stored in chrome.storage.local under `callbar:toolbar`, one entry per page origin:
  *
@@ -63,3 +64,22 @@ export function withSitePrefs(stored: unknown, origin: string, patch: Partial<Si
   return next;
 }
 
+
+/** Arrow keys move the toolbar by this many pixels. */
+export const NUDGE_STEP = 10;
+
+/** The move an arrow key asks for (screen direction, px), or null for any other key. */
+export function arrowDelta(key: string, step = NUDGE_STEP): { dx: number; dy: number } | null {
+  switch (key) {
+    case 'ArrowLeft':
+      return { dx: -step, dy: 0 };
+    case 'ArrowRight':
+      return { dx: step, dy: 0 };
+    case 'ArrowUp':
+      return { dx: 0, dy: -step };
+    case 'ArrowDown':
+      return { dx: 0, dy: step };
+    default:
+      return null;
+  }
+}

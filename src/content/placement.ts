@@ -1,9 +1,10 @@
 /**
- * Puts the toolbar's host element where the agent wants it, kept inside the viewport:
+ * Puts the toolbar frame's host element where the agent wants it, kept inside the viewport:
  * on every render, when the window is resized and when the toolbar changes size
  * (collapsed, a call card appears). The agent's chosen offset is kept as is; only what
  * is shown is clamped, so a window made smaller and then larger again gives the toolbar
- * its place back. Drags and arrow-key moves save the new place through `persist`.
+ * its place back. Drags and arrow-key moves (asked for by the toolbar frame, which sees the
+ * agent's pointer and keys) save the new place through `persist`.
  */
 import { clampOffset, draggedOffset, type Offset, sameOffset, type Size } from './position.ts';
 
@@ -16,15 +17,7 @@ export function viewportSize(): Size {
   return { width: window.innerWidth, height: window.innerHeight };
 }
 
-export interface Mover {
-  beginDrag(): void;
-  dragBy(dx: number, dy: number): void;
-  endDrag(): void;
-  /** Move by (dx, dy) screen pixels (arrow keys) and save. */
-  nudge(dx: number, dy: number): void;
-}
-
-export class Placement implements Mover {
+export class Placement {
   private shown: Offset | null = null;
   private dragStart: Offset | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;

@@ -4,10 +4,10 @@
  * Enter or the button sends it, Esc closes it. Only trusted input runs anything.
  */
 import { useState } from 'preact/hooks';
-import { send } from '../../shared/messaging.ts';
-import type { ExtraAction } from '../../shared/session-state.ts';
+import { send } from '../shared/messaging.ts';
+import type { ExtraAction } from '../shared/session-state.ts';
 import { type Runner, trusted } from './actions.ts';
-import { isAgentInput } from '../agent-input.ts';
+import { isAgentInput } from './actions.ts';
 
 export function ExtraActions({ actions, runner }: { actions: readonly ExtraAction[]; runner: Runner }) {
   const [open, setOpen] = useState<string | null>(null);

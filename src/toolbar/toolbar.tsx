@@ -1,21 +1,23 @@
 /**
- * The floating toolbar shown on pages while the agent is logged in: header (drag handle,
- * state light, agent, collapse, hide), the agent state switch, the current call with the
- * actions the provider declares, and the dial pad. Every action needs a trusted click
- * (or Enter). Collapsed it shows the header only — and an incoming call's card.
+ * The floating toolbar shown on enabled sites while the agent is logged in: header (drag
+ * handle, state light, agent, collapse, hide), the agent state switch, the current call with
+ * the actions the provider declares, and the dial pad. Every action needs the agent's own
+ * click (or Enter) on a control that is visible and at rest (input-guard.ts). Collapsed it
+ * shows the header only — and an incoming call's card.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { isActive } from '../../shared/call-state.ts';
-import { callTimer, extraActionsNow } from '../../shared/format.ts';
-import type { PublicState } from '../../shared/session-state.ts';
+import { isActive } from '../shared/call-state.ts';
+import { callTimer, extraActionsNow } from '../shared/format.ts';
+import type { PublicState } from '../shared/session-state.ts';
 import { useRunner } from './actions.ts';
 import { AgentStates } from './agent-states.tsx';
 import { CallCard } from './call-card.tsx';
+import { ConfirmDial } from './confirm-dial.tsx';
 import { DialPad } from './dial-pad.tsx';
 import { ExtraActions } from './extra-actions.tsx';
 import { Header } from './header.tsx';
-import type { Mover } from './placement.ts';
-import { t } from '../../shared/i18n.ts';
+import type { Mover } from './mover.ts';
+import { t } from '../shared/i18n.ts';
 
 export { TOOLBAR_CSS } from './styles.ts';
 
@@ -23,6 +25,8 @@ export interface ToolbarProps {
   state: PublicState;
   collapsed: boolean;
   mover: Mover;
+  /** Why the agent's last click or key was ignored (covered, just moved …), for a moment. */
+  refused?: string | null;
   onCollapse: (collapsed: boolean) => void;
   onHide: () => void;
 }
@@ -31,7 +35,7 @@ const BODY_ID = 'callbar-toolbar-body';
 /** A platform note (e.g. the parked calls) stays this long when there is no call. */
 const NOTE_SHOWN_MS = 30_000;
 
-export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: ToolbarProps) {
+export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, onHide }: ToolbarProps) {
   const [now, setNow] = useState(Date.now());
   const [dialText, setDialText] = useState('');
   const [dialError, setDialError] = useState<string | null>(null);
@@ -75,6 +79,7 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
         onCollapse={onCollapse}
         onHide={onHide}
       />
+      {state.pendingDial && <ConfirmDial pending={state.pendingDial} run={runner.run} />}
       <div class="body" id={BODY_ID}>
         {!collapsed && states.length > 0 && <AgentStates state={state} now={now} runner={runner} />}
         {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} masked={!!state.agent?.maskNumbers} runner={runner} />}
@@ -101,6 +106,11 @@ export function Toolbar({ state, collapsed, mover, onCollapse, onHide }: Toolbar
         <div class="problem" role="alert" data-testid="toolbar-problem">
           {state.problem.message}
           {state.problem.hint && <div class="problem-hint">{state.problem.hint}</div>}
+        </div>
+      )}
+      {refused && (
+        <div class="problem" role="status" data-testid="toolbar-refused">
+          {refused}
         </div>
       )}
       {runner.error && (

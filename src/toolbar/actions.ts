@@ -5,8 +5,7 @@
  * the toolbar.
  */
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { errorMessage } from '../../shared/errors.ts';
-import { isAgentInput } from '../agent-input.ts';
+import { errorMessage } from '../shared/errors.ts';
 
 /** Run `action` (named `key` so its button can show it is pending); resolves to whether it succeeded. */
 export type Run = (key: string, action: () => Promise<unknown>) => Promise<boolean>;
@@ -44,7 +43,15 @@ export function useRunner(): Runner {
   return { run, isPending, error, clearError };
 }
 
-/** Only the agent's own input counts: events synthesized by page scripts are ignored (agent-input.ts). */
+/**
+ * Only the browser's own input events count. The toolbar is an extension page in a frame, so
+ * a web page cannot send it events at all; input-guard.ts has already refused (in the capture
+ * phase) what the agent did not mean: clicks on a covered, transparent or just-moved control.
+ */
+export function isAgentInput(event: Event): boolean {
+  return event.isTrusted;
+}
+
 export function trusted<E extends Event>(handler: (event: E) => void): (event: E) => void {
   return (event) => {
     if (isAgentInput(event)) handler(event);

@@ -1,10 +1,10 @@
 /**
  * The toolbar's per-site prefs in chrome.storage.local (`callbar:toolbar`, shape in
- * position.ts). Another tab of the same site or the popup may change them at any time:
+ * toolbar-prefs.ts). Another tab of the same site or the popup may change them at any time:
  * `watchSitePrefs` reports every change for this origin.
  */
 import browser from 'webextension-polyfill';
-import { type SitePrefs, sitePrefs, TOOLBAR_KEY, withSitePrefs } from './position.ts';
+import { type SitePrefs, sitePrefs, TOOLBAR_KEY, withSitePrefs } from './toolbar-prefs.ts';
 
 export async function loadSitePrefs(origin: string): Promise<SitePrefs> {
   try {

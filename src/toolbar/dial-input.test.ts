@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DIAL_PLAN, type DialPlan } from '../../shared/phone/dial-plan.ts';
+import { DEFAULT_DIAL_PLAN, type DialPlan } from '../shared/phone/dial-plan.ts';
 import { checkDialInput, cleanPastedText, redialString } from './dial-input.ts';
 
 const PREFIX: DialPlan = { outsideLinePrefix: '9', internationalPrefix: '00', extension: 'dtmf' };

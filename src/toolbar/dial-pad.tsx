@@ -5,13 +5,13 @@
  * is the one kept here, never read back from the (page-reachable) field.
  */
 import { useRef } from 'preact/hooks';
-import { send } from '../../shared/messaging.ts';
-import type { DialPlan } from '../../shared/phone/dial-plan.ts';
+import { send } from '../shared/messaging.ts';
+import type { DialPlan } from '../shared/phone/dial-plan.ts';
 import { type Run, trusted } from './actions.ts';
-import { isAgentInput } from '../agent-input.ts';
+import { isAgentInput } from './actions.ts';
 import { checkDialInput, cleanPastedText, MAX_FIELD_CHARS } from './dial-input.ts';
 import { BackspaceIcon } from './icons.tsx';
-import { t } from '../../shared/i18n.ts';
+import { t } from '../shared/i18n.ts';
 
 const KEYS = [
   { key: '1', id: '1', label: '1' },

@@ -1,9 +1,12 @@
 /**
- * The toolbar's one constructed stylesheet (adoptedStyleSheets: a page's CSP style-src does
- * not apply). Light and dark follow prefers-color-scheme.
+ * The toolbar page's stylesheet. The frame is exactly as large as the bar (the content script
+ * sizes it to what the bar measures, capped by the page's viewport, then the bar scrolls); its
+ * rounded corners and shadow are drawn by the frame element. Light and dark follow
+ * prefers-color-scheme.
  */
 export const TOOLBAR_CSS = `
-:host { all: initial; }
+html, body { margin: 0; padding: 0; background: transparent; }
+html { overflow: auto; scrollbar-width: thin; }
 *, *::before, *::after { box-sizing: border-box; }
 .bar {
   --bg: #ffffff; --head: #f6f7f9; --fg: #1f2329; --muted: #646a73; --subtle: #8f959e;
@@ -16,8 +19,7 @@ export const TOOLBAR_CSS = `
   font: 13px/1.45 -apple-system, BlinkMacSystemFont, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   color: var(--fg); background: var(--bg);
   border: 1px solid var(--line); border-radius: 12px;
-  box-shadow: 0 10px 30px rgba(15, 23, 42, .16), 0 2px 6px rgba(15, 23, 42, .08);
-  width: 264px; max-width: 100vw; max-height: 100vh;
+  width: 264px;
   display: flex; flex-direction: column; overflow: hidden;
   -webkit-font-smoothing: antialiased;
 }
@@ -30,7 +32,6 @@ export const TOOLBAR_CSS = `
     --warn: #f0a050; --seg: #2a2d33; --field: #16181b; --err: #ff8a80; --ring: #4f8cff;
     --problem-bg: #2c1719; --problem-line: #5a2328;
     color-scheme: dark;
-    box-shadow: 0 10px 30px rgba(0, 0, 0, .5), 0 2px 6px rgba(0, 0, 0, .3);
   }
 }
 
@@ -141,4 +142,9 @@ input[aria-invalid="true"] { border-color: var(--err); }
 
 @media (prefers-reduced-motion: reduce) { * { animation: none !important; transition: none !important; } }
 @media print { :host { display: none !important; } }
+.confirm { padding: 10px 12px; border-bottom: 1px solid var(--line); background: var(--accent-soft); display: flex; flex-direction: column; gap: 4px; }
+.confirm-title { font-size: 12px; color: var(--muted); }
+.confirm-number { font-size: 18px; font-weight: 600; letter-spacing: .5px; font-variant-numeric: tabular-nums; word-break: break-all; }
+.confirm-text { font-size: 12px; color: var(--muted); word-break: break-all; }
+.confirm-actions { display: flex; gap: 8px; margin-top: 4px; }
 `;

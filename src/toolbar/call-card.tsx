@@ -5,17 +5,17 @@
  */
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type Call, isActive } from '../../shared/call-state.ts';
-import { callStateLabel, callTimer, maskNumber } from '../../shared/format.ts';
-import type { SimpleCallAction } from '../../shared/messages.ts';
-import { send } from '../../shared/messaging.ts';
-import type { DialPlan } from '../../shared/phone/dial-plan.ts';
-import type { Capabilities } from '../../shared/session-state.ts';
+import { type Call, isActive } from '../shared/call-state.ts';
+import { callStateLabel, callTimer, maskNumber } from '../shared/format.ts';
+import type { SimpleCallAction } from '../shared/messages.ts';
+import { send } from '../shared/messaging.ts';
+import type { DialPlan } from '../shared/phone/dial-plan.ts';
+import type { Capabilities } from '../shared/session-state.ts';
 import { type Run, type Runner, trusted } from './actions.ts';
-import { isAgentInput } from '../agent-input.ts';
+import { isAgentInput } from './actions.ts';
 import { redialString } from './dial-input.ts';
 import { ExtraActions } from './extra-actions.tsx';
-import { t } from '../../shared/i18n.ts';
+import { t } from '../shared/i18n.ts';
 
 export interface CallCardProps {
   call: Call;

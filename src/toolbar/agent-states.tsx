@@ -4,11 +4,11 @@
  * state's timer (a countdown for after-call work of known length). States the platform sets
  * by itself (通话中, 整理 …) are shown, never offered.
  */
-import { AGENT_STATE_BUTTONS_MAX, agentStateTimer, selectableStates } from '../../shared/format.ts';
-import { send } from '../../shared/messaging.ts';
-import type { PublicState } from '../../shared/session-state.ts';
+import { AGENT_STATE_BUTTONS_MAX, agentStateTimer, selectableStates } from '../shared/format.ts';
+import { send } from '../shared/messaging.ts';
+import type { PublicState } from '../shared/session-state.ts';
 import { type Runner, trusted } from './actions.ts';
-import { t } from '../../shared/i18n.ts';
+import { t } from '../shared/i18n.ts';
 
 export function AgentStates({ state, now, runner }: { state: PublicState; now: number; runner: Runner }) {
   const busy = runner.isPending('agent-state');

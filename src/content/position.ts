@@ -12,10 +12,7 @@
  * (so the popup may write `{ hidden: false }` alone).
  */
 
-export { DEFAULT_PREFS, sitePrefs, type SitePrefs, type StoredToolbarPrefs, TOOLBAR_KEY, withSitePrefs } from '../../shared/toolbar-prefs.ts';
-
-/** Arrow keys move the toolbar by this many pixels. */
-export const NUDGE_STEP = 10;
+export { arrowDelta, DEFAULT_PREFS, NUDGE_STEP, sitePrefs, type SitePrefs, type StoredToolbarPrefs, TOOLBAR_KEY, withSitePrefs } from '../shared/toolbar-prefs.ts';
 
 export interface Offset {
   x: number;
@@ -44,22 +41,6 @@ export function clampOffset(offset: Offset, box: Size, viewport: Size): Offset {
  *  moving right or down brings it closer to the right / bottom edge. */
 export function draggedOffset(start: Offset, dx: number, dy: number): Offset {
   return { x: Math.round(start.x - dx), y: Math.round(start.y - dy) };
-}
-
-/** The move an arrow key asks for (screen direction, px), or null for any other key. */
-export function arrowDelta(key: string, step = NUDGE_STEP): { dx: number; dy: number } | null {
-  switch (key) {
-    case 'ArrowLeft':
-      return { dx: -step, dy: 0 };
-    case 'ArrowRight':
-      return { dx: step, dy: 0 };
-    case 'ArrowUp':
-      return { dx: 0, dy: -step };
-    case 'ArrowDown':
-      return { dx: 0, dy: step };
-    default:
-      return null;
-  }
 }
 
 export function sameOffset(a: Offset | null, b: Offset | null): boolean {

@@ -1,17 +1,18 @@
 /**
  * The toolbar's header: state light, agent, agent state (or, collapsed during a call, the
  * call's state and timer), collapse and hide. It is the drag handle (trusted pointer
- * events, pointer capture); its grip is focusable and arrow keys move the toolbar.
+ * events, pointer capture, screen coordinates: the frame moves under the pointer); its grip
+ * is focusable and arrow keys move the toolbar.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { Call } from '../../shared/call-state.ts';
-import { agentStateLabel, callStateLabel, stateLight } from '../../shared/format.ts';
-import type { PublicState } from '../../shared/session-state.ts';
+import type { Call } from '../shared/call-state.ts';
+import { agentStateLabel, callStateLabel, stateLight } from '../shared/format.ts';
+import type { PublicState } from '../shared/session-state.ts';
 import { trusted } from './actions.ts';
 import { ChevronIcon, CloseIcon, GripIcon } from './icons.tsx';
-import type { Mover } from './placement.ts';
-import { arrowDelta, NUDGE_STEP } from './position.ts';
-import { t } from '../../shared/i18n.ts';
+import type { Mover } from './mover.ts';
+import { arrowDelta, NUDGE_STEP } from '../shared/toolbar-prefs.ts';
+import { t } from '../shared/i18n.ts';
 
 export interface HeaderProps {
   state: PublicState;
@@ -46,14 +47,14 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
         if ((event.target as Element).closest(INTERACTIVE)) return;
         const head = event.currentTarget as HTMLElement;
         head.setPointerCapture(event.pointerId);
-        drag.current = { pointerId: event.pointerId, x: event.clientX, y: event.clientY };
+        drag.current = { pointerId: event.pointerId, x: event.screenX, y: event.screenY };
         setDragging(true);
         mover.beginDrag(); // no text selection: the header is user-select: none
       }}
       onPointerMove={(event: PointerEvent) => {
         const start = drag.current;
         if (!start || !event.isTrusted || event.pointerId !== start.pointerId) return;
-        mover.dragBy(event.clientX - start.x, event.clientY - start.y);
+        mover.dragBy(event.screenX - start.x, event.screenY - start.y);
       }}
       onPointerUp={endDrag}
       onPointerCancel={endDrag}

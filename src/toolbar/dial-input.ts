@@ -1,6 +1,6 @@
 /** What the dial pad's number field shows and dials (pure: unit-tested). */
-import type { Call } from '../../shared/call-state.ts';
-import { type DialPlan, normalizeDialInput } from '../../shared/phone/dial-plan.ts';
+import type { Call } from '../shared/call-state.ts';
+import { type DialPlan, normalizeDialInput } from '../shared/phone/dial-plan.ts';
 
 /** Longest text the field keeps (normalizeDialInput refuses longer input anyway). */
 export const MAX_FIELD_CHARS = 200;

@@ -1,0 +1,165 @@
+/**
+ * Frames the floating toolbar into the top frame of an enabled site while the agent is logged
+ * in, where the agent put it on this site (per-site prefs in chrome.storage.local
+ * `callbar:toolbar`, see position.ts), and not at all where it is hidden.
+ *
+ * The toolbar itself is an extension page (src/toolbar/) in an <iframe>, inside a closed
+ * shadow root: the page cannot read its text, focus or fill its fields, see what the agent
+ * types there, or send it events (docs/security.md). This side only places the frame: it sets
+ * the size the toolbar asks for and moves it when the agent drags it. Those requests come from
+ * the toolbar page through chrome.tabs.sendMessage (checked: our extension, the toolbar page's
+ * URL) — a web page cannot send them.
+ */
+import browser from 'webextension-polyfill';
+import type { ToolbarHostMessage } from '../shared/messages.ts';
+import { t } from '../shared/i18n.ts';
+import { loadSitePrefs, saveSitePrefs, watchSitePrefs } from '../shared/toolbar-prefs-store.ts';
+import { Placement, viewportSize } from './placement.ts';
+import type { SitePrefs } from './position.ts';
+import { createShadowHost } from './shadow-host.ts';
+import { showToast } from './toast.ts';
+
+export const TOOLBAR_PAGE = 'src/toolbar/index.html';
+const MAX_SIZE = 4000;
+
+const FRAME_CSS = `
+iframe { display: block; border: 0; margin: 0; padding: 0; background: transparent; color-scheme: normal;
+  border-radius: 12px; box-shadow: 0 10px 30px rgba(15, 23, 42, .16), 0 2px 6px rgba(15, 23, 42, .08); }
+/* Not visibility: hidden — Chrome stops rendering hidden cross-origin frames, so the toolbar could not measure itself. */
+iframe.loading { opacity: 0; pointer-events: none; }
+`;
+
+interface Mounted {
+  host: HTMLElement;
+  frame: HTMLIFrameElement;
+  placement: Placement;
+}
+
+export class ToolbarHost {
+  private loggedIn = false;
+  private prefs: SitePrefs | null = null;
+  private loading: Promise<void> | null = null;
+  private mounted: Mounted | null = null;
+  private readonly origin = location.origin;
+
+  constructor() {
+    browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+      const msg = message as ToolbarHostMessage;
+      if (msg?.channel !== 'callbar-toolbar' || !isToolbarPage(sender)) return undefined;
+      this.onFrameMessage(msg);
+      return undefined;
+    });
+  }
+
+  /** The agent logged in or out. */
+  setLoggedIn(loggedIn: boolean): void {
+    this.loggedIn = loggedIn;
+    if (loggedIn) this.ensurePrefs();
+    this.update();
+  }
+
+  /** The site was disabled: take the toolbar away for good. */
+  dispose(): void {
+    this.loggedIn = false;
+    this.update();
+  }
+
+  private ensurePrefs(): void {
+    if (this.loading) return;
+    this.loading = loadSitePrefs(this.origin).then((loaded) => {
+      this.prefs ??= loaded;
+      this.update();
+    });
+    watchSitePrefs(this.origin, (changed) => {
+      const wasHidden = this.prefs?.hidden;
+      this.prefs = changed;
+      this.mounted?.placement.setDesired({ x: changed.x, y: changed.y });
+      if (changed.hidden && wasHidden === false && this.mounted) showToast(t('toolbarHiddenToast'));
+      this.update();
+    });
+  }
+
+  private update(): void {
+    if (!this.loggedIn || !this.prefs || this.prefs.hidden) return this.unmount();
+    const mounted = this.mount(this.prefs);
+    // A page that removed it gets it back.
+    if (!mounted.host.isConnected) document.documentElement.append(mounted.host);
+    mounted.placement.apply();
+  }
+
+  private mount(prefs: SitePrefs): Mounted {
+    if (this.mounted) return this.mounted;
+    const { host, root } = createShadowHost('callbar-toolbar', FRAME_CSS, {
+      position: 'fixed',
+      right: `${prefs.x}px`,
+      bottom: `${prefs.y}px`,
+      'z-index': '2147483647',
+      display: 'block',
+    });
+    const frame = document.createElement('iframe');
+    frame.className = 'loading';
+    frame.title = t('extName');
+    frame.width = '264';
+    frame.height = '40';
+    frame.src = browser.runtime.getURL(TOOLBAR_PAGE);
+    root.append(frame);
+    document.documentElement.append(host);
+    const placement = new Placement(host, { x: prefs.x, y: prefs.y }, (offset) => {
+      if (this.prefs) this.prefs = { ...this.prefs, ...offset };
+      void saveSitePrefs(this.origin, offset).catch(() => undefined);
+    });
+    this.mounted = { host, frame, placement };
+    return this.mounted;
+  }
+
+  private unmount(): void {
+    if (!this.mounted) return;
+    const { host, placement } = this.mounted;
+    this.mounted = null;
+    placement.dispose();
+    host.remove();
+  }
+
+  private onFrameMessage(msg: ToolbarHostMessage): void {
+    const mounted = this.mounted;
+    if (!mounted) return;
+    switch (msg.type) {
+      case 'size': {
+        // Never larger than the page's viewport: the toolbar page scrolls instead.
+        const viewport = viewportSize();
+        const width = Math.min(clampSize(msg.width), viewport.width);
+        const height = Math.min(clampSize(msg.height), viewport.height);
+        mounted.frame.width = String(width);
+        mounted.frame.height = String(height);
+        mounted.frame.classList.remove('loading');
+        mounted.placement.apply();
+        return;
+      }
+      case 'drag-start':
+        return mounted.placement.beginDrag();
+      case 'drag':
+        return mounted.placement.dragBy(finite(msg.dx), finite(msg.dy));
+      case 'drag-end':
+        return mounted.placement.endDrag();
+      case 'nudge':
+        return mounted.placement.nudge(finite(msg.dx), finite(msg.dy));
+    }
+  }
+}
+
+/** The sender is our own toolbar page (not a web page, not another extension). */
+function isToolbarPage(sender: browser.Runtime.MessageSender): boolean {
+  if (sender.id !== browser.runtime.id || !sender.url) return false;
+  const url = sender.url;
+  // The page's own URL, or the per-session one getURL gives for it (use_dynamic_url).
+  return url.startsWith(`chrome-extension://${browser.runtime.id}/${TOOLBAR_PAGE}`) || url.startsWith(browser.runtime.getURL(TOOLBAR_PAGE));
+}
+
+function clampSize(value: unknown): number {
+  const n = typeof value === 'number' && Number.isFinite(value) ? Math.ceil(value) : 0;
+  return Math.min(Math.max(n, 1), MAX_SIZE);
+}
+
+function finite(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(-MAX_SIZE, Math.min(MAX_SIZE, value)) : 0;
+}

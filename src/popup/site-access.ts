@@ -1,0 +1,38 @@
+/**
+ * Enabling CallBar on a site (docs/security.md). Installing gave CallBar access to no web site;
+ * the click that enables one asks Chrome for that site's access first thing (permissions.request
+ * must run within the click's user activation; it resolves at once, without a prompt, when the
+ * access is already there), then the service worker registers and injects the content script.
+ */
+import browser from 'webextension-polyfill';
+import { CallbarError } from '../shared/errors.ts';
+import { t } from '../shared/i18n.ts';
+import type { SiteStatus } from '../shared/messages.ts';
+import { send } from '../shared/messaging.ts';
+import { isSiteOrigin, originPattern } from '../shared/rules.ts';
+
+/** The origin of the tab's page, or null when it is not a web page (or its address is not ours to read). */
+export async function tabOrigin(tabId: number): Promise<string | null> {
+  try {
+    const url = (await browser.tabs.get(tabId)).url;
+    if (!url) return null;
+    const origin = new URL(url).origin;
+    return isSiteOrigin(origin) ? origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Ask for access to `origin` and enable CallBar there (in the click); rejects when the agent says no. */
+export async function enableSite(origin: string, tabId: number): Promise<SiteStatus> {
+  const granted = await browser.permissions.request({ origins: [originPattern(origin)] });
+  if (!granted) throw new CallbarError('forbidden', t('siteAccessDenied', new URL(origin).host));
+  return send('sites/enable', { origin, tabId });
+}
+
+/** Give back access to every enabled site that lost it (rules kept from before, an import, policy): one prompt. */
+export async function grantAwaiting(origins: readonly string[]): Promise<void> {
+  if (!origins.length) return;
+  const granted = await browser.permissions.request({ origins: origins.map(originPattern) });
+  if (!granted) throw new CallbarError('forbidden', t('siteAccessDenied', origins.map((o) => new URL(o).host).join(t('listSeparator'))));
+}
