@@ -14,7 +14,17 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
-import { eventually, launchWithExtension, openPopup, ROOT, tabIdOf, waitForText } from '../test/e2e/support/extension.ts';
+import {
+  clickInShadow,
+  eventually,
+  inShadow,
+  launchWithExtension,
+  openPopup,
+  ROOT,
+  tabIdOf,
+  waitForText,
+  waitForToolbarCallState,
+} from '../test/e2e/support/extension.ts';
 import { DEMO_PLATFORMS } from './demo-platforms.ts';
 
 const args = process.argv.slice(2);
@@ -81,13 +91,13 @@ async function main() {
   // Pick the phone column.
   await popup.click('[data-testid="start-picker"]');
   await crm.bringToFront();
-  await crm.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+  await inShadow(crm, 'callbar-picker', '[data-testid="picker-bar"]');
   await crm.hover(MOBILE(2));
   await shot(crm, 'picker-hover', 'Element picker: hovering the phone column');
   await crm.click(MOBILE(2));
-  await crm.waitForSelector('callbar-picker >>> [data-testid="picker-count"]', SHADOW);
+  await inShadow(crm, 'callbar-picker', '[data-testid="picker-count"]');
   await shot(crm, 'picker-confirm', 'Element picker: "将在 20 个单元格插入拨号按钮"');
-  await crm.click('callbar-picker >>> [data-testid="picker-confirm"]');
+  await clickInShadow(crm, 'callbar-picker', '[data-testid="picker-confirm"]');
   await eventually(async () => (await crm.$$('callbar-call')).length > 0, 'call buttons');
   await pause(300);
   await shot(crm, 'buttons', 'CRM page with a call button in every phone cell');
@@ -105,28 +115,28 @@ Press Ctrl+C (or close the browser) to stop.`);
 
   // Headless walk-through of a call.
   await crm.click(`${MOBILE(2)} callbar-call`);
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"]:is([data-state="dialing"], [data-state="ringing"])', SHADOW);
+  await crm.waitForSelector('[data-testid="toolbar-call-state"]:is([data-state="dialing"], [data-state="ringing"])', SHADOW);
   await shot(crm, 'ringing', 'Dialled with one click: the toolbar shows the call going out');
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="connected"]', { ...SHADOW, timeout: 10_000 });
+  await waitForToolbarCallState(crm, 'connected', 10_000);
   await pause(2200);
   await shot(crm, 'connected', 'Callee answered: 通话中 with a running timer');
-  await crm.click('callbar-toolbar >>> [data-testid="toolbar-hangup"]');
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ended"]', SHADOW);
+  await crm.click('[data-testid="toolbar-hangup"]');
+  await waitForToolbarCallState(crm, 'ended');
   await shot(crm, 'ended', 'Hung up from the toolbar: result shown');
-  await crm.click('callbar-toolbar >>> [data-testid="toolbar-dismiss"]');
+  await crm.click('[data-testid="toolbar-dismiss"]');
   platform.ringAgent('13500001111');
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="incoming"]', SHADOW);
+  await waitForToolbarCallState(crm, 'incoming');
   await shot(crm, 'incoming', 'Incoming call on the toolbar');
   await popup.bringToFront();
   await waitForText(popup, '[data-testid="popup-call-state"]', '来电');
   await shot(popup, 'popup-incoming', 'Incoming call in the popup');
   await platform.answer(popup);
   await crm.bringToFront();
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="connected"]', SHADOW);
+  await waitForToolbarCallState(crm, 'connected');
   await pause(1200);
   await shot(crm, 'incoming-answered', 'Answered');
-  await crm.click('callbar-toolbar >>> [data-testid="toolbar-hangup"]');
-  await crm.waitForSelector('callbar-toolbar >>> [data-testid="toolbar-call-state"][data-state="ended"]', SHADOW);
+  await crm.click('[data-testid="toolbar-hangup"]');
+  await waitForToolbarCallState(crm, 'ended');
   await pause(600);
   await shot(crm, 'after-call', 'After the call: result, 复制号码 / 重拨, and the agent state');
   console.log(`\nDone: ${step} screenshots in ${OUT}`);

@@ -33,6 +33,9 @@ interface Mounted {
   host: HTMLElement;
   frame: HTMLIFrameElement;
   placement: Placement;
+  /** The size the toolbar asked for; the frame gets it capped by the viewport. */
+  natural: { width: number; height: number } | null;
+  onResize: () => void;
 }
 
 export class ToolbarHost {
@@ -99,6 +102,8 @@ export class ToolbarHost {
     const frame = document.createElement('iframe');
     frame.className = 'loading';
     frame.title = t('extName');
+    // 复制号码 writes to the clipboard from the frame: a cross-origin frame needs it delegated.
+    frame.allow = 'clipboard-write';
     frame.width = '264';
     frame.height = '40';
     frame.src = browser.runtime.getURL(TOOLBAR_PAGE);
@@ -108,38 +113,87 @@ export class ToolbarHost {
       if (this.prefs) this.prefs = { ...this.prefs, ...offset };
       void saveSitePrefs(this.origin, offset).catch(() => undefined);
     });
-    this.mounted = { host, frame, placement };
-    return this.mounted;
+    const mounted: Mounted = { host, frame, placement, natural: null, onResize: () => this.fit(mounted) };
+    // Before the placement's own resize handling, so it clamps the frame at its new size.
+    window.addEventListener('resize', mounted.onResize, true);
+    this.mounted = mounted;
+    return mounted;
   }
 
   private unmount(): void {
     if (!this.mounted) return;
-    const { host, placement } = this.mounted;
+    const { host, placement, onResize } = this.mounted;
     this.mounted = null;
+    this.stopFollowing?.();
+    window.removeEventListener('resize', onResize, true);
     placement.dispose();
     host.remove();
+  }
+
+  private stopFollowing: (() => void) | null = null;
+
+  /** The frame at the toolbar's size, never larger than the page's viewport (the toolbar page scrolls then). */
+  private fit(mounted: Mounted): void {
+    if (!mounted.natural) return;
+    const viewport = viewportSize();
+    mounted.frame.width = String(Math.min(mounted.natural.width, viewport.width));
+    mounted.frame.height = String(Math.min(mounted.natural.height, viewport.height));
+    mounted.placement.apply();
+  }
+
+  /**
+   * While the agent drags the header, the pointer leaves the frame: whether Chrome keeps sending
+   * the moves to the frame (mouse capture) or to the page depends on the platform. Moves the page
+   * gets are caught by a transparent cover inside our closed shadow root and applied here, in the
+   * same screen coordinates the frame uses, until the button is released. Only trusted events.
+   */
+  private followPointer(mounted: Mounted, startX: number, startY: number): void {
+    this.stopFollowing?.();
+    const cover = document.createElement('div');
+    for (const [k, v] of Object.entries({ position: 'fixed', inset: '0', cursor: 'grabbing', 'z-index': '2147483647', background: 'transparent' })) {
+      cover.style.setProperty(k, v, 'important');
+    }
+    mounted.frame.before(cover);
+    const move = (event: PointerEvent) => {
+      if (!event.isTrusted) return;
+      if (event.buttons === 0) return end();
+      mounted.placement.dragBy(event.screenX - startX, event.screenY - startY);
+    };
+    const end = () => {
+      window.removeEventListener('pointermove', move, true);
+      window.removeEventListener('pointerup', up, true);
+      cover.remove();
+      this.stopFollowing = null;
+      mounted.placement.endDrag();
+    };
+    const up = (event: PointerEvent) => {
+      if (event.isTrusted) end();
+    };
+    window.addEventListener('pointermove', move, true);
+    window.addEventListener('pointerup', up, true);
+    this.stopFollowing = () => {
+      window.removeEventListener('pointermove', move, true);
+      window.removeEventListener('pointerup', up, true);
+      cover.remove();
+      this.stopFollowing = null;
+    };
   }
 
   private onFrameMessage(msg: ToolbarHostMessage): void {
     const mounted = this.mounted;
     if (!mounted) return;
     switch (msg.type) {
-      case 'size': {
-        // Never larger than the page's viewport: the toolbar page scrolls instead.
-        const viewport = viewportSize();
-        const width = Math.min(clampSize(msg.width), viewport.width);
-        const height = Math.min(clampSize(msg.height), viewport.height);
-        mounted.frame.width = String(width);
-        mounted.frame.height = String(height);
+      case 'size':
+        mounted.natural = { width: clampSize(msg.width), height: clampSize(msg.height) };
         mounted.frame.classList.remove('loading');
-        mounted.placement.apply();
-        return;
-      }
+        return this.fit(mounted);
       case 'drag-start':
-        return mounted.placement.beginDrag();
+        mounted.placement.beginDrag();
+        return this.followPointer(mounted, finite(msg.screenX), finite(msg.screenY));
       case 'drag':
         return mounted.placement.dragBy(finite(msg.dx), finite(msg.dy));
       case 'drag-end':
+        this.stopFollowing?.();
         return mounted.placement.endDrag();
       case 'nudge':
         return mounted.placement.nudge(finite(msg.dx), finite(msg.dy));

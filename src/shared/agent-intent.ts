@@ -162,7 +162,7 @@ export class AgentIntent {
     if (!event.isTrusted) return 'untrusted';
     const track = this.tracks.get(el);
     if (!track?.agentFocus) return 'unfocused';
-    if (track.rect && !this.sameRect(track.rect, rectOf(el))) return 'moving';
+    if (track.rect && !this.samePlace(track.rect, rectOf(el))) return 'moving';
     await this.firstReport(track);
     return this.verdict(el, track, event.timeStamp || this.now());
   }
@@ -171,7 +171,7 @@ export class AgentIntent {
     if (!event.isTrusted) return 'untrusted';
     const track = this.tracks.get(el);
     if (!track?.agentFocus) return 'unfocused';
-    if (track.rect && !this.sameRect(track.rect, rectOf(el))) return 'moving';
+    if (track.rect && !this.samePlace(track.rect, rectOf(el))) return 'moving';
     if (track.visible === null) return 'pending';
     return this.verdict(el, track, event.timeStamp || this.now());
   }
@@ -302,6 +302,11 @@ export class AgentIntent {
     if (track.rect && !this.sameRect(track.rect, rectOf(el))) return true;
     const offset = { x: event.screenX - event.clientX, y: event.screenY - event.clientY };
     return !!track.frameOffset && (!near(offset.x, track.frameOffset.x) || !near(offset.y, track.frameOffset.y));
+  }
+
+  /** Focused fields may change size as the agent types (a clear button appears): only a move counts. */
+  private samePlace(a: { x: number; y: number }, b: { x: number; y: number }): boolean {
+    return near(a.x, b.x) && near(a.y, b.y);
   }
 
   private sameRect(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): boolean {

@@ -180,7 +180,8 @@ export interface StatePush<S = PublicState> {
  */
 export type ToolbarHostMessage = { channel: 'callbar-toolbar' } & (
   | { type: 'size'; width: number; height: number }
-  | { type: 'drag-start' }
+  /** The agent pressed the toolbar's header at this screen point. */
+  | { type: 'drag-start'; screenX: number; screenY: number }
   | { type: 'drag'; dx: number; dy: number }
   | { type: 'drag-end' }
   | { type: 'nudge'; dx: number; dy: number }

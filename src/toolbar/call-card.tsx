@@ -94,12 +94,14 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; masked
   }, [copied]);
 
   const copy = async () => {
+    // In the click itself (its user activation), from this extension page: no permission prompt.
+    if (copyText(call.number)) return setCopied(t('callCopied'));
     try {
       await navigator.clipboard.writeText(call.number);
       setCopied(t('callCopied'));
       return;
     } catch {
-      // No clipboard API (plain-http page) or refused: select the number for Ctrl+C.
+      // Refused: select the number for Ctrl+C.
     }
     const node = numberRef.current;
     if (!node) return;
@@ -171,4 +173,21 @@ function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
       </button>
     </div>
   );
+}
+
+/** Copy `text` with the document's copy command (synchronous, inside the agent's click). */
+function copyText(text: string): boolean {
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.setAttribute('readonly', '');
+  field.style.cssText = 'position:fixed;opacity:0;left:0;top:0;width:1px;height:1px';
+  document.body.append(field);
+  field.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    field.remove();
+  }
 }

@@ -49,11 +49,13 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
         head.setPointerCapture(event.pointerId);
         drag.current = { pointerId: event.pointerId, x: event.screenX, y: event.screenY };
         setDragging(true);
-        mover.beginDrag(); // no text selection: the header is user-select: none
+        mover.beginDrag(event.screenX, event.screenY); // no text selection: the header is user-select: none
       }}
       onPointerMove={(event: PointerEvent) => {
         const start = drag.current;
         if (!start || !event.isTrusted || event.pointerId !== start.pointerId) return;
+        // The button was released outside this frame (the page got the release): the drag is over.
+        if (event.buttons === 0) return endDrag(event);
         mover.dragBy(event.screenX - start.x, event.screenY - start.y);
       }}
       onPointerUp={endDrag}

@@ -23,6 +23,8 @@ export function guardInput(root: HTMLElement, onRefused: (reason: Exclude<Refusa
     if (verdict === null) return false;
     event.preventDefault();
     event.stopImmediatePropagation();
+    // For whoever looks at this frame (the agent's devtools, the e2e tests): what was refused and why.
+    document.documentElement.dataset.refused = `${event.type}:${verdict}`;
     if (verdict !== 'untrusted') onRefused(verdict === 'pending' ? 'moving' : verdict);
     return true;
   };
@@ -36,9 +38,11 @@ export function guardInput(root: HTMLElement, onRefused: (reason: Exclude<Refusa
       type,
       (event) => {
         const el = controlOf(event);
-        if (el && intent.pointerVerdictNow(el, event) !== null) {
+        const verdict = el ? intent.pointerVerdictNow(el, event) : null;
+        if (verdict !== null) {
           event.preventDefault();
           event.stopImmediatePropagation();
+          document.documentElement.dataset.refused = `${event.type}:${verdict}`;
         }
       },
       true,

@@ -7,7 +7,8 @@ import browser from 'webextension-polyfill';
 import type { ToolbarHostMessage } from '../shared/messages.ts';
 
 export interface Mover {
-  beginDrag(): void;
+  /** The agent pressed the header at this screen point. */
+  beginDrag(screenX: number, screenY: number): void;
   /** The pointer moved (dx, dy) screen pixels since the drag began. */
   dragBy(dx: number, dy: number): void;
   endDrag(): void;
@@ -28,7 +29,7 @@ export function hostMover(post: (message: Body) => void): Mover {
   let frame = 0;
   let latest: { dx: number; dy: number } | null = null;
   return {
-    beginDrag: () => post({ type: 'drag-start' }),
+    beginDrag: (screenX, screenY) => post({ type: 'drag-start', screenX, screenY }),
     dragBy(dx, dy) {
       // One message per animation frame, the latest position.
       latest = { dx, dy };

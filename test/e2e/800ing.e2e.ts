@@ -6,9 +6,25 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../simulators/800ing/ing800-simulator.ts';
-import { type CrmShift, eventually, fill, killServiceWorker, openPopup, serviceWorker, startCrmShift, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
+import {
+  agentClick,
+  clickToolbar,
+  type CrmShift,
+  eventually,
+  fill,
+  killServiceWorker,
+  openPopup,
+  serviceWorker,
+  startCrmShift,
+  tabIdOf,
+  textOf,
+  toolbarText,
+  waitForText,
+  waitForToolbarCallState,
+  waitForToolbarText,
+} from './support/extension.ts';
 
-const T = (testid: string) => `callbar-toolbar >>> [data-testid="${testid}"]`;
+const T = (id: string) => `[data-testid="${id}"]`;
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 
 let sim: Ing800Simulator;
@@ -85,16 +101,16 @@ describe('800ing cloud API: an agent shift', () => {
   it('dials from the CRM page: callbackPhone with a request id; answered, then hung up from the toolbar; history row', async () => {
     await crm.bringToFront();
     const number = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => h.getAttribute('data-callbar-number'));
-    await crm.click(`${MOBILE_CELL(2)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(2)} callbar-call`);
     await eventually(() => sim.requestsTo('callbackPhone').length === 1, 'callbackPhone');
     const params = lastParams('callbackPhone')!;
     expect(params.descPhone).toBe(number);
     expect(params.paramvalue).toMatch(/\S/);
-    await waitForText(crm, T('toolbar-call-number'), number!);
+    await waitForToolbarText(crm, T('toolbar-call-number'), number!);
     await calleeAnswers();
     await waitForCallState('connected');
     await new Promise((r) => setTimeout(r, 1_200));
-    await crm.click(T('toolbar-hangup'));
+    await clickToolbar(crm, T('toolbar-hangup'));
     await waitForCallState('ended');
     expect(sim.requestsTo('hangupExten')).toHaveLength(1);
     const rows = await historyRows();
@@ -103,11 +119,11 @@ describe('800ing cloud API: an agent shift', () => {
 
   it('an incoming call is answered from the toolbar through sendMsg (kind 6)', async () => {
     await crm.bringToFront();
-    await crm.click(T('toolbar-dismiss'));
+    await clickToolbar(crm, T('toolbar-dismiss'));
     sim.injectIncoming('13500001111');
     await waitForCallState('incoming');
-    expect(await textOf(crm, T('toolbar-call-number'))).toBe('13500001111');
-    await crm.click(T('toolbar-answer'));
+    expect(await toolbarText(crm, T('toolbar-call-number'))).toBe('13500001111');
+    await clickToolbar(crm, T('toolbar-answer'));
     await eventually(() => sim.requestsTo('sendMsg').length === 1, 'sendMsg');
     expect(lastParams('sendMsg')).toMatchObject({ phone: '13500001111', kind: '6' });
     await waitForCallState('connected');
@@ -119,13 +135,13 @@ describe('800ing cloud API: an agent shift', () => {
     const before = (await historyRows()).filter((r) => r.includes('13600002222')).length;
     expect(before).toBe(0);
     await crm.bringToFront();
-    await crm.click(T('toolbar-dismiss'));
+    await clickToolbar(crm, T('toolbar-dismiss'));
     await killServiceWorker(browser);
     // While the worker is stopped: a call rings and is given up by the caller.
     sim.injectIncoming('13600002222');
     sim.remoteHangup();
     // The toolbar's port reconnects, which wakes the worker; it reads on from the saved water line.
-    await waitForText(crm, T('toolbar-call-number'), '13600002222', 20_000);
+    await waitForToolbarText(crm, T('toolbar-call-number'), '13600002222', 20_000);
     await waitForCallState('ended');
     // Killed again right after: nothing is read twice.
     await killServiceWorker(browser);
@@ -152,16 +168,16 @@ describe('800ing desktop client', () => {
 
   it('dials through the client (type 0, disablePop); events come from the water line; transfer (type 2) ends it for the agent', async () => {
     await crm.bringToFront();
-    await crm.click(T('toolbar-dismiss')).catch(() => undefined);
+    await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
     const number = await crm.$eval(`${MOBILE_CELL(3)} callbar-call`, (h) => h.getAttribute('data-callbar-number'));
-    await crm.click(`${MOBILE_CELL(3)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(3)} callbar-call`);
     await eventually(() => sim.requestsTo('client:0').length === 1, 'the client dial');
     expect(sim.requestsTo('client:0')[0]!.query).toMatchObject({ phone: number, type: '0', disablePop: 'true' });
     expect(sim.requestsTo('callbackPhone')).toHaveLength(0);
     await calleeAnswers();
     await waitForCallState('connected');
     await fill(crm, T('toolbar-transfer-input'), '8002');
-    await crm.click(T('toolbar-transfer'));
+    await clickToolbar(crm, T('toolbar-transfer'));
     await eventually(() => sim.requestsTo('client:2').length === 1, 'the client transfer');
     expect(sim.requestsTo('client:2')[0]!.query).toMatchObject({ phone: '8002', type: '2' });
     await waitForCallState('ended');
@@ -171,17 +187,17 @@ describe('800ing desktop client', () => {
   });
 
   it('client not running: a readable error on dial; back up: dialing works again', async () => {
-    await crm.click(T('toolbar-dismiss')).catch(() => undefined);
+    await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
     await sim.setClientRunning(false);
-    await crm.click(`${MOBILE_CELL(4)} callbar-call`);
-    await waitForText(crm, 'callbar-toolbar >>> [role="alert"]', /八百呼客户端没有运行/);
+    await agentClick(crm, `${MOBILE_CELL(4)} callbar-call`);
+    await waitForText(crm, '[role="alert"]', /八百呼客户端没有运行/);
     await sim.setClientRunning(true);
-    await crm.click(`${MOBILE_CELL(4)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(4)} callbar-call`);
     await eventually(() => sim.requestsTo('client:0').length === 2, 'a dial after the client is back');
     // …and that call is hung up through the client (type 1).
     await calleeAnswers();
     await waitForCallState('connected');
-    await crm.click(T('toolbar-hangup'));
+    await clickToolbar(crm, T('toolbar-hangup'));
     await eventually(() => sim.requestsTo('client:1').length === 1, 'the client hang-up');
     await waitForCallState('ended');
   });
@@ -210,9 +226,9 @@ describe('800ing with numbers hidden by the company (disablePhoneNum 1)', () => 
     await waitForText(popup, '[data-testid="popup-agent"]', '8001');
 
     await crm.bringToFront();
-    await crm.click(T('toolbar-dismiss')).catch(() => undefined);
+    await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
     hidden.injectIncoming('13912340000');
-    await waitForText(crm, T('toolbar-call-number'), '139****0000');
+    await waitForToolbarText(crm, T('toolbar-call-number'), '139****0000');
     await popup.bringToFront();
     await waitForText(popup, '[data-testid="popup-call-number"]', '139****0000');
     hidden.remoteHangup();

@@ -6,10 +6,25 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../simulators/dscom/dscom-simulator.ts';
-import { type CrmShift, eventually, fill, openPopup, serviceWorker, startCrmShift, tabIdOf, textOf, waitForText, waitForToolbarCallState } from './support/extension.ts';
+import {
+  agentClick,
+  clickToolbar,
+  type CrmShift,
+  eventually,
+  fill,
+  openPopup,
+  serviceWorker,
+  startCrmShift,
+  tabIdOf,
+  textOf,
+  toolbarText,
+  waitForText,
+  waitForToolbarCallState,
+  waitForToolbarText,
+} from './support/extension.ts';
 
 const EXTENSION = '8001';
-const T = (testid: string) => `callbar-toolbar >>> [data-testid="${testid}"]`;
+const T = (id: string) => `[data-testid="${id}"]`;
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 
 let sim: DscomSimulator;
@@ -75,7 +90,7 @@ describe('dscom: an agent shift', () => {
     expect(lastBody('agent/login')).toMatchObject({ agentid: '1011', extension: EXTENSION, queue: '200', paused: 5 });
     expect(member()?.paused).toBe(5);
     await waitForText(popup, '[data-testid="agent-state-current"]', '公事暂休');
-    await waitForText(crm, T('toolbar-agent-state'), '公事暂休');
+    await waitForToolbarText(crm, T('toolbar-agent-state'), '公事暂休');
     // 记住密码 was not ticked: IndexedDB has the settings without the password; memory has it.
     const worker = await serviceWorker(browser);
     const stored = await worker.evaluate(async () => {
@@ -101,12 +116,12 @@ describe('dscom: an agent shift', () => {
     await eventually(() => member()?.paused === 0, 'the PBX to have the agent ready');
     expect(lastBody('agent/pause')).toMatchObject({ extension: EXTENSION, queue: '200', paused: 0 });
     await waitForText(popup, '[data-testid="agent-state-current"]', '就绪');
-    await waitForText(crm, T('toolbar-agent-state'), '就绪');
+    await waitForToolbarText(crm, T('toolbar-agent-state'), '就绪');
 
     await popup.select('[data-testid="agent-state-select"]', 'pause4');
     await eventually(() => member()?.paused === 4, 'the PBX to have the agent on a private break');
     expect(lastBody('agent/pause')).toMatchObject({ paused: 4, reason: 'PrivateBreak' });
-    await waitForText(crm, T('toolbar-agent-state'), '私事暂休');
+    await waitForToolbarText(crm, T('toolbar-agent-state'), '私事暂休');
     // The toolbar lists the pause reasons too; back to ready from there.
     // A real choice in the list (keyboard): the toolbar ignores changes a page script makes.
     await crm.bringToFront();
@@ -118,41 +133,41 @@ describe('dscom: an agent shift', () => {
   it('dials from the CRM page: call/dial on the agent’s extension, then connected', async () => {
     await crm.bringToFront();
     const number = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => h.getAttribute('data-callbar-number'));
-    await crm.click(`${MOBILE_CELL(2)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(2)} callbar-call`);
     await eventually(() => sim.requestsTo('call/dial').length === 1, 'call/dial');
     expect(lastBody('call/dial')).toMatchObject({ extension: EXTENSION, dest: number });
-    await waitForText(crm, T('toolbar-call-number'), number!);
+    await waitForToolbarText(crm, T('toolbar-call-number'), number!);
     await calleeAnswers(number!);
     await waitForCallState('connected');
   });
 
   it('hold and unhold reach the PBX and come back', async () => {
-    await crm.click(T('toolbar-hold'));
+    await clickToolbar(crm, T('toolbar-hold'));
     await waitForCallState('held');
     expect(sim.requestsTo('call/hold')).toHaveLength(1);
-    await crm.click(T('toolbar-hold'));
+    await clickToolbar(crm, T('toolbar-hold'));
     await waitForCallState('connected');
     expect(sim.requestsTo('call/unhold')).toHaveLength(1);
   });
 
   it('blind transfer: the call leaves the agent; its CDR corrects the recent-calls row', async () => {
     await fill(crm, T('toolbar-transfer-input'), '8002');
-    await crm.click(T('toolbar-transfer'));
+    await clickToolbar(crm, T('toolbar-transfer'));
     await eventually(() => sim.requestsTo('call/transfer').length === 1, 'call/transfer');
     expect(lastBody('call/transfer')).toMatchObject({ type: 'blind', extension: EXTENSION, dest: '8002' });
     await waitForCallState('ended');
-    expect(await textOf(crm, T('toolbar-call-state'))).toContain('已转接');
+    expect(await toolbarText(crm, T('toolbar-call-state'))).toContain('已转接');
   });
 
   it('a second call hung up from the toolbar: the CDR row appears in history with the PBX’s talk time', async () => {
-    await crm.click(T('toolbar-dismiss'));
-    await crm.click(`${MOBILE_CELL(3)} callbar-call`);
+    await clickToolbar(crm, T('toolbar-dismiss'));
+    await agentClick(crm, `${MOBILE_CELL(3)} callbar-call`);
     await eventually(() => sim.requestsTo('call/dial').length === 2, 'the second call/dial');
     const dialled = lastBody('call/dial')!.dest as string;
     await calleeAnswers(dialled);
     await waitForCallState('connected');
     await new Promise((r) => setTimeout(r, 2_200));
-    await crm.click(T('toolbar-hangup'));
+    await clickToolbar(crm, T('toolbar-hangup'));
     await waitForCallState('ended');
     expect(sim.requestsTo('call/hangup')).toHaveLength(1);
     const cdr = await eventually(() => sim.cdrs.find((row) => row.dst === dialled && row.disposition === 'ANSWERED'), 'the CDR of the second call');
@@ -180,7 +195,7 @@ describe('dscom: an agent shift', () => {
   it('an incoming queue call rings on the toolbar without an answer button; answered on the phone it connects', async () => {
     await crm.bringToFront();
     sim.injectIncoming({ from: '13800001111', queue: '200' });
-    await waitForText(crm, T('toolbar-call-number'), '13800001111', 15_000);
+    await waitForToolbarText(crm, T('toolbar-call-number'), '13800001111', 15_000);
     await waitForCallState('incoming');
     expect(await crm.$(T('toolbar-answer'))).toBeNull();
     sim.agentAnswer(EXTENSION);
@@ -225,8 +240,8 @@ describe('dscom: an agent shift', () => {
     await sim.start();
     await eventually(async () => (await popup.$('[data-testid="popup-problem"]')) === null, 'the banner to go away', 30_000);
     await crm.bringToFront();
-    await crm.click(T('toolbar-dismiss')).catch(() => undefined);
-    await crm.click(`${MOBILE_CELL(4)} callbar-call`);
+    await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
+    await agentClick(crm, `${MOBILE_CELL(4)} callbar-call`);
     await eventually(() => sim.requestsTo('call/dial').length === 3, 'a call after the recovery');
   });
 });

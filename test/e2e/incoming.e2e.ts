@@ -6,10 +6,22 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, loginSoftbar, serviceWorker, textOf, toolbarCallState, waitForText } from './support/extension.ts';
+import {
+  clickToolbar,
+  eventually,
+  type ExtensionBrowser,
+  fill,
+  killServiceWorker,
+  launchWithExtension,
+  loginSoftbar,
+  serviceWorker,
+  textOf,
+  toolbarCallState,
+  waitForText,
+  waitForToolbarCallState,
+} from './support/extension.ts';
 
 const SHADOW = { visible: true } as const;
-const TOOLBAR = 'callbar-toolbar >>>';
 let sim: SoftbarSimulator;
 let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
 let ext: ExtensionBrowser;
@@ -69,7 +81,7 @@ describe('incoming call', () => {
     const popped = browser.waitForTarget((t) => t.url() === `${fixtures.url}/crm/index.html?phone=13500001111`, { timeout: 10_000 });
     sim.injectIncoming('13500001111');
     await crm.bringToFront();
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="incoming"]`, SHADOW);
+    await waitForToolbarCallState(crm, 'incoming');
     const shown = await eventually(async () => {
       const all = await notifications();
       return Object.keys(all).find((id) => id.startsWith('callbar-incoming:'));
@@ -89,13 +101,13 @@ describe('incoming call', () => {
 
   it('answered: the notification goes away; hung up after ~2 s: a history row with duration and result', async () => {
     await crm.bringToFront();
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
+    await clickToolbar(crm, '[data-testid="toolbar-answer"]');
+    await waitForToolbarCallState(crm, 'connected');
     await eventually(async () => Object.keys(await notifications()).length === 0, 'the notification to be cleared');
     await eventually(async () => (await ringState()) === 'none', 'the ringtone to stop');
     await new Promise((r) => setTimeout(r, 2200));
     sim.remoteHangup();
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ended"]`, SHADOW);
+    await waitForToolbarCallState(crm, 'ended');
     await popup.bringToFront();
     await popup.waitForSelector('[data-testid="history-row"]', { visible: true });
     expect(await textOf(popup, '[data-testid="history-number"]')).toBe('13500001111');
@@ -116,10 +128,10 @@ describe('incoming call', () => {
     expect(await ringState()).toBe('none');
     await killServiceWorker(browser);
     // The toolbar still offers 接听; a real click wakes a new worker, which answers from stored state.
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-answer"]`);
+    await clickToolbar(crm, '[data-testid="toolbar-answer"]');
     await eventually(() => sim.requestsTo('answer').some((r) => r.at > Date.now() - 10_000), 'answer at the bar');
     await eventually(async () => (await toolbarCallState(crm)) === 'connected', 'connected after the restart');
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-hangup"]`);
+    await clickToolbar(crm, '[data-testid="toolbar-hangup"]');
     await eventually(async () => (await toolbarCallState(crm)) === 'ended', 'ended');
     await popup.bringToFront();
     await waitForText(popup, '[data-testid="history-row"]', '13700003333');

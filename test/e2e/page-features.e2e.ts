@@ -8,7 +8,20 @@ import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ButtonRule } from '../../src/shared/rules.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, launchWithExtension, openPopup, serviceWorker, tabIdOf, textOf, waitForText } from './support/extension.ts';
+import {
+  clickInShadow,
+  eventually,
+  type ExtensionBrowser,
+  inShadow,
+  launchWithExtension,
+  openPopup,
+  serviceWorker,
+  shadowText,
+  tabIdOf,
+  textOf,
+  waitForText,
+  waitForToast,
+} from './support/extension.ts';
 
 const SHADOW = { visible: true } as const;
 let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
@@ -98,11 +111,11 @@ describe('element-plus table', () => {
     await popup.click('[data-testid="start-picker"]');
     await popup.close();
     await page.bringToFront();
-    await page.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
     await page.hover(`${CELLS}:not(:empty)`);
     await page.click(`${CELLS}`);
-    expect(await textOf(page, 'callbar-picker >>> [data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
-    await page.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    expect(await shadowText(page, 'callbar-picker', '[data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
+    await clickInShadow(page, 'callbar-picker', '[data-testid="picker-confirm"]');
     const numbers = await expectOneButtonPerCell(page, CELLS, 20);
     expect(numbers[0]).toBe('13800138000');
     // Only the phone column got buttons (not the order numbers, not the header).
@@ -136,10 +149,10 @@ describe('div grid (no table)', () => {
     await popup.click('[data-testid="start-picker"]');
     await popup.close();
     await page.bringToFront();
-    await page.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
     await page.click('#grid .grid-body .grid-row:nth-child(3) .grid-cell:nth-child(2)');
-    expect(await textOf(page, 'callbar-picker >>> [data-testid="picker-count"]')).toBe('将在 12 个单元格插入拨号按钮');
-    await page.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    expect(await shadowText(page, 'callbar-picker', '[data-testid="picker-count"]')).toBe('将在 12 个单元格插入拨号按钮');
+    await clickInShadow(page, 'callbar-picker', '[data-testid="picker-confirm"]');
     await expectOneButtonPerCell(page, '#grid .grid-body .grid-row > .grid-cell:nth-child(2)', 12);
     // Only the phone column: not the order numbers in the third column.
     expect(await page.$$('#grid .grid-cell:nth-child(3) callbar-call')).toHaveLength(0);
@@ -227,10 +240,10 @@ describe('frames and shadow roots', () => {
     await popup.click('[data-testid="start-picker"]');
     await popup.close();
     await page.bringToFront();
-    await frame.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await inShadow(frame, 'callbar-picker', '[data-testid="picker-bar"]');
     const cells = '#customer-table .el-table__body td.col-mobile';
     await frame.click(cells);
-    await frame.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    await clickInShadow(frame, 'callbar-picker', '[data-testid="picker-confirm"]');
     await expectOneButtonPerCell(frame, cells, 20);
     // The top page's picker was stopped when the frame picked.
     await eventually(async () => (await page.$('callbar-picker')) === null, 'the top frame picker to close');
@@ -371,7 +384,7 @@ describe('injected UI', () => {
     // Keyboard: Tab-focusable, Enter activates (here: not logged in, so the answer is a clear message).
     await page.focus('#customer-table td.col-mobile callbar-call');
     await page.keyboard.press('Enter');
-    await waitForText(page, 'callbar-toast >>> [data-testid="callbar-toast"]', '尚未登录');
+    await waitForToast(page, '尚未登录');
     await page.close();
   });
 
@@ -383,7 +396,7 @@ describe('injected UI', () => {
     await popup.click('[data-testid="start-picker"]');
     await popup.close();
     await page.bringToFront();
-    await page.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
     await page.keyboard.press('Escape');
     await eventually(async () => (await page.$('callbar-picker')) === null, 'the picker to close');
     // The page's own click handlers work again, and nothing was added.
@@ -411,7 +424,7 @@ describe('hostile pages', () => {
     expect(style).toEqual({ width: '18px', background: 'rgb(22, 119, 255)' });
     // Not logged in: a real click reaches the background, which answers with a clear message.
     await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile callbar-call');
-    await waitForText(page, 'callbar-toast >>> [data-testid="callbar-toast"]', '尚未登录');
+    await waitForToast(page, '尚未登录');
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     await page.close();
   });

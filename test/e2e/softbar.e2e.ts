@@ -8,12 +8,30 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { eventually, type ExtensionBrowser, fill, killServiceWorker, launchWithExtension, openPopup, serviceWorker, tabIdOf, textOf, waitForText } from './support/extension.ts';
+import {
+  agentClick,
+  clickInShadow,
+  clickToolbar,
+  enableSiteWithSelector,
+  eventually,
+  type ExtensionBrowser,
+  fill,
+  inShadow,
+  killServiceWorker,
+  launchWithExtension,
+  openPopup,
+  serviceWorker,
+  shadowText,
+  tabIdOf,
+  textOf,
+  toolbarText,
+  waitForText,
+  waitForToast,
+  waitForToolbarCallState,
+  waitForToolbarText,
+} from './support/extension.ts';
 
 const EXTENSION = '8001';
-const TOOLBAR = 'callbar-toolbar >>>';
-/** Puppeteer's default mutation polling does not see shadow-DOM changes: poll per frame. */
-const SHADOW = { visible: true } as const;
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 
 let sim: SoftbarSimulator;
@@ -59,25 +77,26 @@ describe('cmcc-softbar: an agent shift', () => {
     await popup.click('[data-testid="login"]');
     await waitForText(popup, '[data-testid="popup-agent"]', `张三 · ${EXTENSION}`);
     expect(sim.requestsTo('getUserInfo').length).toBeGreaterThan(0);
-    // The toolbar appears on the CRM page once logged in.
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-agent"]`, `张三 · ${EXTENSION}`);
+    // CallBar is not enabled on the CRM yet: nothing of it is on the page.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await crm.$('callbar-toolbar')).toBeNull();
+    expect(await popup.$eval('[data-testid="site-status"]', (e) => e.textContent)).toContain('还没有在');
   });
 
   it('switches to ready (sipOnline) and shows the state the bar reports back', async () => {
     await popup.click('[data-testid="agent-state-sipOnline"]');
     await eventually(() => sim.state.online, 'the bar to go online');
     await waitForText(popup, '[data-testid="popup-status"]', '在线');
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-agent-state"]`, '在线');
   });
 
   it('picks the phone column: one call button in every cell, with the number it dials', async () => {
     await popup.click('[data-testid="start-picker"]');
     await crm.bringToFront();
-    await crm.waitForSelector('callbar-picker >>> [data-testid="picker-bar"]', SHADOW);
+    await inShadow(crm, 'callbar-picker', '[data-testid="picker-bar"]');
     await crm.hover(MOBILE_CELL(3));
     await crm.click(MOBILE_CELL(3));
-    expect(await textOf(crm, 'callbar-picker >>> [data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
-    await crm.click('callbar-picker >>> [data-testid="picker-confirm"]');
+    expect(await shadowText(crm, 'callbar-picker', '[data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
+    await clickInShadow(crm, 'callbar-picker', '[data-testid="picker-confirm"]');
     const numbers = await eventually(async () => {
       const list = await crm.$$eval('#customer-table td.col-mobile callbar-call', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number')));
       return list.length === 20 ? list : null;
@@ -88,6 +107,10 @@ describe('cmcc-softbar: an agent shift', () => {
     // The button is labelled for assistive technology with the number it dials.
     const label = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => [h.getAttribute('role'), h.getAttribute('aria-label'), (h as HTMLElement).tabIndex]);
     expect(label).toEqual(['button', '拨打 13912345678', 0]);
+    // Picking the column enabled the site: the popup says so, and the toolbar is on the page.
+    await waitForText(popup, '[data-testid="site-status"]', '已在');
+    await waitForToolbarText(crm, '[data-testid="toolbar-agent"]', `张三 · ${EXTENSION}`);
+    await waitForToolbarText(crm, '[data-testid="toolbar-agent-state"]', '在线');
   });
 
   it('keeps one button per cell when the page re-renders (pagination)', async () => {
@@ -109,49 +132,48 @@ describe('cmcc-softbar: an agent shift', () => {
 
   it('dials with a real click: the bar receives makeCall with the callUri and secret', async () => {
     sim.clearRequests();
-    await crm.click(`${MOBILE_CELL(2)}  callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(2)} callbar-call`);
     const makeCall = await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall at the bar');
     // secret = MD5 of the 800 number, computed here independently of the extension's code.
     expect(makeCall.body).toEqual({ callUri: '13912345678', secret: createHash('md5').update(EXTENSION).digest('hex') });
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-call-number"]`, '13912345678');
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ringing"]`, SHADOW);
-    // While the call is up the page's buttons are disabled: no double dial.
-    expect(await crm.$eval(`${MOBILE_CELL(1)} callbar-call`, (h) => h.getAttribute('aria-disabled'))).toBe('true');
+    await waitForToolbarText(crm, '[data-testid="toolbar-call-number"]', '13912345678');
+    await waitForToolbarCallState(crm, 'ringing');
+    // The buttons look the same whatever the call state (a page must not learn it from them);
+    // a second dial while the call is up is refused by CallBar, not sent to the bar.
+    expect(await crm.$eval(`${MOBILE_CELL(1)} callbar-call`, (h) => h.getAttribute('aria-disabled'))).toBeNull();
+    await agentClick(crm, `${MOBILE_CELL(1)} callbar-call`);
+    await waitForToast(crm, '当前已有通话');
+    expect(sim.requestsTo('makeCall')).toHaveLength(1);
   });
 
   it('shows connected with a running timer when the callee answers', async () => {
     sim.calleeAnswer();
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
-    const t1 = await textOf(crm, `${TOOLBAR} [data-testid="toolbar-timer"]`);
+    await waitForToolbarCallState(crm, 'connected');
+    const t1 = await toolbarText(crm, '[data-testid="toolbar-timer"]');
     await new Promise((r) => setTimeout(r, 2100));
-    const t2 = await textOf(crm, `${TOOLBAR} [data-testid="toolbar-timer"]`);
+    const t2 = await toolbarText(crm, '[data-testid="toolbar-timer"]');
     expect(t1).toMatch(/^\d\d:\d\d$/);
     expect(t2 > t1).toBe(true);
     await waitForText(popup, '[data-testid="popup-call-state"]', '通话中');
   });
 
   it('hangs up from the toolbar: the bar sees hangup and the call ends', async () => {
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-hangup"]`);
+    await clickToolbar(crm, '[data-testid="toolbar-hangup"]');
     await eventually(() => sim.requestsTo('hangup').length === 1, 'hangup at the bar');
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ended"]`, SHADOW);
-    expect(await textOf(crm, `${TOOLBAR} [data-testid="toolbar-call-state"]`)).toContain('坐席挂断');
-    // Buttons are enabled again.
-    await eventually(
-      () => crm.$eval(`${MOBILE_CELL(1)} callbar-call`, (h) => !h.hasAttribute('aria-disabled')),
-      'buttons enabled after the call',
-    );
+    await waitForToolbarCallState(crm, 'ended');
+    expect(await toolbarText(crm, '[data-testid="toolbar-call-state"]')).toContain('坐席挂断');
   });
 
   it('shows an incoming call in toolbar and popup, and answers it from the popup', async () => {
     sim.injectIncoming('13500001111');
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-call-number"]`, '13500001111');
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="incoming"]`, SHADOW);
+    await waitForToolbarText(crm, '[data-testid="toolbar-call-number"]', '13500001111');
+    await waitForToolbarCallState(crm, 'incoming');
     await waitForText(popup, '[data-testid="popup-call-state"]', '来电');
     await popup.bringToFront(); // input goes to the visible tab, as for a person
     await popup.click('[data-testid="popup-answer"]');
     await crm.bringToFront();
     await eventually(() => sim.requestsTo('answer').length === 1, 'answer at the bar');
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
+    await waitForToolbarCallState(crm, 'connected');
   });
 
   it('survives the service worker being killed mid-call: still shown, still controllable', async () => {
@@ -159,9 +181,9 @@ describe('cmcc-softbar: an agent shift', () => {
     await before.evaluate(() => ((globalThis as { marker?: number }).marker = 1));
     await killServiceWorker(browser);
     // The caller's side changes state while the worker is gone or restarting.
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-mute"]`);
+    await clickToolbar(crm, '[data-testid="toolbar-mute"]');
     await eventually(() => sim.state.muted, 'mute at the bar');
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-call-state"]`, '已静音');
+    await waitForToolbarText(crm, '[data-testid="toolbar-call-state"]', '已静音');
     // A fresh worker answers with the persisted call.
     const worker = await serviceWorker(browser);
     // It really is a new worker: the old one's globals are gone.
@@ -169,24 +191,24 @@ describe('cmcc-softbar: an agent shift', () => {
     const stored = await worker.evaluate(async () => (await chrome.storage.session.get('callbar:session'))['callbar:session']);
     expect(stored).toMatchObject({ status: 'loggedIn', call: { number: '13500001111', state: 'connected', muted: true } });
     await waitForText(popup, '[data-testid="popup-call-number"]', '13500001111');
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-hangup"]`);
+    await clickToolbar(crm, '[data-testid="toolbar-hangup"]');
     await eventually(() => sim.requestsTo('hangup').length === 2, 'second hangup at the bar');
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ended"]`, SHADOW);
+    await waitForToolbarCallState(crm, 'ended');
   });
 
   it('says when the bar is not running, and recovers when it comes back', async () => {
     await sim.stop();
     await waitForText(popup, '[data-testid="popup-problem"]', `无法连接本机电话条 127.0.0.1:${sim.port}`);
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-problem"]`, '无法连接本机电话条');
+    await waitForToolbarText(crm, '[data-testid="toolbar-problem"]', '无法连接本机电话条');
     await sim.start();
     await eventually(async () => (await popup.$('[data-testid="popup-problem"]')) === null, 'the problem banner to clear', 15_000);
     // Calls work again after recovery.
     sim.clearRequests();
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-dismiss"]`);
-    await crm.click(`${MOBILE_CELL(1)}  callbar-call`);
+    await clickToolbar(crm, '[data-testid="toolbar-dismiss"]');
+    await agentClick(crm, `${MOBILE_CELL(1)} callbar-call`);
     await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall after recovery');
     sim.calleeBusy();
-    await waitForText(crm, `${TOOLBAR} [data-testid="toolbar-call-state"]`, '对方忙');
+    await waitForToolbarText(crm, '[data-testid="toolbar-call-state"]', '对方忙');
   });
 
   it('refuses locally what the bar document forbids, with a clear message', async () => {
@@ -196,8 +218,8 @@ describe('cmcc-softbar: an agent shift', () => {
     await eventually(() => !sim.state.online, 'the bar to go offline');
     await waitForText(popup, '[data-testid="popup-status"]', '离线');
     await crm.bringToFront();
-    await crm.click(`${MOBILE_CELL(1)}  callbar-call`);
-    await waitForText(crm, 'callbar-toast >>> [data-testid="callbar-toast"]', '离线');
+    await agentClick(crm, `${MOBILE_CELL(1)} callbar-call`);
+    await waitForToast(crm, '离线');
     expect(sim.requestsTo('makeCall')).toHaveLength(0);
     await popup.bringToFront();
     await popup.click('[data-testid="agent-state-sipOnline"]');
@@ -207,13 +229,13 @@ describe('cmcc-softbar: an agent shift', () => {
 
   it('transfers a connected call from the popup: the bar gets dialDtmf and the agent leg ends', async () => {
     await crm.bringToFront();
-    await crm.click(`${TOOLBAR} [data-testid="toolbar-dismiss"]`);
+    await clickToolbar(crm, '[data-testid="toolbar-dismiss"]');
     sim.clearRequests();
-    await crm.click(`${MOBILE_CELL(3)}  callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(3)} callbar-call`);
     await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall');
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="ringing"]`, SHADOW);
+    await waitForToolbarCallState(crm, 'ringing');
     sim.calleeAnswer();
-    await crm.waitForSelector(`${TOOLBAR} [data-testid="toolbar-call-state"][data-state="connected"]`, SHADOW);
+    await waitForToolbarCallState(crm, 'connected');
     await popup.bringToFront();
     await popup.waitForSelector('[data-testid="popup-extra-switchTransfer"]', { visible: true });
     await popup.click('[data-testid="popup-extra-switchTransfer"]');
@@ -229,10 +251,8 @@ describe('cmcc-softbar: an agent shift', () => {
     const hostile = await browser.newPage();
     const url = `${fixtures.url}/crm/synthetic-click.html`;
     await hostile.goto(url);
-    const tools = await openPopup(browser, await tabIdOf(browser, url));
-    await fill(tools, '[data-testid="selector-input"]', 'td.phone');
-    await tools.click('[data-testid="add-selector"]');
-    await waitForText(tools, '[data-testid="page-tools-info"]', '匹配 3 个元素');
+    const tools = await enableSiteWithSelector(browser, hostile, 'td.phone');
+    expect(await tools.$eval('[data-testid="page-tools-info"]', (e) => e.textContent)).toContain('匹配 3 个元素');
     await tools.close();
     await hostile.bringToFront();
     await eventually(async () => (await hostile.$$('[data-callbar-number]')).length === 3, '3 buttons on the hostile page');

@@ -3,7 +3,8 @@
  *
  *   npx tsx test/enterprise/force-install-probe.ts                # headless, all scenarios
  *   xvfb-run -a npx tsx test/enterprise/force-install-probe.ts --headed [--screenshots=DIR]
- *   options: --scenario=forcelist,extension-settings,background-networking-off   --keep (keep temp dir)
+ *   options: --scenario=forcelist,extension-settings,update-adds-host,background-networking-off
+ *            --keep (keep the temp dir: key, CRX, profiles)
  *
  * What it does, with real policy files in Debian Chromium:
  * 1. writes a small MV3 test extension (probe-extension.ts) to a temp dir, generates a fresh RSA key
@@ -18,8 +19,12 @@
  *    - point 2: optional host permissions are not granted by policy; permissions.request for one
  *      does not resolve to true by itself (headless) / shows the prompt (--headed, screenshot);
  *    - point 3: ExtensionSettings runtime_blocked_hosts / runtime_allowed_hosts;
- *    - point 4: chrome.storage.managed values (policy "3rdparty") as seen by the service worker;
+ *    - point 4: chrome.storage.managed values (policy "3rdparty") as seen by the service worker, on
+ *      the first install and on a later start of the same profile;
+ *    - an update (1.0 -> 1.1) that adds a required host: granted silently for a force-installed extension;
  *    - flags: with puppeteer's default --disable-background-networking the force-install never happens.
+ *    Every policy file also sets DeveloperToolsAvailability=1: with Chromium's default (0, "disallowed
+ *    for force-installed extensions") CDP never attaches to the extension's service worker.
  * 4. prints a JSON summary; exit code 0 when every check matched, 1 otherwise, 2 on a probe error.
  */
 import { execFileSync } from 'node:child_process';
@@ -94,13 +99,17 @@ interface Hit {
 interface ProbeServer {
   port: number;
   hits: Hit[];
+  /** What to serve: the extension id and its CRX per version (known once the CRX is packed). */
+  serve(extensionId: string, crx: Record<string, Buffer>): void;
   /** Which version the update manifest offers. */
   offer(version: string): void;
   reset(): void;
   close(): Promise<void>;
 }
 
-async function startServer(id: string, crxByVersion: Record<string, Buffer>): Promise<ProbeServer> {
+async function startServer(): Promise<ProbeServer> {
+  let id = '';
+  let crxByVersion: Record<string, Buffer> = {};
   let t0 = Date.now();
   const hits: Hit[] = [];
   let port = 0;
@@ -151,6 +160,10 @@ async function startServer(id: string, crxByVersion: Record<string, Buffer>): Pr
   return {
     port,
     hits,
+    serve(extensionId, crx) {
+      id = extensionId;
+      crxByVersion = crx;
+    },
     offer(v) {
       version = v;
     },
@@ -299,6 +312,9 @@ const SCENARIOS: Scenario[] = [
     restart: true,
     async run(browser, worker, ctx, out) {
       out.afterInstallScreenshot = screenshot(ctx, 'forcelist-1-after-install');
+      // registerContentScripts does not check host access: registering for an optional (ungranted)
+      // origin succeeds, the script just does not run there until the origin is granted.
+      out.registerOptional = await sw(worker, 'register', 'cs-optional', [pattern(HOSTS.optional), pattern(HOSTS.optional2)]);
       out.hosts = {
         required: await hostAccess(browser, worker, ctx, 'required'),
         optional: await hostAccess(browser, worker, ctx, 'optional'),
@@ -323,7 +339,7 @@ const SCENARIOS: Scenario[] = [
         xdotool('Return');
         out.request.optionalOriginsAfterAccept = await pollResult(page, 'optional', 8000);
         out.request.containsOptionalAfter = await sw<boolean>(worker, 'contains', optionalOrigins);
-        out.request.registerOptional = await sw(worker, 'register', 'cs-optional', optionalOrigins);
+        // The script registered before the grant now runs there.
         out.hosts.optionalAfterAccept = await hostAccess(browser, worker, ctx, 'optional');
       }
     },
@@ -373,10 +389,17 @@ const SCENARIOS: Scenario[] = [
     extraArgs: ['--disable-extensions-http-throttling'],
     installTimeoutMs: 60_000,
     async run(browser, worker, ctx, out) {
-      out.before = { version: (await sw<any>(worker, 'self')).version, containsAdded: await sw<boolean>(worker, 'contains', [pattern(HOSTS.added)]) };
+      out.before = {
+        version: (await sw<any>(worker, 'self')).version,
+        containsAdded: await sw<boolean>(worker, 'contains', [pattern(HOSTS.added)]),
+        registerBeforeUpdate: await sw(worker, 'register', 'cs-before-update', [pattern(HOSTS.required)]),
+      };
       ctx.server.offer('1.1');
       out.requestUpdateCheck = await sw(worker, 'requestUpdateCheck');
-      // Without a runtime.onUpdateAvailable listener the update is applied at once; the worker restarts.
+      // Chromium applies a downloaded update once the extension is idle (it has no
+      // runtime.onUpdateAvailable listener). A worker with DevTools attached never idles, so stop it
+      // the way Chrome does after 30 s idle (puppeteer's worker.close()).
+      await worker.close().catch(() => undefined);
       const t0 = Date.now();
       let after: any = null;
       while (Date.now() - t0 < 30_000) {
@@ -390,6 +413,8 @@ const SCENARIOS: Scenario[] = [
             installType: self.installType,
             activePermissions: await sw(w, 'getAll'),
             containsAdded: await sw<boolean>(w, 'contains', [pattern(HOSTS.added)]),
+            // Does a script registered by 1.0 (registerContentScripts) survive the update?
+            registeredScriptsAfterUpdate: (await sw<any[]>(w, 'registered')).map((x) => x.id),
           };
           break;
         }
@@ -441,7 +466,10 @@ async function runScenario(sc: Scenario, ctx: Ctx): Promise<Record<string, any>>
     out.flags = {
       removedPuppeteerDefaults: ignoreDefaultArgs,
       disableBackgroundNetworking: spawnargs.includes('--disable-background-networking'),
-      chromiumArgs: spawnargs.slice(1).filter((a) => !a.startsWith('--user-data-dir')),
+      chromiumCommandLine: spawnargs
+        .slice(1)
+        .filter((a) => !a.startsWith('--user-data-dir'))
+        .join(' '),
     };
     const worker = await waitForWorker(browser, ctx.id, sc.installTimeoutMs);
     const updateHits = ctx.server.hits.filter((h) => h.path === '/update.xml' || h.path.endsWith('.crx'));
@@ -471,7 +499,8 @@ async function runScenario(sc: Scenario, ctx: Ctx): Promise<Record<string, any>>
       readByProbeNow: await sw(worker, 'managed'),
     };
     if (sc.run) await sc.run(browser, worker, ctx, out);
-    out.registeredContentScripts = (await sw<any[]>(worker, 'registered')).map((s) => ({ id: s.id, matches: s.matches }));
+    const current = await waitForWorker(browser, ctx.id, 15_000); // the scenario may have restarted it
+    if (current) out.registeredContentScripts = (await sw<any[]>(current, 'registered')).map((s) => ({ id: s.id, matches: s.matches }));
     if (sc.restart) {
       // Point 4 on a later start: same profile, policy unchanged; the SW wakes for runtime.onStartup.
       await browser.close();
@@ -524,7 +553,7 @@ function checks(r: Record<string, any>): Check[] {
       add('1', 'required host: content script registered by the SW (registerContentScripts, from the policy list) ran', f.hosts.required.contentScriptRan, f.hosts.required.contentScriptRan === true);
       add('1', 'required host: SW fetch without CORS headers readable', f.hosts.required.fetchFromServiceWorker, f.hosts.required.fetchFromServiceWorker?.ok === true);
       add('2', 'optional host: not granted by the force-install (contains false)', f.hosts.optional.permissionsContains, f.hosts.optional.permissionsContains === false);
-      add('2', 'optional host: no content script runs', f.hosts.optional.contentScriptRan, f.hosts.optional.contentScriptRan === false);
+      add('2', 'optional host: registerContentScripts for it succeeds, but the script does not run', { register: f.registerOptional, ran: f.hosts.optional.contentScriptRan }, f.registerOptional?.ok === true && f.hosts.optional.contentScriptRan === false);
       add('2', 'permissions.request for an origin already in required host_permissions resolves true at once', f.request.requiredOrigin, f.request.requiredOrigin?.granted === true);
       if (!HEADED) {
         add('2', 'permissions.request for optional origins does not resolve to true by itself (headless)', f.request.optionalOrigins, f.request.optionalOrigins?.granted !== true);
@@ -532,6 +561,7 @@ function checks(r: Record<string, any>): Check[] {
       } else {
         add('2', 'headed: the request stayed pending while the prompt was up (not granted)', f.request.containsOptionalWhilePrompt, f.request.containsOptionalWhilePrompt === false);
         add('2', 'headed: accepting the prompt grants them', f.request.optionalOriginsAfterAccept, f.request.optionalOriginsAfterAccept?.granted === true);
+        add('2', 'headed: after the grant, the script registered earlier runs on the optional host', f.hosts.optionalAfterAccept?.contentScriptRan, f.hosts.optionalAfterAccept?.contentScriptRan === true);
       }
     }
     const m = f.managedStorage;
@@ -544,7 +574,7 @@ function checks(r: Record<string, any>): Check[] {
     }
     if (f.restart) {
       add('4', 'later start (same profile): the policy list is there when the SW first reads it', f.restart.firstReadAtServiceWorkerStart, JSON.stringify(f.restart.firstReadAtServiceWorkerStart?.value?.crmOrigins ?? null) === JSON.stringify(managedPolicy.crmOrigins));
-      add('1', 'later start: the registered content script still runs on the required host', f.restart.requiredHost?.contentScriptRan, f.restart.requiredHost?.contentScriptRan === true);
+      add('1', 'later start: the content script runs on the required host (the SW registers it again at every start)', f.restart.requiredHost?.contentScriptRan, f.restart.requiredHost?.contentScriptRan === true);
     }
   }
   const s = r['extension-settings'];
@@ -567,6 +597,7 @@ function checks(r: Record<string, any>): Check[] {
   const u = r['update-adds-host'];
   if (u) {
     add('1', 'update to 1.1 adding a required host: applied with no prompt, still enabled, new host granted', { before: u.before, after: u.after }, u.before?.containsAdded === false && u.after?.version === '1.1' && u.after?.enabled === true && u.after?.containsAdded === true);
+    add('1', 'scripts registered with registerContentScripts by 1.0 are gone after the update (the SW must register again)', u.after?.registeredScriptsAfterUpdate, u.before?.registerBeforeUpdate?.ok === true && Array.isArray(u.after?.registeredScriptsAfterUpdate) && u.after.registeredScriptsAfterUpdate.length === 0);
   }
   const n = r['background-networking-off'];
   if (n) {
@@ -585,14 +616,16 @@ async function main(): Promise<number> {
     const extDir = join(tmp, 'ext');
     const pem = join(tmp, 'key.pem');
     const ext11Dir = join(tmp, 'ext-1.1');
-    writeProbeExtension(extDir, '1.0');
-    writeProbeExtension(ext11Dir, '1.1');
+    server = await startServer();
+    const updateUrl = `http://127.0.0.1:${server.port}/update.xml`;
+    writeProbeExtension(extDir, '1.0', updateUrl);
+    writeProbeExtension(ext11Dir, '1.1', updateUrl);
     generateKey(pem);
     const id = extensionIdFromKey(pem);
     if (id === CALLBAR_ID) throw new Error('generated key maps to CallBar\'s id; refusing to force-install it');
     const crx10 = packExtension(CHROMIUM, extDir, pem, join(tmp, 'pack-profile'));
     const crx11 = packExtension(CHROMIUM, ext11Dir, pem, join(tmp, 'pack-profile'));
-    server = await startServer(id, { '1.0': readFileSync(crx10), '1.1': readFileSync(crx11) });
+    server.serve(id, { '1.0': readFileSync(crx10), '1.1': readFileSync(crx11) });
     const shots = SCREENSHOTS ?? join(tmp, 'screenshots');
     mkdirSync(shots, { recursive: true });
     const ctx: Ctx = { id, tmp, server, shots };

@@ -33,13 +33,18 @@ export type HostKey = keyof typeof HOSTS;
 export const REQUIRED_HOST_PERMISSIONS = ['http://crm-required.test/*', 'http://crm-blocked.test/*', 'http://*.zone.test/*'];
 export const OPTIONAL_HOST_PERMISSIONS = ['https://*/*', 'http://*/*'];
 
-/** Version 1.0; 1.1 (the update scenario) adds http://crm-added.test/* to the required hosts. */
-export function manifestFor(version: '1.0' | '1.1') {
+/**
+ * Version 1.0; 1.1 (the update scenario) adds http://crm-added.test/* to the required hosts.
+ * update_url: a self-hosted CRX is updated from its manifest's update_url (the policy's URL is only
+ * used for the first install, unless ExtensionSettings sets override_update_url).
+ */
+export function manifestFor(version: '1.0' | '1.1', updateUrl?: string) {
   return {
     manifest_version: 3,
     name: 'CallBar enterprise probe',
     description: 'Test extension for test/enterprise/force-install-probe.ts',
     version,
+    ...(updateUrl ? { update_url: updateUrl } : {}),
     background: { service_worker: 'sw.js' },
     permissions: ['storage', 'scripting'],
     host_permissions: version === '1.0' ? REQUIRED_HOST_PERMISSIONS : [...REQUIRED_HOST_PERMISSIONS, `http://${HOSTS.added}/*`],
@@ -206,9 +211,9 @@ document.getElementById('req').addEventListener('click', () => {
 });
 `;
 
-export function writeProbeExtension(dir: string, version: '1.0' | '1.1' = '1.0'): void {
+export function writeProbeExtension(dir: string, version: '1.0' | '1.1', updateUrl?: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestFor(version), null, 2));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestFor(version, updateUrl), null, 2));
   writeFileSync(join(dir, 'schema.json'), JSON.stringify(MANAGED_SCHEMA, null, 2));
   writeFileSync(join(dir, 'sw.js'), SW_JS);
   writeFileSync(join(dir, 'cs.js'), CS_JS);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Frame, type JSHandle, type Page, type WebWorker } from 'puppeteer-core';
 import { EXTENSION_ID } from '../../../manifest.config.ts';
 import { startFixtureServer } from '../../support/fixture-server.ts';
 
@@ -136,14 +136,14 @@ export async function tabIdOf(browser: Browser, url: string): Promise<number> {
   return id;
 }
 
-/** Text of an element inside the page's CallBar UI (shadow DOM pierced with >>>). */
-export async function textOf(page: Page, selector: string): Promise<string> {
+/** Text of an element (waits until it is visible). */
+export async function textOf(page: Page | Frame, selector: string): Promise<string> {
   const handle = await page.waitForSelector(selector, { timeout: 10_000, visible: true });
   if (!handle) throw new Error(`no element ${selector}`);
   return (await handle.evaluate((el) => el.textContent ?? '')).trim();
 }
 
-export async function waitForText(page: Page, selector: string, expected: string | RegExp, timeout = 10_000): Promise<string> {
+export async function waitForText(page: Page | Frame, selector: string, expected: string | RegExp, timeout = 10_000): Promise<string> {
   const deadline = Date.now() + timeout;
   let last = '';
   while (Date.now() < deadline) {
@@ -171,25 +171,187 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+// ── the agent's own input ───────────────────────────────────────────────────
+
+/** How long a person's pointer rests on a control before clicking it (agent-intent.ts REST_MS + margin). */
+export const HOVER_MS = 550;
+
+/**
+ * Click `selector` the way a person does: the pointer travels onto it (several moves, so the
+ * page sees it arrive by its own motion), rests there a moment, then clicks. CallBar refuses
+ * clicks on controls that appeared or moved less than half a second ago
+ * (src/shared/agent-intent.ts), as a person reading the screen would not click them that fast;
+ * `rest: false` clicks at once (to test exactly that).
+ */
+export async function agentClick(target: Page | Frame, selector: string, options: { rest?: boolean; timeout?: number } = {}): Promise<void> {
+  const handle = await target.waitForSelector(selector, { visible: true, timeout: options.timeout ?? 10_000 });
+  if (!handle) throw new Error(`no element ${selector}`);
+  await agentClickHandle(target, handle, options);
+}
+
+export async function agentClickHandle(target: Page | Frame, handle: ElementHandle, options: { rest?: boolean } = {}): Promise<void> {
+  const page = 'page' in target && typeof target.page === 'function' ? target.page() : (target as Page);
+  await handle.scrollIntoView();
+  const box = await handle.boundingBox();
+  if (!box) throw new Error('the element has no box (not displayed)');
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x - 30, y + 20);
+  await page.mouse.move(x, y, { steps: 6 });
+  if (options.rest ?? true) await new Promise((r) => setTimeout(r, HOVER_MS));
+  await page.mouse.down();
+  await page.mouse.up();
+}
+
+// ── the toolbar frame ──────────────────────────────────────────────────────────
+
+const isToolbarFrame = (frame: Frame) => /^chrome-extension:\/\/[^/]+\/src\/toolbar\/index\.html/.test(frame.url());
+
+/** The toolbar (an extension page framed into the site) on `page`, or null when it is not there. */
+export function toolbarFrameOf(page: Page): Frame | null {
+  return page.frames().find(isToolbarFrame) ?? null;
+}
+
+/** The toolbar frame on `page`, once it is there and drawn. */
+export async function toolbarFrame(page: Page, timeout = 10_000): Promise<Frame> {
+  return eventually(
+    async () => {
+      const frame = toolbarFrameOf(page);
+      if (!frame) return null;
+      return (await frame.$('[data-testid="toolbar"]').catch(() => null)) ? frame : null;
+    },
+    'the toolbar frame',
+    timeout,
+  );
+}
+
+/** `[data-testid="…"]` */
+export const testid = (id: string) => `[data-testid="${id}"]`;
+
+/** Text of an element in the toolbar frame (waits for it). */
+export async function toolbarText(page: Page, selector: string): Promise<string> {
+  return textOf(await toolbarFrame(page), selector);
+}
+
+export async function waitForToolbarText(page: Page, selector: string, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    const frame = toolbarFrameOf(page);
+    const handle = frame ? await frame.$(selector).catch(() => null) : null;
+    last = handle ? ((await handle.evaluate((el) => el.textContent ?? '').catch(() => '')) ?? '').trim() : '';
+    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the toolbar's "${selector}" never showed ${String(expected)}; last text: "${last}"`);
+}
+
+/**
+ * Click a control of the toolbar as the agent would (pointer moves onto it and rests a moment).
+ * Fails when the toolbar refused the click (src/toolbar/input-guard.ts says why on the frame's root).
+ */
+export async function clickToolbar(page: Page, selector: string): Promise<void> {
+  const frame = await toolbarFrame(page);
+  await frame.evaluate(() => delete document.documentElement.dataset.refused);
+  await agentClick(frame, selector, { rest: true });
+  await new Promise((r) => setTimeout(r, 30));
+  let refused: string | null = null;
+  try {
+    refused = await frame.evaluate(() => document.documentElement.dataset.refused ?? null);
+  } catch {
+    // The click took the toolbar away (× hides it): nothing was refused.
+  }
+  if (refused) throw new Error(`the toolbar refused the click on ${selector}: ${refused}`);
+}
+
 /** The state of the call the toolbar shows on `page` (data-state of its call card), or null. */
 export async function toolbarCallState(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.querySelector('callbar-toolbar')?.shadowRoot?.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null);
+  const frame = toolbarFrameOf(page);
+  if (!frame) return null;
+  return frame
+    .evaluate(() => document.querySelector('[data-testid="toolbar-call-state"]')?.getAttribute('data-state') ?? null)
+    .catch(() => null);
 }
 
 export async function waitForToolbarCallState(page: Page, state: string, timeout = 15_000): Promise<void> {
   await eventually(async () => (await toolbarCallState(page)) === state, `the toolbar to show the call ${state}`, timeout);
 }
 
+// ── CallBar's UI in closed shadow roots (picker, toast) ──────────────────────────
+
 /**
- * Store button rules the way the popup does (setup for tests whose subject is not the picker):
- * by default the demo CRM's phone column on `origin`.
+ * The closed shadow root of CallBar's `hostTag` element in `frame` (page scripts cannot reach it;
+ * the test reaches it through the DevTools protocol, which sees closed roots).
  */
-export async function setButtonRules(browser: Browser, origin: string, selector = '#customer-table td.col-mobile'): Promise<void> {
-  const worker = await serviceWorker(browser);
-  await worker.evaluate(
-    async (rule) => void (await chrome.storage.local.set({ 'callbar:rules': [rule], 'callbar:sites': {} })),
-    { id: 'm', origin, pathPattern: '/*', selector, source: 'selector', createdAt: 0 },
+export async function closedShadowRoot(frame: Page | Frame, hostTag: string): Promise<JSHandle<ShadowRoot> | null> {
+  const target = 'mainFrame' in frame ? frame.mainFrame() : frame;
+  const host = await target.$(hostTag);
+  if (!host) return null;
+  const client = (target as unknown as { client: import('puppeteer-core').CDPSession }).client;
+  const { node } = await client.send('DOM.describeNode', { objectId: host.remoteObject().objectId!, depth: 1, pierce: true });
+  const root = node.shadowRoots?.[0];
+  if (!root) return null;
+  const realm = (target as unknown as { mainRealm(): { adoptBackendNode(id: number): Promise<JSHandle> } }).mainRealm();
+  return (await realm.adoptBackendNode(root.backendNodeId)) as JSHandle<ShadowRoot>;
+}
+
+/** An element inside CallBar's closed shadow root `hostTag` (waits for it). */
+export async function inShadow(frame: Page | Frame, hostTag: string, selector: string, timeout = 10_000): Promise<ElementHandle> {
+  return eventually(
+    async () => {
+      const root = await closedShadowRoot(frame, hostTag);
+      if (!root) return null;
+      const el = (await root.evaluateHandle((r, sel) => r.querySelector(sel), selector)).asElement() as ElementHandle | null;
+      if (!el) return null;
+      const shown = await el.evaluate((e) => (e as HTMLElement).getClientRects().length > 0);
+      return shown ? el : null;
+    },
+    `${selector} in <${hostTag}>`,
+    timeout,
   );
+}
+
+export async function shadowText(frame: Page | Frame, hostTag: string, selector: string): Promise<string> {
+  const el = await inShadow(frame, hostTag, selector);
+  return (await el.evaluate((e) => e.textContent ?? '')).trim();
+}
+
+export async function waitForShadowText(frame: Page | Frame, hostTag: string, selector: string, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  let last = '';
+  return eventually(
+    async () => {
+      const root = await closedShadowRoot(frame, hostTag);
+      last = root ? await root.evaluate((r, sel) => r.querySelector(sel)?.textContent?.trim() ?? '', selector) : '';
+      return (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) ? last : null;
+    },
+    `<${hostTag}> ${selector} to show ${String(expected)} (last: "${last}")`,
+    timeout,
+  );
+}
+
+/** The toast CallBar shows on the page (closed shadow root). */
+export async function waitForToast(page: Page, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  return waitForShadowText(page, 'callbar-toast', '[data-testid="callbar-toast"]', expected, timeout);
+}
+
+export async function clickInShadow(frame: Page | Frame, hostTag: string, selector: string): Promise<void> {
+  await agentClickHandle(frame, await inShadow(frame, hostTag, selector));
+}
+
+// ── sites ────────────────────────────────────────────────────────────────────
+
+/**
+ * Enable CallBar on the site of `page` the way an agent does: the popup (for that tab), 根据路径插入
+ * with `selector`. Loopback sites need no prompt (the extension has access to 127.0.0.1 from the
+ * install); the prompt itself is covered by test/e2e/site-access.e2e.ts. Returns the popup (left open).
+ */
+export async function enableSiteWithSelector(browser: Browser, page: Page, selector: string, popup?: Page): Promise<Page> {
+  const tools = popup ?? (await openPopup(browser, await tabIdOf(browser, page.url())));
+  await tools.waitForSelector('[data-testid="selector-input"]');
+  await fill(tools, '[data-testid="selector-input"]', selector);
+  await tools.click('[data-testid="add-selector"]');
+  await waitForText(tools, '[data-testid="page-tools-info"]', /匹配|matched/i);
+  return tools;
 }
 
 export interface CrmShift {
@@ -205,20 +367,21 @@ export interface CrmShift {
 }
 
 /**
- * The setting of a provider's shift test: the fixture server, Chromium with the extension, a
- * selector rule for the demo CRM's phone column (the picker itself is covered by
- * softbar.e2e.ts), the CRM page with its buttons, and the popup.
+ * The setting of a provider's shift test: the fixture server, Chromium with the extension, the
+ * demo CRM enabled through the popup with a selector rule for its phone column (the picker
+ * itself is covered by softbar.e2e.ts), the CRM page with its buttons, and the popup.
  */
 export async function startCrmShift(): Promise<CrmShift> {
   const fixtures = await startFixtureServer();
   const ext = await launchWithExtension();
   const browser = ext.browser;
   const crmUrl = `${fixtures.url}/crm/index.html`;
-  await setButtonRules(browser, fixtures.url);
   const crm = await browser.newPage();
   await crm.goto(crmUrl);
+  await crm.waitForSelector('#customer-table td.col-mobile');
+  // The site is enabled as an agent does it, through the popup (根据路径插入).
+  const popup = await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile');
   await crm.waitForSelector('#customer-table td.col-mobile callbar-call');
-  const popup = await openPopup(browser, await tabIdOf(browser, crmUrl));
   return {
     fixtures,
     ext,
