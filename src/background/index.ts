@@ -106,12 +106,14 @@ browser.runtime.onInstalled.addListener(() => void engine.wake());
 // Where the content script runs follows the enabled sites and the access granted for them.
 browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && (RULES_KEY in changes || SITES_KEY in changes)) {
-    void onRulesChanged(RULES_KEY in changes ? { oldRules: changes[RULES_KEY]!.oldValue ?? [], newRules: changes[RULES_KEY]!.newValue ?? [] } : {});
+    void onRulesChanged(RULES_KEY in changes ? { oldRules: changes[RULES_KEY]!.oldValue ?? [] } : {});
   }
   if (area === 'managed') void settings.policyOrigins().then(applyPolicyOrigins);
 });
 browser.permissions.onAdded.addListener(() => void syncRegistration());
 browser.permissions.onRemoved.addListener(() => void syncRegistration());
+// An update wipes runtime-registered content scripts (test/enterprise/FINDINGS.md): register again.
+// Policy values may arrive seconds after start-up: storage.onChanged ('managed') covers that.
 browser.runtime.onInstalled.addListener(() => void settings.policyOrigins().then(applyPolicyOrigins));
 browser.runtime.onStartup.addListener(() => void settings.policyOrigins().then(applyPolicyOrigins));
 

@@ -142,23 +142,24 @@ export function syncRegistration(): Promise<void> {
 }
 
 /**
- * Rules or site switches changed (popup, options import, a content script's picker): a site
- * whose last rule was removed (and that has no automatic detection) is disabled and its access
- * released; the registration follows.
+ * Rules or site switches changed (popup, options import, a content script's picker): access to
+ * sites that are no longer enabled is released (checked against what is stored when it runs), and
+ * the registration follows. Disabling a site whose last rule the agent removed is the popup's
+ * decision (it sends `sites/disable`): here nothing is switched off behind anyone's back.
  */
-export async function onRulesChanged(change: { oldRules?: unknown; newRules?: unknown }): Promise<void> {
-  if (change.oldRules !== undefined) {
-    const before = rulesFromStorage({ [RULES_KEY]: change.oldRules }).rules;
-    const after = rulesFromStorage({ [RULES_KEY]: change.newRules }).rules;
-    const stored = await readStored();
-    const emptied = [...new Set(before.map((r) => r.origin))].filter(
-      (origin) => !after.some((r) => r.origin === origin) && !stored.sites[origin]?.autoDetect && !stored.sites[origin]?.byPolicy,
-    );
-    for (const origin of emptied) await writeSite(origin, { enabled: false });
-    if (emptied.length) await releaseAccess(emptied);
-  }
-  await syncRegistration();
+export function onRulesChanged(change: { oldRules?: unknown }): Promise<void> {
+  const run = changes.then(async () => {
+    if (change.oldRules !== undefined) {
+      const before = rulesFromStorage({ [RULES_KEY]: change.oldRules }).rules;
+      await releaseAccess([...new Set(before.map((r) => r.origin))]);
+    }
+    await syncRegistration();
+  });
+  changes = run.catch((error) => console.warn('[callbar] applying a rules change failed', error));
+  return run;
 }
+
+let changes: Promise<void> = Promise.resolve();
 
 /** Enterprise policy's `crmOrigins` (chrome.storage.managed): enabled and locked; dropped ones fall back. */
 export async function applyPolicyOrigins(origins: readonly string[]): Promise<void> {

@@ -12,7 +12,7 @@ import { send, sendToTab } from '../shared/messaging.ts';
 import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
 import { RulesEditor } from './rules-editor.tsx';
 import { readAll, writeSites } from './rules-io.ts';
-import { enableSite, grantAwaiting, tabOrigin } from './site-access.ts';
+import { disableIfEmpty, enableSite, grantAwaiting, tabOrigin } from './site-access.ts';
 import { ToolbarToggle } from './toolbar-toggle.tsx';
 import { t } from '../shared/i18n.ts';
 
@@ -124,7 +124,17 @@ export function PageTools() {
           {t('pageToolsPick')}
         </button>
         {enabled && (
-          <button data-testid="clear-rules" onClick={() => run(async (tab) => t('pageToolsCleared', String((await sendToTab(tab, 'page/clear', {})).removed)))}>
+          <button
+            data-testid="clear-rules"
+            onClick={() =>
+              run(async (tab) => {
+                const { removed } = await sendToTab(tab, 'page/clear', {});
+                // No rule left: CallBar stops running on the site and gives its access back.
+                const off = await disableIfEmpty(site.origin);
+                return off ? `${t('pageToolsCleared', String(removed))} ${t('siteDisabled', host)}` : t('pageToolsCleared', String(removed));
+              })
+            }
+          >
             {t('pageToolsClearAll')}
           </button>
         )}

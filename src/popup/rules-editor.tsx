@@ -8,6 +8,7 @@ import { errorMessage } from '../shared/errors.ts';
 import browser from 'webextension-polyfill';
 import { globToRegExp, type ButtonRule, ruleProblem, RULES_KEY, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
 import { exportRules, importRules, readAll, writeRules, writeSites } from './rules-io.ts';
+import { disableIfEmpty } from './site-access.ts';
 import { t } from '../shared/i18n.ts';
 
 export function RulesEditor({ origin, page }: { origin: string; page: string }) {
@@ -35,6 +36,8 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
     await writeRules(next);
     setRules(next);
     setMessage({ text, error: false });
+    // The site's last rule went: CallBar stops running there (the page tools say so).
+    await disableIfEmpty(origin);
   };
 
   return (
@@ -48,6 +51,7 @@ export function RulesEditor({ origin, page }: { origin: string; page: string }) 
             const next = { ...sites, [origin]: { ...sites[origin], autoDetect: (e.target as HTMLInputElement).checked } };
             await writeSites(next);
             setSites(next);
+            await disableIfEmpty(origin);
           }}
         />
         {t('rulesAutoDetect')}

@@ -9,7 +9,7 @@ import { CallbarError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
 import type { SiteStatus } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
-import { isSiteOrigin, originPattern } from '../shared/rules.ts';
+import { isSiteOrigin, originPattern, RULES_KEY, rulesFromStorage, SITES_KEY } from '../shared/rules.ts';
 
 /** The origin of the tab's page, or null when it is not a web page (or its address is not ours to read). */
 export async function tabOrigin(tabId: number): Promise<string | null> {
@@ -35,4 +35,17 @@ export async function grantAwaiting(origins: readonly string[]): Promise<void> {
   if (!origins.length) return;
   const granted = await browser.permissions.request({ origins: origins.map(originPattern) });
   if (!granted) throw new CallbarError('forbidden', t('siteAccessDenied', origins.map((o) => new URL(o).host).join(t('listSeparator'))));
+}
+
+/**
+ * The agent removed the site's last rule (or switched detection off with no rule left): CallBar
+ * has nothing to do there any more, so the site is disabled and its access given back
+ * (docs/security.md). Resolves to whether that happened.
+ */
+export async function disableIfEmpty(origin: string): Promise<boolean> {
+  const { rules, sites } = rulesFromStorage(await browser.storage.local.get([RULES_KEY, SITES_KEY]));
+  const site = Object.hasOwn(sites, origin) ? sites[origin] : undefined;
+  if (site?.byPolicy || site?.autoDetect || rules.some((r) => r.origin === origin)) return false;
+  await send('sites/disable', { origin });
+  return true;
 }

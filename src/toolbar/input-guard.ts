@@ -61,7 +61,8 @@ export function guardInput(root: HTMLElement, onRefused: (reason: Exclude<Refusa
     (event) => {
       const el = controlOf(event);
       if (!el) return;
-      const activates = event.key === 'Enter' || (event.key === ' ' && !el.matches('input, textarea, select'));
+      // Enter / Space act; in a list any key may pick another entry (a pause reason).
+      const activates = el.matches('select') ? event.key !== 'Tab' : event.key === 'Enter' || (event.key === ' ' && !el.matches('input, textarea'));
       if (activates) refuse(event, intent.keyVerdictNow(el, event));
     },
     true,

@@ -8,6 +8,7 @@ import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.t
 import { startFixtureServer } from '../support/fixture-server.ts';
 import {
   clickToolbar,
+  enableSiteWithSelector,
   eventually,
   type ExtensionBrowser,
   fill,
@@ -15,6 +16,7 @@ import {
   launchWithExtension,
   loginSoftbar,
   serviceWorker,
+  tabIdOf,
   textOf,
   toolbarCallState,
   waitForText,
@@ -29,7 +31,6 @@ let browser: Browser;
 let popup: Page;
 let crm: Page;
 
-/** The toolbar's call state, read without waiting for a frame (works in background tabs too). */
 /** The ringtone's state as the offscreen document reports it ('none' when there is no document). */
 async function ringState(): Promise<string> {
   const worker = await serviceWorker(browser);
@@ -54,7 +55,9 @@ beforeAll(async () => {
   browser = ext.browser;
   crm = await browser.newPage();
   await crm.goto(`${fixtures.url}/crm/index.html`);
-  popup = await loginSoftbar(browser, sim.port, '8001');
+  popup = await loginSoftbar(browser, sim.port, '8001', await tabIdOf(browser, crm.url()));
+  // The CRM is enabled (its phone column), so the toolbar is shown there.
+  await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile', popup);
   await popup.click('[data-testid="agent-state-sipOnline"]');
   await waitForText(popup, '[data-testid="popup-status"]', '在线');
 });

@@ -9,12 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ButtonRule } from '../../src/shared/rules.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
 import {
+  agentClick,
   clickInShadow,
   eventually,
+  HOVER_MS,
   type ExtensionBrowser,
   inShadow,
   launchWithExtension,
   openPopup,
+  seedRules,
   serviceWorker,
   shadowText,
   tabIdOf,
@@ -40,16 +43,19 @@ afterAll(async () => {
   await fixtures?.close();
 });
 
-/** Seed rules the way the popup stores them (setup for tests of dynamic behaviour). */
+/** Seed rules the way the popup stores them (setup for tests of dynamic behaviour); the site is enabled by them. */
 async function setRules(rules: Array<Partial<ButtonRule> & { selector: string; origin?: string }>): Promise<void> {
-  const worker = await serviceWorker(browser);
   const full = rules.map((r, i) => ({ id: `t${i}`, origin: fixtures.url, pathPattern: '/*', source: 'selector', createdAt: 0, ...r }));
-  await worker.evaluate(async (value) => void (await chrome.storage.local.set({ 'callbar:rules': value, 'callbar:sites': {} })), full);
+  await seedRules(browser, full);
 }
 
+/** Automatic detection on this site (an enabled site with no rules). */
 async function setAutoDetect(on: boolean): Promise<void> {
   const worker = await serviceWorker(browser);
-  await worker.evaluate(async (origin, value) => void (await chrome.storage.local.set({ 'callbar:sites': { [origin]: { autoDetect: value } } })), fixtures.url, on);
+  await worker.evaluate(async (origin, value) => {
+    const sites = ((await chrome.storage.local.get('callbar:sites'))['callbar:sites'] ?? {}) as Record<string, object>;
+    await chrome.storage.local.set({ 'callbar:sites': { ...sites, [origin]: { ...sites[origin], autoDetect: value, enabled: true } } });
+  }, fixtures.url, on);
 }
 
 async function openPage(url: string): Promise<Page> {
@@ -109,6 +115,7 @@ describe('element-plus table', () => {
     page = await openPage(ui('element-plus.html'));
     const popup = await openPopup(browser, await tabIdOf(browser, ui('element-plus.html')));
     await popup.click('[data-testid="start-picker"]');
+    await popup.waitForSelector('[data-testid="page-tools-info"]'); // the site is enabled and the picker started
     await popup.close();
     await page.bringToFront();
     await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
@@ -147,6 +154,7 @@ describe('div grid (no table)', () => {
     const page = await openPage(url);
     const popup = await openPopup(browser, await tabIdOf(browser, url));
     await popup.click('[data-testid="start-picker"]');
+    await popup.waitForSelector('[data-testid="page-tools-info"]'); // the site is enabled and the picker started
     await popup.close();
     await page.bringToFront();
     await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
@@ -238,6 +246,7 @@ describe('frames and shadow roots', () => {
     }, 'the CRM frame');
     const popup = await openPopup(browser, await tabIdOf(browser, ui('iframe.html')));
     await popup.click('[data-testid="start-picker"]');
+    await popup.waitForSelector('[data-testid="page-tools-info"]'); // the site is enabled and the picker started
     await popup.close();
     await page.bringToFront();
     await inShadow(frame, 'callbar-picker', '[data-testid="picker-bar"]');
@@ -268,7 +277,12 @@ describe('automatic detection', () => {
     const page = await openPage(ui('autodetect.html'));
     await new Promise((r) => setTimeout(r, 500));
     expect(await page.$$('callbar-call')).toHaveLength(0);
-    await setAutoDetect(true);
+    // Switched on in the popup: that enables CallBar on the site in the same click.
+    const popup = await openPopup(browser, await tabIdOf(browser, ui('autodetect.html')));
+    await popup.click('[data-testid="autodetect-enable"]');
+    await waitForText(popup, '[data-testid="site-status"]', '已在');
+    await popup.waitForSelector('[data-testid="autodetect-toggle"]:checked');
+    await popup.close();
     const found = await eventually(async () => {
       const list = await page.$$eval('callbar-call', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number') ?? `masked:${h.getAttribute('aria-label')}`));
       return list.length >= expected.length ? list : null;
@@ -310,7 +324,8 @@ describe('rules in the popup', () => {
     await popup.click('[data-testid="rule-save"]');
     await waitForText(popup, '[data-testid="rules-message"]', '不是有效的 CSS 选择器');
     await popup.click('[data-testid="rule-delete"]');
-    await waitForText(popup, '[data-testid="rules-message"]', '规则已删除');
+    // It was the site's last rule: CallBar is no longer enabled there (docs/security.md).
+    await waitForText(popup, '[data-testid="site-status"]', '还没有在');
     const worker = await serviceWorker(browser);
     expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
     await popup.close();
@@ -358,7 +373,8 @@ describe('what gets dialled', () => {
 
 describe('injected UI', () => {
   it('inserting buttons does not move the page: column widths and row heights are unchanged', async () => {
-    await setRules([]);
+    // CallBar runs on the site (enabled, no rule yet).
+    await seedRules(browser, [], { [fixtures.url]: { autoDetect: false, enabled: true } });
     const page = await browser.newPage();
     await page.goto(`${fixtures.url}/crm/index.html`);
     await page.waitForSelector('#customer-table td.col-mobile');
@@ -381,8 +397,12 @@ describe('injected UI', () => {
     await page.emulateMediaType('print');
     expect(await page.$eval('callbar-call', (h) => getComputedStyle(h).display)).toBe('none');
     await page.emulateMediaType('screen');
-    // Keyboard: Tab-focusable, Enter activates (here: not logged in, so the answer is a clear message).
-    await page.focus('#customer-table td.col-mobile callbar-call');
+    // Keyboard: the agent clicks into the cell, Tab reaches its button, Enter activates it
+    // (here: not logged in, so the answer is a clear message).
+    await new Promise((r) => setTimeout(r, HOVER_MS)); // buttons that just appeared do not act at once
+    await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-callbar-number'))).toBe('13800138000');
     await page.keyboard.press('Enter');
     await waitForToast(page, '尚未登录');
     await page.close();
@@ -394,6 +414,7 @@ describe('injected UI', () => {
     await page.goto(`${fixtures.url}/crm/index.html`);
     const popup = await openPopup(browser, await tabIdOf(browser, `${fixtures.url}/crm/index.html`));
     await popup.click('[data-testid="start-picker"]');
+    await popup.waitForSelector('[data-testid="page-tools-info"]'); // the site is enabled and the picker started
     await popup.close();
     await page.bringToFront();
     await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
@@ -423,7 +444,7 @@ describe('hostile pages', () => {
     });
     expect(style).toEqual({ width: '18px', background: 'rgb(22, 119, 255)' });
     // Not logged in: a real click reaches the background, which answers with a clear message.
-    await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile callbar-call');
+    await agentClick(page, '#customer-table tbody tr:nth-child(1) td.col-mobile callbar-call');
     await waitForToast(page, '尚未登录');
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     await page.close();

@@ -122,6 +122,8 @@ export async function openPopup(browser: Browser, targetTabId?: number): Promise
   await page.setViewport({ width: 380, height: 720 });
   await page.goto(`${EXTENSION_ORIGIN}/src/popup/index.html${targetTabId ? `?tab=${targetTabId}` : ''}`);
   await page.waitForSelector('main:not(.loading)');
+  // The page tools know where the tab is (and whether CallBar runs there) a moment later.
+  if (targetTabId) await page.waitForSelector('[data-testid="site-status"], [data-testid="page-tools-unavailable"]');
   return page;
 }
 
@@ -264,6 +266,22 @@ export async function clickToolbar(page: Page, selector: string): Promise<void> 
   if (refused) throw new Error(`the toolbar refused the click on ${selector}: ${refused}`);
 }
 
+/** Replace the text of a toolbar field as the agent does: click it, select all, type. */
+export async function fillToolbar(page: Page, selector: string, value: string): Promise<void> {
+  await clickToolbar(page, selector);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('KeyA');
+  await page.keyboard.up('Control');
+  await page.keyboard.press('Backspace');
+  if (value) await page.keyboard.type(value);
+}
+
+/** Is `selector` in the toolbar right now (false when there is no toolbar)? */
+export async function toolbarHas(page: Page, selector: string): Promise<boolean> {
+  const frame = toolbarFrameOf(page);
+  return !!frame && !!(await frame.$(selector).catch(() => null));
+}
+
 /** The state of the call the toolbar shows on `page` (data-state of its call card), or null. */
 export async function toolbarCallState(page: Page): Promise<string | null> {
   const frame = toolbarFrameOf(page);
@@ -339,6 +357,24 @@ export async function clickInShadow(frame: Page | Frame, hostTag: string, select
 }
 
 // ── sites ────────────────────────────────────────────────────────────────────
+
+/**
+ * Store rules and site switches directly (setup for tests whose subject is what the page does
+ * with them, not how they were made), then wait until the service worker has registered the
+ * content script for every site they enable — pages opened after this get it.
+ */
+export async function seedRules(browser: Browser, rules: unknown[], sites: Record<string, unknown> = {}): Promise<void> {
+  const worker = await serviceWorker(browser);
+  await worker.evaluate(async (r, s) => void (await chrome.storage.local.set({ 'callbar:rules': r, 'callbar:sites': s })), rules, sites);
+  const origins = [...new Set([...(rules as Array<{ origin: string }>).map((r) => r.origin), ...Object.keys(sites)])];
+  await eventually(
+    async () => {
+      const registered = await (await serviceWorker(browser)).evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).flatMap((c) => c.matches ?? []));
+      return origins.every((o) => registered.includes(`${o}/*`));
+    },
+    `the content script registered for ${origins.join(', ') || 'no site'}`,
+  );
+}
 
 /**
  * Enable CallBar on the site of `page` the way an agent does: the popup (for that tab), 根据路径插入
