@@ -15,6 +15,7 @@ import { listenForNotifications, onCallChange, onCallRecord } from './call-effec
 import { listenForPageActions, stopPickerInTab } from './page-actions.ts';
 import { createPolicyStore } from './policy.ts';
 import {
+  dropSecrets,
   forgetCredentials,
   lastProviderId,
   loadDialPlan,
@@ -25,7 +26,9 @@ import {
   saveDialPlan,
   saveGeneral,
   saveHistory,
+  secretsServers,
   setLastProviderId,
+  setSecretsServers,
   setRememberCredentials,
   storeSettings,
 } from './settings-store.ts';
@@ -35,7 +38,7 @@ import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
 
 // Settings as in force: enterprise policy (chrome.storage.managed) on top of what the agent saved.
 const settings = createPolicyStore(
-  { loadSettings, storeSettings, lastProviderId, setLastProviderId, loadDialPlan, saveDialPlan },
+  { loadSettings, storeSettings, lastProviderId, setLastProviderId, loadDialPlan, saveDialPlan, secretsServers, setSecretsServers, dropSecrets },
   () => browser.storage.managed.get(),
 );
 const engine = new SessionEngine({

@@ -6,12 +6,28 @@ import { createPolicyStore } from './policy.ts';
 
 const ID: ProviderId = 'cmcc-softbar';
 
-function setup(managed: unknown, saved: { settings?: unknown; plan?: Partial<DialPlan>; last?: ProviderId | null } = {}) {
-  const db = { settings: saved.settings, plan: { ...DEFAULT_DIAL_PLAN, ...saved.plan } as DialPlan, last: saved.last ?? null };
+/** A saved-settings store holding `saved.settings` for one provider (`saved.owner`, default the softphone bar). */
+function setup(managed: unknown, saved: { settings?: unknown; owner?: ProviderId; plan?: Partial<DialPlan>; last?: ProviderId | null; secretsFor?: string[] | null } = {}) {
+  const owner = saved.owner ?? ID;
+  const db = {
+    settings: saved.settings,
+    plan: { ...DEFAULT_DIAL_PLAN, ...saved.plan } as DialPlan,
+    last: saved.last ?? null,
+    secretsFor: saved.secretsFor ?? null,
+    dropped: [] as string[][],
+  };
   const store = createPolicyStore(
     {
-      loadSettings: async () => structuredClone(db.settings),
+      loadSettings: async (id) => (id === owner ? structuredClone(db.settings) : undefined),
       storeSettings: async (_id, settings) => void (db.settings = structuredClone(settings)),
+      secretsServers: async (id) => (id === owner ? db.secretsFor : null),
+      setSecretsServers: async (_id, servers) => void (db.secretsFor = [...servers]),
+      dropSecrets: async (_id, keys) => {
+        db.dropped.push([...keys]);
+        const kept = { ...(db.settings as Record<string, unknown>) };
+        for (const key of keys) delete kept[key];
+        db.settings = kept;
+      },
       lastProviderId: async () => db.last,
       setLastProviderId: async (id) => void (db.last = id),
       loadDialPlan: async () => ({ ...db.plan }),
@@ -49,7 +65,15 @@ describe('policy store', () => {
   it('an invalid or unreadable policy counts as none', async () => {
     expect(await setup({ providers: { [ID]: { baseUrl: 'http://10.0.0.1:1' } } }, { settings: LOCAL }).store.loadSettings(ID)).toEqual(LOCAL);
     const failing = createPolicyStore(
-      { ...setup({}).store, storeSettings: async () => undefined, setLastProviderId: async () => undefined, loadSettings: async () => LOCAL },
+      {
+        ...setup({}).store,
+        storeSettings: async () => undefined,
+        setLastProviderId: async () => undefined,
+        loadSettings: async () => LOCAL,
+        secretsServers: async () => null,
+        setSecretsServers: async () => undefined,
+        dropSecrets: async () => undefined,
+      },
       async () => {
         throw new Error('Managed storage is not available');
       },
@@ -96,5 +120,47 @@ describe('policy store', () => {
     const { store, engine } = setup({ lockAll: true, activeProvider: ID }, { settings: LOCAL });
     await expect(store.saveChanges({ providers: { [ID]: { extension: '8009' } } }, engine)).rejects.toThrow('“800 号码”由管理员设置');
     await expect(store.saveChanges({ providers: { [ID]: { extension: '8001' } } }, engine)).resolves.toBeUndefined();
+  });
+
+  describe('secrets belong to the servers they were saved for (docs/security.md)', () => {
+    const DSCOM: ProviderId = 'dscom';
+    const SAVED = { baseUrl: 'https://pbx.example.com', billingUrl: '', clientId: '4', clientSecret: 'team-secret', username: 'api', password: 'pw', extension: '8001' };
+
+    it('a settings change that moves the server drops the saved password and client secret', async () => {
+      const { store, db, engine } = setup({}, { settings: SAVED, owner: DSCOM, secretsFor: ['https://pbx.example.com'] });
+      await store.saveChanges({ providers: { [DSCOM]: { baseUrl: 'https://evil.example' } } }, engine);
+      expect(db.settings).toEqual({ baseUrl: 'https://evil.example', billingUrl: '', clientId: '4', username: 'api', extension: '8001' });
+      expect(db.secretsFor).toEqual(['https://evil.example']);
+      expect(await store.loadSettings(DSCOM)).not.toHaveProperty('password');
+    });
+
+    it('a change that brings its own secret for the new server keeps that one', async () => {
+      const { store, db, engine } = setup({}, { settings: SAVED, owner: DSCOM, secretsFor: ['https://pbx.example.com'] });
+      await store.saveChanges({ providers: { [DSCOM]: { baseUrl: 'https://pbx2.example.com', clientSecret: 'new-secret' } } }, engine);
+      expect(db.settings).toMatchObject({ baseUrl: 'https://pbx2.example.com', clientSecret: 'new-secret' });
+      expect(db.settings).not.toHaveProperty('password');
+    });
+
+    it('other changes keep the secrets', async () => {
+      const { store, db, engine } = setup({}, { settings: SAVED, owner: DSCOM, secretsFor: ['https://pbx.example.com'] });
+      await store.saveChanges({ providers: { [DSCOM]: { extension: '8002' } } }, engine);
+      expect(db.settings).toMatchObject({ password: 'pw', clientSecret: 'team-secret', extension: '8002' });
+    });
+
+    it('a policy that moves the server: the secrets saved for the old one are dropped when read', async () => {
+      const { store, db } = setup({ providers: { [DSCOM]: { baseUrl: 'https://other.example.com' } } }, { settings: SAVED, owner: DSCOM, secretsFor: ['https://pbx.example.com'] });
+      const inForce = (await store.loadSettings(DSCOM)) as Record<string, unknown>;
+      expect(inForce.baseUrl).toBe('https://other.example.com');
+      expect(inForce).not.toHaveProperty('password');
+      expect(inForce).not.toHaveProperty('clientSecret');
+      expect(db.dropped).toEqual([['clientSecret', 'password']]);
+    });
+
+    it('a login under a policy binds the secrets to the pushed server (they stay)', async () => {
+      const { store, db } = setup({ providers: { [DSCOM]: { baseUrl: 'https://other.example.com' } } }, { settings: { ...SAVED, password: undefined }, owner: DSCOM });
+      await store.saveSettings(DSCOM, { ...SAVED, baseUrl: 'https://other.example.com', password: 'pw2' });
+      expect(db.secretsFor).toEqual(['https://other.example.com']);
+      expect(await store.loadSettings(DSCOM)).toMatchObject({ baseUrl: 'https://other.example.com', password: 'pw2' });
+    });
   });
 });

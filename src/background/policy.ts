@@ -24,12 +24,16 @@ import {
   withPolicySettings,
 } from '../shared/managed-schema.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
-import type { SettingsChanges } from '../shared/settings-file.ts';
+import { sameServers, serverBoundKeys, serverOrigins, type SettingsChanges } from '../shared/settings-file.ts';
 
 
 /** What settings-store.ts keeps, as saved by the agent. */
 export interface SavedSettingsStore {
   loadSettings(providerId: ProviderId): Promise<unknown>;
+  /** The servers the saved secrets belong to (null: not known), and setting / dropping them. */
+  secretsServers(providerId: ProviderId): Promise<string[] | null>;
+  setSecretsServers(providerId: ProviderId, servers: readonly string[]): Promise<void>;
+  dropSecrets(providerId: ProviderId, keys: readonly string[]): Promise<void>;
   /** Write a provider's settings (the last-used provider stays as it is). */
   storeSettings(providerId: ProviderId, settings: unknown): Promise<void>;
   lastProviderId(): Promise<ProviderId | null>;
@@ -55,6 +59,27 @@ export function createPolicyStore(saved: SavedSettingsStore, readManaged: () => 
       return NO_POLICY;
     }
   };
+  const fieldsOf = (providerId: ProviderId) => PROVIDER_CATALOG[providerId].settingsFields;
+  /** Write settings, recording which servers (as in force, pushed ones included) their secrets belong to. */
+  const storeBound = async (providerId: ProviderId, settings: unknown, inForce: unknown): Promise<void> => {
+    await saved.storeSettings(providerId, settings);
+    await saved.setSecretsServers(providerId, serverOrigins(fieldsOf(providerId), inForce));
+  };
+  /**
+   * Secrets saved for other servers than the ones in force (a policy, a settings file or the
+   * options page changed a server address since) are dropped, not handed to the new server.
+   */
+  const secretsStillOurs = async (providerId: ProviderId, inForce: unknown): Promise<unknown> => {
+    const keys = serverBoundKeys(fieldsOf(providerId));
+    const boundTo = await saved.secretsServers(providerId);
+    if (!keys.length || !isObject(inForce) || boundTo === null || sameServers(boundTo, serverOrigins(fieldsOf(providerId), inForce))) return inForce;
+    const present = keys.filter((key) => Object.hasOwn(inForce, key));
+    if (!present.length) return inForce;
+    await saved.dropSecrets(providerId, present);
+    const kept = { ...inForce };
+    for (const key of present) delete kept[key];
+    return kept;
+  };
   const store = {
     /** CRM sites the administrator enabled for every agent (background/sites.ts). */
     async policyOrigins(): Promise<string[]> {
@@ -62,12 +87,13 @@ export function createPolicyStore(saved: SavedSettingsStore, readManaged: () => 
     },
     /** Settings in force: the saved ones with the pushed values on top. */
     async loadSettings(providerId: ProviderId): Promise<unknown> {
-      return withPolicySettings(await saved.loadSettings(providerId), await policy(), providerId);
+      return secretsStillOurs(providerId, withPolicySettings(await saved.loadSettings(providerId), await policy(), providerId));
     },
     /** After a login: its settings, locked fields left as saved; the provider becomes the last used. */
     async saveSettings(providerId: ProviderId, settings: unknown): Promise<void> {
       const locked = lockedSettingKeys(await policy(), providerId, PROVIDER_CATALOG);
-      await saved.storeSettings(providerId, keepLocked(await saved.loadSettings(providerId), isObject(settings) ? settings : {}, locked));
+      const kept = keepLocked(await saved.loadSettings(providerId), isObject(settings) ? settings : {}, locked);
+      await storeBound(providerId, kept, withPolicySettings(kept, await policy(), providerId));
       await saved.setLastProviderId(providerId);
     },
     async lastProviderId(): Promise<ProviderId | null> {
@@ -118,8 +144,15 @@ export function createPolicyStore(saved: SavedSettingsStore, readManaged: () => 
         const patch = changes.providers?.[id];
         if (!patch) continue;
         const before = await saved.loadSettings(id);
-        const locked = lockedSettingKeys(await policy(), id, PROVIDER_CATALOG);
-        await saved.storeSettings(id, keepLocked(before, { ...(isObject(before) ? before : {}), ...patch }, locked));
+        const inForce = await policy();
+        const locked = lockedSettingKeys(inForce, id, PROVIDER_CATALOG);
+        const merged: Record<string, unknown> = keepLocked(before, { ...(isObject(before) ? before : {}), ...patch }, locked);
+        const after = withPolicySettings(merged, inForce, id);
+        // A server address changed: the saved secrets were for the old one (unless this change brings new ones).
+        if (!sameServers(serverOrigins(fieldsOf(id), withPolicySettings(before, inForce, id)), serverOrigins(fieldsOf(id), after))) {
+          for (const key of serverBoundKeys(fieldsOf(id))) if (!Object.hasOwn(patch, key)) delete merged[key];
+        }
+        await storeBound(id, merged, withPolicySettings(merged, inForce, id));
       }
       for (const id of PROVIDER_IDS) {
         const plan = changes.dialPlans?.[id];

@@ -247,6 +247,7 @@ describe('login', () => {
       note: null,
       dialing: false,
       dialPlan: DEFAULT_DIAL_PLAN,
+      pendingDial: null,
     };
     expect(state).toEqual(expected);
     expect(last()).toEqual(expected);
@@ -410,9 +411,56 @@ describe('a new engine over the same storage (the service worker was killed)', (
     expect(second.keepAlive).not.toContain(true);
     expect((await failure(second.engine.dial('10086'))).code).toBe('not-logged-in');
   });
+
+  it('a session is never resumed against another server: the stored tokens are dropped with it', async () => {
+    const w = world();
+    const withServer = (p: Provider<FakeSettings>) => void ((p as { settingsFields: unknown }).settingsFields = [{ key: 'host', label: '地址', type: 'url' }]);
+    const first = boot(w, { now: 1_000 }, withServer);
+    await first.engine.login('cmcc-softbar', { ...SETTINGS, host: 'https://pbx.example.com' });
+    await first.session().ctx.saveCursor({ token: 'secret-token' });
+    expect(w.storage.stored()).toMatchObject({ status: 'loggedIn', servers: ['https://pbx.example.com'], cursor: { token: 'secret-token' } });
+    // The options page (or a settings file, or a policy) points the provider at another server.
+    w.settings.set('cmcc-softbar', { ...SETTINGS, host: 'https://evil.example' });
+    const second = boot(w, { now: 99_000 }, withServer);
+    await second.engine.wake();
+    expect(second.sessions).toEqual([]);
+    expect(second.engine.publicState()).toMatchObject({ status: 'loggedOut', problem: { code: 'not-logged-in', message: '平台的服务器地址已更改，请重新登录（原来的登录令牌已作废）' } });
+    expect(w.storage.stored()).toMatchObject({ status: 'loggedOut', cursor: undefined, servers: null });
+  });
 });
 
 // ── commands ───────────────────────────────────────────────────────────────
+
+describe('numbers from page text wait for the agent', () => {
+  it('a selection is proposed, shown normalized, and dialled only when confirmed', async () => {
+    const { engine, session, last } = await loggedIn();
+    await engine.proposeDial(' 138-0013-8000 ');
+    expect(session().methods()).not.toContain('dial');
+    expect(last().pendingDial).toEqual({ dial: '13800138000', text: '138-0013-8000' });
+    await engine.confirmDial(true);
+    expect(session().calls.filter((c) => c.method === 'dial')).toEqual([{ method: 'dial', args: ['13800138000'] }]);
+    expect(last().pendingDial).toBeNull();
+  });
+
+  it('cancelled, or confirmed too late: nothing is dialled', async () => {
+    const clock = { now: 1_000 };
+    const { engine, session, last } = await loggedIn(world(), clock);
+    await engine.proposeDial('13800138000');
+    await engine.confirmDial(false);
+    expect(last().pendingDial).toBeNull();
+    await engine.proposeDial('13800138000');
+    clock.now += 31_000;
+    expect(engine.publicState().pendingDial).toBeNull();
+    expect((await failure(engine.confirmDial(true))).message).toBe('要拨打的号码已过期，请重新选中后再试');
+    expect(session().methods()).not.toContain('dial');
+  });
+
+  it('text that is no number is refused at once, nothing proposed', async () => {
+    const { engine, last } = await loggedIn();
+    expect((await failure(engine.proposeDial('合同 HT-2026'))).code).toBe('invalid-input');
+    expect(last().pendingDial).toBeNull();
+  });
+});
 
 describe('commands', () => {
   it('nothing works before login: not-logged-in', async () => {

@@ -15,6 +15,7 @@ import type { SimpleCallAction } from '../shared/messages.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan, normalizeDialInput } from '../shared/phone/dial-plan.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
+import { sameServers, serverOrigins } from '../shared/settings-file.ts';
 import { ACTION_CAPABILITY, type CallAction, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
 import { EMPTY_SESSION, readSession, type SessionStorageArea, type StoredSession, writeSession } from './session-store.ts';
 
@@ -156,8 +157,9 @@ export class SessionEngine {
     const session = provider.createSession(parsed.data, this.context(abort.signal));
     const agent = await session.login();
     const capabilities = provider.capabilitiesFor?.(parsed.data) ?? null;
+    const servers = serverOrigins(provider.settingsFields, parsed.data);
     await this.mutate(async () => {
-      this.state = { ...this.state, status: 'loggedIn', providerId, agent, capabilities, problem: null };
+      this.state = { ...this.state, status: 'loggedIn', providerId, agent, capabilities, problem: null, servers };
     });
     this.startRunning({ provider, session, abort });
     return this.publicState();
@@ -264,6 +266,14 @@ export class SessionEngine {
           providerId: providerId ?? null,
           problem: { code: 'not-logged-in', message: '登录信息已失效，请重新登录', since: this.deps.now() },
         };
+      });
+      return;
+    }
+    if (this.state.servers && !sameServers(this.state.servers, serverOrigins(provider.settingsFields, settings.data))) {
+      // A server address changed since the login (options page, settings file, policy): the
+      // session's tokens belong to the old server and are dropped with it.
+      await this.mutate(async () => {
+        this.state = { ...EMPTY_SESSION, providerId, problem: { code: 'not-logged-in', message: t('serverChangedRelogin'), since: this.deps.now() } };
       });
       return;
     }

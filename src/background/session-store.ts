@@ -19,8 +19,13 @@ export interface StoredSession {
   call: Call | null;
   problem: Problem | null;
   note: { text: string; at: number } | null;
-  /** The provider's private resume point (e.g. last event seen). */
+  /** The provider's private resume point (e.g. last event seen, a token). */
   cursor: unknown;
+  /**
+   * The servers the session (and the tokens in its cursor) belongs to: the settings' server
+   * origins at login. A session is never resumed against other servers (docs/security.md).
+   */
+  servers: string[] | null;
 }
 
 export const EMPTY_SESSION: StoredSession = {
@@ -34,6 +39,7 @@ export const EMPTY_SESSION: StoredSession = {
   problem: null,
   note: null,
   cursor: undefined,
+  servers: null,
 };
 
 const KEY = 'callbar:session';

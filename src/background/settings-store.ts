@@ -69,6 +69,35 @@ export async function storeSettings(providerId: ProviderId, settings: unknown): 
   }
 }
 
+/**
+ * The servers the saved passwords and secrets of a provider were saved for (see
+ * shared/settings-file.ts serverOrigins); null when nothing says (saved before this was kept).
+ */
+export async function secretsServers(providerId: ProviderId): Promise<string[] | null> {
+  const value = await get(`secrets-for:${providerId}`, store());
+  return Array.isArray(value) ? (value as string[]) : null;
+}
+
+export async function setSecretsServers(providerId: ProviderId, servers: readonly string[]): Promise<void> {
+  await set(`secrets-for:${providerId}`, [...servers], store());
+}
+
+/** Drop the saved passwords and secrets (`keys`) of a provider, on disk and in memory. */
+export async function dropSecrets(providerId: ProviderId, keys: readonly string[]): Promise<void> {
+  const saved = await get(`provider:${providerId}`, store());
+  if (isObject(saved)) {
+    const kept = { ...saved };
+    for (const key of keys) delete kept[key];
+    await set(`provider:${providerId}`, kept, store());
+  }
+  const inMemory = (await browser.storage.session.get(sessionKey(providerId)))[sessionKey(providerId)];
+  if (isObject(inMemory)) {
+    const kept = { ...inMemory };
+    for (const key of keys) delete kept[key];
+    await browser.storage.session.set({ [sessionKey(providerId)]: kept });
+  }
+}
+
 /** Forget the password of a provider (logging out without "记住密码"). */
 export async function forgetCredentials(providerId: ProviderId): Promise<void> {
   if (await rememberCredentials(providerId)) return;

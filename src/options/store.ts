@@ -7,8 +7,9 @@
  *
  * Import and export happen here, in the page, with the shared file format
  * (src/shared/settings-file.ts): export = what is in force → file; import = parse and check the
- * whole file first, leave out what the administrator locked, then one `settings/save`, then the
- * rules. A file that fails any check changes nothing.
+ * whole file first, leave out what the administrator locked, show the agent any server address it
+ * would change (the passwords saved for the old server are dropped then) and apply only once they
+ * confirm, then one `settings/save`, then the rules. A file that fails any check changes nothing.
  */
 import browser from 'webextension-polyfill';
 import { PROVIDER_CATALOG } from '../providers/catalog.ts';
@@ -24,11 +25,13 @@ import {
 } from '../shared/managed-schema.ts';
 import { send } from '../shared/messaging.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
-import { type ButtonRule, RULES_KEY, rulesFromStorage, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
+import { type ButtonRule, RULES_KEY, type RulesFile, rulesFromStorage, type SiteSettings, SITES_KEY } from '../shared/rules.ts';
 import {
   buildSettingsFile,
   mergeRules,
   parseSettingsFile,
+  sameServers,
+  serverOrigins,
   type SettingsChanges,
   SETTINGS_FILE_NAME,
   type SettingsSnapshot,
@@ -82,8 +85,26 @@ export interface ImportResult {
   skipped: LockedChange[];
 }
 
-/** Import a settings file. Throws (having changed nothing) when the file is not valid. */
-export async function importSettings(text: string, policy: ManagedPolicy): Promise<ImportResult> {
+/** A server address a settings file would change (the saved passwords for it are dropped then). */
+export interface ServerChange {
+  providerId: ProviderId;
+  provider: string;
+  field: string;
+  from: string;
+  to: string;
+}
+
+/** A checked settings file, not applied yet: what it changes, and the server addresses among that. */
+export interface PreparedImport {
+  body: SettingsChanges;
+  rules: RulesFile | undefined;
+  changes: ReturnType<typeof withoutLocked>['changes'];
+  skipped: LockedChange[];
+  serverChanges: ServerChange[];
+}
+
+/** Check a settings file against what is in force. Throws (changing nothing) when it is not valid. */
+export async function prepareImport(text: string, policy: ManagedPolicy): Promise<PreparedImport> {
   const parsed = parseSettingsFile(text, PROVIDER_CATALOG);
   if (!parsed.ok) throw new Error(parsed.error);
   const file = parsed.value;
@@ -94,7 +115,26 @@ export async function importSettings(text: string, policy: ManagedPolicy): Promi
     ...(changes.providers ? { providers: changes.providers } : {}),
     ...(changes.dialPlans ? { dialPlans: changes.dialPlans } : {}),
   };
+  const serverChanges: ServerChange[] = [];
+  for (const id of PROVIDER_IDS) {
+    const patch = changes.providers?.[id] as Record<string, unknown> | undefined;
+    if (!patch) continue;
+    const before = (current.providers[id] ?? {}) as Record<string, unknown>;
+    const info = PROVIDER_CATALOG[id];
+    if (sameServers(serverOrigins(info.settingsFields, before), serverOrigins(info.settingsFields, { ...before, ...patch }))) continue;
+    for (const field of info.settingsFields) {
+      if (field.type !== 'url' || !Object.hasOwn(patch, field.key) || patch[field.key] === before[field.key]) continue;
+      serverChanges.push({ providerId: id, provider: info.name, field: field.label, from: String(before[field.key] ?? ''), to: String(patch[field.key] ?? '') });
+    }
+  }
+  return { body, rules: file.rules, changes, skipped, serverChanges };
+}
+
+/** Apply a prepared import. */
+export async function applyImport(prepared: PreparedImport): Promise<ImportResult> {
+  const { body, changes, skipped } = prepared;
   if (Object.keys(body).length) await saveChanges(body);
+  const file = { rules: prepared.rules };
   let rules: ImportResult['rules'] = null;
   if (file.rules) {
     const merged = mergeRules(await readRules(), file.rules);

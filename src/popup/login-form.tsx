@@ -10,6 +10,7 @@ import { SettingInput } from '../options/setting-input.tsx';
 import { send } from '../shared/messaging.ts';
 import { type FormValue, type FormValues, isFieldShown, settingsFromForm, toFormValue } from '../shared/settings-form.ts';
 import { requestServerAccess } from './server-access.ts';
+import { serverBoundKeys } from '../shared/settings-file.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -118,7 +119,10 @@ export function LoginForm({ state }: { state: PublicState }) {
               describedBy={locked ? `lock-${field.key}` : undefined}
               onChange={(value) => {
                 typed.current.add(field.key);
-                setValues({ ...values, [field.key]: value });
+                const next: FormValues = { ...values, [field.key]: value };
+                // Another server: the saved password (and client secret) was for the old one.
+                if (field.type === 'url') for (const key of serverBoundKeys(info.settingsFields)) if (!typed.current.has(key)) next[key] = '';
+                setValues(next);
               }}
             />
           );

@@ -80,7 +80,8 @@ describe('the managed_schema file', () => {
     expect(schema.type).toBe('object');
     expect(schema).not.toHaveProperty('additionalProperties');
     expect(schema).not.toHaveProperty('patternProperties');
-    expect(Object.keys(schema.properties ?? {})).toEqual(['activeProvider', 'providers', 'dialPlans', 'lockAll']);
+    expect(Object.keys(schema.properties ?? {})).toEqual(['activeProvider', 'providers', 'dialPlans', 'lockAll', 'crmOrigins']);
+    expect(schema.properties?.crmOrigins).toMatchObject({ type: 'array', items: { type: 'string' } });
     visit(schema, '$', (node, path) => {
       expect(['string', 'integer', 'number', 'boolean', 'array', 'object'], path).toContain(node.type);
       expect(node, path).not.toHaveProperty('$ref');

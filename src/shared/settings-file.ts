@@ -51,6 +51,40 @@ export interface SettingsFieldInfo {
   showWhen?: { key: string; value: string | boolean };
 }
 
+/**
+ * The servers a provider's settings point at: the origin of every `url` field (http, https, ws,
+ * wss), sorted. Saved passwords and secrets belong to these servers: when they change, the
+ * secrets are dropped (docs/security.md) — a settings file, a policy or a slip in a form must
+ * not send the agent's password to another server.
+ */
+export function serverOrigins(fields: readonly SettingsFieldInfo[], settings: unknown): string[] {
+  const values = (typeof settings === 'object' && settings !== null ? settings : {}) as Record<string, unknown>;
+  const origins = new Set<string>();
+  for (const field of fields) {
+    const value = values[field.key];
+    if (field.type !== 'url' || typeof value !== 'string' || !value.trim()) continue;
+    try {
+      const url = new URL(value.trim());
+      origins.add(`${url.protocol}//${url.host}`);
+    } catch {
+      origins.add(value.trim()); // not a URL: compared as written
+    }
+  }
+  return [...origins].sort();
+}
+
+export function sameServers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((origin, i) => origin === b[i]);
+}
+
+/**
+ * Keys of the fields that authenticate to the servers (every password field: the agent's
+ * password, a client secret): never kept for another server.
+ */
+export function serverBoundKeys(fields: readonly SettingsFieldInfo[]): string[] {
+  return fields.filter((f) => f.type === 'password' || f.credential).map((f) => f.key);
+}
+
 export interface ProviderSettingsInfo {
   id: ProviderId;
   name: string;

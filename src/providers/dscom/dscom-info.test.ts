@@ -70,7 +70,7 @@ describe('dscom settings: normalized', () => {
     { name: 'a trailing / is dropped', patch: { baseUrl: 'https://192.168.1.200:8443/' }, expected: { baseUrl: 'https://192.168.1.200:8443' } },
     { name: 'a trailing /dscom-api is dropped', patch: { baseUrl: 'https://192.168.1.200:8443/dscom-api/' }, expected: { baseUrl: 'https://192.168.1.200:8443' } },
     { name: 'http is accepted', patch: { baseUrl: 'HTTP://PBX.example.com' }, expected: { baseUrl: 'http://pbx.example.com' } },
-    { name: 'billing URL keeps a path, loses the trailing /', patch: { billingUrl: ' wss://pbx:8282/billing/ ' }, expected: { billingUrl: 'wss://pbx:8282/billing' } },
+    { name: 'billing URL keeps a path, loses the trailing /', patch: { billingUrl: ' wss://192.168.1.200:8282/billing/ ' }, expected: { billingUrl: 'wss://192.168.1.200:8282/billing' } },
     { name: 'queues: any separator, duplicates dropped', patch: { queues: ' 200，201 、200;202  203 ' }, expected: { queues: '200,201,202,203' } },
     { name: 'password is kept as typed', patch: {}, expected: { password: ' pa ss ' } },
     { name: 'supervisor from a form: "true"', patch: { supervisor: 'true' }, expected: { supervisor: true } },
@@ -118,6 +118,26 @@ describe('settings fields', () => {
     expect(dscomInfo.settingsFields.filter((f) => f.credential).map((f) => f.key)).toEqual(['password']);
     expect(byKey.supervisor?.type).toBe('checkbox');
     expect(byKey.wrapUpSeconds?.type).toBe('number');
+  });
+});
+
+describe('the billing socket carries the token: only to the API host, encrypted when the API is', () => {
+  it.each([
+    ['https://192.168.1.200:8443', 'wss://10.0.0.9:8282', '话单推送地址必须在服务器 192.168.1.200 上（它会带上登录令牌）；留空则自动使用服务器的 8282 端口'],
+    ['https://pbx.example.com', 'wss://pbx.example.com.evil.test:8282', '话单推送地址必须在服务器 pbx.example.com 上（它会带上登录令牌）；留空则自动使用服务器的 8282 端口'],
+    ['https://192.168.1.200:8443', 'ws://192.168.1.200:8282', '服务器是 https，话单推送地址必须用 wss://（令牌不能明文传输）'],
+  ])('%s with %s is refused', (baseUrl, billingUrl, message) => {
+    const result = dscomSettingsSchema.safeParse({ ...VALID, baseUrl, billingUrl });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['billingUrl'], message })]);
+  });
+
+  it.each([
+    ['https://192.168.1.200:8443', 'wss://192.168.1.200:9000/cdr'],
+    ['http://pbx.example.com', 'ws://pbx.example.com:8282'],
+    ['http://pbx.example.com', 'wss://pbx.example.com:8282'],
+  ])('%s with %s is accepted', (baseUrl, billingUrl) => {
+    expect(dscomSettingsSchema.safeParse({ ...VALID, baseUrl, billingUrl }).success).toBe(true);
   });
 });
 

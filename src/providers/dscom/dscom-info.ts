@@ -93,6 +93,8 @@ export const SETTINGS_MESSAGES = {
   baseUrlMissing: '请填写服务器地址',
   baseUrlInvalid: '服务器地址必须是 http:// 或 https:// 开头的地址（可带端口），例如 https://192.168.1.200:8443',
   billingUrlInvalid: '话单推送地址必须是 ws:// 或 wss:// 开头的地址，例如 wss://192.168.1.200:8282；留空则自动使用服务器的 8282 端口',
+  billingUrlOtherHost: (host: string) => `话单推送地址必须在服务器 ${host} 上（它会带上登录令牌）；留空则自动使用服务器的 8282 端口`,
+  billingUrlNotSecure: '服务器是 https，话单推送地址必须用 wss://（令牌不能明文传输）',
   clientIdMissing: '请填写客户端 ID',
   clientIdInvalid: '客户端 ID 只能是数字（“API 接口授权”页面上的客户端ID）',
   clientSecretMissing: '请填写客户端密钥',
@@ -194,6 +196,14 @@ export const dscomSettingsSchema = z.object({
   displaycid: z.string({ error: M.displaycidInvalid }).trim().regex(/^\d{0,20}$/, M.displaycidInvalid).default(''),
   supervisor: z.preprocess(toBoolean, z.boolean({ error: M.supervisorInvalid })),
   wrapUpSeconds: z.preprocess(toSeconds, z.number({ error: M.wrapUpInvalid }).int(M.wrapUpInvalid).min(0, M.wrapUpInvalid).max(600, M.wrapUpInvalid)),
+}).superRefine((settings, ctx) => {
+  // The billing socket carries the OAuth token: only to the API's own host, and encrypted when
+  // the API is (a settings file must not be able to send the token elsewhere or in clear).
+  if (!settings.billingUrl) return;
+  const api = new URL(settings.baseUrl);
+  const socket = new URL(settings.billingUrl);
+  if (socket.hostname !== api.hostname) ctx.addIssue({ code: 'custom', path: ['billingUrl'], message: M.billingUrlOtherHost(api.hostname) });
+  else if (api.protocol === 'https:' && socket.protocol !== 'wss:') ctx.addIssue({ code: 'custom', path: ['billingUrl'], message: M.billingUrlNotSecure });
 });
 
 export type DscomSettings = z.output<typeof dscomSettingsSchema>;

@@ -97,17 +97,22 @@ export async function loginSoftbar(browser: Browser, barPort: number, extension:
 export async function serviceWorker(browser: Browser, timeout = 15_000): Promise<WebWorker> {
   // A worker that was just stopped may still be listed, and one still starting has no extension
   // APIs yet: look the target up again until its worker answers.
-  return eventually(
-    async () => {
-      const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`), { timeout });
-      const worker = await target.worker();
-      if (!worker) return null;
-      const ready = await worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.storage).catch(() => false);
-      return ready ? worker : null;
-    },
-    'a running service worker with extension APIs',
-    timeout,
-  );
+  try {
+    return await eventually(
+      async () => {
+        const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`), { timeout });
+        const worker = await target.worker();
+        if (!worker) return null;
+        const ready = await worker.evaluate(() => typeof chrome !== 'undefined' && !!chrome.storage).catch(() => false);
+        return ready ? worker : null;
+      },
+      'a running service worker with extension APIs',
+      timeout,
+    );
+  } catch (error) {
+    const targets = browser.targets().map((t) => `${t.type()} ${t.url().slice(0, 90)}`);
+    throw new Error(`${(error as Error).message}; targets: ${targets.join(' | ')}`);
+  }
 }
 
 /** Stop the service worker the way Chrome does when it decides to (puppeteer worker.close()). */
