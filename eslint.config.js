@@ -49,7 +49,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'demo-output/**', 'test-output/**', 'test/fixtures/ui/**', 'bench/results/**'] },
+  { ignores: ['scratch/**', 'dist/**', 'release/**', 'node_modules/**', 'demo-output/**', 'test-output/**', 'test/fixtures/ui/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },

@@ -33,6 +33,7 @@ import {
   storeSettings,
 } from './settings-store.ts';
 import { reportCount, watchTabs } from './tab-badges.ts';
+import { waitForAccess } from './host-access.ts';
 import { applyPolicyOrigins, dialAllowedFrom, disableSite, enableSite, onRulesChanged, sitesAwaitingAccess, siteStatus, syncRegistration } from './sites.ts';
 import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
 
@@ -70,6 +71,7 @@ const handlers = createHandlers({
   rememberCredentials,
   setRememberCredentials,
   forgetCredentials,
+  waitForAccess: (patterns) => waitForAccess(patterns),
   dialAllowed: dialAllowedFrom,
   siteStatus,
   enableSite,

@@ -54,7 +54,7 @@ interface Call {
   args: unknown[];
 }
 
-function setup(failWith?: unknown, options: { dialAllowed?: boolean } = {}) {
+function setup(failWith?: unknown, options: { dialAllowed?: boolean; access?: boolean } = {}) {
   const calls: Call[] = [];
   const record =
     (method: string) =>
@@ -101,9 +101,10 @@ function setup(failWith?: unknown, options: { dialAllowed?: boolean } = {}) {
     },
     dialAllowed: async (sender) => (calls.push({ method: 'dialAllowed', args: [sender] }), options.dialAllowed ?? true),
     siteStatus: async (origin) => ({ origin, enabled: true, granted: true, byPolicy: false, rules: 1 }),
-    enableSite: async (...args) => (calls.push({ method: 'enableSite', args }), { origin: args[0], enabled: true, granted: true, byPolicy: false, rules: 0 }),
+    enableSite: async (...args) => (calls.push({ method: 'enableSite', args }), { site: { origin: args[0], enabled: true, granted: true, byPolicy: false, rules: 0 } }),
     disableSite: async (...args) => (calls.push({ method: 'disableSite', args }), { origin: args[0], enabled: false, granted: false, byPolicy: false, rules: 0 }),
     sitesAwaitingAccess: async () => [],
+    waitForAccess: async (patterns) => (calls.push({ method: 'waitForAccess', args: [patterns] }), options.access ?? true),
   });
   const send = (type: string, payload: unknown, sender: SenderKind | null, origin: Omit<SenderContext, 'kind'> = {}) =>
     route({ channel: 'callbar', type, payload } as unknown as Envelope, sender, handlers, engine, origin);
@@ -160,8 +161,9 @@ describe('route: who may send what', () => {
     const { calls, send } = setup();
     const settings = { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
     await send('session/login', { providerId: 'cmcc-softbar', settings, remember: true }, 'extension-page');
-    expect(calls.filter((c) => c.method !== 'publicState').slice(0, 2)).toEqual([
+    expect(calls.filter((c) => c.method !== 'publicState').slice(0, 3)).toEqual([
       { method: 'setRememberCredentials', args: ['cmcc-softbar', true] },
+      { method: 'waitForAccess', args: [[]] },
       { method: 'login', args: ['cmcc-softbar', settings] },
     ]);
     expect(await send('session/login', { providerId: 'cmcc-softbar', settings, remember: 'yes' }, 'extension-page')).toMatchObject({ ok: false });
@@ -173,10 +175,22 @@ describe('route: who may send what', () => {
     expect(await send('session/login', { providerId: 'cmcc-softbar', settings }, 'extension-page')).toEqual({ ok: true, value: STATE });
     expect(await send('session/logout', {}, 'extension-page')).toEqual({ ok: true, value: STATE });
     expect(calls).toEqual([
+      { method: 'waitForAccess', args: [[]] },
       { method: 'login', args: ['cmcc-softbar', settings] },
       { method: 'logout', args: [] },
       { method: 'forgetCredentials', args: ['cmcc-softbar'] },
     ]);
+  });
+
+  it('a login to a cloud server waits for its host access (the popup asked; its prompt closed the popup)', async () => {
+    const settings = { baseUrl: 'https://pbx.example.com', clientId: '4', clientSecret: 's', username: 'api', password: 'pw', extension: '8001', agentId: '1011', queues: '200' };
+    const granted = setup();
+    await granted.send('session/login', { providerId: 'dscom', settings }, 'extension-page');
+    expect(granted.calls.map((c) => c.method)).toEqual(['waitForAccess', 'login']);
+    expect(granted.calls[0]!.args).toEqual([['https://pbx.example.com/*']]);
+    const denied = setup(undefined, { access: false });
+    expect(await denied.send('session/login', { providerId: 'dscom', settings }, 'extension-page')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(denied.calls.map((c) => c.method)).toEqual(['waitForAccess']);
   });
 
   it('state/get from an extension page wakes the engine, then answers its public state', async () => {
@@ -285,12 +299,15 @@ describe('route: valid requests reach the engine', () => {
   it('sites: enable and disable with a web origin only', async () => {
     const { calls, send } = setup();
     expect(await send('sites/enable', { origin: 'https://crm.example.com:8443', tabId: 7 }, 'extension-page')).toMatchObject({ ok: true });
+    expect(await send('sites/enable', { origin: 'https://crm.example.com:8443', tabId: 7, then: { kind: 'selector', selector: 'td.phone' } }, 'extension-page')).toMatchObject({ ok: true });
+    expect(await send('sites/enable', { origin: 'https://crm.example.com:8443', then: { kind: 'dial', number: '1' } }, 'extension-page')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await send('sites/disable', { origin: 'https://crm.example.com:8443' }, 'extension-page')).toMatchObject({ ok: true });
     for (const origin of ['chrome://settings', 'https://crm.example.com/path', 'file:///etc/passwd', 'https://*.example.com']) {
       expect(await send('sites/enable', { origin }, 'extension-page')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     }
     expect(calls).toEqual([
-      { method: 'enableSite', args: ['https://crm.example.com:8443', 7] },
+      { method: 'enableSite', args: ['https://crm.example.com:8443', 7, undefined] },
+      { method: 'enableSite', args: ['https://crm.example.com:8443', 7, { kind: 'selector', selector: 'td.phone' }] },
       { method: 'disableSite', args: ['https://crm.example.com:8443'] },
     ]);
   });

@@ -12,8 +12,9 @@ import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { dialPlanSchema, parseSettingsChanges, type SettingsChanges } from '../shared/settings-file.ts';
 import type { GeneralSettings } from '../shared/general-settings.ts';
 import { screenPopProblem } from '../shared/screen-pop.ts';
-import { type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind, type SiteStatus } from '../shared/messages.ts';
+import { type EnableResult, type EnableThen, type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind, type SiteStatus } from '../shared/messages.ts';
 import { isSiteOrigin } from '../shared/rules.ts';
+import { serverPatterns } from '../shared/server-patterns.ts';
 import { t } from '../shared/i18n.ts';
 import type { SessionEngine } from './session-engine.ts';
 
@@ -104,10 +105,12 @@ export interface HandlerDeps {
   setRememberCredentials(providerId: ProviderId, remember: boolean): Promise<void>;
   /** After logging out: drop a password that was not to be remembered. */
   forgetCredentials(providerId: ProviderId): Promise<void>;
+  /** Resolves whether host access to these match patterns is (or gets) granted (host-access.ts). */
+  waitForAccess(patterns: readonly string[]): Promise<boolean>;
   /** May a content script in this frame dial (background/sites.ts)? */
   dialAllowed(sender: SenderContext): Promise<boolean>;
   siteStatus(origin: string): Promise<SiteStatus>;
-  enableSite(origin: string, tabId?: number): Promise<SiteStatus>;
+  enableSite(origin: string, tabId?: number, then?: EnableThen): Promise<EnableResult>;
   disableSite(origin: string): Promise<SiteStatus>;
   sitesAwaitingAccess(): Promise<string[]>;
 }
@@ -129,7 +132,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       >,
       handle: async ({ providerId, settings, remember }, engine) => {
         if (remember !== undefined) await deps.setRememberCredentials(providerId, remember);
-        return engine.login(providerId, await deps.loginSettings(providerId, settings));
+        const inForce = await deps.loginSettings(providerId, settings);
+        // The popup asked Chrome for the servers' access in the same click (its prompt closes the popup).
+        const servers = serverPatterns(PROVIDER_CATALOG[providerId].settingsFields, inForce);
+        if (!(await deps.waitForAccess(servers))) {
+          throw new CallbarError('forbidden', t('serverAccessDenied', servers.map((o) => o.replace('/*', '')).join(t('listSeparator'))));
+        }
+        return engine.login(providerId, inForce);
       },
     },
     'session/logout': {
@@ -195,8 +204,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'sites/status': { payload: z.object({ origin: siteOrigin }), handle: ({ origin }) => deps.siteStatus(origin) },
     'sites/enable': {
-      payload: z.object({ origin: siteOrigin, tabId: z.number().int().nonnegative().optional() }),
-      handle: ({ origin, tabId }) => deps.enableSite(origin, tabId),
+      payload: z.object({
+        origin: siteOrigin,
+        tabId: z.number().int().nonnegative().optional(),
+        then: z
+          .discriminatedUnion('kind', [
+            z.object({ kind: z.literal('picker') }),
+            z.object({ kind: z.literal('selector'), selector: z.string().min(1).max(500) }),
+            z.object({ kind: z.literal('autodetect') }),
+          ])
+          .optional(),
+      }),
+      handle: ({ origin, tabId, then }) => deps.enableSite(origin, tabId, then),
     },
     'sites/disable': { payload: z.object({ origin: siteOrigin }), handle: ({ origin }) => deps.disableSite(origin) },
     'sites/awaiting': { payload: empty, handle: () => deps.sitesAwaitingAccess() },

@@ -16,7 +16,9 @@ import browser from 'webextension-polyfill';
 // eslint-disable-next-line import-x/no-restricted-paths -- a file name, not code: the background never runs it
 import CONTENT_SCRIPT from '../content/main.ts?script&iife';
 import { CallbarError } from '../shared/errors.ts';
-import type { SiteStatus } from '../shared/messages.ts';
+import type { EnableResult, EnableThen, SiteStatus } from '../shared/messages.ts';
+import { sendToTab } from '../shared/messaging.ts';
+import { waitForAccess } from './host-access.ts';
 import { t } from '../shared/i18n.ts';
 import {
   enabledOrigins,
@@ -70,16 +72,24 @@ export async function sitesAwaitingAccess(): Promise<string[]> {
 }
 
 /**
- * The agent enabled `origin` in the popup (whose click already asked for access). Registers
- * the content script and injects it into `tabId` now, so the page tools work without a reload.
+ * The agent enabled `origin` in the popup, whose click asked Chrome for access (the prompt
+ * closes the popup, so the answer is awaited here). Registers the content script, injects it into
+ * `tabId` now, so the page tools work without a reload, and does what the agent clicked for
+ * (`then`: start the picker, insert by selector, detect numbers).
  */
-export async function enableSite(origin: string, tabId?: number): Promise<SiteStatus> {
+export async function enableSite(origin: string, tabId?: number, then?: EnableThen): Promise<EnableResult> {
   if (!isSiteOrigin(origin)) throw new CallbarError('unsupported', t('siteNotWebPage'));
-  if (!(await hasAccess(origin))) throw new CallbarError('forbidden', t('siteAccessDenied', new URL(origin).host));
+  if (!(await waitForAccess([originPattern(origin)]))) throw new CallbarError('forbidden', t('siteAccessDenied', new URL(origin).host));
   await writeSite(origin, { enabled: true });
   await syncRegistration();
   if (tabId !== undefined) await injectInto(tabId);
-  return siteStatus(origin);
+  let matched: number | undefined;
+  if (then?.kind === 'autodetect') await writeSite(origin, { autoDetect: true });
+  else if (then && tabId !== undefined) {
+    if (then.kind === 'picker') await sendToTab(tabId, 'page/start-picker', {});
+    else matched = (await sendToTab(tabId, 'page/add-selector', { selector: then.selector })).matched;
+  }
+  return { site: await siteStatus(origin), ...(matched !== undefined ? { matched } : {}) };
 }
 
 /** 停用本站: rules are kept (enabling again brings them back), buttons and toolbar go, access is released. */

@@ -9,7 +9,7 @@ import { usePolicy } from '../options/policy.ts';
 import { SettingInput } from '../options/setting-input.tsx';
 import { send } from '../shared/messaging.ts';
 import { type FormValue, type FormValues, isFieldShown, settingsFromForm, toFormValue } from '../shared/settings-form.ts';
-import { requestServerAccess } from './server-access.ts';
+import { askServerAccess } from './server-access.ts';
 import { serverBoundKeys } from '../shared/settings-file.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
@@ -74,9 +74,13 @@ export function LoginForm({ state }: { state: PublicState }) {
     setFieldErrors({});
     setBusy(true);
     try {
-      // A cloud platform's server needs the agent's permission once (asked here, on the click).
-      await requestServerAccess(info.settingsFields, parsed.data);
-      await send('session/login', { providerId, settings, ...(hasCredential ? { remember } : {}) });
+      // A cloud platform's server needs the agent's permission once, asked in this click; the
+      // prompt closes the popup, so the login goes out at once and the background waits for it.
+      const asked = askServerAccess(info.settingsFields, parsed.data);
+      const login = send('session/login', { providerId, settings, ...(hasCredential ? { remember } : {}) });
+      login.catch(() => undefined); // reported below, once the access question is settled
+      await asked;
+      await login;
     } catch (e) {
       setError(errorMessage(e));
     } finally {

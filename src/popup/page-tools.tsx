@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { CallbarError, errorMessage } from '../shared/errors.ts';
-import type { SiteStatus } from '../shared/messages.ts';
+import type { EnableResult, EnableThen, SiteStatus } from '../shared/messages.ts';
 import { send, sendToTab } from '../shared/messaging.ts';
 import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
 import { RulesEditor } from './rules-editor.tsx';
@@ -64,21 +64,37 @@ export function PageTools() {
   }, []);
 
   /**
-   * Run a page action; `enable` first when the site is not enabled yet (this must be the first
-   * thing the click does: Chrome asks for the site's access only within the click).
+   * Run a page action. On a site CallBar does not run on yet, the action enables it first: Chrome
+   * asks for the site's access in this very click (it must be the first thing the click does), and
+   * the background does the action once it is granted (src/popup/site-access.ts).
    */
-  const run = (action: (tabId: number) => Promise<string | null>) => {
+  const run = (then: EnableThen, action: (tabId: number) => Promise<string | null>, done: (result: EnableResult) => string | null) => {
     setError(null);
     setInfo(null);
-    const ready = site && tabId !== null && !(site.enabled && site.granted) ? enableSite(site.origin, tabId) : Promise.resolve(null);
-    void ready
-      .then(async () => {
-        if (tabId === null) throw new CallbarError('unsupported', t('pageToolsNoTab'));
-        const text = await action(tabId);
+    if (!site || tabId === null) return setError(t('pageToolsNoTab'));
+    const work = site.enabled && site.granted ? action(tabId) : enableSite(site.origin, tabId, then).then(done);
+    void work
+      .then(async (text) => {
         if (text) setInfo(text);
         await refresh();
       })
       .catch((e) => setError(errorMessage(e)));
+  };
+  /** An action that needs the site enabled already (clear all). */
+  const runEnabled = (action: (tabId: number) => Promise<string>) => {
+    setError(null);
+    setInfo(null);
+    if (tabId === null) return;
+    void action(tabId)
+      .then(async (text) => {
+        setInfo(text);
+        await refresh();
+      })
+      .catch((e) => setError(errorMessage(e)));
+  };
+  const pickerStarted = () => {
+    if (!inOwnTab()) window.close();
+    return t('pageToolsPickerHint');
   };
 
   if (!site) {
@@ -114,11 +130,11 @@ export function PageTools() {
         <button
           data-testid="start-picker"
           onClick={() =>
-            run(async (tab) => {
-              await sendToTab(tab, 'page/start-picker', {});
-              if (!inOwnTab()) window.close();
-              return t('pageToolsPickerHint');
-            })
+            run(
+              { kind: 'picker' },
+              async (tab) => (await sendToTab(tab, 'page/start-picker', {}), pickerStarted()),
+              pickerStarted,
+            )
           }
         >
           {t('pageToolsPick')}
@@ -127,7 +143,7 @@ export function PageTools() {
           <button
             data-testid="clear-rules"
             onClick={() =>
-              run(async (tab) => {
+              runEnabled(async (tab) => {
                 const { removed } = await sendToTab(tab, 'page/clear', {});
                 // No rule left: CallBar stops running on the site and gives its access back.
                 const off = await disableIfEmpty(site.origin);
@@ -143,7 +159,11 @@ export function PageTools() {
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          run(async (tab) => t('pageToolsSelectorMatched', String((await sendToTab(tab, 'page/add-selector', { selector })).matched)));
+          run(
+            { kind: 'selector', selector },
+            async (tab) => t('pageToolsSelectorMatched', String((await sendToTab(tab, 'page/add-selector', { selector })).matched)),
+            (result) => t('pageToolsSelectorMatched', String(result.matched ?? 0)),
+          );
         }}
       >
         <input data-testid="selector-input" placeholder={t('pageToolsSelectorPlaceholder')} value={selector} onInput={(e) => setSelector((e.target as HTMLInputElement).value)} />
@@ -158,11 +178,15 @@ export function PageTools() {
             data-testid="autodetect-enable"
             checked={false}
             onChange={() =>
-              run(async () => {
-                const { sites } = await readAll();
-                await writeSites({ ...sites, [site.origin]: { ...sites[site.origin], autoDetect: true } });
-                return null;
-              })
+              run(
+                { kind: 'autodetect' },
+                async () => {
+                  const { sites } = await readAll();
+                  await writeSites({ ...sites, [site.origin]: { ...sites[site.origin], autoDetect: true } });
+                  return null;
+                },
+                () => null,
+              )
             }
           />
           {t('rulesAutoDetect')}

@@ -1,20 +1,25 @@
 /**
  * Cloud platforms (dscom, 八百呼 …) live on servers the manifest cannot list in advance:
  * `optional_host_permissions` covers any http(s) origin, and the popup asks the agent for the
- * one in their settings when they click 登录 (permissions.request needs that click). Loopback
- * programs are granted by the manifest already; WebSockets need no host permission.
+ * one in their settings when they click 登录 (permissions.request needs that click). Chrome's
+ * prompt closes the popup, so the login is sent at the same time and the background waits for
+ * the answer before it logs in (src/background/host-access.ts). Loopback programs are granted by
+ * the manifest already; WebSockets need no host permission.
  */
 import browser from 'webextension-polyfill';
 import type { SettingsField } from '../providers/provider.ts';
-import { serverPatterns } from './server-patterns.ts';
+import { serverPatterns } from '../shared/server-patterns.ts';
 import { CallbarError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
 
-export async function requestServerAccess(fields: readonly SettingsField[], settings: unknown): Promise<void> {
+/**
+ * Start asking for the servers' access (call it first thing in the click). Resolves when the agent
+ * answered (at once when the access was granted before); rejects when they said no.
+ */
+export function askServerAccess(fields: readonly SettingsField[], settings: unknown): Promise<void> {
   const origins = serverPatterns(fields, settings);
-  if (!origins.length) return;
-  // Straight to request() (no contains() first): it must run within the click's user activation,
-  // and it resolves at once, without a prompt, when the access was granted before.
-  const granted = await browser.permissions.request({ origins });
-  if (!granted) throw new CallbarError('forbidden', t('serverAccessDenied', origins.map((o) => o.replace('/*', '')).join(t('listSeparator'))));
+  if (!origins.length) return Promise.resolve();
+  return browser.permissions.request({ origins }).then((granted) => {
+    if (!granted) throw new CallbarError('forbidden', t('serverAccessDenied', origins.map((o) => o.replace('/*', '')).join(t('listSeparator'))));
+  });
 }

@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import { CallbarError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
-import type { SiteStatus } from '../shared/messages.ts';
+import type { EnableResult, EnableThen } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import { isSiteOrigin, originPattern, RULES_KEY, rulesFromStorage, SITES_KEY } from '../shared/rules.ts';
 
@@ -23,11 +23,21 @@ export async function tabOrigin(tabId: number): Promise<string | null> {
   }
 }
 
-/** Ask for access to `origin` and enable CallBar there (in the click); rejects when the agent says no. */
-export async function enableSite(origin: string, tabId: number): Promise<SiteStatus> {
-  const granted = await browser.permissions.request({ origins: [originPattern(origin)] });
-  if (!granted) throw new CallbarError('forbidden', t('siteAccessDenied', new URL(origin).host));
-  return send('sites/enable', { origin, tabId });
+/**
+ * Ask for access to `origin` and enable CallBar there, then do `then` (in the click). Chrome's
+ * prompt closes the popup: the request is started first (within the click's user activation) and
+ * the background, told at once what to do, waits for the answer and finishes by itself. When the
+ * access is there already (no prompt), this resolves with the result; it rejects when the agent
+ * says no.
+ */
+export async function enableSite(origin: string, tabId: number, then?: EnableThen): Promise<EnableResult> {
+  const asked = browser.permissions.request({ origins: [originPattern(origin)] });
+  const enabled = send('sites/enable', { origin, tabId, ...(then ? { then } : {}) });
+  if (!(await asked)) {
+    enabled.catch(() => undefined); // the background gives up waiting by itself
+    throw new CallbarError('forbidden', t('siteAccessDenied', new URL(origin).host));
+  }
+  return enabled;
 }
 
 /** Give back access to every enabled site that lost it (rules kept from before, an import, policy): one prompt. */

@@ -35,6 +35,15 @@ export interface SiteStatus {
   rules: number;
 }
 
+/** What enabling a site was for (the page tool the agent clicked). */
+export type EnableThen = { kind: 'picker' } | { kind: 'selector'; selector: string } | { kind: 'autodetect' };
+
+export interface EnableResult {
+  site: SiteStatus;
+  /** How many elements the selector matched (`then: selector`). */
+  matched?: number;
+}
+
 export type SimpleCallAction = 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute';
 
 export interface Messages {
@@ -85,10 +94,11 @@ export interface Messages {
   /** Whether CallBar runs on a site, and whether it has access there (popup page tools). */
   'sites/status': { req: { origin: string }; res: SiteStatus };
   /**
-   * Enable a site (the popup asked for its host access in the same click): the content script
-   * is registered for it and injected into `tabId`.
+   * Enable a site. The popup asked Chrome for its host access in the same click; the prompt closes
+   * the popup, so the background waits for the answer itself, then registers the content script,
+   * injects it into `tabId` and does `then` (what the agent clicked: picker, selector, detection).
    */
-  'sites/enable': { req: { origin: string; tabId?: number }; res: SiteStatus };
+  'sites/enable': { req: { origin: string; tabId?: number; then?: EnableThen }; res: EnableResult };
   /** 停用本站: no buttons, no toolbar there; host access released (rules kept). */
   'sites/disable': { req: { origin: string }; res: SiteStatus };
   /** Enabled sites CallBar has no access to yet (rules kept from before, imported, or listed by policy). */

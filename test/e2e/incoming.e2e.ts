@@ -23,7 +23,6 @@ import {
   waitForToolbarCallState,
 } from './support/extension.ts';
 
-const SHADOW = { visible: true } as const;
 let sim: SoftbarSimulator;
 let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
 let ext: ExtensionBrowser;

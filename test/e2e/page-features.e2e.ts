@@ -26,7 +26,6 @@ import {
   waitForToast,
 } from './support/extension.ts';
 
-const SHADOW = { visible: true } as const;
 let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
 let ext: ExtensionBrowser;
 let browser: Browser;

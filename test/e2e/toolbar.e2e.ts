@@ -26,7 +26,6 @@ import {
   toolbarCallState,
   toolbarFrame,
   toolbarText,
-  waitForText,
   waitForToast,
   waitForToolbarCallState,
   waitForToolbarText,

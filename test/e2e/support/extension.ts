@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type ElementHandle, type Frame, type JSHandle, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type CDPSession, type ElementHandle, type Frame, type JSHandle, type Page, type WebWorker } from 'puppeteer-core';
 import { EXTENSION_ID } from '../../../manifest.config.ts';
 import { startFixtureServer } from '../../support/fixture-server.ts';
 
@@ -310,7 +310,7 @@ export async function closedShadowRoot(frame: Page | Frame, hostTag: string): Pr
   const target = 'mainFrame' in frame ? frame.mainFrame() : frame;
   const host = await target.$(hostTag);
   if (!host) return null;
-  const client = (target as unknown as { client: import('puppeteer-core').CDPSession }).client;
+  const client = (target as unknown as { client: CDPSession }).client;
   const { node } = await client.send('DOM.describeNode', { objectId: host.remoteObject().objectId!, depth: 1, pierce: true });
   const root = node.shadowRoots?.[0];
   if (!root) return null;

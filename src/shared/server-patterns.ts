@@ -1,5 +1,5 @@
-/** The http(s) servers a provider's settings name (pure: src/popup/server-access.ts asks for them). */
-import type { SettingsField } from '../providers/provider.ts';
+/** The http(s) servers a provider's settings name (pure): the popup asks for their host access on 登录 and the background waits for it (host-access.ts). */
+import type { SettingsFieldInfo as SettingsField } from './settings-file.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SettingsField } from '../providers/provider.ts';
+import type { SettingsFieldInfo as SettingsField } from './settings-file.ts';
 import { serverPatterns } from './server-patterns.ts';
 
 const fields: SettingsField[] = [
