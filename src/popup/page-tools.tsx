@@ -217,7 +217,7 @@ export function PageTools() {
           {t('siteDisable')}
         </button>
       )}
-      <Awaiting origins={awaiting.filter((o) => o !== site.origin)} onDone={refresh} onError={setError} />
+      <Awaiting origins={awaiting} onDone={refresh} onError={setError} />
     </section>
   );
 }

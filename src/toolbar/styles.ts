@@ -6,6 +6,8 @@
  */
 export const TOOLBAR_CSS = `
 html, body { margin: 0; padding: 0; background: transparent; }
+/* Sized by its content, not by the frame: the frame is then sized to it (main.tsx). */
+#app { display: inline-block; vertical-align: top; }
 html { overflow: auto; scrollbar-width: thin; }
 *, *::before, *::after { box-sizing: border-box; }
 .bar {

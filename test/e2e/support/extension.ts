@@ -45,6 +45,8 @@ export interface LaunchOptions {
   /** A profile that outlives this browser (an agent's PC restarting Chromium); kept on close. */
   userDataDir?: string;
   viewport?: { width: number; height: number };
+  /** An X display (support/display.ts): Chromium runs with a window there, its own UI included. */
+  display?: string;
 }
 
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
@@ -56,13 +58,20 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
   const language = options.language ?? (process.env.LANGUAGE === 'en_US' ? 'en_US' : 'zh_CN');
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
-    headless: options.headless ?? true,
+    headless: options.display ? false : (options.headless ?? true),
     pipe: true,
     enableExtensions: [DIST],
     userDataDir,
-    args: [...CHROMIUM_ARGS.filter((a) => !a.startsWith('--lang=')), `--lang=${language.replace('_', '-')}`, ...(options.args ?? [])],
-    env: { ...process.env, LANGUAGE: language, LC_ALL: '', LANG: `${language}.UTF-8` },
-    defaultViewport: options.viewport ?? { width: 1366, height: 860 },
+    args: [
+      ...CHROMIUM_ARGS.filter((a) => !a.startsWith('--lang=')),
+      `--lang=${language.replace('_', '-')}`,
+      // Extensions.triggerAction (the agent clicking CallBar's icon) needs it.
+      '--enable-unsafe-extension-debugging',
+      ...(options.display ? ['--window-size=1366,900', '--window-position=0,0'] : []),
+      ...(options.args ?? []),
+    ],
+    env: { ...process.env, LANGUAGE: language, LC_ALL: '', LANG: `${language}.UTF-8`, ...(options.display ? { DISPLAY: options.display } : {}) },
+    defaultViewport: options.display ? null : (options.viewport ?? { width: 1366, height: 860 }),
   });
   return {
     browser,
@@ -119,6 +128,24 @@ export async function serviceWorker(browser: Browser, timeout = 15_000): Promise
 export async function killServiceWorker(browser: Browser): Promise<void> {
   const worker = await serviceWorker(browser);
   await worker.close();
+}
+
+/**
+ * Click CallBar's toolbar icon for `page`'s tab, as the agent does: the real popup opens (and
+ * Chrome grants activeTab for that tab). Returns the popup. Needs a window (`display`).
+ */
+export async function clickActionIcon(browser: Browser, page: Page): Promise<Page> {
+  const session = await browser.target().createCDPSession();
+  const { targetInfos } = await session.send('Target.getTargets', { filter: [{ type: 'tab' }] });
+  const tab = targetInfos.find((t) => t.url === page.url());
+  if (!tab) throw new Error(`no tab target for ${page.url()}`);
+  await page.bringToFront();
+  await session.send('Extensions.triggerAction', { id: EXTENSION_ID, targetId: tab.targetId });
+  const target = await browser.waitForTarget((t) => t.url().startsWith(`${EXTENSION_ORIGIN}/src/popup/index.html`), { timeout: 10_000 });
+  const popup = (await target.asPage())!;
+  await popup.waitForSelector('main:not(.loading)');
+  await popup.waitForSelector('[data-testid="site-status"], [data-testid="page-tools-unavailable"]');
+  return popup;
 }
 
 /** Open the popup page in a tab; page tools then act on `targetTabId`. */
