@@ -161,6 +161,7 @@ export class Annotator {
   private onMutations(records: MutationRecord[]): void {
     let added = 0;
     for (const record of records) {
+      if (isCallButton(record.target)) continue; // inside one of our buttons (its visibility probe)
       if (record.type === 'characterData') {
         this.enqueueShallow(record.target);
         continue;

@@ -22,8 +22,11 @@
  */
 import { AgentIntent, type Refusal } from '../shared/agent-intent.ts';
 import { t } from '../shared/i18n.ts';
+import { visibleDespiteObserver } from './occlusion.ts';
 
 export const HOST_TAG = 'callbar-call';
+/** A dot at a button's centre whose visibility is watched for the button (agent-intent.ts). */
+const PROBE_TAG = 'callbar-probe';
 export const NUMBER_ATTR = 'data-callbar-number';
 
 interface Entry {
@@ -50,6 +53,8 @@ callbar-call {
 }
 callbar-call::before { content: "\\260E\\FE0E"; }
 callbar-call:hover { background: #4096ff !important; }
+callbar-probe { all: initial !important; display: block !important; position: absolute !important; left: 50% !important; top: 50% !important;
+  width: 2px !important; height: 2px !important; margin: -1px 0 0 -1px !important; pointer-events: none !important; }
 callbar-call:focus-visible { outline: 2px solid #91caff !important; outline-offset: 1px !important; }
 callbar-call[data-callbar-masked] { background: #d9d9d9 !important; color: #8c8c8c !important; cursor: not-allowed !important; }
 @media print { callbar-call { display: none !important; } }
@@ -57,11 +62,14 @@ callbar-call[data-callbar-masked] { background: #d9d9d9 !important; color: #8c8c
 
 let baseSheet: CSSStyleSheet | null = null;
 const styledRoots = new WeakSet<Document | ShadowRoot>();
+/** The one intent checker of this frame (listenForClicks), told about every shadow root with buttons. */
+let intent: AgentIntent | null = null;
 
-/** Make buttons render inside `root` (the document, or an open shadow root we annotate). */
+/** Make buttons render (and their clicks be checked) inside `root`: the document, or an open shadow root we annotate. */
 export function styleRoot(root: Document | ShadowRoot): void {
   if (styledRoots.has(root)) return;
   styledRoots.add(root);
+  if (root instanceof ShadowRoot) intent?.listen(root);
   if (!baseSheet) {
     baseSheet = new CSSStyleSheet();
     baseSheet.replaceSync(BASE_CSS);
@@ -126,6 +134,27 @@ function writeNumber(host: HTMLElement, dial: string | null): void {
   }
 }
 
+/** A button is at most this large (CSS px): page CSS that blew one up over the page is caught. */
+const MAX_BUTTON_PX = 40;
+/** How far from its cell (or detected number) a button may sit. */
+const PLACE_SLACK_PX = 24;
+
+/**
+ * The button is where CallBar put it: button-sized, and next to the cell (or text) it belongs to
+ * — not moved or stretched by the page's CSS over something else.
+ */
+function inPlace(host: HTMLElement): boolean {
+  const source = entries.get(host)?.source;
+  const anchor = source instanceof Element ? source : source?.parentElement;
+  if (!anchor?.isConnected) return false;
+  const b = host.getBoundingClientRect();
+  if (b.width > MAX_BUTTON_PX || b.height > MAX_BUTTON_PX || b.width < 4 || b.height < 4) return false;
+  const c = anchor.getBoundingClientRect();
+  const x = b.left + b.width / 2;
+  const y = b.top + b.height / 2;
+  return x >= c.left - PLACE_SLACK_PX && x <= c.right + PLACE_SLACK_PX && y >= c.top - PLACE_SLACK_PX && y <= c.bottom + PLACE_SLACK_PX;
+}
+
 type DialHandler = (dial: string, host: HTMLElement) => Promise<void> | void;
 
 export interface ClickOptions {
@@ -148,11 +177,22 @@ const REFUSALS: Record<Exclude<Refusal, 'untrusted'>, Parameters<typeof t>[0]> =
  * before the page's: a click on a button never reaches the CRM's row handlers.
  */
 export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions): void {
-  const intent = new AgentIntent({
+  const checker = new AgentIntent({
     isTarget: (node) => (isCallButton(node) ? node : null),
     placedAt: (el) => entries.get(el)?.placedAt,
+    // Watched at its centre: cells with overflow: hidden may clip a button's edge.
+    probe: (el) => {
+      let probe = el.querySelector(PROBE_TAG);
+      if (!probe) {
+        probe = document.createElement(PROBE_TAG);
+        el.append(probe);
+      }
+      return probe;
+    },
+    stillVisible: visibleDespiteObserver,
   });
-  intent.listen(window);
+  checker.listen(window);
+  intent = checker;
   /** A dial request is on its way from this page: a second click does nothing. */
   let sending = false;
   const hostOf = (event: Event): HTMLElement | null => {
@@ -170,6 +210,7 @@ export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions)
     if (refusal) return onRefused(t(REFUSALS[refusal]));
     const dial = buttonNumber(host);
     if (!dial) return onRefused(t('buttonMasked'));
+    if (!inPlace(host)) return onRefused(t('buttonRefusedMisplaced'));
     if (!host.isConnected || !stillValid(host, dial)) return onRefused(t('buttonRefusedChanged'));
     if (sending) return;
     sending = true;
@@ -188,7 +229,7 @@ export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions)
       const host = swallow(event);
       if (!host) return;
       event.preventDefault();
-      void decide(host, intent.pointerVerdict(host, event));
+      void decide(host, checker.pointerVerdict(host, event));
     },
     true,
   );
@@ -200,7 +241,7 @@ export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions)
       event.stopPropagation();
       event.preventDefault();
       if (event.repeat) return;
-      void decide(host, intent.keyVerdict(host, event));
+      void decide(host, checker.keyVerdict(host, event));
     },
     true,
   );

@@ -42,6 +42,10 @@ interface Track {
   visible: boolean | null;
   /** When it last became visible (report time), or +Infinity while hidden / unknown. */
   visibleSince: number;
+  /** When a report last changed `visible`. */
+  changedAt: number;
+  /** The second opinion (`stillVisible`) when the last "not visible" report came. */
+  explained: boolean;
   /** Pointer or focus arrival. */
   arrivedAt: number;
   byMotion: boolean;
@@ -61,6 +65,21 @@ export interface AgentIntentOptions {
    * watching it, which for elements watched from the start (the toolbar's) is the same.
    */
   placedAt?(el: Element): number | undefined;
+  /**
+   * The element whose visibility stands for `el`'s (default: `el` itself). Call buttons sit in
+   * table cells that may clip their edges (overflow: hidden): IntersectionObserver v2 reports a
+   * partly clipped element as not visible, so a small probe at the button's centre — where the
+   * click is checked to land — is watched instead.
+   */
+  probe?(el: Element): Element;
+  /**
+   * Second opinion when IntersectionObserver v2 keeps saying "not visible": some pages put a
+   * transparent layer over their tables (vxe-table's row-expand layer, pointer-events: none),
+   * which the browser counts as covering. Asked when that report arrives and again at the click,
+   * at the click's point: true only if nothing painted covers the element there and nothing above
+   * it makes it transparent or transformed (content/occlusion.ts). Never used in frames.
+   */
+  stillVisible?(el: Element, x: number, y: number): boolean;
   now?: () => number;
 }
 
@@ -72,10 +91,14 @@ const near = (a: number, b: number) => Math.abs(a - b) <= MOVE_TOLERANCE;
 
 export class AgentIntent {
   private readonly tracks = new WeakMap<Element, Track>();
+  /** Observed element (a probe, or the element itself) → the element it stands for. */
+  private readonly observed = new WeakMap<Element, Element>();
   private readonly observer: IntersectionObserver | null;
   private readonly now: () => number;
   /** The last pointer position this document saw (screen px), NaN before the first. */
   private lastPointer = { x: Number.NaN, y: Number.NaN };
+  /** The element of ours the pointer is over. */
+  private hovered: Element | null = null;
   /** A trusted Tab keydown is being handled: the focus change it causes is the agent's. */
   private tabbing = false;
   /** The element a trusted pointer press is on, until the focus change it causes. */
@@ -92,32 +115,29 @@ export class AgentIntent {
           } as IntersectionObserverInit);
   }
 
-  /** Install the document-level listeners (capture phase, before the page's). */
-  listen(win: Window = window): void {
+  /**
+   * Install the listeners (capture phase, before the page's) on the window — and on every shadow
+   * root our elements live in: pointer and focus moves between two elements of one shadow root
+   * never leave it (their target and related target are the same host outside it).
+   */
+  listen(win: Window | ShadowRoot = window): void {
     const opts = { capture: true, passive: true };
-    win.addEventListener('pointermove', (e) => this.onPointerMove(e), opts);
-    win.addEventListener('pointerover', (e) => this.onPointerOver(e), opts);
-    win.addEventListener('pointerdown', (e) => this.onPointerDown(e), opts);
-    win.addEventListener(
-      'keydown',
-      (e) => {
-        if (e.isTrusted && e.key === 'Tab') {
-          this.tabbing = true;
-          setTimeout(() => (this.tabbing = false), 0); // the focus move is this key's default action
-        }
-      },
-      opts,
-    );
-    win.addEventListener('focusin', (e) => this.onFocusIn(e), opts);
-    win.addEventListener(
-      'focusout',
-      (e) => {
-        const el = this.targetOf(e);
-        const track = el && this.tracks.get(el);
-        if (track) track.agentFocus = false;
-      },
-      opts,
-    );
+    const on = <E extends Event>(type: string, handler: (event: E) => void) => win.addEventListener(type, handler as EventListener, opts);
+    on<PointerEvent>('pointermove', (e) => this.onPointerMove(e));
+    on<PointerEvent>('pointerover', (e) => this.onPointerOver(e));
+    on<PointerEvent>('pointerdown', (e) => this.onPointerDown(e));
+    on<KeyboardEvent>('keydown', (e) => {
+      if (e.isTrusted && e.key === 'Tab') {
+        this.tabbing = true;
+        setTimeout(() => (this.tabbing = false), 0); // the focus move is this key's default action
+      }
+    });
+    on<FocusEvent>('focusin', (e) => this.onFocusIn(e));
+    on<FocusEvent>('focusout', (e) => {
+      const el = this.targetOf(e);
+      const track = el && this.tracks.get(el);
+      if (track) track.agentFocus = false;
+    });
   }
 
   /** Start watching `el` now (elements present from the start, e.g. the toolbar's controls). */
@@ -127,7 +147,8 @@ export class AgentIntent {
 
   /** Stop watching `el` (it left the page). */
   forget(el: Element): void {
-    this.observer?.unobserve(el);
+    const target = this.options.probe?.(el) ?? el;
+    this.observer?.unobserve(target);
     this.tracks.delete(el);
   }
 
@@ -143,7 +164,7 @@ export class AgentIntent {
     const at = event.timeStamp || this.now();
     if (this.movedSinceArrival(el, track, event)) return 'moving';
     await this.firstReport(track);
-    return this.verdict(el, track, at);
+    return this.verdict(el, track, at, { x: event.clientX, y: event.clientY });
   }
 
   /** The same verdict, now: null / a refusal, or 'pending' when no visibility report is in yet. */
@@ -154,7 +175,7 @@ export class AgentIntent {
     if (!track || track.arrivedAt === Number.NEGATIVE_INFINITY) return 'moving';
     if (this.movedSinceArrival(el, track, event)) return 'moving';
     if (track.visible === null) return 'pending';
-    return this.verdict(el, track, event.timeStamp || this.now());
+    return this.verdict(el, track, event.timeStamp || this.now(), { x: event.clientX, y: event.clientY });
   }
 
   /** Whether a key activation (Enter / Space) of the focused `el` counts. */
@@ -190,6 +211,8 @@ export class AgentIntent {
         since: at,
         visible: null,
         visibleSince: Number.POSITIVE_INFINITY,
+        changedAt: Number.NEGATIVE_INFINITY,
+        explained: false,
         arrivedAt: Number.NEGATIVE_INFINITY,
         byMotion: false,
         rect: null,
@@ -198,7 +221,9 @@ export class AgentIntent {
         waiters: [],
       };
       this.tracks.set(el, track);
-      this.observer?.observe(el);
+      const target = this.options.probe?.(el) ?? el;
+      this.observed.set(target, el);
+      this.observer?.observe(target);
     }
     return track;
   }
@@ -208,24 +233,37 @@ export class AgentIntent {
     return node instanceof Element ? this.options.isTarget(node) : null;
   }
 
+  /**
+   * The pointer is over `event`'s target now. Arrival on one of our elements is noted from
+   * pointerover and from pointermove alike (Chrome does not always send pointerover when the
+   * pointer moves onto a child inside a shadow root).
+   */
   private onPointerMove(event: PointerEvent): void {
     if (!event.isTrusted) return;
-    this.lastPointer = { x: event.screenX, y: event.screenY };
+    this.notePointer(event);
   }
 
   private onPointerOver(event: PointerEvent): void {
     if (!event.isTrusted) return;
+    this.notePointer(event);
+  }
+
+  private notePointer(event: PointerEvent): void {
     const el = this.targetOf(event);
-    if (el) {
-      const track = this.track(el, event.timeStamp || this.now());
-      const moved =
-        event.movementX !== 0 ||
-        event.movementY !== 0 ||
-        (!Number.isNaN(this.lastPointer.x) && (event.screenX !== this.lastPointer.x || event.screenY !== this.lastPointer.y));
-      track.arrivedAt = event.timeStamp || this.now();
-      track.byMotion = moved;
-      track.rect = rectOf(el);
-      track.frameOffset = { x: event.screenX - event.clientX, y: event.screenY - event.clientY };
+    if (el !== this.hovered) {
+      this.hovered = el;
+      if (el) {
+        const track = this.track(el, event.timeStamp || this.now());
+        // Moved onto it (the position changed), or it came to a still pointer (layout changed).
+        const moved =
+          event.movementX !== 0 ||
+          event.movementY !== 0 ||
+          (!Number.isNaN(this.lastPointer.x) && (event.screenX !== this.lastPointer.x || event.screenY !== this.lastPointer.y));
+        track.arrivedAt = event.timeStamp || this.now();
+        track.byMotion = moved;
+        track.rect = rectOf(el);
+        track.frameOffset = { x: event.screenX - event.clientX, y: event.screenY - event.clientY };
+      }
     }
     this.lastPointer = { x: event.screenX, y: event.screenY };
   }
@@ -264,14 +302,20 @@ export class AgentIntent {
 
   private onReports(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
-      const track = this.tracks.get(entry.target);
+      const track = this.tracks.get(this.observed.get(entry.target) ?? entry.target);
       if (!track) continue;
       const visible = (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true;
       if (visible && track.visible !== true) {
         // The first report tells the state since we began watching.
         track.visibleSince = track.visible === null ? track.since : entry.time;
       }
-      if (!visible) track.visibleSince = Number.POSITIVE_INFINITY;
+      if (!visible) {
+        track.visibleSince = Number.POSITIVE_INFINITY;
+        const el = this.observed.get(entry.target) ?? entry.target;
+        const box = el.getBoundingClientRect();
+        track.explained = !!this.options.stillVisible?.(el, box.left + box.width / 2, box.top + box.height / 2);
+      }
+      if (track.visible !== null && visible !== track.visible) track.changedAt = entry.time;
       track.visible = visible;
       const waiters = track.waiters;
       track.waiters = [];
@@ -287,15 +331,29 @@ export class AgentIntent {
     });
   }
 
-  private verdict(el: Element, track: Track, at: number): Refusal | null {
+  private verdict(el: Element, track: Track, at: number, point?: { x: number; y: number }): Refusal | null {
     if (!this.observer) return 'hidden'; // no way to tell: refuse rather than guess
-    if (track.visible !== true) return 'hidden';
-    // Visible from the pointer's (or focus's) arrival on, or for long enough before the action.
-    if (track.visibleSince > track.arrivedAt + ARRIVAL_SLACK_MS && at - track.visibleSince < REST_MS) return 'hidden';
+    if (track.visible !== true) {
+      if (!this.explainedHidden(el, track, point)) return 'hidden';
+    } else if (track.visibleSince > track.arrivedAt + ARRIVAL_SLACK_MS && at - track.visibleSince < REST_MS) {
+      // Visible from the pointer's (or focus's) arrival on, or for long enough before the action.
+      return 'hidden';
+    }
     // In place long enough, and reached by the agent's own motion (or rested on).
     if (at - (this.options.placedAt?.(el) ?? track.since) < REST_MS) return 'moving';
     if (!track.byMotion && at - track.arrivedAt < REST_MS) return 'moving';
     return null;
+  }
+
+  /**
+   * Reported "not visible" all along since the pointer (or focus) arrived, and the second opinion
+   * says the element is plainly visible — both when that report came and now, at the action.
+   */
+  private explainedHidden(el: Element, track: Track, point?: { x: number; y: number }): boolean {
+    if (track.visible !== false || !track.explained || track.changedAt > track.arrivedAt || !this.options.stillVisible) return false;
+    const box = el.getBoundingClientRect();
+    const at = point ?? { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    return this.options.stillVisible(el, at.x, at.y);
   }
 
   private movedSinceArrival(el: Element, track: Track, event: MouseEvent): boolean {

@@ -225,12 +225,14 @@ export async function agentClick(target: Page | Frame, selector: string, options
 
 export async function agentClickHandle(target: Page | Frame, handle: ElementHandle, options: { rest?: boolean } = {}): Promise<void> {
   const page = 'page' in target && typeof target.page === 'function' ? target.page() : (target as Page);
-  await handle.scrollIntoView();
+  // As a person does: scroll only when it is not on screen (scrolling moves virtual-scroll rows).
+  if (!(await handle.isIntersectingViewport({ threshold: 0.75 }))) await handle.scrollIntoView();
   const box = await handle.boundingBox();
   if (!box) throw new Error('the element has no box (not displayed)');
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
-  await page.mouse.move(x - 30, y + 20);
+  // From a little below, straight up (not across column borders, which some tables react to).
+  await page.mouse.move(x, y + 24);
   await page.mouse.move(x, y, { steps: 6 });
   if (options.rest ?? true) await new Promise((r) => setTimeout(r, HOVER_MS));
   await page.mouse.down();
