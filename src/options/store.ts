@@ -119,8 +119,9 @@ export async function prepareImport(text: string, policy: ManagedPolicy): Promis
   for (const id of PROVIDER_IDS) {
     const patch = changes.providers?.[id] as Record<string, unknown> | undefined;
     if (!patch) continue;
-    const before = (current.providers[id] ?? {}) as Record<string, unknown>;
     const info = PROVIDER_CATALOG[id];
+    // What is in use now: the saved settings, or the provider's defaults when none were saved.
+    const before = { ...(info.defaultSettings as Record<string, unknown>), ...((current.providers[id] ?? {}) as Record<string, unknown>) };
     if (sameServers(serverOrigins(info.settingsFields, before), serverOrigins(info.settingsFields, { ...before, ...patch }))) continue;
     for (const field of info.settingsFields) {
       if (field.type !== 'url' || !Object.hasOwn(patch, field.key) || patch[field.key] === before[field.key]) continue;

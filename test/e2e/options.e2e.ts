@@ -142,9 +142,22 @@ describe('options page: the settings file', () => {
     expect(await page.$(`[data-testid^="locked-"]`)).toBeNull();
   });
 
-  it('imports a file (file chooser), then exports exactly the same file (download)', async () => {
+  it('a file that moves a server says so first; cancelled, nothing changes', async () => {
+    const before = await exportFile(page, true);
+    expect(await importFile(page, writeFile('moved.json', settingsText('8001')))).toBe('“moved.json”会更改服务器地址：请先确认');
+    expect(await page.$$eval($('import-server-change'), (items) => items.map((i) => i.textContent))).toEqual([
+      '移动云坐席软电话（本机电话条） · 电话条地址：http://127.0.0.1:8008 → http://127.0.0.1:8010',
+    ]);
+    await page.click($('import-cancel'));
+    await waitForText(page, $('transfer-message'), '没有导入“moved.json”，什么都没有更改');
+    expect(await exportFile(page, true)).toBe(before);
+  });
+
+  it('imports a file (file chooser), confirmed, then exports exactly the same file (download)', async () => {
     const text = settingsText('8001');
-    const message = await importFile(page, writeFile('team.json', text));
+    expect(await importFile(page, writeFile('team.json', text))).toBe('“team.json”会更改服务器地址：请先确认');
+    await page.click($('import-confirm'));
+    const message = await waitForText(page, $('transfer-message'), '已导入');
     expect(message).toBe('已导入 team.json：移动云坐席软电话（本机电话条）的设置和拨号规则；拨号按钮规则（新增 1 条，更新 0 条）');
     expect(await valueOf(page, `setting-${ID}-baseUrl`)).toBe('http://127.0.0.1:8010');
     expect(await valueOf(page, `setting-${ID}-extension`)).toBe('8001');
