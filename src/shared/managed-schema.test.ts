@@ -105,6 +105,14 @@ describe('the managed_schema file', () => {
 });
 
 describe('parsePolicy', () => {
+  it('crmOrigins: web origins enabled for every agent; anything else ignored with a reason', () => {
+    const state = parsePolicy({ crmOrigins: ['https://CRM.example.com', 'https://crm.example.com', 'http://10.0.0.5:8080', 'https://crm.example.com/path', 'javascript:alert(1)', 7] }, CATALOG);
+    expect(state.policy.crmOrigins).toEqual(['https://crm.example.com', 'http://10.0.0.5:8080']);
+    expect(state.problems).toHaveLength(3);
+    expect(state.problems[0]).toContain('https://crm.example.com/path');
+    expect(parsePolicy({ crmOrigins: 'https://crm.example.com' }, CATALOG).problems).toEqual(['管理员策略中的 crmOrigins 无效，已忽略：应为网站地址的列表，例如 ["https://crm.example.com"]']);
+  });
+
   it('nothing pushed → no policy', () => {
     expect(parsePolicy({}, CATALOG)).toEqual({ policy: NO_POLICY, problems: [] });
     expect(parsePolicy(undefined, CATALOG)).toEqual({ policy: NO_POLICY, problems: [] });
