@@ -229,7 +229,9 @@ export class AgentIntent {
   }
 
   private targetOf(event: Event): Element | null {
-    const node = event.composedPath()[0];
+    // composedPath() only when the target is a shadow host (it allocates, and runs on every move).
+    const target = event.target;
+    const node = target instanceof Element && !target.shadowRoot ? target : event.composedPath()[0];
     return node instanceof Element ? this.options.isTarget(node) : null;
   }
 
@@ -265,7 +267,8 @@ export class AgentIntent {
         track.frameOffset = { x: event.screenX - event.clientX, y: event.screenY - event.clientY };
       }
     }
-    this.lastPointer = { x: event.screenX, y: event.screenY };
+    this.lastPointer.x = event.screenX;
+    this.lastPointer.y = event.screenY;
   }
 
   private onPointerDown(event: PointerEvent): void {
