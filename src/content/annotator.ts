@@ -1,19 +1,25 @@
 /**
  * Keeps exactly one call button in every cell the active rules name, on a page that
  * keeps changing (pagination, infinite scroll, re-renders, virtual-scroll recycling,
- * SPA routes, open shadow roots).
+ * SPA routes, open shadow roots), without freezing it at any size.
  *
- * How it stays fast:
- * - the first pass and every later change go through one queue of elements, processed
- *   in slices of a few milliseconds so the page stays responsive;
- * - buttons are not inserted as they are computed but in one batch when the queue is
- *   drained: on a big table every DOM change costs a full table layout (seconds at
- *   100k rows), so one insertion batch means one layout instead of dozens;
- * - a small change (rows appended, a page of a table re-rendered) is handled right in
- *   the MutationObserver callback, before the browser renders the page's own change,
- *   so both share a single layout — this is what keeps appending rows flat in page size;
- * - after the first pass only what a MutationObserver reports is looked at, and
- *   `querySelectorAll(rule.selector)` on a changed subtree finds its cells natively.
+ * How it stays fast (figures in BENCHMARKS.md):
+ * - **every rule's cells are collected first** (`querySelectorAll` per rule and changed
+ *   subtree: native and quick), then worked through as (rule, cells, index) items, so a
+ *   slice that runs out of time resumes exactly where it stopped and later rules are
+ *   never starved;
+ * - **batches sized by the layout they cause**: on a big table any DOM change costs the
+ *   page a layout of the whole table (the page's own figure: ~90 ms on a 10k-row
+ *   auto-layout table, seconds at 100k). Each batch of buttons is inserted and then laid
+ *   out at once inside our task, which is timed; the next batch is sized so that script,
+ *   style and layout together stay within max(40 ms, 1.15 × the page's own layout);
+ * - **the agent's view first**: the first small batch is the cells around the viewport
+ *   (found by bisecting the column), the rest follow in later tasks;
+ * - **small changes** (rows appended, a page of a table re-rendered) are handled in the
+ *   MutationObserver callback itself, before the browser renders the page's own change,
+ *   so both share one layout — appending rows stays flat in page size;
+ * - buttons are clones of one template and placed by a fast path when the cell holds a
+ *   single text node (call-button.ts, placeButton).
  *
  * How it stays correct:
  * - each cell has at most one button (WeakMap cell → button); a recycled cell whose
@@ -22,39 +28,65 @@
  * - our own insertions are ignored by the observer.
  */
 import type { ButtonRule } from '../shared/rules.ts';
-import { buttonRule, buttonSource, createCallButton, HOST_TAG, isCallButton, markPlaced, setButtonNumber, styleRoot } from './call-button.ts';
+import { BatchSizer } from './batch-sizer.ts';
+import { buttonRule, buttonSource, createCallButton, HOST_TAG, isCallButton, placeButton, setButtonNumber, styleRoot } from './call-button.ts';
 
 export interface NumberResolver {
   /** The number a cell holds and what to dial for it, or null if it holds none. */
   (text: string): { dial: string | null } | null;
 }
 
-type Root = Document | ShadowRoot;
+/** Text found by automatic detection, worked through in the same slices as the rules' cells. */
+export interface Detector {
+  /** Changed nodes to look at (their text and tel: links). */
+  add(nodes: readonly Node[]): void;
+  /** Work until `deadline` or until about `budget` buttons were added; returns how many were added. */
+  run(deadline: number, budget: number): number;
+  /** Anything left to do? */
+  busy(): boolean;
+}
 
-/** Time one slice of work may take before yielding to the page. */
-const SLICE_MS = 8;
+type Root = Document | ShadowRoot;
+const OBSERVED: MutationObserverInit = { childList: true, subtree: true, characterData: true };
+
+/** One rule's cells still to look at: `cells[next…end)`. */
+interface CellWork {
+  rule: ButtonRule;
+  cells: ArrayLike<Element>;
+  next: number;
+  end: number;
+}
+
+/** Script time one slice may take before yielding to the page. */
+const SLICE_MS = 12;
 /** Work done synchronously in the observer callback (small changes) may take this long. */
-const SYNC_MS = 50;
+const SYNC_MS = 16;
 /** A mutation batch adding at most this many nodes is handled in the callback itself. */
 const SYNC_NODES = 3000;
+/** Columns shorter than this are processed in document order (no viewport search). */
+const BISECT_FROM = 400;
 
 export class Annotator {
   private rules: readonly ButtonRule[] = [];
   private readonly cellButtons = new WeakMap<Element, HTMLElement>();
   private readonly observers = new Map<Root, MutationObserver>();
-  private readonly queue = new Set<Node>();
+  /** Subtrees to look at again (all rules' cells in them). */
+  private readonly scopes = new Set<Node>();
   /**
    * Nodes whose own content changed (text edited, children removed or replaced): only the
    * cell they sit in needs a look, never their whole subtree — a row appended to a
    * 100,000-row tbody must not make us re-read the tbody.
    */
-  private readonly shallow = new WeakSet<Node>();
-  /** Buttons computed but not inserted yet, with the cell each belongs to. */
-  private readonly pending = new Map<HTMLElement, Element>();
+  private readonly shallow = new Set<Node>();
+  private readonly work: CellWork[] = [];
+  /** Buttons made but not inserted yet, with the cell each belongs to. */
+  private pendingHosts: HTMLElement[] = [];
+  private pendingCells: Element[] = [];
+  private readonly sizer = new BatchSizer();
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
-  /** Extra hook run on every changed node (automatic detection). */
-  onNodes: ((nodes: readonly Node[]) => void) | null = null;
+  /** Automatic detection, when the site has it on. */
+  detector: Detector | null = null;
 
   constructor(
     private resolve: NumberResolver,
@@ -67,12 +99,13 @@ export class Annotator {
   }
 
   setRules(rules: readonly ButtonRule[]): void {
-    const active = new Set(rules.map((r) => r.id));
-    // Any edit counts (selector, path, numberFrom), not only added or removed rules.
-    const changed = JSON.stringify(rules) !== JSON.stringify(this.rules);
+    // Any edit counts (selector, path, numberFrom), not only added or removed rules: the buttons
+    // of a rule that is gone or now says something else go, and the page is looked at again.
+    const before = new Map(this.rules.map((r) => [r.id, JSON.stringify(r)]));
+    const kept = new Set(rules.filter((r) => before.get(r.id) === JSON.stringify(r)).map((r) => r.id));
+    if (kept.size === rules.length && rules.length === this.rules.length) return;
     this.rules = rules;
-    if (!changed) return;
-    this.removeButtons((host) => buttonRule(host) !== 'auto' && !active.has(buttonRule(host) ?? ''));
+    this.removeButtons((host) => buttonRule(host) !== 'auto' && !kept.has(buttonRule(host) ?? ''));
     this.rescan();
   }
 
@@ -84,7 +117,15 @@ export class Annotator {
 
   /** Queue every root for a full pass. */
   rescan(): void {
-    for (const root of this.observers.keys()) this.enqueue(root);
+    this.work.length = 0;
+    for (const root of this.observers.keys()) this.scopes.add(root);
+    this.schedule();
+  }
+
+  /** Look at the whole page for automatic detection (it was switched on). */
+  detectAll(): void {
+    this.detector?.add([...this.observers.keys()]);
+    this.schedule();
   }
 
   /** Remove the buttons automatic detection added (it was switched off). */
@@ -95,20 +136,20 @@ export class Annotator {
   /** Remove every button (rules cleared). Returns how many were on the page. */
   clear(): number {
     this.rules = [];
+    this.work.length = 0;
     return this.removeButtons(() => true);
   }
 
+  /** Buttons on the page (a live collection per root: no walk of ours on a 100k-row page). */
   count(): number {
     let n = 0;
-    for (const root of this.observers.keys()) {
-      for (const host of root.querySelectorAll(HOST_TAG)) if (isCallButton(host) && host.isConnected) n++;
-    }
+    for (const root of this.observers.keys()) n += liveButtons(root).length;
     return n;
   }
 
   /** Resolves once everything queued so far has been processed and inserted. */
   idle(): Promise<void> {
-    if (!this.scheduled && this.queue.size === 0 && this.pending.size === 0) return Promise.resolve();
+    if (!this.scheduled && !this.hasWork()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -140,9 +181,11 @@ export class Annotator {
     if (this.observers.has(root)) return;
     styleRoot(root);
     const observer = new MutationObserver((records) => this.onMutations(records));
-    observer.observe(root, { childList: true, subtree: true, characterData: true });
+    observer.observe(root, OBSERVED);
     this.observers.set(root, observer);
-    this.enqueue(root);
+    this.scopes.add(root);
+    this.detector?.add([root]);
+    this.schedule();
     this.findShadowRoots(root);
   }
 
@@ -160,10 +203,16 @@ export class Annotator {
 
   private onMutations(records: MutationRecord[]): void {
     let added = 0;
+    let pageChanged = false;
+    const changed: Node[] = [];
+    const fresh: Node[] = [];
+    const shallow: Node[] = [];
     for (const record of records) {
       if (isCallButton(record.target)) continue; // inside one of our buttons (its visibility probe)
       if (record.type === 'characterData') {
-        this.enqueueShallow(record.target);
+        shallow.push(record.target);
+        changed.push(record.target);
+        pageChanged = true;
         continue;
       }
       let ours = record.addedNodes.length > 0 || record.removedNodes.length > 0;
@@ -171,75 +220,167 @@ export class Annotator {
         if (isCallButton(node)) continue;
         ours = false;
         added++;
-        this.enqueue(node);
+        fresh.push(node);
+        changed.push(node);
         if (node.nodeType === Node.ELEMENT_NODE) this.findShadowRoots(node);
       }
       for (const node of record.removedNodes) if (!isCallButton(node)) ours = false;
       // Children of a cell changed (text replaced, our button wiped by a re-render).
-      if (!ours) this.enqueueShallow(record.target);
+      if (!ours) {
+        shallow.push(record.target);
+        pageChanged = true;
+      }
     }
-    // A small change is handled now, before the page renders, sharing its layout; what
-    // was computed is inserted now even if some work is left for later slices.
-    if (added <= SYNC_NODES && this.queue.size > 0) {
-      this.drain(performance.now() + SYNC_MS);
+    // Our own insertions (a slice's batch) are not work: the backlog stays for the next slice.
+    if (!pageChanged) return;
+    if (changed.length) this.detector?.add(changed);
+    if (added <= SYNC_NODES) {
+      // A small change is handled now, before the page renders, sharing its layout; what
+      // was made is inserted now, and what is left joins the backlog.
+      const deadline = performance.now() + SYNC_MS;
+      for (const node of shallow) if (node.isConnected) this.processCellOf(node);
+      const work: CellWork[] = [];
+      this.collectInto(fresh, work, false);
+      this.make(work, deadline, Number.POSITIVE_INFINITY);
       this.flush();
+      this.work.push(...work);
+    } else {
+      for (const node of fresh) this.scopes.add(node);
+      for (const node of shallow) this.addShallow(node);
     }
+    this.schedule();
   }
 
-  private enqueueShallow(node: Node): void {
-    if (this.queue.has(node)) return; // already queued for a full look
-    this.shallow.add(node);
-    this.enqueue(node);
+  private addShallow(node: Node): void {
+    if (!this.scopes.has(node)) this.shallow.add(node);
   }
 
-  private enqueue(node: Node): void {
-    this.queue.add(node);
-    if (this.scheduled) return;
+  private hasWork(): boolean {
+    return this.scopes.size > 0 || this.shallow.size > 0 || this.work.length > 0 || this.pendingHosts.length > 0 || !!this.detector?.busy();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.hasWork()) return;
     this.scheduled = true;
-    queueSlice(() => this.work());
+    // A whole pass (rules changed, a page loaded) starts in a frame of its own: the first batch
+    // and its layout do not add to whatever the page (or our handling of the change) just did.
+    if (this.scopes.size > 0 && this.work.length === 0) afterNextFrame(() => this.slice());
+    else queueSlice(() => this.slice());
   }
 
   // ── processing ────────────────────────────────────────────────────────────
 
-  private work(): void {
-    this.drain(performance.now() + SLICE_MS);
-    if (this.queue.size > 0) {
-      queueSlice(() => this.work());
+  /** One task: make a batch of buttons, insert it, lay it out (timed), and come back if there is more. */
+  private slice(): void {
+    const started = performance.now();
+    const deadline = started + this.sizer.scriptMs(SLICE_MS);
+    this.collect(true);
+    const batch = this.sizer.next();
+    this.make(this.work, deadline, batch);
+    let inserted = this.flush();
+    if (this.detector && inserted < batch && performance.now() < deadline) inserted += this.detector.run(deadline, batch - inserted);
+    const scriptMs = performance.now() - started;
+    if (inserted > 0) {
+      // The browser lays the batch out in its next frame; the next batch waits for it, and is
+      // sized by what this one cost in all (our script, then the frame's style and layout).
+      afterNextFrame((renderMs) => {
+        this.scheduled = false;
+        if (renderMs > 0) this.sizer.observe(inserted, scriptMs + renderMs);
+        this.continue();
+      });
       return;
     }
     this.scheduled = false;
+    this.continue();
+  }
+
+  private continue(): void {
+    if (this.hasWork()) {
+      this.schedule();
+      return;
+    }
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
-  /** Process queued nodes until `deadline`; insert the buttons if the queue ran dry. */
-  private drain(deadline: number): void {
-    const changedNodes: Node[] = [];
-    for (const node of this.queue) {
-      this.queue.delete(node);
-      if (!node.isConnected) continue;
-      changedNodes.push(node);
-      if (this.shallow.has(node)) {
-        this.shallow.delete(node);
-        this.processCellOf(node);
-      } else this.processNode(node, deadline);
-      if (performance.now() > deadline) break;
+  /**
+   * Turn queued subtrees and changed nodes into work: every rule's cells in them. `bisect`: long
+   * columns start at the viewport (not in the observer callback: it would lay the page out twice).
+   */
+  private collect(bisect: boolean): void {
+    for (const node of this.shallow) {
+      if (node.isConnected) this.processCellOf(node);
     }
-    if (this.onNodes && changedNodes.length) this.onNodes(changedNodes);
-    if (this.queue.size === 0) this.flush();
+    this.shallow.clear();
+    if (this.scopes.size === 0) return;
+    const scopes = [...this.scopes];
+    this.scopes.clear();
+    this.collectInto(scopes, this.work, bisect);
   }
 
-  /** Insert every computed button in one go: one layout for the whole batch. */
-  private flush(): void {
-    if (this.pending.size === 0) return;
-    for (const [host, cell] of this.pending) {
-      if (!cell.isConnected) continue;
-      insertAfterText(cell, host);
-      markPlaced(host);
+  private collectInto(scopes: readonly Node[], work: CellWork[], bisect: boolean): void {
+    for (const rule of this.rules) {
+      for (const node of scopes) {
+        if (!node.isConnected) continue;
+        const element = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+        const scope = node.nodeType === Node.DOCUMENT_NODE || node.nodeType === Node.DOCUMENT_FRAGMENT_NODE ? (node as Root) : element;
+        if (!scope || isCallButton(scope as Node)) continue;
+        try {
+          if (scope instanceof Element) {
+            const own = scope.closest(rule.selector);
+            if (own) work.push({ rule, cells: [own], next: 0, end: 1 });
+          }
+          const cells = scope.querySelectorAll(rule.selector);
+          if (cells.length) push(work, rule, cells, bisect);
+        } catch {
+          // a selector that stopped being valid here (checked when saved): ignored
+        }
+      }
     }
-    this.pending.clear();
+  }
+
+  /** Make buttons for queued cells until `deadline` or `limit` buttons are pending. */
+  private make(work: CellWork[], deadline: number, limit: number): void {
+    let n = 0;
+    const now = performance.now();
+    while (work.length > 0) {
+      const item = work[0]!;
+      while (item.next < item.end) {
+        this.annotate(item.cells[item.next++]!, item.rule, now);
+        if ((++n & 31) === 0 && (this.pendingHosts.length >= limit || performance.now() > deadline)) return;
+      }
+      work.shift();
+    }
+  }
+
+  /**
+   * Insert the buttons made so far in one go; returns how many were inserted. Our observers are
+   * off meanwhile (no page script can run in between): the page's changes still waiting are
+   * taken first and handled after, and our own insertions make no records to wade through.
+   */
+  private flush(): number {
+    if (this.pendingHosts.length === 0) return 0;
+    const waiting: MutationRecord[] = [];
+    for (const observer of this.observers.values()) {
+      for (const record of observer.takeRecords()) waiting.push(record);
+      observer.disconnect();
+    }
+    let inserted = 0;
+    const hosts = this.pendingHosts;
+    const cells = this.pendingCells;
+    this.pendingHosts = [];
+    this.pendingCells = [];
+    for (let i = 0; i < hosts.length; i++) {
+      const cell = cells[i]!;
+      if (!cell.isConnected) continue; // gone since (a re-render)
+      placeButton(cell, hosts[i]!);
+      inserted++;
+    }
+    for (const [root, observer] of this.observers) observer.observe(root, OBSERVED);
     this.onChange();
+    if (waiting.length) this.onMutations(waiting);
+    return inserted;
   }
 
   /** The cell (of any rule) that `node` sits in, if any, is looked at again. */
@@ -251,54 +392,30 @@ export class Annotator {
         const cell = element.closest(rule.selector);
         if (cell) this.annotate(cell, rule);
       } catch {
-        // invalid here: ignored, as in processNode
+        // invalid here: ignored, as in collect
       }
     }
   }
 
-  private processNode(node: Node, deadline: number): void {
-    const element = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
-    const scope = node.nodeType === Node.DOCUMENT_NODE || node.nodeType === Node.DOCUMENT_FRAGMENT_NODE ? (node as Root) : element;
-    if (!scope || isCallButton(scope as Node)) return;
-    for (const rule of this.rules) {
-      let cells: Element[];
-      try {
-        cells = [];
-        if (scope instanceof Element) {
-          const own = scope.closest(rule.selector);
-          if (own) cells.push(own);
-        }
-        // Large scopes (a whole page) are split: remaining cells are re-queued.
-        for (const cell of scope.querySelectorAll(rule.selector)) cells.push(cell);
-      } catch {
-        continue; // a selector that stopped being valid here (checked when saved)
-      }
-      for (let i = 0; i < cells.length; i++) {
-        this.annotate(cells[i]!, rule);
-        if ((i & 63) === 63 && performance.now() > deadline) {
-          for (let j = i + 1; j < cells.length; j++) this.queue.add(cells[j]!);
-          return;
-        }
-      }
-    }
-  }
-
-  private annotate(cell: Element, rule: ButtonRule): void {
-    if (isCallButton(cell)) return;
+  /** (A call button matched by a rule's selector holds no text, so it never gets a button.) */
+  private annotate(cell: Element, rule: ButtonRule, now = performance.now()): void {
     const existing = this.cellButtons.get(cell);
     const resolved = this.numberOf(cell, rule);
-    if (existing && (this.pending.has(existing) || (existing.isConnected && cell.contains(existing)))) {
+    // Its button is in it, or made and waiting to go in (rare: the cell changed twice in one task).
+    if (existing && (existing.isConnected ? cell.contains(existing) : this.pendingHosts.includes(existing))) {
       if (!resolved) {
         existing.remove();
-        this.pending.delete(existing);
+        const at = this.pendingHosts.indexOf(existing);
+        if (at >= 0) this.pendingCells[at] = existing; // not connected: flush skips it
         this.cellButtons.delete(cell);
       } else setButtonNumber(existing, resolved.dial);
       return;
     }
     if (!resolved) return;
-    const host = createCallButton(resolved.dial, rule.id, cell);
+    const host = createCallButton(resolved.dial, rule.id, cell, now);
     this.cellButtons.set(cell, host);
-    this.pending.set(host, cell);
+    this.pendingHosts.push(host);
+    this.pendingCells.push(cell);
   }
 
   private numberOf(cell: Element, rule: ButtonRule): { dial: string | null } | null {
@@ -321,7 +438,9 @@ export class Annotator {
 
   private removeButtons(predicate: (host: HTMLElement) => boolean): number {
     let removed = 0;
-    for (const host of this.pending.keys()) if (predicate(host)) this.pending.delete(host);
+    for (let i = 0; i < this.pendingHosts.length; i++) {
+      if (predicate(this.pendingHosts[i]!)) this.pendingCells[i] = this.pendingHosts[i]!; // not connected: flush skips it
+    }
     for (const root of this.observers.keys()) {
       for (const host of root.querySelectorAll<HTMLElement>(HOST_TAG)) {
         if (isCallButton(host) && predicate(host)) {
@@ -335,19 +454,65 @@ export class Annotator {
   }
 }
 
-/**
- * Put the button right after the number's text, inside the element that holds it
- * (e.g. el-table's `td > div.cell`), so it sits inline with the number instead of on
- * a line of its own.
- */
-function insertAfterText(cell: Element, host: HTMLElement): void {
-  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-  let last: Text | null = null;
-  for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
-    if (/\d/.test(t.data)) last = t;
+const liveLists = new WeakMap<Root, HTMLCollection | NodeListOf<Element>>();
+function liveButtons(root: Root): { length: number } {
+  let list = liveLists.get(root);
+  if (!list) {
+    // Shadow roots have no getElementsByTagName: their buttons are counted by a query (they are small).
+    list = root instanceof Document ? root.getElementsByTagName(HOST_TAG) : root.querySelectorAll(HOST_TAG);
+    if (root instanceof Document) liveLists.set(root, list);
   }
-  if (last && last.parentNode) last.parentNode.insertBefore(host, last.nextSibling);
-  else cell.append(host);
+  return list;
+}
+
+/**
+ * A long column is worked through from the rows the agent sees: the first visible cell is
+ * found by bisection (cells of a column come in document order, top to bottom), its
+ * neighbourhood goes first, the cells above it last.
+ */
+function push(work: CellWork[], rule: ButtonRule, cells: NodeListOf<Element>, bisect: boolean): void {
+  if (!bisect || cells.length < BISECT_FROM) {
+    work.push({ rule, cells, next: 0, end: cells.length });
+    return;
+  }
+  let lo = 0;
+  let hi = cells.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cells[mid]!.getBoundingClientRect().bottom < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const from = Math.max(0, lo - 20);
+  work.push({ rule, cells, next: from, end: cells.length });
+  if (from > 0) work.push({ rule, cells, next: 0, end: from });
+}
+
+/**
+ * Calls `done` with how long the browser took to render the next frame (style, layout, paint),
+ * measured from its animation-frame callbacks to the first task after it. Nothing is laid out
+ * here: the page's own frame does it once for the batch. Hidden tabs get no frames: they go
+ * on after 50 ms with no figure (0, which the sizer ignores).
+ */
+function afterNextFrame(done: (renderMs: number) => void): void {
+  let called = false;
+  const finish = (ms: number) => {
+    if (called) return;
+    called = true;
+    clearTimeout(safety);
+    document.removeEventListener('visibilitychange', onHidden);
+    done(ms);
+  };
+  // Hidden tabs get no frames: they go on with no figure (0, which the sizer ignores). A visible
+  // page busy with a long frame (seconds on a 100k-row table) is waited for; 10 s at most.
+  const onHidden = () => {
+    if (document.visibilityState === 'hidden') finish(0);
+  };
+  document.addEventListener('visibilitychange', onHidden);
+  const safety = setTimeout(() => finish(0), document.visibilityState === 'hidden' ? 50 : 10_000);
+  requestAnimationFrame(() => {
+    const t = performance.now();
+    queueSlice(() => finish(performance.now() - t));
+  });
 }
 
 /** Yield to the page between slices (a message-channel task runs sooner than setTimeout). */

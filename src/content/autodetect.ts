@@ -5,6 +5,7 @@
  * areas, code, our own UI and cells already covered by a rule is left alone.
  */
 import { findPhoneNumbers, type PhoneMatch } from '../shared/phone/index.ts';
+import type { Detector } from './annotator.ts';
 import { createCallButton, HOST_TAG, isCallButton } from './call-button.ts';
 
 const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'CODE', 'PRE', 'SVG', 'TEMPLATE', 'IFRAME', 'HEAD', 'TITLE']);
@@ -22,27 +23,55 @@ function skippable(element: Element | null): boolean {
   return false;
 }
 
-/** Scan `nodes` (and below) for numbers; returns how many buttons were added. */
-export function detectIn(nodes: readonly Node[], dialOf: DialOf): number {
-  let added = 0;
-  for (const node of nodes) {
-    if (!node.isConnected) continue;
-    if (node.nodeType === Node.TEXT_NODE) {
-      added += scanText(node as Text, dialOf);
-      continue;
-    }
-    if (!('querySelectorAll' in node)) continue;
-    const root = node as Element | Document | ShadowRoot;
-    if (root instanceof Element && skippable(root)) continue;
-    for (const link of root.querySelectorAll<HTMLAnchorElement>('a[href^="tel:" i]')) added += annotateLink(link, dialOf);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    const texts: Text[] = [];
-    for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
-      if (/\d/.test(t.data) && seen.get(t) !== t.data) texts.push(t);
-    }
-    for (const text of texts) added += scanText(text, dialOf);
+/**
+ * Automatic detection as resumable work: changed nodes are queued, and `run` walks their text
+ * until a deadline, so a 1 MB page is read in slices like a rule's column (annotator.ts).
+ */
+export class TextDetector implements Detector {
+  private readonly queue: Node[] = [];
+  private walker: TreeWalker | null = null;
+
+  constructor(private readonly dialOf: DialOf) {}
+
+  add(nodes: readonly Node[]): void {
+    for (const node of nodes) this.queue.push(node);
   }
-  return added;
+
+  busy(): boolean {
+    return this.walker !== null || this.queue.length > 0;
+  }
+
+  run(deadline: number, budget: number): number {
+    let added = 0;
+    let n = 0;
+    while (added < budget) {
+      if (!this.walker) {
+        const node = this.queue.shift();
+        if (!node) break;
+        if (!node.isConnected) continue;
+        if (node.nodeType === Node.TEXT_NODE) {
+          added += scanText(node as Text, this.dialOf);
+          continue;
+        }
+        if (!('querySelectorAll' in node)) continue;
+        const root = node as Element | Document | ShadowRoot;
+        if (root instanceof Element && skippable(root)) continue;
+        for (const link of root.querySelectorAll<HTMLAnchorElement>('a[href^="tel:" i]')) added += annotateLink(link, this.dialOf);
+        this.walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      }
+      const text = this.walker.nextNode() as Text | null;
+      if (!text) {
+        this.walker = null;
+        continue;
+      }
+      if (seen.get(text) !== text.data && /\d/.test(text.data)) {
+        // Splitting adds the rest of the text after the button: the walker reaches it next.
+        added += scanText(text, this.dialOf);
+      }
+      if ((++n & 63) === 0 && performance.now() > deadline) break;
+    }
+    return added;
+  }
 }
 
 function scanText(text: Text, dialOf: DialOf): number {

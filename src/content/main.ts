@@ -29,7 +29,7 @@ import type { PageState } from '../shared/session-state.ts';
 import { subscribeState } from '../shared/state-port.ts';
 import { t } from '../shared/i18n.ts';
 import { Annotator } from './annotator.ts';
-import { detectedStillValid, detectIn } from './autodetect.ts';
+import { detectedStillValid, TextDetector } from './autodetect.ts';
 import { buttonRule, buttonSource, listenForClicks } from './call-button.ts';
 import { countMatches, isPicking, startPicker, stopPicker } from './picker.ts';
 import { showToast } from './toast.ts';
@@ -98,10 +98,11 @@ function main(): void {
     // Automatic detection in a frame only under its own site.
     const detect = site.autoDetect && topOrigin === location.origin;
     if (isTop || active.length || detect) ensureSubscribed();
-    annotator.onNodes = detect ? (nodes) => void detectIn(nodes, detectedDial) : null;
+    const detecting = !!annotator.detector;
+    annotator.detector = detect ? (annotator.detector ?? new TextDetector(detectedDial)) : null;
     annotator.setRules(active);
-    if (detect) detectIn([document], detectedDial);
-    else annotator.clearDetected();
+    if (detect && !detecting) annotator.detectAll();
+    else if (!detect) annotator.clearDetected();
   }
 
   async function loadStored(): Promise<void> {

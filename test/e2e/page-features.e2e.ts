@@ -25,6 +25,7 @@ import {
   waitForText,
   waitForToast,
 } from './support/extension.ts';
+import { expectNoTextUnderButtons } from './support/layout.ts';
 
 let fixtures: Awaited<ReturnType<typeof startFixtureServer>>;
 let ext: ExtensionBrowser;
@@ -124,6 +125,7 @@ describe('element-plus table', () => {
     await clickInShadow(page, 'callbar-picker', '[data-testid="picker-confirm"]');
     const numbers = await expectOneButtonPerCell(page, CELLS, 20);
     expect(numbers[0]).toBe('13800138000');
+    await expectNoTextUnderButtons(page, 'el-table');
     // Only the phone column got buttons (not the order numbers, not the header).
     expect(await page.$$eval('callbar-call', (h) => h.length)).toBe(20);
   });
@@ -165,6 +167,7 @@ describe('div grid (no table)', () => {
     expect(await page.$$('#grid .grid-cell:nth-child(3) callbar-call')).toHaveLength(0);
     await page.click('#more');
     await expectOneButtonPerCell(page, '#grid .grid-body .grid-row > .grid-cell:nth-child(2)', 24);
+    await expectNoTextUnderButtons(page, 'div grid');
     await page.close();
   });
 });
@@ -184,6 +187,7 @@ describe('antd table', () => {
     await page.evaluate(() => (window as unknown as { fixture: { goToPage(n: number): Promise<void> } }).fixture.goToPage(3));
     const third = await expectOneButtonPerCell(page, cells, 20);
     expect(third.filter((n) => first.includes(n))).toEqual([]);
+    await expectNoTextUnderButtons(page, 'antd');
     await page.close();
   });
 });
@@ -199,6 +203,7 @@ describe('vxe-table virtual scrolling (recycled rows)', () => {
       await page.evaluate((i) => (window as unknown as { fixture: { scrollToRow(i: number): Promise<void> } }).fixture.scrollToRow(i), row);
       await expectOneButtonPerCell(page, cells, await rendered());
     }
+    await expectNoTextUnderButtons(page, 'vxe-table');
     await page.close();
   });
 });
@@ -231,6 +236,7 @@ describe('infinite scroll', () => {
     await page.evaluate(() => (window as unknown as { fixture: { loadMore(): Promise<void> } }).fixture.loadMore());
     await page.evaluate(() => (window as unknown as { fixture: { loadMore(): Promise<void> } }).fixture.loadMore());
     await expectOneButtonPerCell(page, '#infinite-list td.col-mobile', 90);
+    await expectNoTextUnderButtons(page, 'infinite list');
     await page.close();
   });
 });
@@ -253,6 +259,7 @@ describe('frames and shadow roots', () => {
     await frame.click(cells);
     await clickInShadow(frame, 'callbar-picker', '[data-testid="picker-confirm"]');
     await expectOneButtonPerCell(frame, cells, 20);
+    await expectNoTextUnderButtons(frame, 'el-table in a frame');
     // The top page's picker was stopped when the frame picked.
     await eventually(async () => (await page.$('callbar-picker')) === null, 'the top frame picker to close');
     await page.close();
@@ -264,6 +271,7 @@ describe('frames and shadow roots', () => {
     await expectOneButtonPerCell(page, 'td.col-mobile', 20, 'crm-list');
     await page.evaluate(() => (document.querySelector('crm-list') as unknown as { goToPage(n: number): void }).goToPage(2));
     await expectOneButtonPerCell(page, 'td.col-mobile', 20, 'crm-list');
+    await expectNoTextUnderButtons(page, 'shadow DOM');
     await page.close();
   });
 });
@@ -292,6 +300,7 @@ describe('automatic detection', () => {
     const dialled = (n: string) => n.replace(/^\+/, '00');
     expect(found.filter((n) => !n.startsWith('masked:')).sort()).toEqual(dialable.map((e) => dialled(e.number)).sort());
     expect(found.filter((n) => n.startsWith('masked:')).length).toBe(masked.length);
+    await expectNoTextUnderButtons(page, 'automatic detection in running text');
     // Switched off again: the detected buttons go.
     await setAutoDetect(false);
     await eventually(async () => (await page.$$('callbar-call')).length === 0, 'detected buttons removed');
@@ -344,6 +353,11 @@ describe('what gets dialled', () => {
     expect(masked).toEqual(Array(3).fill([null, '号码已隐藏，无法拨打', 'true']));
     await setRules([{ selector: '#masked-table td.m', numberFrom: { attribute: 'data-phone' } }]);
     await expectNumbers(page, '#masked-table td.m callbar-call', ['13800138000', '13912345678', '13700001234']);
+    await expectNoTextUnderButtons(page, 'masked numbers');
+    // With focus on it, a button's name says the number it dials (what a screen reader reads on Tab).
+    await page.bringToFront(); // focus events reach a page only when its window has focus
+    await page.focus('#masked-table td.m callbar-call');
+    expect(await page.$eval('#masked-table td.m callbar-call', (h) => h.getAttribute('aria-label'))).toBe('拨打 13800138000');
     await page.close();
   });
 
@@ -358,7 +372,6 @@ describe('what gets dialled', () => {
     await popup.select('[data-testid="dial-plan-extension"]', 'dtmf');
     await popup.click('[data-testid="dial-plan-save"]');
     await expectNumbers(page, '#masked-table td.l callbar-call', ['901062345678', '902150501234,808', '9075586001234']);
-    expect(await page.$eval('#masked-table td.l callbar-call', (h) => h.getAttribute('aria-label'))).toBe('拨打 901062345678');
     // Back to the default plan for the other tests.
     await popup.click('[data-testid="dial-plan-prefix"]', { count: 3 });
     await popup.keyboard.press('Backspace');
@@ -371,7 +384,7 @@ describe('what gets dialled', () => {
 });
 
 describe('injected UI', () => {
-  it('inserting buttons does not move the page: column widths and row heights are unchanged', async () => {
+  it('buttons take their own room next to the number: no text covered, rows as tall as before, columns at most a button wider', async () => {
     // CallBar runs on the site (enabled, no rule yet).
     await seedRules(browser, [], { [fixtures.url]: { autoDetect: false, enabled: true } });
     const page = await browser.newPage();
@@ -386,7 +399,14 @@ describe('injected UI', () => {
     const before = await geometry();
     await setRules([{ selector: '#customer-table td.col-mobile' }, { selector: '#customer-table td.col-landline' }]);
     await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
-    expect(await geometry()).toEqual(before);
+    const landlines = await page.$$eval('#customer-table td.col-landline:not(.is-empty)', (c) => c.length);
+    await eventually(async () => (await page.$$('#customer-table td.col-landline callbar-call')).length === landlines, `${landlines} landline buttons`);
+    // "(0755)86001234" and "0571-…" were half covered when buttons overlapped the cell's edge.
+    await expectNoTextUnderButtons(page, 'demo CRM');
+    const after = await geometry();
+    expect(after.rows).toEqual(before.rows);
+    const button = await page.$eval('#customer-table td.col-mobile callbar-call', (h) => h.getBoundingClientRect().width);
+    after.cols.forEach((width, i) => expect(width - before.cols[i]!).toBeLessThanOrEqual(Math.ceil(button) + 6));
     // The toolbar badge counts the tab's dialable numbers.
     const worker = await serviceWorker(browser);
     const tabId = await tabIdOf(browser, `${fixtures.url}/crm/index.html`);
@@ -405,6 +425,31 @@ describe('injected UI', () => {
     await page.keyboard.press('Enter');
     await waitForToast(page, '尚未登录');
     await page.close();
+  });
+
+  it('no button covers text at any zoom from 80 to 200 %, in right-to-left text, or in a narrow column', async () => {
+    await setRules([{ selector: '#customer-table td.col-mobile' }, { selector: '#customer-table td.col-landline' }, { selector: '#customer-table .el-table__body td.col-mobile' }]);
+    for (const url of [`${fixtures.url}/crm/index.html`, ui('element-plus.html')]) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await eventually(async () => (await page.$$('callbar-call')).length >= 20, `buttons on ${url}`);
+      for (const zoom of ['0.8', '1.25', '1.5', '2']) {
+        await page.evaluate((z) => void (document.documentElement.style.zoom = z), zoom);
+        await expectNoTextUnderButtons(page, `${url} at ${Number(zoom) * 100} %`);
+      }
+      await page.evaluate(() => {
+        document.documentElement.style.zoom = '';
+        document.documentElement.dir = 'rtl';
+      });
+      await expectNoTextUnderButtons(page, `${url} right to left`);
+      // A column squeezed to less than the number's width: the number wraps, the button goes with it.
+      await page.evaluate(() => {
+        document.documentElement.dir = '';
+        for (const cell of document.querySelectorAll<HTMLElement>('td.col-mobile')) cell.style.width = '60px';
+      });
+      await expectNoTextUnderButtons(page, `${url} narrow column`);
+      await page.close();
+    }
   });
 
   it('Esc cancels the picker and adds nothing', async () => {
@@ -439,9 +484,11 @@ describe('hostile pages', () => {
     // Styled by the adopted sheet despite style-src 'self': the button has its size and colour.
     const style = await page.$eval('#customer-table td.col-mobile callbar-call', (h) => {
       const s = getComputedStyle(h);
-      return { width: s.width, background: s.backgroundColor };
+      return { width: Math.round(h.getBoundingClientRect().width), background: s.backgroundColor, icon: s.backgroundImage.startsWith('radial-gradient') };
     });
-    expect(style).toEqual({ width: '18px', background: 'rgb(22, 119, 255)' });
+    expect(style).toMatchObject({ background: 'rgb(22, 119, 255)', icon: true });
+    expect(style.width).toBeGreaterThanOrEqual(12);
+    expect(style.width).toBeLessThanOrEqual(20);
     // Not logged in: a real click reaches the background, which answers with a clear message.
     await agentClick(page, '#customer-table tbody tr:nth-child(1) td.col-mobile callbar-call');
     await waitForToast(page, '尚未登录');

@@ -104,9 +104,13 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(numbers.slice(0, 3)).toEqual(['13800138000', '13912345678', '13700001234']);
     // No button landed outside the picked column.
     expect(await crm.$$eval('callbar-call', (hosts) => hosts.length)).toBe(20);
-    // The button is labelled for assistive technology with the number it dials.
+    // The button is labelled for assistive technology: a short name next to the number, and the
+    // number itself in the name once focus reaches it (what a screen reader reads on Tab).
     const label = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => [h.getAttribute('role'), h.getAttribute('aria-label'), (h as HTMLElement).tabIndex]);
-    expect(label).toEqual(['button', '拨打 13912345678', 0]);
+    expect(label).toEqual(['button', '拨打此号码', 0]);
+    await crm.bringToFront(); // focus events reach a page only when its window has focus
+    await crm.focus(`${MOBILE_CELL(2)} callbar-call`);
+    expect(await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => h.getAttribute('aria-label'))).toBe('拨打 13912345678');
     // Picking the column enabled the site: the popup says so, and the toolbar is on the page.
     await waitForText(popup, '[data-testid="site-status"]', '已在');
     await waitForToolbarText(crm, '[data-testid="toolbar-agent"]', `张三 · ${EXTENSION}`);
