@@ -96,17 +96,17 @@ describe('every stored rule on big pages', () => {
     }, 120_000);
   }
 
-  it('table, 10,000 rows, rules added one by one on the open page: each new rule gets its column, the earlier ones stay', async () => {
+  it('table, 1,000 rows, rules added one by one on the open page: each new rule gets its column, the earlier ones stay', async () => {
     await storeRules([]);
-    const page = await openBig('table', 10_000);
+    const page = await openBig('table', 1_000);
     for (let count = 1; count <= 3; count++) {
       const selectors = SELECTORS.table.slice(0, count);
       await storeRules(selectors);
-      await expectEveryRuleApplied(page, selectors, 10_000);
+      await expectEveryRuleApplied(page, selectors, 1_000);
     }
-    // The second rule removed: its buttons go, the others stay.
+    // The second rule removed (the third takes its place in the list): its buttons go, the others stay.
     await storeRules([SELECTORS.table[0]!, SELECTORS.table[2]!]);
-    await expectEveryRuleApplied(page, [SELECTORS.table[0]!, SELECTORS.table[2]!], 10_000);
+    await expectEveryRuleApplied(page, [SELECTORS.table[0]!, SELECTORS.table[2]!], 1_000);
     expect(await page.$$eval('#t td.c-tel callbar-call', (b) => b.length)).toBe(0);
     await page.close();
   }, 180_000);
