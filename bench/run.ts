@@ -52,6 +52,7 @@ type Bench = {
   cellSelector: string;
   selectors: string[];
   floor(selectors: string[]): number;
+  undoFloor(): void;
   waitForButtons(count: number, since: number): Promise<number>;
   appendAndWait(n: number): Promise<number>;
   longTasksSince(since: number): Array<{ duration: number }>;
@@ -123,6 +124,41 @@ async function settle(cdp: CDPSession, quietMs = 600): Promise<void> {
   }
 }
 
+/**
+ * Script time attributed by the V8 sampling profiler: every sample whose stack holds a frame of
+ * `owner` (a script URL part, or a function name) counts, with the native work it called
+ * (DOM calls, a style or layout it forced). Our content script and the floor's loop are measured
+ * the same way, in the same page, so the ratio is script to script — not the page's layout, the
+ * harness's polling or the renderer's other work.
+ */
+async function profiled<T>(cdp: CDPSession, run: () => Promise<T>, owner: (frame: { url: string; functionName: string }) => boolean): Promise<{ result: T; ms: number }> {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  const result = await run();
+  const { profile } = await cdp.send('Profiler.stop');
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const ours = new Map<number, boolean>();
+  const isOurs = (id: number): boolean => {
+    const known = ours.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const up = parent.get(id);
+    const value = owner(node.callFrame) || (up !== undefined && isOurs(up));
+    ours.set(id, value);
+    return value;
+  };
+  let us = 0;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) if (isOurs(samples[i]!)) us += deltas[i + 1] ?? 0;
+  return { result, ms: us / 1000 };
+}
+
+const CONTENT_SCRIPT_URL = '/src/content/';
+
 /** JS heap and DOM (Blink's managed heap) after a full GC, in bytes. */
 async function heapBytes(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -155,14 +191,17 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
   const floors: number[] = [];
   const layouts: number[] = [];
   const tasks: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    floors.push(await page.evaluate((s) => bench.floor(s), selectors));
+  const repeats = n >= 100_000 ? 1 : 3;
+  for (let i = 0; i < repeats; i++) {
+    const floor = await profiled(cdp, () => page.evaluate((s) => bench.floor(s), selectors), (f) => f.functionName === 'floor');
+    floors.push(floor.ms);
+    await page.evaluate(() => bench.undoFloor());
     layouts.push(await page.evaluate(() => bench.singleChangeLayout()));
     tasks.push(await page.evaluate(() => bench.singleChangeTask(20)));
   }
   await settle(cdp);
-  const before = await mainThread(cdp);
   const expected = n * ruleCount;
+  // First pass, as the agent gets it (cold code, no profiler): frames, time, layout, memory.
   const epoch = await setSite(browser, origin, selectors);
   const result = await page.evaluate(
     async (count, savedAt) => {
@@ -174,7 +213,6 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
     epoch,
   );
   await settle(cdp);
-  const after = await mainThread(cdp);
   const { longest, buttons, overlaps } = await page.evaluate((since) => {
     const tasks = bench.longTasksSince(since);
     return { longest: Math.max(0, ...tasks.map((t) => t.duration)), buttons: bench.buttonCount(), overlaps: bench.overlaps(3000) };
@@ -186,13 +224,24 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
   await page.waitForFunction(() => bench.buttonCount() === 0, { timeout: 120_000 });
   await settle(cdp);
   const heapWithout = await heapBytes(cdp);
+  // Second pass, profiled: CallBar's script time, against the floor profiled the same way (both
+  // with warm code: the floor ran three times).
+  const { ms: script } = await profiled(
+    cdp,
+    async () => {
+      await setSite(browser, origin, selectors);
+      await page.evaluate((count) => bench.waitForButtons(count, performance.now()), expected);
+      await settle(cdp);
+    },
+    (f) => f.url.includes(CONTENT_SCRIPT_URL),
+  );
   await cdp.detach();
   await page.close();
   return {
     floor: median(floors),
     layout: median(layouts),
     pageTask: [...tasks].filter((v) => v > 0).sort((a, b) => a - b)[Math.floor(tasks.filter((v) => v > 0).length / 2)] ?? 0,
-    script: after.script - before.script,
+    script,
     longest,
     toAll: result.ms,
     bytesPerButton: (heapWith - heapWithout) / Math.max(1, buttons),
@@ -210,7 +259,7 @@ async function pickedColumn(browser: Browser, base: string, kind: 'table' | 'gri
   const expected = n * ruleCount;
   const all = runs.every((r) => r.buttons === expected);
   record({ metric: `${label}: every cell of every rule has its button`, value: Math.min(...runs.map((r) => r.buttons)), unit: `of ${expected}`, target: 'all', met: all });
-  record({ metric: `${label}: CallBar's script time (baseline: the floor, a span appended per cell in a loop)`, value: m('script'), unit: 'ms', baseline: m('floor'), ratio: m('script') / m('floor'), target: '≤ 3× floor', met: m('script') / m('floor') <= 3 });
+  record({ metric: `${label}: CallBar's script time, profiled (baseline: the floor, a span appended per cell in a loop, profiled the same way)`, value: m('script'), unit: 'ms', baseline: m('floor'), ratio: m('script') / m('floor'), target: '≤ 3× floor', met: m('script') / m('floor') <= 3 });
   const pageTask = m('pageTask');
   const limit = Math.max(50, 1.2 * pageTask);
   record({ metric: `${label}: the page's own layout after a one-element change (an empty span into one cell, forced)`, value: m('layout'), unit: 'ms', target: 'reported' });

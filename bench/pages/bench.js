@@ -62,9 +62,14 @@
       const t0 = performance.now();
       for (const selector of selectors) for (const cell of document.querySelectorAll(selector)) spans.push(cell.appendChild(document.createElement('span')));
       const ms = performance.now() - t0;
-      for (const span of spans) span.remove();
-      void document.body.offsetHeight;
+      this.floorSpans = spans;
       return ms;
+    },
+    /** Takes the floor's spans away again (not part of the floor). */
+    undoFloor() {
+      for (const span of this.floorSpans ?? []) span.remove();
+      this.floorSpans = null;
+      void document.body.offsetHeight;
     },
     /** The page's own price for ANY DOM change: one span into one cell, then layout. */
     singleChangeLayout() {

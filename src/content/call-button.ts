@@ -117,9 +117,18 @@ const clipsText = new Map<string, Map<string, boolean>>();
  * on one line (ellipsis, overflow hidden), or the button would be the part cut off.
  */
 export function placeButton(cell: Element, host: HTMLElement): void {
+  // Fastest path: the cell holds one text node (most tables).
+  const first = cell.firstChild;
+  if (first !== null && first.nodeType === Node.TEXT_NODE && first.nextSibling === null) {
+    if (clips(cell, cell)) {
+      host.setAttribute('data-callbar-first', '');
+      cell.insertBefore(host, first);
+    } else cell.appendChild(host);
+    return;
+  }
   let holder: Node = cell;
   let text: Node | null = null;
-  // Fast path: a cell holding one text node, or a chain of single elements down to one.
+  // Fast path: a chain of single elements down to one text node (el-table's td > div.cell).
   for (let node: Node | null = cell; node; node = node.firstChild) {
     if (node.firstChild !== node.lastChild) break;
     if (node.nodeType === Node.TEXT_NODE) {

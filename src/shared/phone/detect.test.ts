@@ -329,3 +329,12 @@ describe('runs in a content script', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
+
+describe('parseCellNumber fast path', () => {
+  it.each([
+    '13800138000', '  13800138000\n', '138 0013 8000', '138-0013-8000', ' 139 1234 5678 ', '138 0013-8000', '12800138000', '138 0013 800',
+    '138  013 8000', '1380013800a', '138 0013 8000 转808', '138\u00a00013\u00a08000', '138****8000', '１３８００１３８０００',
+  ])('%j gives what the full scan gives', (text) => {
+    expect(parseCellNumber(text)).toEqual(findPhoneNumbers(text, { limit: 1 })[0] ?? null);
+  });
+});

@@ -465,19 +465,23 @@ function scan(text: string, limit: number): PhoneMatch[] {
 
 /** For a table cell: the number the cell holds (first plausible match), or null. */
 export function parseCellNumber(text: string): PhoneMatch | null {
-  // Fast path for what most phone columns hold: one plain 11-digit mobile, maybe with white space
-  // around it. Same result as the scan, without it (a 10k-row column spends its time here).
+  // Fast path for what most phone columns hold: one mobile, plain or in 3-4-4 groups, maybe with
+  // white space around it. Same result as the scan, without it (a 10k-row column spends its time here).
   let from = 0;
   let to = text.length;
   while (from < to && text.charCodeAt(from) <= SPACE) from++;
   while (to > from && text.charCodeAt(to - 1) <= SPACE) to--;
-  if (to - from === 11 && text.charCodeAt(from) === CHAR_1) {
+  const length = to - from;
+  if ((length === 11 || length === 13) && text.charCodeAt(from) === CHAR_1) {
     const second = text.charCodeAt(from + 1);
-    let digits = second >= 51 && second <= CHAR_9; // 3-9
-    for (let i = from + 2; digits && i < to; i++) digits = isDigit(text.charCodeAt(i));
-    if (digits) {
-      const number = from === 0 && to === text.length ? text : text.slice(from, to);
-      return { start: from, end: to, raw: number, kind: 'mobile', number, masked: false };
+    // 13800138000, or 138 0013 8000 / 138-0013-8000 (one space or hyphen, the same twice).
+    const sep = length === 13 ? text.charCodeAt(from + 3) : -1;
+    let ok = second >= 51 && second <= CHAR_9 && (length === 11 || ((sep === SPACE || sep === HYPHEN) && text.charCodeAt(from + 8) === sep));
+    for (let i = from + 2; ok && i < to; i++) ok = isDigit(text.charCodeAt(i)) || (length === 13 && (i === from + 3 || i === from + 8));
+    if (ok) {
+      const raw = from === 0 && to === text.length ? text : text.slice(from, to);
+      const number = length === 11 ? raw : raw.slice(0, 3) + raw.slice(4, 8) + raw.slice(9);
+      return { start: from, end: to, raw, kind: 'mobile', number, masked: false };
     }
   }
   return findPhoneNumbers(text, { limit: 1 })[0] ?? null;
