@@ -103,8 +103,9 @@
       span.style.cssText = `display:inline-block;width:${width}px;height:1px`;
       cell.appendChild(span);
       await settled();
-      // The observer is handed entries some time after the frame: wait for one (up to 3 s).
-      for (let i = 0; i < 30 && !longTasks.some((t) => t.start + t.duration >= since); i++) await new Promise((r) => setTimeout(r, 100));
+      // The observer is handed entries some time after the frame: wait for one (up to 20 s: a
+      // 100k-row table's frame alone takes seconds).
+      for (let i = 0; i < 200 && !longTasks.some((t) => t.start + t.duration >= since); i++) await new Promise((r) => setTimeout(r, 100));
       const longest = Math.max(0, ...longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration));
       span.remove();
       await settled();

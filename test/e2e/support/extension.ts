@@ -47,6 +47,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** An X display (support/display.ts): Chromium runs with a window there, its own UI included. */
   display?: string;
+  /** How long one CDP call may take (the benchmark's 100k-row pages need minutes). */
+  protocolTimeout?: number;
 }
 
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
@@ -72,6 +74,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     ],
     env: { ...process.env, LANGUAGE: language, LC_ALL: '', LANG: `${language}.UTF-8`, ...(options.display ? { DISPLAY: options.display } : {}) },
     defaultViewport: options.display ? null : (options.viewport ?? { width: 1366, height: 860 }),
+    ...(options.protocolTimeout ? { protocolTimeout: options.protocolTimeout } : {}),
   });
   return {
     browser,
