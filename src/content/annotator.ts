@@ -8,11 +8,11 @@
  *   subtree: native and quick), then worked through as (rule, cells, index) items, so a
  *   slice that runs out of time resumes exactly where it stopped and later rules are
  *   never starved;
- * - **batches sized by the layout they cause**: on a big table any DOM change costs the
- *   page a layout of the whole table (the page's own figure: ~90 ms on a 10k-row
- *   auto-layout table, seconds at 100k). Each batch of buttons is inserted and then laid
- *   out at once inside our task, which is timed; the next batch is sized so that script,
- *   style and layout together stay within max(40 ms, 1.15 × the page's own layout);
+ * - **one batch per frame, sized by what frames cost**: on a big table any DOM change costs
+ *   the page a layout of the whole table (hundreds of ms on a 10k-row auto-layout table,
+ *   seconds at 100k). A batch is inserted, the page's next frame lays it out, and that frame
+ *   is timed (animation frame → next task); the next batch is sized (batch-sizer.ts) so that
+ *   our script plus the frame stay within max(40 ms, 1.15 × the page's own frame);
  * - **the agent's view first**: the first small batch is the cells around the viewport
  *   (found by bisecting the column), the rest follow in later tasks;
  * - **small changes** (rows appended, a page of a table re-rendered) are handled in the
