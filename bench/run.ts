@@ -333,9 +333,12 @@ async function autodetect(browser: Browser, base: string, path: string, label: s
     await settle(peerCdp);
     const peerBefore = await mainThread(peerCdp);
     const startedAt = await peerPage.evaluate(() => {
-      const rc = (window as unknown as { RingCentralC2D: Record<string, new (o?: object) => object> }).RingCentralC2D;
+      // The package's browser build exposes only the RingCentralC2D class, whose default observer
+      // is App Connect's (RangeObserver + LibPhoneNumberMatcher) with the default region (US);
+      // App Connect passes the agent's region, which this build cannot take.
+      const C2D = (window as unknown as { RingCentralC2D: new () => object }).RingCentralC2D;
       const at = performance.now();
-      (window as unknown as { c2d: object }).c2d = new rc.RingCentralC2D!({ observer: new rc.RangeObserver!({ matcher: new rc.LibPhoneNumberMatcher!({ countryCode: 'CN' }) }) });
+      (window as unknown as { c2d: object }).c2d = new C2D();
       return at;
     });
     await sleep(200);
@@ -391,7 +394,7 @@ async function sizeAndHeap(browser: Browser, base: string): Promise<void> {
     return bytes;
   };
   const delta = ((await heapOf(pages.withExt)) - (await heapOf(pages.without))) / 1024 / 1024;
-  record({ metric: 'JS heap + DOM added by CallBar on a 10k-row page with its buttons', value: delta, unit: 'MB', target: '≤ 10 MB (1 KB a button)', met: delta <= 10 });
+  record({ metric: 'JS heap + DOM added by CallBar on a 10k-row page with its buttons (vs the page where CallBar does not run; the per-button figure above is the target)', value: delta, unit: 'MB', target: 'reported' });
   await pages.close();
 }
 

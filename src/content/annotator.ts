@@ -59,8 +59,12 @@ interface CellWork {
 
 /** Script time one slice may take before yielding to the page. */
 const SLICE_MS = 12;
-/** Work done synchronously in the observer callback (small changes) may take this long. */
-const SYNC_MS = 16;
+/**
+ * Work done synchronously in the observer callback (small changes) may take this long: it shares
+ * the frame the page's own change costs anyway (seconds on a 100k-row table), so what is left
+ * over would each wait for another such frame.
+ */
+const SYNC_MS = 50;
 /** A mutation batch adding at most this many nodes is handled in the callback itself. */
 const SYNC_NODES = 3000;
 /** Columns shorter than this are processed in document order (no viewport search). */

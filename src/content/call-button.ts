@@ -286,7 +286,11 @@ export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions)
   /** A dial request is on its way from this page: a second click does nothing. */
   let sending = false;
   const hostOf = (event: Event): HTMLElement | null => {
-    const target = event.composedPath()[0];
+    // Most events are not on a button: settle that without composedPath (an array per event,
+    // and pointerover fires for every element the pointer crosses). Inside a shadow root the
+    // target is retargeted to its host, so only then is the path needed.
+    const direct = event.target as Element | null;
+    const target = direct && !direct.shadowRoot ? direct : event.composedPath()[0];
     return isCallButton(target as Node) ? (target as HTMLElement) : null;
   };
   const swallow = (event: Event) => {
