@@ -107,11 +107,11 @@ async function perf(page: Page): Promise<CDPSession> {
   return cdp;
 }
 
-/** Main-thread milliseconds spent so far, in all tasks and in script. */
-async function mainThread(cdp: CDPSession): Promise<{ task: number; script: number }> {
+/** Main-thread milliseconds spent so far, in all tasks. */
+async function mainThread(cdp: CDPSession): Promise<{ task: number }> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const of = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
-  return { task: of('TaskDuration'), script: of('ScriptDuration') };
+  return { task: of('TaskDuration') };
 }
 
 /** Wait until the page's main thread has been quiet (< 3 ms of work) for `quietMs`. */

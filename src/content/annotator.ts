@@ -409,8 +409,7 @@ export class Annotator {
     if (existing && (existing.isConnected ? cell.contains(existing) : this.pendingHosts.includes(existing))) {
       if (!resolved) {
         existing.remove();
-        const at = this.pendingHosts.indexOf(existing);
-        if (at >= 0) this.pendingCells[at] = existing; // not connected: flush skips it
+        this.dropPending((host) => host === existing);
         this.cellButtons.delete(cell);
       } else setButtonNumber(existing, resolved.dial);
       return;
@@ -440,11 +439,22 @@ export class Annotator {
     return real ? (this.resolve(real) ?? shown) : shown;
   }
 
+  /** Buttons made but not inserted yet that must not go in after all (rare: rules changed, a cell emptied). */
+  private dropPending(predicate: (host: HTMLElement) => boolean): void {
+    const hosts: HTMLElement[] = [];
+    const cells: Element[] = [];
+    for (let i = 0; i < this.pendingHosts.length; i++) {
+      if (predicate(this.pendingHosts[i]!)) continue;
+      hosts.push(this.pendingHosts[i]!);
+      cells.push(this.pendingCells[i]!);
+    }
+    this.pendingHosts = hosts;
+    this.pendingCells = cells;
+  }
+
   private removeButtons(predicate: (host: HTMLElement) => boolean): number {
     let removed = 0;
-    for (let i = 0; i < this.pendingHosts.length; i++) {
-      if (predicate(this.pendingHosts[i]!)) this.pendingCells[i] = this.pendingHosts[i]!; // not connected: flush skips it
-    }
+    this.dropPending(predicate);
     for (const root of this.observers.keys()) {
       for (const host of root.querySelectorAll<HTMLElement>(HOST_TAG)) {
         if (isCallButton(host) && predicate(host)) {

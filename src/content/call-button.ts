@@ -213,7 +213,7 @@ function writeNumber(host: HTMLElement, dial: string | null): void {
       host.removeAttribute('aria-disabled');
     }
     // A name with a number in it (set on focus) must follow the number.
-    const name = host.getRootNode() instanceof Document && document.activeElement === host ? tooltipFor(dial) : t('buttonDialShort');
+    const name = host.matches(':focus') ? tooltipFor(dial) : t('buttonDialShort');
     if (host.getAttribute('aria-label') !== name) host.setAttribute('aria-label', name);
   } else {
     host.removeAttribute(NUMBER_ATTR);
