@@ -101,7 +101,7 @@ async function main() {
   await inShadow(crm, 'callbar-picker', '[data-testid="picker-count"]');
   await shot(crm, 'picker-confirm', 'Element picker: "将在 20 个单元格插入拨号按钮"');
   await clickInShadow(crm, 'callbar-picker', '[data-testid="picker-confirm"]');
-  await eventually(async () => (await crm.$$('callbar-call')).length > 0, 'call buttons');
+  await eventually(async () => (await crm.$$('callbarcall')).length > 0, 'call buttons');
   await pause(300);
   await shot(crm, 'buttons', 'CRM page with a call button in every phone cell');
 
@@ -117,7 +117,7 @@ Press Ctrl+C (or close the browser) to stop.`);
   }
 
   // Headless walk-through of a call (the agent's clicks: the pointer moves there and rests a moment).
-  await agentClick(crm, `${MOBILE(2)} callbar-call`);
+  await agentClick(crm, `${MOBILE(2)} callbarcall`);
   await eventually(async () => ['dialing', 'ringing'].includes((await toolbarCallState(crm)) ?? ''), 'the call going out');
   await shot(crm, 'ringing', 'Dialled with one click: the toolbar shows the call going out');
   await waitForToolbarCallState(crm, 'connected', 10_000);

@@ -102,8 +102,8 @@ describe('800ing cloud API: an agent shift', () => {
 
   it('dials from the CRM page: callbackPhone with a request id; answered, then hung up from the toolbar; history row', async () => {
     await crm.bringToFront();
-    const number = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => h.getAttribute('data-callbar-number'));
-    await agentClick(crm, `${MOBILE_CELL(2)} callbar-call`);
+    const number = await crm.$eval(`${MOBILE_CELL(2)} callbarcall`, (h) => h.getAttribute('data-callbar-number'));
+    await agentClick(crm, `${MOBILE_CELL(2)} callbarcall`);
     await eventually(() => sim.requestsTo('callbackPhone').length === 1, 'callbackPhone');
     const params = lastParams('callbackPhone')!;
     expect(params.descPhone).toBe(number);
@@ -171,8 +171,8 @@ describe('800ing desktop client', () => {
   it('dials through the client (type 0, disablePop); events come from the water line; transfer (type 2) ends it for the agent', async () => {
     await crm.bringToFront();
     await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
-    const number = await crm.$eval(`${MOBILE_CELL(3)} callbar-call`, (h) => h.getAttribute('data-callbar-number'));
-    await agentClick(crm, `${MOBILE_CELL(3)} callbar-call`);
+    const number = await crm.$eval(`${MOBILE_CELL(3)} callbarcall`, (h) => h.getAttribute('data-callbar-number'));
+    await agentClick(crm, `${MOBILE_CELL(3)} callbarcall`);
     await eventually(() => sim.requestsTo('client:0').length === 1, 'the client dial');
     expect(sim.requestsTo('client:0')[0]!.query).toMatchObject({ phone: number, type: '0', disablePop: 'true' });
     expect(sim.requestsTo('callbackPhone')).toHaveLength(0);
@@ -191,10 +191,10 @@ describe('800ing desktop client', () => {
   it('client not running: a readable error on dial; back up: dialing works again', async () => {
     await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
     await sim.setClientRunning(false);
-    await agentClick(crm, `${MOBILE_CELL(4)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(4)} callbarcall`);
     await waitForToolbarText(crm, '[role="alert"]', /八百呼客户端没有运行/);
     await sim.setClientRunning(true);
-    await agentClick(crm, `${MOBILE_CELL(4)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(4)} callbarcall`);
     await eventually(() => sim.requestsTo('client:0').length === 2, 'a dial after the client is back');
     // …and that call is hung up through the client (type 1).
     await calleeAnswers();

@@ -53,7 +53,7 @@ async function coverage(page: Page, selectors: string[]): Promise<Array<{ cells:
       const wrong: string[] = [];
       const cells = document.querySelectorAll(sel);
       for (const cell of cells) {
-        const buttons = cell.querySelectorAll('callbar-call');
+        const buttons = cell.querySelectorAll('callbarcall');
         if (buttons.length === 1 && buttons[0]!.getAttribute('data-callbar-number') === expected(cell.textContent ?? '')) right++;
         else if (wrong.length < 3) wrong.push(`"${cell.textContent}" has ${buttons.length} button(s) dialling ${buttons[0]?.getAttribute('data-callbar-number')}`);
       }
@@ -109,7 +109,7 @@ describe('every stored rule on big pages', () => {
     // The second rule removed (the third takes its place in the list): its buttons go, the others stay.
     await storeRules([SELECTORS.table[0]!, SELECTORS.table[2]!]);
     await expectEveryRuleApplied(page, [SELECTORS.table[0]!, SELECTORS.table[2]!], 1_000);
-    expect(await page.$$eval('#t td.c-tel callbar-call', (b) => b.length)).toBe(0);
+    expect(await page.$$eval('#t td.c-tel callbarcall', (b) => b.length)).toBe(0);
     await page.close();
   }, 180_000);
 });

@@ -135,8 +135,8 @@ describe('dscom: an agent shift', () => {
 
   it('dials from the CRM page: call/dial on the agent’s extension, then connected', async () => {
     await crm.bringToFront();
-    const number = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => h.getAttribute('data-callbar-number'));
-    await agentClick(crm, `${MOBILE_CELL(2)} callbar-call`);
+    const number = await crm.$eval(`${MOBILE_CELL(2)} callbarcall`, (h) => h.getAttribute('data-callbar-number'));
+    await agentClick(crm, `${MOBILE_CELL(2)} callbarcall`);
     await eventually(() => sim.requestsTo('call/dial').length === 1, 'call/dial');
     expect(lastBody('call/dial')).toMatchObject({ extension: EXTENSION, dest: number });
     await waitForToolbarText(crm, T('toolbar-call-number'), number!);
@@ -164,7 +164,7 @@ describe('dscom: an agent shift', () => {
 
   it('a second call hung up from the toolbar: the CDR row appears in history with the PBX’s talk time', async () => {
     await clickToolbar(crm, T('toolbar-dismiss'));
-    await agentClick(crm, `${MOBILE_CELL(3)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(3)} callbarcall`);
     await eventually(() => sim.requestsTo('call/dial').length === 2, 'the second call/dial');
     const dialled = lastBody('call/dial')!.dest as string;
     await calleeAnswers(dialled);
@@ -244,7 +244,7 @@ describe('dscom: an agent shift', () => {
     await eventually(async () => (await popup.$('[data-testid="popup-problem"]')) === null, 'the banner to go away', 30_000);
     await crm.bringToFront();
     await clickToolbar(crm, T('toolbar-dismiss')).catch(() => undefined);
-    await agentClick(crm, `${MOBILE_CELL(4)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(4)} callbarcall`);
     await eventually(() => sim.requestsTo('call/dial').length === 3, 'a call after the recovery');
   });
 });

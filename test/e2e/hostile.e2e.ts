@@ -107,7 +107,7 @@ beforeAll(async () => {
   await eventually(() => sim.state.online, 'the bar online');
   await popup.close();
   await crm.bringToFront();
-  await crm.waitForSelector(`${MOBILE} callbar-call`);
+  await crm.waitForSelector(`${MOBILE} callbarcall`);
   await toolbarFrame(crm);
   await arm(crm);
 });
@@ -242,7 +242,7 @@ describe('the CRM site itself, its own scripts hostile', () => {
       await attack(crm, how);
       await quietFor(300);
       sim.clearRequests();
-      await agentClick(crm, `${MOBILE} callbar-call`);
+      await agentClick(crm, `${MOBILE} callbarcall`);
       await quietFor();
       expect(actions()).toEqual([]);
       await attack(crm, 'cleanUpButtons');
@@ -267,7 +267,7 @@ describe('the CRM site itself, its own scripts hostile', () => {
   });
 
   it('the CRM framed by another site at opacity 0.01 under a decoy: the agent’s click dials nothing', async () => {
-    const button = (await (await crm.$(`${MOBILE} callbar-call`))!.boundingBox())!;
+    const button = (await (await crm.$(`${MOBILE} callbarcall`))!.boundingBox())!;
     const x = Math.round(button.x + button.width / 2);
     const y = Math.round(button.y + button.height / 2);
     const framer = await browser.newPage();
@@ -282,7 +282,7 @@ describe('the CRM site itself, its own scripts hostile', () => {
     await quietFor();
     expect(actions()).toEqual([]);
     // Under another site the CRM's rules do not apply at all: no buttons to click.
-    expect(await victim.$$('callbar-call')).toHaveLength(0);
+    expect(await victim.$$('callbarcall')).toHaveLength(0);
     await framer.close();
     await crm.bringToFront();
   });
@@ -290,7 +290,7 @@ describe('the CRM site itself, its own scripts hostile', () => {
   it('a real click on a visible call button still dials (control)', async () => {
     await quietFor(600);
     sim.clearRequests();
-    await agentClick(crm, `${MOBILE} callbar-call`);
+    await agentClick(crm, `${MOBILE} callbarcall`);
     const makeCall = await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall');
     expect(makeCall.body).toMatchObject({ callUri: '13800138000' });
     sim.remoteHangup();
@@ -318,7 +318,7 @@ describe('positive controls: the agent’s click and Tab + Enter dial in every l
       const frame: Page | Frame = layout.inFrame
         ? await eventually(async () => page.frames().find((f) => f.url().endsWith('/element-plus.html') && f !== page.mainFrame()) ?? null, 'the CRM frame')
         : page;
-      const buttonsSelector = layout.shadowHost ? `${layout.shadowHost} >>> ${layout.selector} callbar-call` : `${layout.selector} callbar-call`;
+      const buttonsSelector = layout.shadowHost ? `${layout.shadowHost} >>> ${layout.selector} callbarcall` : `${layout.selector} callbarcall`;
       const buttons = await eventually(async () => {
         const list = await frame.$$(buttonsSelector);
         return list.length >= 4 ? list : null;

@@ -76,7 +76,7 @@ async function buttonsPerCell(frame: Page | Frame, selector: string, shadowHost?
       const problems: string[] = [];
       const numbers: string[] = [];
       root.querySelectorAll(sel).forEach((cell, i) => {
-        const hosts = cell.querySelectorAll('callbar-call');
+        const hosts = cell.querySelectorAll('callbarcall');
         const digits = (cell.textContent ?? '').replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
         if (hosts.length !== 1) problems.push(`cell ${i} "${cell.textContent}" has ${hosts.length} buttons`);
         const number = hosts[0]?.getAttribute('data-callbar-number') ?? '';
@@ -127,7 +127,7 @@ describe('element-plus table', () => {
     expect(numbers[0]).toBe('13800138000');
     await expectNoTextUnderButtons(page, 'el-table');
     // Only the phone column got buttons (not the order numbers, not the header).
-    expect(await page.$$eval('callbar-call', (h) => h.length)).toBe(20);
+    expect(await page.$$eval('callbarcall', (h) => h.length)).toBe(20);
   });
 
   it('after paginating, every row of the new page has its own number (rows are reused by Vue)', async () => {
@@ -164,7 +164,7 @@ describe('div grid (no table)', () => {
     await clickInShadow(page, 'callbar-picker', '[data-testid="picker-confirm"]');
     await expectOneButtonPerCell(page, '#grid .grid-body .grid-row > .grid-cell:nth-child(2)', 12);
     // Only the phone column: not the order numbers in the third column.
-    expect(await page.$$('#grid .grid-cell:nth-child(3) callbar-call')).toHaveLength(0);
+    expect(await page.$$('#grid .grid-cell:nth-child(3) callbarcall')).toHaveLength(0);
     await page.click('#more');
     await expectOneButtonPerCell(page, '#grid .grid-body .grid-row > .grid-cell:nth-child(2)', 24);
     await expectNoTextUnderButtons(page, 'div grid');
@@ -283,7 +283,7 @@ describe('automatic detection', () => {
     const expected = all.filter((e) => e.detected !== false);
     const page = await openPage(ui('autodetect.html'));
     await new Promise((r) => setTimeout(r, 500));
-    expect(await page.$$('callbar-call')).toHaveLength(0);
+    expect(await page.$$('callbarcall')).toHaveLength(0);
     // Switched on in the popup: that enables CallBar on the site in the same click.
     const popup = await openPopup(browser, await tabIdOf(browser, ui('autodetect.html')));
     await popup.click('[data-testid="autodetect-enable"]');
@@ -291,7 +291,7 @@ describe('automatic detection', () => {
     await popup.waitForSelector('[data-testid="autodetect-toggle"]:checked');
     await popup.close();
     const found = await eventually(async () => {
-      const list = await page.$$eval('callbar-call', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number') ?? `masked:${h.getAttribute('aria-label')}`));
+      const list = await page.$$eval('callbarcall', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number') ?? `masked:${h.getAttribute('aria-label')}`));
       return list.length >= expected.length ? list : null;
     }, 'detected numbers');
     const dialable = expected.filter((e) => e.kind !== 'masked');
@@ -303,7 +303,7 @@ describe('automatic detection', () => {
     await expectNoTextUnderButtons(page, 'automatic detection in running text');
     // Switched off again: the detected buttons go.
     await setAutoDetect(false);
-    await eventually(async () => (await page.$$('callbar-call')).length === 0, 'detected buttons removed');
+    await eventually(async () => (await page.$$('callbarcall')).length === 0, 'detected buttons removed');
     await page.close();
   });
 });
@@ -325,7 +325,7 @@ describe('rules in the popup', () => {
     await popup.type('[data-testid="rule-path"]', '/orders/*');
     await popup.click('[data-testid="rule-save"]');
     await waitForText(popup, '[data-testid="rules-message"]', '规则已保存');
-    await eventually(async () => (await page.$$('callbar-call')).length === 0, 'buttons gone after the path edit');
+    await eventually(async () => (await page.$$('callbarcall')).length === 0, 'buttons gone after the path edit');
     // An invalid selector is refused with a message and not saved.
     await popup.click('[data-testid="rule-selector"]', { count: 3 });
     await popup.type('[data-testid="rule-selector"]', 'td[');
@@ -347,17 +347,17 @@ describe('what gets dialled', () => {
     const page = await browser.newPage();
     await page.goto(`${fixtures.url}/crm/masked.html`);
     const masked = await eventually(async () => {
-      const list = await page.$$eval('#masked-table td.m callbar-call', (h) => h.map((x) => [x.getAttribute('data-callbar-number'), x.getAttribute('aria-label'), x.getAttribute('aria-disabled')]));
+      const list = await page.$$eval('#masked-table td.m callbarcall', (h) => h.map((x) => [x.getAttribute('data-callbar-number'), x.getAttribute('aria-label'), x.getAttribute('aria-disabled')]));
       return list.length === 3 ? list : null;
     }, 'three masked buttons');
     expect(masked).toEqual(Array(3).fill([null, '号码已隐藏，无法拨打', 'true']));
     await setRules([{ selector: '#masked-table td.m', numberFrom: { attribute: 'data-phone' } }]);
-    await expectNumbers(page, '#masked-table td.m callbar-call', ['13800138000', '13912345678', '13700001234']);
+    await expectNumbers(page, '#masked-table td.m callbarcall', ['13800138000', '13912345678', '13700001234']);
     await expectNoTextUnderButtons(page, 'masked numbers');
     // With focus on it, a button's name says the number it dials (what a screen reader reads on Tab).
     await page.bringToFront(); // focus events reach a page only when its window has focus
-    await page.focus('#masked-table td.m callbar-call');
-    expect(await page.$eval('#masked-table td.m callbar-call', (h) => h.getAttribute('aria-label'))).toBe('拨打 13800138000');
+    await page.focus('#masked-table td.m callbarcall');
+    expect(await page.$eval('#masked-table td.m callbarcall', (h) => h.getAttribute('aria-label'))).toBe('拨打 13800138000');
     await page.close();
   });
 
@@ -365,19 +365,19 @@ describe('what gets dialled', () => {
     await setRules([{ selector: '#masked-table td.l' }]);
     const page = await browser.newPage();
     await page.goto(`${fixtures.url}/crm/masked.html`);
-    await expectNumbers(page, '#masked-table td.l callbar-call', ['01062345678', '02150501234', '075586001234']);
+    await expectNumbers(page, '#masked-table td.l callbarcall', ['01062345678', '02150501234', '075586001234']);
     const popup = await openPopup(browser);
     await popup.click('[data-testid="dial-plan"] summary');
     await popup.type('[data-testid="dial-plan-prefix"]', '9');
     await popup.select('[data-testid="dial-plan-extension"]', 'dtmf');
     await popup.click('[data-testid="dial-plan-save"]');
-    await expectNumbers(page, '#masked-table td.l callbar-call', ['901062345678', '902150501234,808', '9075586001234']);
+    await expectNumbers(page, '#masked-table td.l callbarcall', ['901062345678', '902150501234,808', '9075586001234']);
     // Back to the default plan for the other tests.
     await popup.click('[data-testid="dial-plan-prefix"]', { count: 3 });
     await popup.keyboard.press('Backspace');
     await popup.select('[data-testid="dial-plan-extension"]', 'drop');
     await popup.click('[data-testid="dial-plan-save"]');
-    await expectNumbers(page, '#masked-table td.l callbar-call', ['01062345678', '02150501234', '075586001234']);
+    await expectNumbers(page, '#masked-table td.l callbarcall', ['01062345678', '02150501234', '075586001234']);
     await popup.close();
     await page.close();
   });
@@ -400,21 +400,21 @@ describe('injected UI', () => {
     await setRules([{ selector: '#customer-table td.col-mobile' }, { selector: '#customer-table td.col-landline' }]);
     await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
     const landlines = await page.$$eval('#customer-table td.col-landline:not(.is-empty)', (c) => c.length);
-    await eventually(async () => (await page.$$('#customer-table td.col-landline callbar-call')).length === landlines, `${landlines} landline buttons`);
+    await eventually(async () => (await page.$$('#customer-table td.col-landline callbarcall')).length === landlines, `${landlines} landline buttons`);
     // "(0755)86001234" and "0571-…" were half covered when buttons overlapped the cell's edge.
     await expectNoTextUnderButtons(page, 'demo CRM');
     const after = await geometry();
     expect(after.rows).toEqual(before.rows);
-    const button = await page.$eval('#customer-table td.col-mobile callbar-call', (h) => h.getBoundingClientRect().width);
+    const button = await page.$eval('#customer-table td.col-mobile callbarcall', (h) => h.getBoundingClientRect().width);
     after.cols.forEach((width, i) => expect(width - before.cols[i]!).toBeLessThanOrEqual(Math.ceil(button) + 6));
     // The toolbar badge counts the tab's dialable numbers.
     const worker = await serviceWorker(browser);
     const tabId = await tabIdOf(browser, `${fixtures.url}/crm/index.html`);
-    const buttons = await page.$$eval('callbar-call', (h) => h.length);
+    const buttons = await page.$$eval('callbarcall', (h) => h.length);
     await eventually(async () => (await worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(buttons), `badge ${buttons}`);
     // Buttons are hidden when printing.
     await page.emulateMediaType('print');
-    expect(await page.$eval('callbar-call', (h) => getComputedStyle(h).display)).toBe('none');
+    expect(await page.$eval('callbarcall', (h) => getComputedStyle(h).display)).toBe('none');
     await page.emulateMediaType('screen');
     // Keyboard: the agent clicks into the cell, Tab reaches its button, Enter activates it
     // (here: not logged in, so the answer is a clear message).
@@ -432,7 +432,7 @@ describe('injected UI', () => {
     for (const url of [`${fixtures.url}/crm/index.html`, ui('element-plus.html')]) {
       const page = await browser.newPage();
       await page.goto(url);
-      await eventually(async () => (await page.$$('callbar-call')).length >= 20, `buttons on ${url}`);
+      await eventually(async () => (await page.$$('callbarcall')).length >= 20, `buttons on ${url}`);
       for (const zoom of ['0.8', '1.25', '1.5', '2']) {
         await page.evaluate((z) => void (document.documentElement.style.zoom = z), zoom);
         await expectNoTextUnderButtons(page, `${url} at ${Number(zoom) * 100} %`);
@@ -466,7 +466,7 @@ describe('injected UI', () => {
     await eventually(async () => (await page.$('callbar-picker')) === null, 'the picker to close');
     // The page's own click handlers work again, and nothing was added.
     await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile');
-    expect(await page.$$('callbar-call')).toHaveLength(0);
+    expect(await page.$$('callbarcall')).toHaveLength(0);
     const worker = await serviceWorker(browser);
     expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
     await page.close();
@@ -482,7 +482,7 @@ describe('hostile pages', () => {
     await page.goto(`${fixtures.url}/crm/index.html?csp=strict`);
     await expectOneButtonPerCell(page, '#customer-table td.col-mobile', 20);
     // Styled by the adopted sheet despite style-src 'self': the button has its size and colour.
-    const style = await page.$eval('#customer-table td.col-mobile callbar-call', (h) => {
+    const style = await page.$eval('#customer-table td.col-mobile callbarcall', (h) => {
       const s = getComputedStyle(h);
       return { width: Math.round(h.getBoundingClientRect().width), background: s.backgroundColor, icon: s.backgroundImage.startsWith('radial-gradient') };
     });
@@ -490,7 +490,7 @@ describe('hostile pages', () => {
     expect(style.width).toBeGreaterThanOrEqual(12);
     expect(style.width).toBeLessThanOrEqual(20);
     // Not logged in: a real click reaches the background, which answers with a clear message.
-    await agentClick(page, '#customer-table tbody tr:nth-child(1) td.col-mobile callbar-call');
+    await agentClick(page, '#customer-table tbody tr:nth-child(1) td.col-mobile callbarcall');
     await waitForToast(page, '尚未登录');
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
     await page.close();
@@ -505,12 +505,12 @@ describe('hostile pages', () => {
     await popup.click('[data-testid="clear-rules"]');
     await waitForText(popup, '[data-testid="page-tools-info"]', '已清除 20 个拨号按钮');
     await popup.close();
-    expect(await page.$$('callbar-call')).toHaveLength(0);
+    expect(await page.$$('callbarcall')).toHaveLength(0);
     const worker = await serviceWorker(browser);
     expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
     await page.reload();
     await new Promise((r) => setTimeout(r, 500));
-    expect(await page.$$('callbar-call')).toHaveLength(0);
+    expect(await page.$$('callbarcall')).toHaveLength(0);
     await page.close();
   });
 });

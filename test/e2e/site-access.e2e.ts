@@ -97,7 +97,7 @@ describe('CallBar runs only where the agent enabled it', () => {
   it('an ordinary site sees nothing of CallBar, and cannot tell it is installed', async () => {
     const page = await openCrm(crmUrl);
     await new Promise((r) => setTimeout(r, 800));
-    expect(await page.$$('callbar-call, callbar-toolbar, callbar-toast, callbar-picker')).toHaveLength(0);
+    expect(await page.$$('callbarcall, callbar-toolbar, callbar-toast, callbar-picker')).toHaveLength(0);
     // Probing CallBar's files at their fixed addresses fails: the only web-accessible page has a per-session URL.
     const probes = await page.evaluate(async (origin) => {
       const results: string[] = [];
@@ -127,11 +127,11 @@ describe('CallBar runs only where the agent enabled it', () => {
     await page.hover(`${MOBILE}:not(:empty)`);
     await page.click(MOBILE);
     await clickInShadow(page, 'callbar-picker', '[data-testid="picker-confirm"]');
-    await eventually(async () => (await page.$$(`${MOBILE} callbar-call`)).length === 20, '20 call buttons');
+    await eventually(async () => (await page.$$(`${MOBILE} callbarcall`)).length === 20, '20 call buttons');
     expect((await access()).registered).toEqual([`http://crm.test:${fixtures.port}/*`]);
     // Registered for the site: after a reload the buttons come back by themselves.
     await page.reload();
-    await eventually(async () => (await page.$$(`${MOBILE} callbar-call`)).length === 20, 'buttons after a reload');
+    await eventually(async () => (await page.$$(`${MOBILE} callbarcall`)).length === 20, 'buttons after a reload');
     await page.close();
   });
 
@@ -144,7 +144,7 @@ describe('CallBar runs only where the agent enabled it', () => {
     const now = await access();
     expect(now.origins).not.toContain(`http://crm2.test:${fixtures.port}/*`);
     expect(now.registered).toEqual([`http://crm.test:${fixtures.port}/*`]);
-    expect(await page.$$('callbar-call, callbar-picker')).toHaveLength(0);
+    expect(await page.$$('callbarcall, callbar-picker')).toHaveLength(0);
     await page.close();
   });
 
@@ -186,15 +186,15 @@ describe('CallBar runs only where the agent enabled it', () => {
 
   it('停用本站 removes the buttons and gives the site access back', async () => {
     const page = await openCrm(crmUrl);
-    await eventually(async () => (await page.$$(`${MOBILE} callbar-call`)).length === 20, 'buttons');
+    await eventually(async () => (await page.$$(`${MOBILE} callbarcall`)).length === 20, 'buttons');
     const popup = await clickActionIcon(browser, page);
     await popup.click('[data-testid="disable-site"]');
     await eventually(async () => !(await access()).origins.includes(`http://crm.test:${fixtures.port}/*`), 'the access released');
     expect((await access()).registered).toEqual([]);
-    await eventually(async () => (await page.$$('callbar-call, callbar-toolbar')).length === 0, 'CallBar gone from the page');
+    await eventually(async () => (await page.$$('callbarcall, callbar-toolbar')).length === 0, 'CallBar gone from the page');
     await page.reload();
     await new Promise((r) => setTimeout(r, 800));
-    expect(await page.$$('callbar-call')).toHaveLength(0);
+    expect(await page.$$('callbarcall')).toHaveLength(0);
     await popup.close().catch(() => undefined);
     await page.close();
   });
@@ -213,7 +213,7 @@ describe('CallBar runs only where the agent enabled it', () => {
     await answerPrompt(true);
     await eventually(async () => (await access()).registered.includes(`${origin}/*`), 'the old rule’s site registered');
     await page.reload();
-    await eventually(async () => (await page.$$(`${MOBILE} callbar-call`)).length === 20, 'the old rule’s buttons');
+    await eventually(async () => (await page.$$(`${MOBILE} callbarcall`)).length === 20, 'the old rule’s buttons');
     await page.close();
   });
 });

@@ -98,19 +98,19 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(await shadowText(crm, 'callbar-picker', '[data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
     await clickInShadow(crm, 'callbar-picker', '[data-testid="picker-confirm"]');
     const numbers = await eventually(async () => {
-      const list = await crm.$$eval('#customer-table td.col-mobile callbar-call', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number')));
+      const list = await crm.$$eval('#customer-table td.col-mobile callbarcall', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number')));
       return list.length === 20 ? list : null;
     }, '20 call buttons');
     expect(numbers.slice(0, 3)).toEqual(['13800138000', '13912345678', '13700001234']);
     // No button landed outside the picked column.
-    expect(await crm.$$eval('callbar-call', (hosts) => hosts.length)).toBe(20);
+    expect(await crm.$$eval('callbarcall', (hosts) => hosts.length)).toBe(20);
     // The button is labelled for assistive technology: a short name next to the number, and the
     // number itself in the name once focus reaches it (what a screen reader reads on Tab).
-    const label = await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => [h.getAttribute('role'), h.getAttribute('aria-label'), (h as HTMLElement).tabIndex]);
+    const label = await crm.$eval(`${MOBILE_CELL(2)} callbarcall`, (h) => [h.getAttribute('role'), h.getAttribute('aria-label'), (h as HTMLElement).tabIndex]);
     expect(label).toEqual(['button', '拨打此号码', 0]);
     await crm.bringToFront(); // focus events reach a page only when its window has focus
-    await crm.focus(`${MOBILE_CELL(2)} callbar-call`);
-    expect(await crm.$eval(`${MOBILE_CELL(2)} callbar-call`, (h) => h.getAttribute('aria-label'))).toBe('拨打 13912345678');
+    await crm.focus(`${MOBILE_CELL(2)} callbarcall`);
+    expect(await crm.$eval(`${MOBILE_CELL(2)} callbarcall`, (h) => h.getAttribute('aria-label'))).toBe('拨打 13912345678');
     // Picking the column enabled the site: the popup says so, and the toolbar is on the page.
     await waitForText(popup, '[data-testid="site-status"]', '已在');
     await waitForToolbarText(crm, '[data-testid="toolbar-agent"]', `张三 · ${EXTENSION}`);
@@ -120,13 +120,13 @@ describe('cmcc-softbar: an agent shift', () => {
   it('keeps one button per cell when the page re-renders (pagination)', async () => {
     await crm.click('#pager-pages button.pager-next');
     await eventually(
-      async () => (await crm.$$eval('#customer-table td.col-mobile callbar-call', (h) => h.length)) === 20,
+      async () => (await crm.$$eval('#customer-table td.col-mobile callbarcall', (h) => h.length)) === 20,
       'buttons on page 2',
     );
     const first = await crm.$eval(`${MOBILE_CELL(1)}`, (cell) => ({
       text: cell.textContent,
-      number: cell.querySelector('callbar-call')?.getAttribute('data-callbar-number'),
-      buttons: cell.querySelectorAll('callbar-call').length,
+      number: cell.querySelector('callbarcall')?.getAttribute('data-callbar-number'),
+      buttons: cell.querySelectorAll('callbarcall').length,
     }));
     expect(first.buttons).toBe(1);
     expect(first.text!.replace(/\D/g, '').endsWith(first.number!)).toBe(true);
@@ -136,7 +136,7 @@ describe('cmcc-softbar: an agent shift', () => {
 
   it('dials with a real click: the bar receives makeCall with the callUri and secret', async () => {
     sim.clearRequests();
-    await agentClick(crm, `${MOBILE_CELL(2)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(2)} callbarcall`);
     const makeCall = await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall at the bar');
     // secret = MD5 of the 800 number, computed here independently of the extension's code.
     expect(makeCall.body).toEqual({ callUri: '13912345678', secret: createHash('md5').update(EXTENSION).digest('hex') });
@@ -144,8 +144,8 @@ describe('cmcc-softbar: an agent shift', () => {
     await waitForToolbarCallState(crm, 'ringing');
     // The buttons look the same whatever the call state (a page must not learn it from them);
     // a second dial while the call is up is refused by CallBar, not sent to the bar.
-    expect(await crm.$eval(`${MOBILE_CELL(1)} callbar-call`, (h) => h.getAttribute('aria-disabled'))).toBeNull();
-    await agentClick(crm, `${MOBILE_CELL(1)} callbar-call`);
+    expect(await crm.$eval(`${MOBILE_CELL(1)} callbarcall`, (h) => h.getAttribute('aria-disabled'))).toBeNull();
+    await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
     await waitForToast(crm, '当前已有通话');
     expect(sim.requestsTo('makeCall')).toHaveLength(1);
   });
@@ -209,7 +209,7 @@ describe('cmcc-softbar: an agent shift', () => {
     // Calls work again after recovery.
     sim.clearRequests();
     await clickToolbar(crm, '[data-testid="toolbar-dismiss"]');
-    await agentClick(crm, `${MOBILE_CELL(1)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
     await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall after recovery');
     sim.calleeBusy();
     await waitForToolbarText(crm, '[data-testid="toolbar-call-state"]', '对方忙');
@@ -222,7 +222,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await eventually(() => !sim.state.online, 'the bar to go offline');
     await waitForText(popup, '[data-testid="popup-status"]', '离线');
     await crm.bringToFront();
-    await agentClick(crm, `${MOBILE_CELL(1)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
     await waitForToast(crm, '离线');
     expect(sim.requestsTo('makeCall')).toHaveLength(0);
     await popup.bringToFront();
@@ -235,7 +235,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await crm.bringToFront();
     await clickToolbar(crm, '[data-testid="toolbar-dismiss"]');
     sim.clearRequests();
-    await agentClick(crm, `${MOBILE_CELL(3)} callbar-call`);
+    await agentClick(crm, `${MOBILE_CELL(3)} callbarcall`);
     await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall');
     await waitForToolbarCallState(crm, 'ringing');
     sim.calleeAnswer();

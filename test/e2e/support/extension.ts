@@ -454,7 +454,7 @@ export async function startCrmShift(): Promise<CrmShift> {
   await crm.waitForSelector('#customer-table td.col-mobile');
   // The site is enabled as an agent does it, through the popup (根据路径插入).
   const popup = await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile');
-  await crm.waitForSelector('#customer-table td.col-mobile callbar-call');
+  await crm.waitForSelector('#customer-table td.col-mobile callbarcall');
   return {
     fixtures,
     ext,

@@ -18,7 +18,7 @@ export async function textUnderButtons(frame: Page | Frame): Promise<{ buttons: 
     const roots: Array<Document | ShadowRoot> = [document];
     for (const el of document.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
     const buttons: Element[] = [];
-    for (const root of roots) buttons.push(...root.querySelectorAll('callbar-call'));
+    for (const root of roots) buttons.push(...root.querySelectorAll('callbarcall'));
     const boxes = buttons.map((b) => ({ b, r: b.getBoundingClientRect() }));
     const range = document.createRange();
     const overlaps: Array<{ text: string; button: string | null }> = [];
