@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CorpusExpected, loadCorpus } from '../../../test/fixtures/phone-corpus/corpus.ts';
+import fc from 'fast-check';
 import { findPhoneNumbers, type PhoneMatch, parseCellNumber } from './detect.ts';
 
 /** What the corpus labels: number, kind, extension, masked (only when present/true). */
@@ -334,7 +335,35 @@ describe('parseCellNumber fast path', () => {
   it.each([
     '13800138000', '  13800138000\n', '138 0013 8000', '138-0013-8000', ' 139 1234 5678 ', '138 0013-8000', '12800138000', '138 0013 800',
     '138  013 8000', '1380013800a', '138 0013 8000 转808', '138\u00a00013\u00a08000', '138****8000', '１３８００１３８０００',
+    '0755-86001234', '(0755)86001234', '0755 8600 1234', '010-62345678', '(010)12345678', '021 2000 0000', '0731-8888888',
+    '0755-0600123', '0755-8600-1234', '(0755) 86001234', '01062345678', '0100-1234567', '(0755)8600 1234', '0755-86001234-808',
+    '+86 13800138000', '+8613800138000', '+86-13800138000', '+86 138 0013 8000', '+86 12800138000', '+86  13800138000', '+86 010-62345678',
   ])('%j gives what the full scan gives', (text) => {
     expect(parseCellNumber(text)).toEqual(findPhoneNumbers(text, { limit: 1 })[0] ?? null);
+  });
+
+  it('gives what the full scan gives for any text built from phone-number pieces (property)', () => {
+    // Pieces the fast paths look at, in any order: most strings are near misses of a fast shape.
+    const piece = fc.oneof(
+      fc.constantFrom('0', '1', '2', '5', '7', '8', '9', '10', '13', '755', '86', '+86', '+', '(', ')', '（', '）', '-', ' ', '  ', '.', '*', '\n', '\u00a0', '转', 'a'),
+      fc.stringMatching(/^[0-9]{1,9}$/),
+    );
+    const shaped = fc.tuple(
+      fc.constantFrom('', ' ', '\n '),
+      fc.constantFrom('', '0', '(0', '+86', '+86 ', '+86-', '1', '0086 '),
+      fc.stringMatching(/^[0-9]{1,4}$/),
+      fc.constantFrom('', ' ', '-', ')', '.', '--'),
+      fc.constantFrom('', '0', '1', '8'),
+      fc.stringMatching(/^[0-9]{1,8}$/),
+      fc.constantFrom('', ' ', '-', ''),
+      fc.stringMatching(/^[0-9]{0,5}$/),
+      fc.constantFrom('', ' ', '\t', '-808', ' 转1'),
+    ).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(shaped, fc.array(piece, { maxLength: 8 }).map((p) => p.join(''))), (text) => {
+        expect(parseCellNumber(text)).toEqual(findPhoneNumbers(text, { limit: 1 })[0] ?? null);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

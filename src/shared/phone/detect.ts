@@ -465,24 +465,74 @@ function scan(text: string, limit: number): PhoneMatch[] {
 
 /** For a table cell: the number the cell holds (first plausible match), or null. */
 export function parseCellNumber(text: string): PhoneMatch | null {
-  // Fast path for what most phone columns hold: one mobile, plain or in 3-4-4 groups, maybe with
-  // white space around it. Same result as the scan, without it (a 10k-row column spends its time here).
+  // Fast paths for what most phone columns hold, with the same result as the scan, without it (a
+  // 10k-row column spends its time here): one mobile, plain or in 3-4-4 groups, maybe after +86;
+  // one landline as 0755-86001234, 010 62345678, (0755)86001234 or 0755 8600 1234. White space
+  // around it is allowed. Anything else (masks, extensions, several numbers, words) takes the scan.
   let from = 0;
   let to = text.length;
   while (from < to && text.charCodeAt(from) <= SPACE) from++;
   while (to > from && text.charCodeAt(to - 1) <= SPACE) to--;
-  const length = to - from;
-  if ((length === 11 || length === 13) && text.charCodeAt(from) === CHAR_1) {
-    const second = text.charCodeAt(from + 1);
-    // 13800138000, or 138 0013 8000 / 138-0013-8000 (one space or hyphen, the same twice).
-    const sep = length === 13 ? text.charCodeAt(from + 3) : -1;
-    let ok = second >= 51 && second <= CHAR_9 && (length === 11 || ((sep === SPACE || sep === HYPHEN) && text.charCodeAt(from + 8) === sep));
-    for (let i = from + 2; ok && i < to; i++) ok = isDigit(text.charCodeAt(i)) || (length === 13 && (i === from + 3 || i === from + 8));
-    if (ok) {
-      const raw = from === 0 && to === text.length ? text : text.slice(from, to);
-      const number = length === 11 ? raw : raw.slice(0, 3) + raw.slice(4, 8) + raw.slice(9);
-      return { start: from, end: to, raw, kind: 'mobile', number, masked: false };
-    }
+  const first = text.charCodeAt(from);
+  const fast =
+    first === CHAR_1 ? fastMobile(text, from, from, to) :
+    first === CHAR_0 ? fastLandline(text, from, from + 1, to, false) :
+    first === PAREN && text.charCodeAt(from + 1) === CHAR_0 ? fastLandline(text, from, from + 2, to, true) :
+    first === PLUS && text.charCodeAt(from + 1) === CHAR_8 && text.charCodeAt(from + 2) === 54 /* 6 */
+      ? fastMobile(text, from, from + 3 + (text.charCodeAt(from + 3) === SPACE || text.charCodeAt(from + 3) === HYPHEN ? 1 : 0), to)
+      : null;
+  return fast ?? findPhoneNumbers(text, { limit: 1 })[0] ?? null;
+}
+
+const digitsIn = (text: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+};
+
+/** `text[at…to)` is 13800138000, or 138 0013 8000 / 138-0013-8000 (one space or hyphen, the same twice); the match starts at `from`. */
+function fastMobile(text: string, from: number, at: number, to: number): PhoneMatch | null {
+  const length = to - at;
+  if ((length !== 11 && length !== 13) || text.charCodeAt(at) !== CHAR_1) return null;
+  const second = text.charCodeAt(at + 1);
+  if (second < 51 || second > CHAR_9) return null;
+  let number: string;
+  if (length === 11) {
+    if (!digitsIn(text, at + 2, to)) return null;
+    number = text.slice(at, to);
+  } else {
+    const sep = text.charCodeAt(at + 3);
+    if ((sep !== SPACE && sep !== HYPHEN) || text.charCodeAt(at + 8) !== sep) return null;
+    if (!digitsIn(text, at + 2, at + 3) || !digitsIn(text, at + 4, at + 8) || !digitsIn(text, at + 9, to)) return null;
+    number = text.slice(at, at + 3) + text.slice(at + 4, at + 8) + text.slice(at + 9, to);
   }
-  return findPhoneNumbers(text, { limit: 1 })[0] ?? null;
+  const raw = from === 0 && to === text.length ? text : text.slice(from, to);
+  return { start: from, end: to, raw, kind: 'mobile', number, masked: false };
+}
+
+/**
+ * `text[at…to)` (just after the trunk 0, or after "(0") is an area code — 10, 2x, or [3-9]xx —
+ * then ")" if `paren`, else one space or hyphen, then a subscriber number that starts 1-9: seven or
+ * eight digits, or 4 + 4 split by one space or hyphen (not after a parenthesis).
+ */
+function fastLandline(text: string, from: number, at: number, to: number, paren: boolean): PhoneMatch | null {
+  const a = text.charCodeAt(at);
+  const areaLength = a === CHAR_1 ? (text.charCodeAt(at + 1) === CHAR_0 ? 2 : 0) : a === 50 /* 2 */ ? 2 : a >= 51 && a <= CHAR_9 ? 3 : 0;
+  if (areaLength === 0 || !digitsIn(text, at + 1, at + areaLength)) return null;
+  const sep = text.charCodeAt(at + areaLength);
+  if (paren ? sep !== 41 /* ) */ : sep !== SPACE && sep !== HYPHEN) return null;
+  const sub = at + areaLength + 1;
+  const s0 = text.charCodeAt(sub);
+  if (s0 <= CHAR_0 || s0 > CHAR_9) return null;
+  const length = to - sub;
+  let subscriber: string;
+  if (length === 7 || length === 8) {
+    if (!digitsIn(text, sub + 1, to)) return null;
+    subscriber = text.slice(sub, to);
+  } else if (length === 9 && !paren) {
+    const inner = text.charCodeAt(sub + 4);
+    if ((inner !== SPACE && inner !== HYPHEN) || !digitsIn(text, sub + 1, sub + 4) || !digitsIn(text, sub + 5, to)) return null;
+    subscriber = text.slice(sub, sub + 4) + text.slice(sub + 5, to);
+  } else return null;
+  const raw = from === 0 && to === text.length ? text : text.slice(from, to);
+  return { start: from, end: to, raw, kind: 'landline', number: '0' + text.slice(at, at + areaLength) + subscriber, masked: false };
 }
