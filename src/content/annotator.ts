@@ -108,8 +108,10 @@ export class Annotator {
     const before = new Map(this.rules.map((r) => [r.id, JSON.stringify(r)]));
     const kept = new Set(rules.filter((r) => before.get(r.id) === JSON.stringify(r)).map((r) => r.id));
     if (kept.size === rules.length && rules.length === this.rules.length) return;
+    const dropped = this.rules.some((r) => !kept.has(r.id));
     this.rules = rules;
-    this.removeButtons((host) => buttonRule(host) !== 'auto' && !kept.has(buttonRule(host) ?? ''));
+    // (Only rules added: no page walk for buttons to take away.)
+    if (dropped) this.removeButtons((host) => buttonRule(host) !== 'auto' && !kept.has(buttonRule(host) ?? ''));
     this.rescan();
   }
 
@@ -149,6 +151,11 @@ export class Annotator {
     let n = 0;
     for (const root of this.observers.keys()) n += liveButtons(root).length;
     return n;
+  }
+
+  /** Is there work queued or under way? */
+  busy(): boolean {
+    return this.scheduled || this.hasWork();
   }
 
   /** Resolves once everything queued so far has been processed and inserted. */
@@ -513,21 +520,27 @@ function afterNextFrame(done: (renderMs: number) => void): void {
     if (called) return;
     called = true;
     clearTimeout(safety);
-    document.removeEventListener('visibilitychange', onHidden);
+    waitingForFrame.delete(finish);
     done(ms);
   };
   // Hidden tabs get no frames: they go on with no figure (0, which the sizer ignores). A visible
   // page busy with a long frame (seconds on a 100k-row table) is waited for; 10 s at most.
-  const onHidden = () => {
-    if (document.visibilityState === 'hidden') finish(0);
-  };
-  document.addEventListener('visibilitychange', onHidden);
+  if (!watchingVisibility) {
+    watchingVisibility = true;
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') for (const waiting of [...waitingForFrame]) waiting(0);
+    });
+  }
+  waitingForFrame.add(finish);
   const safety = setTimeout(() => finish(0), document.visibilityState === 'hidden' ? 50 : 10_000);
   requestAnimationFrame(() => {
     const t = performance.now();
     queueSlice(() => finish(performance.now() - t));
   });
 }
+/** Frames waited for, ended at once when the tab is hidden (one listener for all of them). */
+const waitingForFrame = new Set<(ms: number) => void>();
+let watchingVisibility = false;
 
 /** Yield to the page between slices (a message-channel task runs sooner than setTimeout). */
 const channel = typeof MessageChannel !== 'undefined' ? new MessageChannel() : null;

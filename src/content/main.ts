@@ -141,6 +141,9 @@ function main(): void {
   function scheduleReport(): void {
     clearTimeout(reportTimer);
     reportTimer = setTimeout(() => {
+      // Counted once the buttons are all in: a count walks the page (a live list's length), and
+      // a 10k-row page gets its buttons over dozens of frames.
+      if (annotator.busy()) return void annotator.idle().then(scheduleReport);
       const count = annotator.count();
       if (count === lastReported) return;
       lastReported = count;
