@@ -14,6 +14,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'chrome116',
     sourcemap: false,
+    // CB_NOMINIFY=1 npx vite build: readable function names in profiles (BENCHMARKS.md).
+    minify: process.env.CB_NOMINIFY ? false : undefined,
     // The service worker must not code-split: import() is disallowed in service workers.
     chunkSizeWarningLimit: 800,
   },

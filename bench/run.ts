@@ -453,8 +453,8 @@ async function main(): Promise<void> {
   const fixtures = await startFixtureServer({ root: HERE });
   const ext = await launchWithExtension({ protocolTimeout: 900_000 });
   const sections: Array<[string, () => Promise<void>]> = [];
-  const quick = only.find((o) => o.startsWith('columns:'));
-  if (quick) {
+  // One picked-column case on its own: columns:<table|grid>:<rows>[:<rules>] (any number of them).
+  for (const quick of only.filter((o) => o.startsWith('columns:'))) {
     const [, kind, n, count] = quick.split(':');
     sections.push([quick, () => pickedColumn(ext.browser, fixtures.url, kind as 'table' | 'grid', Number(n), Number(count ?? 1))]);
   }
