@@ -16,7 +16,7 @@ export type DialOf = (match: PhoneMatch) => string | null;
 
 function skippable(element: Element | null): boolean {
   for (let el = element; el; el = el.parentElement) {
-    if (SKIP_TAGS.has(el.tagName.toUpperCase()) || el.localName.startsWith('callbar-')) return true;
+    if (SKIP_TAGS.has(el.tagName.toUpperCase()) || el.localName.startsWith('callbar')) return true;
     if ((el as HTMLElement).isContentEditable) return true;
     if (el.tagName === 'A' && (el as HTMLAnchorElement).protocol === 'tel:') return true; // handled as a link
   }
