@@ -351,18 +351,26 @@ async function autodetect(browser: Browser, base: string, path: string, label: s
       (window as unknown as { c2d: object }).c2d = new C2D({ observer: new Observer({ matcher: new Matcher({ countryCode: 'CN' }) }) });
       return at;
     });
-    await sleep(200);
+    // Its scan is queued and run by a delayed consumer: wait until what it found stops growing
+    // (a quiet main thread alone can come before the scan starts), then until it is quiet.
+    const peerCount = () =>
+      peerPage.evaluate(() => {
+        const inner = (window as unknown as { c2d: { observer: { _observer?: { _matchesMap?: Map<unknown, unknown[]> } } } }).c2d.observer._observer;
+        if (!inner?._matchesMap) return -1;
+        let n = 0;
+        for (const matches of inner._matchesMap.values()) n += matches.length;
+        return n;
+      });
+    for (let last = -2, stable = 0, waited = 0; stable < 2 && waited < 60_000; waited += 1000) {
+      await sleep(1000);
+      const now = await peerCount();
+      stable = now === last && now !== 0 ? stable + 1 : 0;
+      last = now;
+    }
     await settle(peerCdp);
     const peerAfter = await mainThread(peerCdp);
     const peerTasks = await peerPage.evaluate((since) => bench.longTasksSince(since), startedAt);
-    peerFound = await peerPage.evaluate(() => {
-      // What it found: its node observer keeps a map of container → matches.
-      const inner = (window as unknown as { c2d: { observer: { _observer?: { _matchesMap?: Map<unknown, unknown[]> } } } }).c2d.observer._observer;
-      if (!inner?._matchesMap) return -1;
-      let n = 0;
-      for (const matches of inner._matchesMap.values()) n += matches.length;
-      return n;
-    });
+    peerFound = await peerCount();
     peerTotal.push(peerAfter.task - peerBefore.task);
     peerLongest.push(Math.max(0, ...peerTasks.map((t) => t.duration)));
     await peerCdp.detach();
