@@ -37,6 +37,8 @@ import { visibleDespiteObserver } from './occlusion.ts';
 export const HOST_TAG = 'callbarcall';
 /** A dot at a button's centre whose visibility is watched for the button (agent-intent.ts). */
 const PROBE_TAG = 'callbarprobe';
+/** Set on a button once it holds its probe: only then is it positioned (a paint layer). */
+const PROBED_ATTR = 'data-callbar-probed';
 export const NUMBER_ATTR = 'data-callbar-number';
 
 interface Entry {
@@ -279,10 +281,12 @@ export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions)
     placedAt: (el) => entries.get(el)?.placedAt,
     // Watched at its centre: cells with overflow: hidden may clip a button's edge.
     probe: (el) => {
+      // (The marker that positions the button around its probe is set again each time: a page
+      // may have taken it away, and the click is refused while the probe is off the button.)
+      if (!el.hasAttribute(PROBED_ATTR)) el.setAttribute(PROBED_ATTR, '');
       let probe = el.querySelector(PROBE_TAG);
       if (!probe) {
         probe = document.createElement(PROBE_TAG);
-        el.setAttribute('data-callbar-probed', '');
         el.append(probe);
       }
       return probe;
@@ -329,7 +333,11 @@ export function listenForClicks({ onDial, onRefused, stillValid }: ClickOptions)
     'pointerover',
     (event) => {
       const host = hostOf(event);
-      if (host && !host.hasAttribute('title')) host.title = tooltipFor(buttonNumber(host));
+      if (!host) return;
+      if (!host.hasAttribute('title')) host.title = tooltipFor(buttonNumber(host));
+      // Positioned around its probe again before the pointer's arrival is judged (a page may have
+      // taken the marker away since; see PROBED_ATTR).
+      if (!host.hasAttribute(PROBED_ATTR) && host.querySelector(PROBE_TAG)) host.setAttribute(PROBED_ATTR, '');
     },
     true,
   );

@@ -336,6 +336,9 @@ export class AgentIntent {
 
   private verdict(el: Element, track: Track, at: number, point?: { x: number; y: number }): Refusal | null {
     if (!this.observer) return 'hidden'; // no way to tell: refuse rather than guess
+    // What was watched must still be the element's centre: a page can restyle the element so that
+    // its probe is placed by another box, out in the open while the element itself is covered.
+    if (!this.probeOnElement(el)) return 'hidden';
     if (track.visible !== true) {
       if (!this.explainedHidden(el, track, point)) return 'hidden';
     } else if (track.visibleSince > track.arrivedAt + ARRIVAL_SLACK_MS && at - track.visibleSince < REST_MS) {
@@ -346,6 +349,15 @@ export class AgentIntent {
     if (at - (this.options.placedAt?.(el) ?? track.since) < REST_MS) return 'moving';
     if (!track.byMotion && at - track.arrivedAt < REST_MS) return 'moving';
     return null;
+  }
+
+  private probeOnElement(el: Element): boolean {
+    if (!this.options.probe) return true;
+    const p = this.options.probe(el).getBoundingClientRect();
+    const b = el.getBoundingClientRect();
+    const x = p.left + p.width / 2;
+    const y = p.top + p.height / 2;
+    return x >= b.left && x <= b.right && y >= b.top && y <= b.bottom;
   }
 
   /**

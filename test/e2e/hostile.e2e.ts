@@ -236,8 +236,13 @@ describe('the CRM site itself, its own scripts hostile', () => {
     await attack(crm, 'cleanUpButtons');
   });
 
-  for (const how of ['transparentButton', 'coverButton'] as const) {
-    it(`a call button ${how === 'transparentButton' ? 'made transparent' : 'covered by a decoy'}: the agent’s click on it dials nothing`, async () => {
+  const coverings = {
+    transparentButton: 'made transparent',
+    coverButton: 'covered by a decoy',
+    coverButtonProbeMoved: 'covered by a decoy, its visibility probe moved off it',
+  } as const;
+  for (const [how, what] of Object.entries(coverings) as Array<[keyof typeof coverings, string]>) {
+    it(`a call button ${what}: the agent’s click on it dials nothing`, async () => {
       await quietFor(600);
       await attack(crm, how);
       await quietFor(300);
