@@ -37,7 +37,8 @@
     body.append(makeRows(n));
   }
   if (body) append(rows);
-  const buttons = document.getElementsByTagName('callbarcall');
+  const BUTTON_TAG = 'callbarcall';
+  const buttons = document.getElementsByTagName(BUTTON_TAG);
   const longTasks = [];
   // Long animation frames: a task and the rendering it caused (style, layout, paint), 50 ms or
   // more. The Long Tasks API alone does not see rendering work, which is most of what a DOM
@@ -46,6 +47,8 @@
   const prefix = isGrid ? '#g .' : '#t td.';
   window.bench = {
     cellSelector: `${prefix}c-mobile`,
+    /** The same cell within a row (rows not on the page yet). */
+    cellInRow: isGrid ? '.c-mobile' : 'td.c-mobile',
     selectors: [`${prefix}c-mobile`, `${prefix}c-tel`, `${prefix}c-backup`],
     /** Baseline: one bare pass reading the same cells' text. */
     readCells() {
@@ -137,14 +140,14 @@
      */
     appendAndWait(n) {
       const rows = makeRows(n);
-      const cells = [...rows.querySelectorAll(this.cellSelector.replace(/^#[tg] /, ''))];
+      const cells = [...rows.querySelectorAll(this.cellInRow)];
       body.append(rows);
       // From the end of the page's own insertion (its cost grows with the page, not ours) to the
       // moment the last new cell has its button: CallBar's observer runs right after this script.
       const t0 = performance.now();
       let i = 0;
       const done = () => {
-        while (i < cells.length && cells[i].querySelector('callbarcall')) i++;
+        while (i < cells.length && cells[i].querySelector(BUTTON_TAG)) i++;
         return i === cells.length;
       };
       return new Promise((resolve) => {

@@ -160,7 +160,7 @@ export class Annotator {
 
   /** Resolves once everything queued so far has been processed and inserted. */
   idle(): Promise<void> {
-    if (!this.scheduled && !this.hasWork()) return Promise.resolve();
+    if (!this.busy()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 

@@ -138,12 +138,23 @@ function main(): void {
 
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
   let lastReported = -1;
+  /** A report is waiting for the annotator to finish (one waiter, however many batches go by). */
+  let reportWhenIdle = false;
   function scheduleReport(): void {
     clearTimeout(reportTimer);
     reportTimer = setTimeout(() => {
       // Counted once the buttons are all in: a count walks the page (a live list's length), and
       // a 10k-row page gets its buttons over dozens of frames.
-      if (annotator.busy()) return void annotator.idle().then(scheduleReport);
+      if (annotator.busy()) {
+        if (!reportWhenIdle) {
+          reportWhenIdle = true;
+          void annotator.idle().then(() => {
+            reportWhenIdle = false;
+            scheduleReport();
+          });
+        }
+        return;
+      }
       const count = annotator.count();
       if (count === lastReported) return;
       lastReported = count;

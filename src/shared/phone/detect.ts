@@ -157,6 +157,10 @@ const CHAR_1 = 49;
 const CHAR_4 = 52;
 const CHAR_8 = 56;
 const CHAR_9 = 57;
+const CHAR_2 = 50;
+const CHAR_3 = 51;
+const CHAR_6 = 54;
+const CLOSE_PAREN = 41;
 const PLUS = 43;
 const PAREN = 40;
 const FW_PAREN = 0xff08;
@@ -478,7 +482,7 @@ export function parseCellNumber(text: string): PhoneMatch | null {
     first === CHAR_1 ? fastMobile(text, from, from, to) :
     first === CHAR_0 ? fastLandline(text, from, from + 1, to, false) :
     first === PAREN && text.charCodeAt(from + 1) === CHAR_0 ? fastLandline(text, from, from + 2, to, true) :
-    first === PLUS && text.charCodeAt(from + 1) === CHAR_8 && text.charCodeAt(from + 2) === 54 /* 6 */
+    first === PLUS && text.charCodeAt(from + 1) === CHAR_8 && text.charCodeAt(from + 2) === CHAR_6
       ? fastMobile(text, from, from + 3 + (text.charCodeAt(from + 3) === SPACE || text.charCodeAt(from + 3) === HYPHEN ? 1 : 0), to)
       : null;
   return fast ?? findPhoneNumbers(text, { limit: 1 })[0] ?? null;
@@ -494,7 +498,7 @@ function fastMobile(text: string, from: number, at: number, to: number): PhoneMa
   const length = to - at;
   if ((length !== 11 && length !== 13) || text.charCodeAt(at) !== CHAR_1) return null;
   const second = text.charCodeAt(at + 1);
-  if (second < 51 || second > CHAR_9) return null;
+  if (second < CHAR_3 || second > CHAR_9) return null;
   let number: string;
   if (length === 11) {
     if (!digitsIn(text, at + 2, to)) return null;
@@ -505,8 +509,13 @@ function fastMobile(text: string, from: number, at: number, to: number): PhoneMa
     if (!digitsIn(text, at + 2, at + 3) || !digitsIn(text, at + 4, at + 8) || !digitsIn(text, at + 9, to)) return null;
     number = text.slice(at, at + 3) + text.slice(at + 4, at + 8) + text.slice(at + 9, to);
   }
+  return wholeCell(text, from, to, 'mobile', number);
+}
+
+/** The match a fast path found: `text[from…to)` is the number, nothing else in the cell. */
+function wholeCell(text: string, from: number, to: number, kind: PhoneKind, number: string): PhoneMatch {
   const raw = from === 0 && to === text.length ? text : text.slice(from, to);
-  return { start: from, end: to, raw, kind: 'mobile', number, masked: false };
+  return { start: from, end: to, raw, kind, number, masked: false };
 }
 
 /**
@@ -516,10 +525,10 @@ function fastMobile(text: string, from: number, at: number, to: number): PhoneMa
  */
 function fastLandline(text: string, from: number, at: number, to: number, paren: boolean): PhoneMatch | null {
   const a = text.charCodeAt(at);
-  const areaLength = a === CHAR_1 ? (text.charCodeAt(at + 1) === CHAR_0 ? 2 : 0) : a === 50 /* 2 */ ? 2 : a >= 51 && a <= CHAR_9 ? 3 : 0;
+  const areaLength = a === CHAR_1 ? (text.charCodeAt(at + 1) === CHAR_0 ? 2 : 0) : a === CHAR_2 ? 2 : a >= CHAR_3 && a <= CHAR_9 ? 3 : 0;
   if (areaLength === 0 || !digitsIn(text, at + 1, at + areaLength)) return null;
   const sep = text.charCodeAt(at + areaLength);
-  if (paren ? sep !== 41 /* ) */ : sep !== SPACE && sep !== HYPHEN) return null;
+  if (paren ? sep !== CLOSE_PAREN : sep !== SPACE && sep !== HYPHEN) return null;
   const sub = at + areaLength + 1;
   const s0 = text.charCodeAt(sub);
   if (s0 <= CHAR_0 || s0 > CHAR_9) return null;
@@ -533,6 +542,5 @@ function fastLandline(text: string, from: number, at: number, to: number, paren:
     if ((inner !== SPACE && inner !== HYPHEN) || !digitsIn(text, sub + 1, sub + 4) || !digitsIn(text, sub + 5, to)) return null;
     subscriber = text.slice(sub, sub + 4) + text.slice(sub + 5, to);
   } else return null;
-  const raw = from === 0 && to === text.length ? text : text.slice(from, to);
-  return { start: from, end: to, raw, kind: 'landline', number: '0' + text.slice(at, at + areaLength) + subscriber, masked: false };
+  return wholeCell(text, from, to, 'landline', '0' + text.slice(at, at + areaLength) + subscriber);
 }
