@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
-import { EXTENSION_ID, EXTENSION_ORIGIN, eventually, fill, launchWithExtension, openPopup, ROOT, serviceWorker, waitForText } from './support/extension.ts';
+import { EXTENSION_ID, EXTENSION_ORIGIN, eventually, fill, gotoExtensionPage, launchWithExtension, openPopup, ROOT, serviceWorker, waitForText } from './support/extension.ts';
 
 const POLICY_DIR = process.env.CALLBAR_POLICY_DIR ?? '/etc/chromium/policies/managed';
 const POLICY_FILE = join(POLICY_DIR, 'callbar-e2e-options.json');
@@ -39,7 +39,7 @@ async function launch(): Promise<Browser> {
 
 async function openOptions(b: Browser): Promise<Page> {
   const page = await b.newPage();
-  await page.goto(OPTIONS_URL);
+  await gotoExtensionPage(page, OPTIONS_URL);
   await page.waitForSelector($('options'));
   return page;
 }

@@ -152,10 +152,28 @@ export async function clickActionIcon(browser: Browser, page: Page): Promise<Pag
 }
 
 /** Open the popup page in a tab; page tools then act on `targetTabId`. */
+/**
+ * Open one of CallBar's own pages. Right after a launch on a profile that already holds the
+ * extension, Chromium reinstalls it from dist/ and, for a moment, refuses its pages with
+ * net::ERR_BLOCKED_BY_CLIENT (seen in CI with a policy file present): try again until it is back.
+ */
+export async function gotoExtensionPage(page: Page, url: string, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await page.goto(url);
+      return;
+    } catch (error) {
+      if (!String(error).includes('ERR_BLOCKED_BY_CLIENT') || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export async function openPopup(browser: Browser, targetTabId?: number): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewport({ width: 380, height: 720 });
-  await page.goto(`${EXTENSION_ORIGIN}/src/popup/index.html${targetTabId ? `?tab=${targetTabId}` : ''}`);
+  await gotoExtensionPage(page, `${EXTENSION_ORIGIN}/src/popup/index.html${targetTabId ? `?tab=${targetTabId}` : ''}`);
   await page.waitForSelector('main:not(.loading)');
   // The page tools know where the tab is (and whether CallBar runs there) a moment later.
   if (targetTabId) await page.waitForSelector('[data-testid="site-status"], [data-testid="page-tools-unavailable"]');
