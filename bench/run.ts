@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
-import { DIST, launchWithExtension, serviceWorker } from '../test/e2e/support/extension.ts';
+import { DIST, launchWithExtension, serviceWorker, tabIdOf } from '../test/e2e/support/extension.ts';
 import { mixedCrmText } from '../test/fixtures/phone-corpus/mixed-crm-text.ts';
 import { benchDetection } from './detection.ts';
 
@@ -299,6 +299,14 @@ const RC_C2D = require.resolve('ringcentral-c2d/build/index.js');
  * App Connect does (RangeObserver + LibPhoneNumberMatcher with the agent's region, here CN).
  * Main-thread time is every task the renderer ran from the switch-on until it went quiet.
  */
+/** The count of dialable numbers the content script gives the popup for the tab showing `url`. */
+async function pageCount(browser: Browser, url: string): Promise<number> {
+  const worker = await serviceWorker(browser);
+  const tabId = await tabIdOf(browser, url);
+  const reply = (await worker.evaluate((id) => chrome.tabs.sendMessage(id, { channel: 'callbar-tab', type: 'page/count', payload: {} }), tabId)) as { value?: { buttons: number } };
+  return reply.value?.buttons ?? -1;
+}
+
 async function autodetect(browser: Browser, base: string, path: string, label: string): Promise<void> {
   const origin = new URL(base).origin;
   const oursTotal: number[] = [];
@@ -319,11 +327,13 @@ async function autodetect(browser: Browser, base: string, path: string, label: s
     const after = await mainThread(cdp);
     const result = await page.evaluate((savedAt) => {
       const tasks = bench.longTasksSince(savedAt - performance.timeOrigin);
-      return { longest: Math.max(0, ...tasks.map((t) => t.duration)), buttons: bench.buttonCount() };
+      return Math.max(0, ...tasks.map((t) => t.duration));
     }, epoch);
-    found = result.buttons;
+    // Numbers in text get their button when the agent points at one: what was found is the count
+    // the popup and the badge are given.
+    found = await pageCount(browser, page.url());
     oursTotal.push(after.task - before.task);
-    oursLongest.push(result.longest);
+    oursLongest.push(result);
     await cdp.detach();
     await page.close();
 
@@ -378,7 +388,7 @@ async function autodetect(browser: Browser, base: string, path: string, label: s
   }
   const ours = median(oursTotal);
   const peer = median(peerTotal);
-  record({ metric: `automatic detection, ${label}: numbers given a button`, value: found, unit: '', target: 'reported' });
+  record({ metric: `automatic detection, ${label}: numbers found (the page's count; each gets its button when pointed at)`, value: found, unit: '', target: 'reported' });
   record({ metric: `automatic detection, ${label}: numbers the peer found (its matches; -1: could not be read)`, value: peerFound, unit: '', target: 'reported' });
   record({ metric: `automatic detection, ${label}: main-thread total (baseline: ringcentral-c2d on the same page)`, value: ours, unit: 'ms', baseline: peer, ratio: ours / peer, target: '≤ 1× peer', met: ours <= peer });
   record({ metric: `automatic detection, ${label}: longest main-thread task (baseline: ringcentral-c2d's)`, value: median(oursLongest), unit: 'ms', baseline: median(peerLongest), ratio: median(oursLongest) / Math.max(1, median(peerLongest)), target: '< 50 ms', met: median(oursLongest) < 50 });

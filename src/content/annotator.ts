@@ -44,6 +44,10 @@ export interface Detector {
   run(deadline: number, budget: number): number;
   /** Anything left to do? */
   busy(): boolean;
+  /** Numbers found that have no button (yet): they count for the badge as buttons do. */
+  count(): number;
+  /** Switched off: stop, keep nothing. */
+  dispose(): void;
 }
 
 type Root = Document | ShadowRoot;
@@ -89,8 +93,8 @@ export class Annotator {
   private readonly sizer = new BatchSizer();
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
-  /** Automatic detection, when the site has it on. */
-  detector: Detector | null = null;
+  /** Automatic detection, when the site has it on (setDetector). */
+  private detector: Detector | null = null;
 
   constructor(
     private resolve: NumberResolver,
@@ -128,15 +132,24 @@ export class Annotator {
     this.schedule();
   }
 
+  /** Is automatic detection on? */
+  detecting(): boolean {
+    return this.detector !== null;
+  }
+
   /** Look at the whole page for automatic detection (it was switched on). */
-  detectAll(): void {
+  private detectAll(): void {
     this.detector?.add([...this.observers.keys()]);
     this.schedule();
   }
 
-  /** Remove the buttons automatic detection added (it was switched off). */
-  clearDetected(): number {
-    return this.removeButtons((host) => buttonRule(host) === 'auto');
+  /** Switch automatic detection on (the whole page is read) or off (its buttons go). */
+  setDetector(detector: Detector | null): void {
+    if (!detector && !this.detector) return;
+    this.detector?.dispose();
+    this.detector = detector;
+    if (detector) this.detectAll();
+    else this.removeButtons((host) => buttonRule(host) === 'auto');
   }
 
   /** Remove every button (rules cleared). Returns how many were on the page. */
@@ -148,9 +161,29 @@ export class Annotator {
 
   /** Buttons on the page (a live collection per root: no walk of ours on a 100k-row page). */
   count(): number {
-    let n = 0;
+    let n = this.detector?.count() ?? 0;
     for (const root of this.observers.keys()) n += liveButtons(root).length;
     return n;
+  }
+
+  /**
+   * Make our own change to the page with our observers off (no page script can run in between):
+   * the page's changes still waiting are taken first and handled after, and ours make no records
+   * to wade through.
+   */
+  quietly(change: () => void): void {
+    const waiting: MutationRecord[] = [];
+    for (const observer of this.observers.values()) {
+      for (const record of observer.takeRecords()) waiting.push(record);
+      observer.disconnect();
+    }
+    try {
+      change();
+    } finally {
+      for (const [root, observer] of this.observers) observer.observe(root, OBSERVED);
+      this.onChange();
+      if (waiting.length) this.onMutations(waiting);
+    }
   }
 
   /** Is there work queued or under way? */
@@ -365,32 +398,22 @@ export class Annotator {
     }
   }
 
-  /**
-   * Insert the buttons made so far in one go; returns how many were inserted. Our observers are
-   * off meanwhile (no page script can run in between): the page's changes still waiting are
-   * taken first and handled after, and our own insertions make no records to wade through.
-   */
+  /** Insert the buttons made so far in one go (quietly); returns how many were inserted. */
   private flush(): number {
     if (this.pendingHosts.length === 0) return 0;
-    const waiting: MutationRecord[] = [];
-    for (const observer of this.observers.values()) {
-      for (const record of observer.takeRecords()) waiting.push(record);
-      observer.disconnect();
-    }
     let inserted = 0;
     const hosts = this.pendingHosts;
     const cells = this.pendingCells;
     this.pendingHosts = [];
     this.pendingCells = [];
-    for (let i = 0; i < hosts.length; i++) {
-      const cell = cells[i]!;
-      if (!cell.isConnected) continue; // gone since (a re-render)
-      placeButton(cell, hosts[i]!);
-      inserted++;
-    }
-    for (const [root, observer] of this.observers) observer.observe(root, OBSERVED);
-    this.onChange();
-    if (waiting.length) this.onMutations(waiting);
+    this.quietly(() => {
+      for (let i = 0; i < hosts.length; i++) {
+        const cell = cells[i]!;
+        if (!cell.isConnected) continue; // gone since (a re-render)
+        placeButton(cell, hosts[i]!);
+        inserted++;
+      }
+    });
     return inserted;
   }
 

@@ -90,6 +90,7 @@ function main(): void {
     enabled = !!topOrigin && siteEnabled(location.origin, stored) && (isTop || siteEnabled(topOrigin, stored));
     if (!enabled) {
       // Disabled while the page was open (停用本站, last rule removed): leave nothing behind.
+      annotator.setDetector(null);
       annotator.clear();
       toolbar?.dispose();
       return;
@@ -98,11 +99,11 @@ function main(): void {
     // Automatic detection in a frame only under its own site.
     const detect = site.autoDetect && topOrigin === location.origin;
     if (isTop || active.length || detect) ensureSubscribed();
-    const detecting = !!annotator.detector;
-    annotator.detector = detect ? (annotator.detector ?? new TextDetector(detectedDial)) : null;
     annotator.setRules(active);
-    if (detect && !detecting) annotator.detectAll();
-    else if (!detect) annotator.clearDetected();
+    if (detect !== annotator.detecting()) {
+      const shadowRoots = () => annotator.roots().filter((r): r is ShadowRoot => r instanceof ShadowRoot);
+      annotator.setDetector(detect ? new TextDetector(detectedDial, (change) => annotator.quietly(change), shadowRoots) : null);
+    }
   }
 
   async function loadStored(): Promise<void> {

@@ -4,6 +4,7 @@
  * paginating, virtual scrolling, SPA navigation and reload; selector rules; clear
  * all; automatic detection; strict CSP; iframes; shadow roots.
  */
+import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ButtonRule } from '../../src/shared/rules.ts';
@@ -17,6 +18,7 @@ import {
   inShadow,
   launchWithExtension,
   openPopup,
+  ROOT,
   seedRules,
   serviceWorker,
   shadowText,
@@ -277,9 +279,41 @@ describe('frames and shadow roots', () => {
 });
 
 describe('automatic detection', () => {
-  it('is off by default, and when switched on finds exactly the real numbers of the page', async () => {
+  /** What the popup's page tools are told this page has: the badge count of dialable numbers. */
+  async function pageCount(url: string): Promise<number> {
+    const worker = await serviceWorker(browser);
+    const tabId = await tabIdOf(browser, url);
+    const reply = await worker.evaluate((id) => chrome.tabs.sendMessage(id, { channel: 'callbar-tab', type: 'page/count', payload: {} }), tabId);
+    return (reply as { value: { buttons: number } }).value.buttons;
+  }
+
+  /** The middle of the first box of each text's next occurrence on the page (scrolled into view first). */
+  async function spotOf(page: Page, text: string, used: string[]): Promise<{ x: number; y: number } | null> {
+    return page.evaluate(
+      (wanted, skip) => {
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        let seen = 0;
+        for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+          for (let at = node.data.indexOf(wanted); at >= 0; at = node.data.indexOf(wanted, at + 1)) {
+            if (seen++ < skip) continue;
+            node.parentElement!.scrollIntoView({ block: 'center' });
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + wanted.length);
+            const box = range.getClientRects()[0];
+            return box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : null;
+          }
+        }
+        return null;
+      },
+      text,
+      used.filter((u) => u === text).length,
+    );
+  }
+
+  it('is off by default; switched on, it finds exactly the real numbers, and each gets its button when the pointer rests on it', async () => {
     await setRules([]);
-    const all = (await (await fetch(ui('autodetect-expected.json'))).json()) as Array<{ number: string; kind: string; detected?: boolean }>;
+    const all = (await (await fetch(ui('autodetect-expected.json'))).json()) as Array<{ number: string; kind: string; text: string; detected?: boolean }>;
     const expected = all.filter((e) => e.detected !== false);
     const page = await openPage(ui('autodetect.html'));
     await new Promise((r) => setTimeout(r, 500));
@@ -290,20 +324,49 @@ describe('automatic detection', () => {
     await waitForText(popup, '[data-testid="site-status"]', '已在');
     await popup.waitForSelector('[data-testid="autodetect-toggle"]:checked');
     await popup.close();
+    // Every real number is counted at once; only tel: links get their buttons straight away.
+    await eventually(async () => (await pageCount(ui('autodetect.html'))) === expected.length, `a count of ${expected.length}`);
+    const links = await page.$$eval('a[href^="tel:"]', (as) => as.length);
+    expect(await page.$$('callbarcall')).toHaveLength(links);
+    // A page's own synthetic pointer events reveal nothing.
+    const first = (await spotOf(page, expected[0]!.text, []))!;
+    await page.evaluate((p) => document.elementFromPoint(p.x, p.y)!.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: p.x, clientY: p.y })), first);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await page.$$('callbarcall')).toHaveLength(links);
+    // The agent points at every number, and at the ones that must not be read as numbers.
+    const used: string[] = [];
+    for (const entry of all) {
+      const spot = await spotOf(page, entry.text, used);
+      used.push(entry.text);
+      expect(spot, entry.text).not.toBeNull();
+      await page.mouse.move(spot!.x, spot!.y, { steps: 2 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    }
     const found = await eventually(async () => {
       const list = await page.$$eval('callbarcall', (hosts) => hosts.map((h) => h.getAttribute('data-callbar-number') ?? `masked:${h.getAttribute('aria-label')}`));
       return list.length >= expected.length ? list : null;
-    }, 'detected numbers');
+    }, 'a button on every number pointed at');
     const dialable = expected.filter((e) => e.kind !== 'masked');
     const masked = expected.filter((e) => e.kind === 'masked');
     // What is dialled follows the default dial plan: international numbers as 00 + country code.
     const dialled = (n: string) => n.replace(/^\+/, '00');
     expect(found.filter((n) => !n.startsWith('masked:')).sort()).toEqual(dialable.map((e) => dialled(e.number)).sort());
     expect(found.filter((n) => n.startsWith('masked:')).length).toBe(masked.length);
+    // Pointing again adds nothing; the count is the same with the buttons in.
+    const again = (await spotOf(page, expected[0]!.text, []))!;
+    await page.mouse.move(again.x, again.y, { steps: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await page.$$('callbarcall')).toHaveLength(expected.length);
+    expect(await pageCount(ui('autodetect.html'))).toBe(expected.length);
     await expectNoTextUnderButtons(page, 'automatic detection in running text');
-    // Switched off again: the detected buttons go.
+    await page.screenshot({ path: join(ROOT, 'test-output', 'autodetect-hovered.png'), fullPage: true });
+    // Switched off again: the detected buttons go, and pointing brings none back.
     await setAutoDetect(false);
     await eventually(async () => (await page.$$('callbarcall')).length === 0, 'detected buttons removed');
+    const spot = (await spotOf(page, expected[1]!.text, []))!;
+    await page.mouse.move(spot.x, spot.y, { steps: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await page.$$('callbarcall')).toHaveLength(0);
     await page.close();
   });
 });
