@@ -57,8 +57,7 @@ type Bench = {
   waitForButtons(count: number, since: number): Promise<number>;
   appendAndWait(n: number): Promise<number>;
   longTasksSince(since: number): Array<{ duration: number }>;
-  singleChangeLayout(): number;
-  singleChangeTask(width: number): Promise<number>;
+  singleChangeTask(width: number, selectors?: string[]): Promise<number>;
   buttonCount(): number;
   overlaps(sample: number): { checked: number; found: string[]; count: number };
 };
@@ -171,10 +170,12 @@ async function heapBytes(cdp: CDPSession): Promise<number> {
 
 interface ColumnRun {
   floor: number;
-  /** The longest task the page itself has after one button-sized element goes into one cell (0: none over 50 ms). */
+  /** The longest task the page itself has after one button-sized element goes into one cell of each column (median of 3; 0: none over 50 ms). */
   pageTask: number;
+  /** The same, the worst of as many such changes as CallBar caused long frames (pageSamples of them). */
+  pageWorst: number;
+  pageSamples: number;
   script: number;
-  layout: number;
   longest: number;
   toAll: number;
   bytesPerButton: number;
@@ -190,15 +191,13 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
   const cdp = await perf(page);
   const selectors = (await page.evaluate(() => bench.selectors)).slice(0, ruleCount);
   const floors: number[] = [];
-  const layouts: number[] = [];
   const tasks: number[] = [];
   const repeats = n >= 100_000 ? 1 : 3;
   for (let i = 0; i < repeats; i++) {
     const floor = await profiled(cdp, () => page.evaluate((s) => bench.floor(s), selectors), (f) => f.functionName === 'floor');
     floors.push(floor.ms);
     await page.evaluate(() => bench.undoFloor());
-    layouts.push(await page.evaluate(() => bench.singleChangeLayout()));
-    tasks.push(await page.evaluate(() => bench.singleChangeTask(20)));
+    tasks.push(await page.evaluate((s) => bench.singleChangeTask(20, s), selectors));
   }
   await settle(cdp);
   const expected = n * ruleCount;
@@ -214,9 +213,9 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
     epoch,
   );
   await settle(cdp);
-  const { longest, buttons, overlaps } = await page.evaluate((since) => {
+  const { longest, longTasks, buttons, overlaps } = await page.evaluate((since) => {
     const tasks = bench.longTasksSince(since);
-    return { longest: Math.max(0, ...tasks.map((t) => t.duration)), buttons: bench.buttonCount(), overlaps: bench.overlaps(3000) };
+    return { longest: Math.max(0, ...tasks.map((t) => t.duration)), longTasks: tasks.length, buttons: bench.buttonCount(), overlaps: bench.overlaps(3000) };
   }, result.since);
   // Memory: the page with its buttons, then the same page once the rules are gone (the site stays
   // enabled, the content script stays loaded): the difference is the buttons and their records.
@@ -225,6 +224,11 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
   await page.waitForFunction(() => bench.buttonCount() === 0, { timeout: 120_000 });
   await settle(cdp);
   const heapWithout = await heapBytes(cdp);
+  // The page's own worst over as many one-element changes as we caused long frames (at most 20; 5
+  // at 100k rows): frames here swing by ±25 %, and the longest of 100 frames is not comparable
+  // with the middle of 3. The page is as it was before our pass (the buttons are gone).
+  const worst = [...tasks];
+  for (let i = tasks.length; i < Math.min(longTasks, n >= 100_000 ? 5 : 20); i++) worst.push(await page.evaluate((s) => bench.singleChangeTask(20, s), selectors));
   // Second pass, profiled: CallBar's script time, against the floor profiled the same way (both
   // with warm code: the floor ran three times).
   const { ms: script } = await profiled(
@@ -240,8 +244,9 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
   await page.close();
   return {
     floor: median(floors),
-    layout: median(layouts),
     pageTask: [...tasks].filter((v) => v > 0).sort((a, b) => a - b)[Math.floor(tasks.filter((v) => v > 0).length / 2)] ?? 0,
+    pageWorst: Math.max(0, ...worst),
+    pageSamples: worst.length,
     script,
     longest,
     toAll: result.ms,
@@ -261,10 +266,11 @@ async function pickedColumn(browser: Browser, base: string, kind: 'table' | 'gri
   const all = runs.every((r) => r.buttons === expected);
   record({ metric: `${label}: every cell of every rule has its button`, value: Math.min(...runs.map((r) => r.buttons)), unit: `of ${expected}`, target: 'all', met: all });
   record({ metric: `${label}: CallBar's script time, profiled (baseline: the floor, a span appended per cell in a loop, profiled the same way)`, value: m('script'), unit: 'ms', baseline: m('floor'), ratio: m('script') / m('floor'), target: '≤ 3× floor', met: m('script') / m('floor') <= 3 });
-  const pageTask = m('pageTask');
-  const limit = Math.max(50, 1.2 * pageTask);
-  record({ metric: `${label}: the page's own layout after a one-element change (an empty span into one cell, forced)`, value: m('layout'), unit: 'ms', target: 'reported' });
-  record({ metric: `${label}: longest task CallBar causes, rendering included (baseline: the page's own longest task after one button-sized element goes into one cell)`, value: m('longest'), unit: 'ms', baseline: pageTask, ratio: pageTask ? m('longest') / pageTask : undefined, target: `< 50 ms, or ≤ 1.2× baseline when that is longer (here ${round(limit)} ms)`, met: m('longest') <= limit });
+  const pageWorst = m('pageWorst');
+  const limit = Math.max(50, 1.2 * pageWorst);
+  const cells = ruleCount === 1 ? 'one cell' : `one cell of each of the ${ruleCount} columns`;
+  record({ metric: `${label}: the page's own longest task after one button-sized element goes into ${cells} (median of 3)`, value: m('pageTask'), unit: 'ms', target: 'reported' });
+  record({ metric: `${label}: longest task CallBar causes, rendering included (baseline: the page's own longest task over as many such one-element changes as CallBar caused long tasks, at most 20)`, value: m('longest'), unit: 'ms', baseline: pageWorst, ratio: pageWorst ? m('longest') / pageWorst : undefined, target: `< 50 ms, or ≤ 1.2× baseline when that is longer (here ${round(limit)} ms, ${m('pageSamples')} changes)`, met: m('longest') <= limit });
   record({ metric: `${label}: time until every cell has its button`, value: m('toAll'), unit: 'ms', baseline: m('floor'), ratio: m('toAll') / m('floor'), target: 'reported' });
   record({ metric: `${label}: DOM + JS memory per button (the page with its buttons minus the page once they are gone)`, value: m('bytesPerButton'), unit: 'B', target: '≤ 1024 B', met: m('bytesPerButton') <= 1024 });
   const covering = Math.max(...runs.map((r) => r.overlaps));

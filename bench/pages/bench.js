@@ -80,27 +80,16 @@
       this.floorSpans = null;
       void document.body.offsetHeight;
     },
-    /** The page's own price for ANY DOM change: one span into one cell, then layout. */
-    singleChangeLayout() {
-      const cell = document.querySelector(this.cellSelector) ?? document.body.firstElementChild;
-      void document.body.offsetHeight;
-      const t0 = performance.now();
-      const span = cell.appendChild(document.createElement('span'));
-      void document.body.offsetHeight;
-      const ms = performance.now() - t0;
-      span.remove();
-      void document.body.offsetHeight;
-      return ms;
-    },
     /**
-     * The page's own price for one element of a button's size put into one cell (a change that
+     * The page's own price for one element of a button's size put into one cell of each column (a change that
      * widens a tight column, as a button does), as the longest animation frame it causes (its
      * task and rendering), or 0 when none reached 50 ms. Measured as ours are.
      */
-    async singleChangeTask(width) {
+    async singleChangeTask(width, selectors = [this.cellSelector]) {
       // An odd row: its number is written in groups, the widest cells of the column, so the
-      // element widens the column as a button does.
-      const cell = document.querySelectorAll(this.cellSelector)[Math.floor(rows / 4) * 2 + 1] ?? document.body.firstElementChild;
+      // element widens the column as a button does. One element per rule's column: CallBar's
+      // first batch widens them all in one frame, and so does this.
+      const cells = selectors.map((s) => document.querySelectorAll(s)[Math.floor(rows / 4) * 2 + 1] ?? document.body.firstElementChild);
       const settled = async () => {
         // Two frames, then time for the observer to be handed the entries.
         for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
@@ -108,15 +97,17 @@
       };
       await settled();
       const since = performance.now();
-      const span = document.createElement('span');
-      span.style.cssText = `display:inline-block;width:${width}px;height:1px`;
-      cell.appendChild(span);
+      const spans = cells.map((cell) => {
+        const span = document.createElement('span');
+        span.style.cssText = `display:inline-block;width:${width}px;height:1px`;
+        return cell.appendChild(span);
+      });
       await settled();
       // The observer is handed entries some time after the frame: wait for one (up to 20 s: a
       // 100k-row table's frame alone takes seconds).
       for (let i = 0; i < 200 && !longTasks.some((t) => t.start + t.duration >= since); i++) await new Promise((r) => setTimeout(r, 100));
       const longest = Math.max(0, ...longTasks.filter((t) => t.start + t.duration >= since).map((t) => t.duration));
-      span.remove();
+      for (const span of spans) span.remove();
       await settled();
       return longest;
     },

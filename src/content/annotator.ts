@@ -73,6 +73,8 @@ const SYNC_MS = 50;
 const SYNC_NODES = 3000;
 /** Columns shorter than this are processed in document order (no viewport search). */
 const BISECT_FROM = 400;
+/** The first batch of a pass: this many cells, shared by the rules it starts (headStart). */
+const NEW_COLUMN_CELLS = 120;
 
 export class Annotator {
   private rules: readonly ButtonRule[] = [];
@@ -91,6 +93,8 @@ export class Annotator {
   private pendingHosts: HTMLElement[] = [];
   private pendingCells: Element[] = [];
   private readonly sizer = new BatchSizer();
+  /** Rules whose first cells went in during this pass (headStart). */
+  private readonly begun = new Set<ButtonRule>();
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
   /** Automatic detection, when the site has it on (setDetector). */
@@ -128,6 +132,7 @@ export class Annotator {
   /** Queue every root for a full pass. */
   rescan(): void {
     this.work.length = 0;
+    this.begun.clear();
     for (const root of this.observers.keys()) this.scopes.add(root);
     this.schedule();
   }
@@ -320,6 +325,7 @@ export class Annotator {
     const deadline = started + this.sizer.scriptMs(SLICE_MS);
     this.collect(true);
     const batch = this.sizer.next();
+    this.headStart();
     this.make(this.work, deadline, batch);
     let inserted = this.flush();
     if (this.detector && inserted < batch && performance.now() < deadline) inserted += this.detector.run(deadline, batch - inserted);
@@ -381,6 +387,26 @@ export class Annotator {
           // a selector that stopped being valid here (checked when saved): ignored
         }
       }
+    }
+  }
+
+  /**
+   * Every rule new to this pass gets its first cells (the rows in view) into this batch: a
+   * column's first buttons widen it, and an auto-layout table then lays itself out again — as
+   * costly as the page's own change, but once per frame however many columns widened. Rules
+   * taken one after the other would each cost such a frame (and the later ones, in a big batch,
+   * more).
+   */
+  private headStart(): void {
+    const fresh = this.work.filter((item) => !this.begun.has(item.rule));
+    if (fresh.length === 0) return;
+    const rules = new Set(fresh.map((item) => item.rule));
+    const per = Math.max(8, Math.floor(NEW_COLUMN_CELLS / rules.size));
+    const now = performance.now();
+    for (const item of fresh) {
+      if (this.begun.has(item.rule)) continue;
+      this.begun.add(item.rule);
+      for (let i = 0; i < per && item.next < item.end; i++) this.annotate(item.cells[item.next++]!, item.rule, now);
     }
   }
 
