@@ -224,11 +224,11 @@ async function columnRun(browser: Browser, base: string, kind: 'table' | 'grid',
   await page.waitForFunction(() => bench.buttonCount() === 0, { timeout: 120_000 });
   await settle(cdp);
   const heapWithout = await heapBytes(cdp);
-  // The page's own worst over as many one-element changes as we caused long frames (at most 20; 5
-  // at 100k rows): frames here swing by ±25 %, and the longest of 100 frames is not comparable
-  // with the middle of 3. The page is as it was before our pass (the buttons are gone).
+  // The page's own worst over as many one-element changes as we caused long frames (at most 20):
+  // frames here swing by ±25 %, and the longest of 100 frames is not comparable with the middle
+  // of 3. The page is as it was before our pass (the buttons are gone).
   const worst = [...tasks];
-  for (let i = tasks.length; i < Math.min(longTasks, n >= 100_000 ? 5 : 20); i++) worst.push(await page.evaluate((s) => bench.singleChangeTask(20, s), selectors));
+  for (let i = tasks.length; i < Math.min(longTasks, 20); i++) worst.push(await page.evaluate((s) => bench.singleChangeTask(20, s), selectors));
   // Second pass, profiled: CallBar's script time, against the floor profiled the same way (both
   // with warm code: the floor ran three times).
   const { ms: script } = await profiled(

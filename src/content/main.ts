@@ -59,7 +59,8 @@ function main(): void {
     return match ? { dial: dialString(match, plan) } : null;
   };
   const detectedDial = (match: PhoneMatch) => dialString(match, plan);
-  const annotator = new Annotator(dialOf, () => scheduleReport());
+  // The page's own DOM changes may be a route change made with pushState from its world (no event here).
+  const annotator = new Annotator(dialOf, () => scheduleReport(), () => checkUrl());
   const toolbar = isTop ? new ToolbarHost() : null;
 
   // ── state from the service worker (PageState: no agent, no call) ─────────
@@ -173,8 +174,8 @@ function main(): void {
   window.addEventListener('popstate', checkUrl);
   window.addEventListener('hashchange', checkUrl);
   (window as { navigation?: EventTarget }).navigation?.addEventListener('currententrychange', () => setTimeout(checkUrl, 0));
-  // pushState from the page's world fires no event here: the page's re-render does.
-  new MutationObserver(checkUrl).observe(document, { childList: true, subtree: true });
+  // pushState from the page's world fires no event here: the page's re-render does (the
+  // annotator's observer calls checkUrl for every change of the page's).
 
   // ── messages from the popup / background ──────────────────────────────────
 
