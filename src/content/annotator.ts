@@ -46,6 +46,8 @@ export interface Detector {
   busy(): boolean;
   /** Numbers found that have no button (yet): they count for the badge as buttons do. */
   count(): number;
+  /** Were numbers found or lost since the last call? */
+  takeChanged(): boolean;
   /** Switched off: stop, keep nothing. */
   dispose(): void;
 }
@@ -335,7 +337,10 @@ export class Annotator {
     this.headStart();
     this.make(this.work, deadline, batch);
     let inserted = this.flush();
-    if (this.detector && inserted < batch && performance.now() < deadline) inserted += this.detector.run(deadline, batch - inserted);
+    if (this.detector && inserted < batch && performance.now() < deadline) {
+      inserted += this.detector.run(deadline, batch - inserted);
+      if (this.detector.takeChanged()) this.onChange(); // the count changed, with no button
+    }
     const scriptMs = performance.now() - started;
     if (inserted > 0) {
       // The browser lays the batch out in its next frame; the next batch waits for it, and is

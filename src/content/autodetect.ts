@@ -59,6 +59,7 @@ export class TextDetector implements Detector {
   private readonly found = new Map<Text, Found>();
   private readonly range = document.createRange();
   private pointer: { x: number; y: number } | null = null;
+  private changed = false;
   private frame = 0;
   private readonly onPointer = (event: PointerEvent) => {
     // Only the agent's own pointer: a page's synthetic events do not reveal buttons.
@@ -147,8 +148,17 @@ export class TextDetector implements Detector {
     seen.set(text, data);
     const parent = text.parentElement;
     const matches = /\d/.test(data) && parent && !skippable(parent) && !inRuleCell(parent) ? findPhoneNumbers(data, { limit: 50 }) : [];
-    if (matches.length) this.found.set(text, { data, matches });
-    else this.found.delete(text);
+    if (matches.length) {
+      this.found.set(text, { data, matches });
+      this.changed = true;
+    } else if (this.found.delete(text)) this.changed = true;
+  }
+
+  /** Were numbers found or lost since the last call (the page's count is due)? */
+  takeChanged(): boolean {
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
   }
 
   /**
@@ -176,8 +186,9 @@ export class TextDetector implements Detector {
     this.range.setStart(text, match.start);
     this.range.setEnd(text, match.end);
     const rects = this.range.getClientRects();
-    this.range.collapse(); // (a live range costs every later change to that text)
-    this.range.detach();
+    // Parked at the document's start: a live range inside the text would cost its every change.
+    this.range.setStart(document, 0);
+    this.range.collapse(true);
     for (const r of rects) {
       if (x >= r.left - SLACK_PX && x <= r.right + SLACK_PX && y >= r.top - SLACK_PX && y <= r.bottom + SLACK_PX) return true;
     }

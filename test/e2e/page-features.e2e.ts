@@ -360,6 +360,10 @@ describe('automatic detection', () => {
     expect(await pageCount(ui('autodetect.html'))).toBe(expected.length);
     await expectNoTextUnderButtons(page, 'automatic detection in running text');
     await page.screenshot({ path: join(ROOT, 'test-output', 'autodetect-hovered.png'), fullPage: true });
+    // The page shows another number later (a re-render): it is counted, with no button until pointed at.
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="later">稍后补充：13911112222</p>'));
+    await eventually(async () => (await pageCount(ui('autodetect.html'))) === expected.length + 1, 'the new number counted');
+    expect(await page.$$('callbarcall')).toHaveLength(expected.length);
     // Switched off again: the detected buttons go, and pointing brings none back.
     await setAutoDetect(false);
     await eventually(async () => (await page.$$('callbarcall')).length === 0, 'detected buttons removed');
