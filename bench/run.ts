@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
-import { DIST, launchWithExtension, serviceWorker, tabIdOf } from '../test/e2e/support/extension.ts';
+import { DIST, launchWithExtension, pageCount, serviceWorker } from '../test/e2e/support/extension.ts';
 import { mixedCrmText } from '../test/fixtures/phone-corpus/mixed-crm-text.ts';
 import { benchDetection } from './detection.ts';
 
@@ -305,14 +305,6 @@ const RC_C2D = require.resolve('ringcentral-c2d/build/index.js');
  * App Connect does (RangeObserver + LibPhoneNumberMatcher with the agent's region, here CN).
  * Main-thread time is every task the renderer ran from the switch-on until it went quiet.
  */
-/** The count of dialable numbers the content script gives the popup for the tab showing `url`. */
-async function pageCount(browser: Browser, url: string): Promise<number> {
-  const worker = await serviceWorker(browser);
-  const tabId = await tabIdOf(browser, url);
-  const reply = (await worker.evaluate((id) => chrome.tabs.sendMessage(id, { channel: 'callbar-tab', type: 'page/count', payload: {} }), tabId)) as { value?: { buttons: number } };
-  return reply.value?.buttons ?? -1;
-}
-
 async function autodetect(browser: Browser, base: string, path: string, label: string): Promise<void> {
   const origin = new URL(base).origin;
   const oursTotal: number[] = [];

@@ -34,6 +34,14 @@ describe('BatchSizer', () => {
     expect(sizer.next() * 0.06).toBeLessThanOrEqual(0.15 * 180 + 1);
   });
 
+  it('a probe that held a few more cells than asked (batches are made 32 at a time) still tells the page\'s own frame', () => {
+    const sizer = new BatchSizer();
+    for (let i = 0; i < 2; i++) sizer.observe(sizer.next() + 8, 100);
+    for (let i = 0; i < 3; i++) sizer.observe(sizer.next(), 400);
+    // Sized by the probes' ~100 ms, not by the big batches' 400: the room over 100 ms is ~15 ms.
+    expect(sizer.scriptMs(0)).toBeLessThan(10);
+  });
+
   it('on a page whose every change costs 200 ms, keeps batches within 1.15× of it once it knows the page', () => {
     const { costs } = run(200, 0.03, 20);
     for (const ms of costs.slice(2)) expect(ms).toBeLessThanOrEqual(200 * 1.15 + 1);

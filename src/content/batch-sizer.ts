@@ -22,9 +22,9 @@ const MAX_BATCH = 50_000;
 
 /**
  * Sizes insertion batches so that a batch, its frame included, costs at most max(40 ms,
- * 1.15 × the page's own frame after a change). The page's own frame is the cheapest of the last
- * few batches' frames less our estimated share (a small probe batch now and then keeps it close
- * to the page's own); our share is a per-button cost (script, style, layout: ~30 µs on a
+ * 1.15 × the page's own frame after a change). The page's own frame is the middle of the last
+ * few batches' frames less our estimated share, or of the probes' (small batches now and then)
+ * when that is lower; our share is a per-button cost (script, style, layout: ~30 µs on a
  * 10k-row auto-layout table, ~60 µs on a div grid). Frame times here vary by ±25 %
  * from one frame to the next (GC, the page's own work) — more than the margin we aim at — so the
  * per-button cost is not fitted to every frame: it starts from a measured prior, jumps to what a
@@ -39,6 +39,8 @@ export class BatchSizer {
   private good = 0;
   private over = 0;
   private batches = 0;
+  /** The batch asked for last was a probe. */
+  private probing = false;
 
   /**
    * How long making one batch's buttons may take: half of the room the budget leaves over the
@@ -53,7 +55,8 @@ export class BatchSizer {
   next(): number {
     // Two probes first: the first frame of a pass is rarely the page's usual one (on an auto-layout
     // table it widens the columns: 3–4× the frames after it).
-    if (this.frames.length < 2 || this.batches % PROBE_EVERY === PROBE_EVERY - 1) return FIRST_BATCH;
+    this.probing = this.frames.length < 2 || this.batches % PROBE_EVERY === PROBE_EVERY - 1;
+    if (this.probing) return FIRST_BATCH;
     const page = this.pageFrame();
     const room = Math.max(TASK_BUDGET_MS, OVER_PAGE_FRAME * page) - page;
     return Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(room / this.perButton)));
@@ -66,7 +69,8 @@ export class BatchSizer {
     const sample = Math.max(0, ms - this.perButton * count);
     this.frames.push(sample);
     if (this.frames.length > 5) this.frames.shift();
-    if (count <= FIRST_BATCH) {
+    // (Told by what was asked: a batch is made in steps of 32 cells, so a probe may hold a few more.)
+    if (this.probing) {
       this.probes.push(sample);
       if (this.probes.length > 3) this.probes.shift();
     }

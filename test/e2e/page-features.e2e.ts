@@ -18,6 +18,7 @@ import {
   inShadow,
   launchWithExtension,
   openPopup,
+  pageCount,
   ROOT,
   seedRules,
   serviceWorker,
@@ -279,14 +280,6 @@ describe('frames and shadow roots', () => {
 });
 
 describe('automatic detection', () => {
-  /** What the popup's page tools are told this page has: the badge count of dialable numbers. */
-  async function pageCount(url: string): Promise<number> {
-    const worker = await serviceWorker(browser);
-    const tabId = await tabIdOf(browser, url);
-    const reply = await worker.evaluate((id) => chrome.tabs.sendMessage(id, { channel: 'callbar-tab', type: 'page/count', payload: {} }), tabId);
-    return (reply as { value: { buttons: number } }).value.buttons;
-  }
-
   /** The middle of the first box of each text's next occurrence on the page (scrolled into view first). */
   async function spotOf(page: Page, text: string, used: string[]): Promise<{ x: number; y: number } | null> {
     return page.evaluate(
@@ -325,7 +318,7 @@ describe('automatic detection', () => {
     await popup.waitForSelector('[data-testid="autodetect-toggle"]:checked');
     await popup.close();
     // Every real number is counted at once; only tel: links get their buttons straight away.
-    await eventually(async () => (await pageCount(ui('autodetect.html'))) === expected.length, `a count of ${expected.length}`);
+    await eventually(async () => (await pageCount(browser, ui('autodetect.html'))) === expected.length, `a count of ${expected.length}`);
     const links = await page.$$eval('a[href^="tel:"]', (as) => as.length);
     expect(await page.$$('callbarcall')).toHaveLength(links);
     // A page's own synthetic pointer events reveal nothing.
@@ -357,12 +350,12 @@ describe('automatic detection', () => {
     await page.mouse.move(again.x, again.y, { steps: 2 });
     await new Promise((r) => setTimeout(r, 200));
     expect(await page.$$('callbarcall')).toHaveLength(expected.length);
-    expect(await pageCount(ui('autodetect.html'))).toBe(expected.length);
+    expect(await pageCount(browser, ui('autodetect.html'))).toBe(expected.length);
     await expectNoTextUnderButtons(page, 'automatic detection in running text');
     await page.screenshot({ path: join(ROOT, 'test-output', 'autodetect-hovered.png'), fullPage: true });
     // The page shows another number later (a re-render): it is counted, with no button until pointed at.
     await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="later">稍后补充：13911112222</p>'));
-    await eventually(async () => (await pageCount(ui('autodetect.html'))) === expected.length + 1, 'the new number counted');
+    await eventually(async () => (await pageCount(browser, ui('autodetect.html'))) === expected.length + 1, 'the new number counted');
     expect(await page.$$('callbarcall')).toHaveLength(expected.length);
     // Switched off again: the detected buttons go, and pointing brings none back.
     await setAutoDetect(false);

@@ -151,7 +151,6 @@ export async function clickActionIcon(browser: Browser, page: Page): Promise<Pag
   return popup;
 }
 
-/** Open the popup page in a tab; page tools then act on `targetTabId`. */
 /**
  * Open one of CallBar's own pages. Right after a launch on a profile that already holds the
  * extension, Chromium reinstalls it from dist/ and, for a moment, refuses its pages with
@@ -170,6 +169,7 @@ export async function gotoExtensionPage(page: Page, url: string, timeout = 15_00
   }
 }
 
+/** Open the popup page in a tab; page tools then act on `targetTabId`. */
 export async function openPopup(browser: Browser, targetTabId?: number): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewport({ width: 380, height: 720 });
@@ -178,6 +178,15 @@ export async function openPopup(browser: Browser, targetTabId?: number): Promise
   // The page tools know where the tab is (and whether CallBar runs there) a moment later.
   if (targetTabId) await page.waitForSelector('[data-testid="site-status"], [data-testid="page-tools-unavailable"]');
   return page;
+}
+
+/** How many dialable numbers the content script tells the popup the tab showing `url` has (its badge count). */
+export async function pageCount(browser: Browser, url: string): Promise<number> {
+  const worker = await serviceWorker(browser);
+  const tabId = await tabIdOf(browser, url);
+  const reply = (await worker.evaluate((id) => chrome.tabs.sendMessage(id, { channel: 'callbar-tab', type: 'page/count', payload: {} }), tabId)) as { value?: { buttons: number } } | undefined;
+  if (!reply?.value) throw new Error(`no page count from the tab showing ${url}`);
+  return reply.value.buttons;
 }
 
 /** The chrome.tabs id of the tab showing `url` (asked from the service worker). */
