@@ -30,6 +30,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 90_000,
           retry: 0,
+          setupFiles: ['test/setup/e2e-output.ts'],
         },
       },
     ],
