@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
-import { DIST, launchWithExtension, pageCount, serviceWorker } from '../test/e2e/support/extension.ts';
+import { DIST, launchWithExtension, pageCount, extensionApis } from '../test/e2e/support/extension.ts';
 import { mixedCrmText } from '../test/fixtures/phone-corpus/mixed-crm-text.ts';
 import { benchDetection } from './detection.ts';
 
@@ -71,7 +71,7 @@ declare const bench: Bench;
  * (epoch ms) the settings were saved.
  */
 async function setSite(browser: Browser, origin: string, selectors: string[], autoDetect = false): Promise<number> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   const at = await worker.evaluate(
     async (o, sels, auto) => {
       const saved = performance.timeOrigin + performance.now();

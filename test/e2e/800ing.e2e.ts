@@ -15,7 +15,8 @@ import {
   fillToolbar,
   killServiceWorker,
   openPopup,
-  serviceWorker,
+  extensionApis,
+  serviceWorkerStarted,
   startCrmShift,
   tabIdOf,
   textOf,
@@ -147,7 +148,7 @@ describe('800ing cloud API: an agent shift', () => {
     await waitForCallState('ended');
     // Killed again right after: nothing is read twice.
     await killServiceWorker(browser);
-    await serviceWorker(browser);
+    await serviceWorkerStarted(browser);
     await new Promise((r) => setTimeout(r, 4_000));
     const rows = (await historyRows()).filter((r) => r.includes('13600002222'));
     expect(rows).toHaveLength(1);

@@ -14,7 +14,7 @@ import {
   fill,
   fillToolbar,
   openPopup,
-  serviceWorker,
+  extensionApis,
   startCrmShift,
   tabIdOf,
   textOf,
@@ -94,7 +94,7 @@ describe('dscom: an agent shift', () => {
     await waitForText(popup, '[data-testid="agent-state-current"]', '公事暂休');
     await waitForToolbarText(crm, T('toolbar-agent-state'), '公事暂休');
     // 记住密码 was not ticked: IndexedDB has the settings without the password; memory has it.
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     const stored = await worker.evaluate(async () => {
       const onDisk = await new Promise<Record<string, unknown>>((resolve, reject) => {
         const open = indexedDB.open('callbar');

@@ -15,6 +15,7 @@ import {
   killServiceWorker,
   launchWithExtension,
   loginSoftbar,
+  extensionApis,
   serviceWorker,
   tabIdOf,
   textOf,
@@ -30,7 +31,10 @@ let browser: Browser;
 let popup: Page;
 let crm: Page;
 
-/** The ringtone's state as the offscreen document reports it ('none' when there is no document). */
+/**
+ * The ringtone's state as the offscreen document reports it ('none' when there is no document).
+ * Asked from the service worker: the offscreen document answers no one else.
+ */
 async function ringState(): Promise<string> {
   const worker = await serviceWorker(browser);
   return worker.evaluate(async () => {
@@ -42,7 +46,7 @@ async function ringState(): Promise<string> {
 }
 
 async function notifications(): Promise<Record<string, unknown>> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   return worker.evaluate(() => chrome.notifications.getAll());
 }
 
@@ -89,7 +93,7 @@ describe('incoming call', () => {
       return Object.keys(all).find((id) => id.startsWith('callbar-incoming:'));
     }, 'the incoming-call notification');
     // It is the notification of this call (its id carries the call's id), not a leftover.
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     const stored = (await worker.evaluate(async () => (await chrome.storage.session.get('callbar:session'))['callbar:session'])) as { call: { id: string; number: string } };
     expect(stored.call.number).toBe('13500001111');
     expect(shown).toBe(`callbar-incoming:${stored.call.id}`);
@@ -128,7 +132,8 @@ describe('incoming call', () => {
     await crm.bringToFront();
     await eventually(async () => (await toolbarCallState(crm)) === 'incoming', 'the incoming call');
     expect(await ringState()).toBe('none');
-    await killServiceWorker(browser);
+    // ringState() attached to the worker: stop it through that session.
+    await killServiceWorker(browser, await serviceWorker(browser));
     // The toolbar still offers 接听; a real click wakes a new worker, which answers from stored state.
     await clickToolbar(crm, '[data-testid="toolbar-answer"]');
     await eventually(() => sim.requestsTo('answer').some((r) => r.at > Date.now() - 10_000), 'answer at the bar');

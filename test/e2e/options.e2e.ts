@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
-import { EXTENSION_ID, EXTENSION_ORIGIN, eventually, fill, gotoExtensionPage, launchWithExtension, openPopup, ROOT, serviceWorker, waitForText } from './support/extension.ts';
+import { EXTENSION_ID, EXTENSION_ORIGIN, eventually, fill, gotoExtensionPage, launchWithExtension, openPopup, ROOT, extensionApis, waitForText } from './support/extension.ts';
 
 const POLICY_DIR = process.env.CALLBAR_POLICY_DIR ?? '/etc/chromium/policies/managed';
 const POLICY_FILE = join(POLICY_DIR, 'callbar-e2e-options.json');
@@ -231,7 +231,7 @@ describe('options page: enterprise policy', () => {
   });
 
   it('Chromium hands the policy to the extension (chrome.storage.managed)', async () => {
-    const worker = await serviceWorker(browser!);
+    const worker = await extensionApis(browser!);
     const managed = await eventually(() => worker.evaluate(() => chrome.storage.managed.get()).then((m) => (Object.keys(m).length ? m : null)), 'the managed policy', 20_000);
     expect(managed).toEqual({ providers: { [ID]: { baseUrl: policyBaseUrl } }, dialPlans: { [ID]: { outsideLinePrefix: '0' } } });
   });

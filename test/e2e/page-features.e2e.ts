@@ -21,7 +21,7 @@ import {
   pageCount,
   ROOT,
   seedRules,
-  serviceWorker,
+  extensionApis,
   shadowText,
   tabIdOf,
   textOf,
@@ -54,7 +54,7 @@ async function setRules(rules: Array<Partial<ButtonRule> & { selector: string; o
 
 /** Automatic detection on this site (an enabled site with no rules). */
 async function setAutoDetect(on: boolean): Promise<void> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   await worker.evaluate(async (origin, value) => {
     const sites = ((await chrome.storage.local.get('callbar:sites'))['callbar:sites'] ?? {}) as Record<string, object>;
     await chrome.storage.local.set({ 'callbar:sites': { ...sites, [origin]: { ...sites[origin], autoDetect: value, enabled: true } } });
@@ -394,7 +394,7 @@ describe('rules in the popup', () => {
     await popup.click('[data-testid="rule-delete"]');
     // It was the site's last rule: CallBar is no longer enabled there (docs/security.md).
     await waitForText(popup, '[data-testid="site-status"]', '还没有在');
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
     await popup.close();
     await page.close();
@@ -468,7 +468,7 @@ describe('injected UI', () => {
     const button = await page.$eval('#customer-table td.col-mobile callbarcall', (h) => h.getBoundingClientRect().width);
     after.cols.forEach((width, i) => expect(width - before.cols[i]!).toBeLessThanOrEqual(Math.ceil(button) + 6));
     // The toolbar badge counts the tab's dialable numbers.
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     const tabId = await tabIdOf(browser, `${fixtures.url}/crm/index.html`);
     const buttons = await page.$$eval('callbarcall', (h) => h.length);
     await eventually(async () => (await worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(buttons), `badge ${buttons}`);
@@ -527,7 +527,7 @@ describe('injected UI', () => {
     // The page's own click handlers work again, and nothing was added.
     await page.click('#customer-table tbody tr:nth-child(1) td.col-mobile');
     expect(await page.$$('callbarcall')).toHaveLength(0);
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
     await page.close();
   });
@@ -566,7 +566,7 @@ describe('hostile pages', () => {
     await waitForText(popup, '[data-testid="page-tools-info"]', '已清除 20 个拨号按钮');
     await popup.close();
     expect(await page.$$('callbarcall')).toHaveLength(0);
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     expect(await worker.evaluate(async () => (await chrome.storage.local.get('callbar:rules'))['callbar:rules'])).toEqual([]);
     await page.reload();
     await new Promise((r) => setTimeout(r, 500));

@@ -27,7 +27,7 @@ import {
   fill,
   inShadow,
   launchWithExtension,
-  serviceWorker,
+  extensionApis,
   toolbarFrame,
   waitForText,
   waitForToolbarText,
@@ -45,7 +45,7 @@ let crm2Url: string;
 
 /** What CallBar may reach and where its content script is registered (asked from the service worker). */
 async function access(): Promise<{ origins: string[]; registered: string[] }> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   return worker.evaluate(async () => ({
     origins: (await chrome.permissions.getAll()).origins ?? [],
     registered: (await chrome.scripting.getRegisteredContentScripts()).flatMap((s) => s.matches ?? []),
@@ -200,7 +200,7 @@ describe('CallBar runs only where the agent enabled it', () => {
   });
 
   it('rules kept from before (an update) ask for their sites once, in one prompt', async () => {
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     const origin = `http://crm2.test:${fixtures.port}`;
     await worker.evaluate(
       async (rule) => void (await chrome.storage.local.set({ 'callbar:rules': [rule], 'callbar:sites': {} })),

@@ -183,7 +183,7 @@ describe('cmcc-softbar: an agent shift', () => {
   it('survives the service worker being killed mid-call: still shown, still controllable', async () => {
     const before = await serviceWorker(browser);
     await before.evaluate(() => ((globalThis as { marker?: number }).marker = 1));
-    await killServiceWorker(browser);
+    await killServiceWorker(browser, before);
     // The caller's side changes state while the worker is gone or restarting.
     await clickToolbar(crm, '[data-testid="toolbar-mute"]');
     await eventually(() => sim.state.muted, 'mute at the bar');

@@ -21,7 +21,7 @@ import {
   loginSoftbar,
   openPopup,
   ROOT,
-  serviceWorker,
+  extensionApis,
   textOf,
   toolbarCallState,
   toolbarFrame,
@@ -102,7 +102,7 @@ async function inToolbar(page: Page, selector: string): Promise<boolean> {
 
 /** What is stored under callbar:toolbar (read where the popup would: an extension context). */
 async function storedPrefs(): Promise<Record<string, unknown>> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   return worker.evaluate(async () => ((await chrome.storage.local.get('callbar:toolbar'))['callbar:toolbar'] ?? {}) as Record<string, unknown>);
 }
 
@@ -377,7 +377,7 @@ describe('floating toolbar', () => {
     await toolbarFrame(crm);
 
     // The popup's "在本站显示工具条" switch for that site: off now; ticking it brings the toolbar back at once.
-    const worker = await serviceWorker(browser);
+    const worker = await extensionApis(browser);
     const otherTab = await worker.evaluate(async (u: string) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? 0, otherUrl);
     const popup = await openPopup(browser, otherTab);
     await popup.waitForSelector('[data-testid="toolbar-toggle"]');

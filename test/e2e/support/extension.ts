@@ -105,7 +105,28 @@ export async function loginSoftbar(browser: Browser, barPort: number, extension:
   return popup;
 }
 
-/** The extension's service worker (waits for it to be running). */
+/**
+ * A page of CallBar's own (the options page, in a background tab) to call extension APIs from:
+ * storage, tabs, action, scripting. Tests use this rather than the service worker so as not to
+ * attach DevTools to the worker: an attach in flight while the worker restarts leaves it paused
+ * on start for good (puppeteer ignores the auto-attach of a target it is attaching to by hand,
+ * and never resumes it; puppeteer#9995) — seen as a worker that never came back after a kill.
+ */
+export async function extensionApis(browser: Browser): Promise<Page> {
+  const open = apiPages.get(browser);
+  if (open && !open.isClosed()) return open;
+  const page = await browser.newPage({ background: true });
+  await gotoExtensionPage(page, `${EXTENSION_ORIGIN}/src/options/index.html`);
+  await page.waitForFunction(() => typeof chrome !== 'undefined' && !!chrome.storage);
+  apiPages.set(browser, page);
+  return page;
+}
+const apiPages = new WeakMap<Browser, Page>();
+
+/**
+ * The extension's service worker itself (waits for it to be running), for a test about the
+ * worker's own globals. This attaches DevTools to it: use `extensionApis` for extension APIs.
+ */
 export async function serviceWorker(browser: Browser, timeout = 15_000): Promise<WebWorker> {
   // A worker that was just stopped may still be listed, and one still starting has no extension
   // APIs yet: look the target up again until its worker answers.
@@ -127,10 +148,28 @@ export async function serviceWorker(browser: Browser, timeout = 15_000): Promise
   }
 }
 
-/** Stop the service worker the way Chrome does when it decides to (puppeteer worker.close()). */
-export async function killServiceWorker(browser: Browser): Promise<void> {
-  const worker = await serviceWorker(browser);
-  await worker.close();
+/**
+ * Stop the service worker the way Chrome does when it decides to: Target.closeTarget, as
+ * puppeteer's worker.close() does, but without attaching to the worker first (see
+ * `extensionApis`). A worker the test did attach to (serviceWorker()) is stopped through that
+ * session (close() closes the target and detaches, or the session would keep it alive). Does not
+ * wait: an open port (the toolbar's) wakes a new worker at once, under the same target id.
+ */
+export async function killServiceWorker(browser: Browser, attached?: WebWorker): Promise<void> {
+  if (attached) return attached.close();
+  const session = await browser.target().createCDPSession();
+  try {
+    const isOurs = (t: { type: string; url: string }) => t.type === 'service_worker' && t.url.startsWith(`${EXTENSION_ORIGIN}/`);
+    const running = await eventually(async () => (await session.send('Target.getTargets')).targetInfos.find(isOurs), 'a running service worker to stop', 15_000);
+    await session.send('Target.closeTarget', { targetId: running.targetId });
+  } finally {
+    await session.detach().catch(() => {});
+  }
+}
+
+/** Wait until the service worker runs again (without attaching to it). */
+export async function serviceWorkerStarted(browser: Browser): Promise<void> {
+  await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`), { timeout: 15_000 });
 }
 
 /**
@@ -182,16 +221,16 @@ export async function openPopup(browser: Browser, targetTabId?: number): Promise
 
 /** How many dialable numbers the content script tells the popup the tab showing `url` has (its badge count). */
 export async function pageCount(browser: Browser, url: string): Promise<number> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   const tabId = await tabIdOf(browser, url);
   const reply = (await worker.evaluate((id) => chrome.tabs.sendMessage(id, { channel: 'callbar-tab', type: 'page/count', payload: {} }), tabId)) as { value?: { buttons: number } } | undefined;
   if (!reply?.value) throw new Error(`no page count from the tab showing ${url}`);
   return reply.value.buttons;
 }
 
-/** The chrome.tabs id of the tab showing `url` (asked from the service worker). */
+/** The chrome.tabs id of the tab showing `url`. */
 export async function tabIdOf(browser: Browser, url: string): Promise<number> {
-  const worker = await serviceWorker(browser);
+  const worker = await extensionApis(browser);
   const id = await worker.evaluate(async (u: string) => {
     const tabs = await chrome.tabs.query({});
     return tabs.find((t) => t.url === u)?.id ?? null;
@@ -433,7 +472,7 @@ export async function seedRules(browser: Browser, rules: unknown[], sites: Recor
   const origins = [...new Set([...(rules as Array<{ origin: string }>).map((r) => r.origin), ...Object.keys(sites)])];
   await eventually(
     async () => {
-      const registered = await (await serviceWorker(browser)).evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).flatMap((c) => c.matches ?? []));
+      const registered = await (await extensionApis(browser)).evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).flatMap((c) => c.matches ?? []));
       return origins.every((o) => registered.includes(`${o}/*`));
     },
     `the content script registered for ${origins.join(', ') || 'no site'}`,
