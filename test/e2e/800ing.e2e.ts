@@ -15,7 +15,6 @@ import {
   fillToolbar,
   killServiceWorker,
   openPopup,
-  extensionApis,
   serviceWorkerStarted,
   startCrmShift,
   tabIdOf,
