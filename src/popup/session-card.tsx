@@ -74,7 +74,7 @@ export function Session({ state }: { state: PublicState }) {
               <span class="muted">{callTimer(call, now)}</span>
             </div>
             <div class="small" data-testid="popup-call-state" data-state={call.state}>
-              {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {callStateLabel(call.state)}
+              {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {callStateLabel(call.state, call)}
               {call.cause ? ` · ${call.cause}` : ''}
               {call.muted ? ` · ${t('callMuted')}` : ''}
             </div>

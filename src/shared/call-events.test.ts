@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyCallEvent, newCallId, type ProviderEvent } from './call-events.ts';
+import { applyCallEvent, applyEvents, type CallRecord, newCallId, type ProviderEvent } from './call-events.ts';
+import { resultText } from './call-history.ts';
+import { callStateLabel } from './format.ts';
 import type { Call, CallState } from './call-state.ts';
 
 const NOW = 50_000;
@@ -229,5 +231,43 @@ describe('number matching for duplicate dialing events', () => {
     const result = applyCallEvent(dialing(shown), { type: 'call.dialing', number: confirmed }, 1);
     expect(result.rejected !== undefined).toBe(rejected);
     expect(result.call?.number).toBe(shown);
+  });
+});
+
+describe('an outbound call whose answer the platform cannot see (dscom: "In use" while the customer rings)', () => {
+  const session = (c: Call) => ({ agentState: 'ready', agentStateSince: 0, note: null, call: c });
+  const record = (fields: Partial<CallRecord>): CallRecord => ({ vendorCallId: 'v1', direction: 'outbound', number: '13912345678', startedAt: 1_000, endedAt: 9_000, talkSeconds: 0, result: '无人接听', ...fields });
+  const up = () => applyCallEvent(call('ringing', { vendorCallId: 'v1' }), { type: 'call.connected', answerUnknown: true }, 2_000).call!;
+
+  it('is up (hold, transfer, hang up work) but reads 外呼中, never 通话中, and never 已接通 when it ends unrecorded', () => {
+    const c = up();
+    expect(c).toMatchObject({ state: 'connected', answerUnknown: true });
+    expect(callStateLabel(c.state, c)).toBe('外呼中');
+    expect(callStateLabel('connected', call('connected'))).toBe('通话中');
+    const ended = applyCallEvent(c, { type: 'call.ended' }, 5_000).call!;
+    expect(resultText(ended)).toBe('已结束');
+  });
+
+  it("the CDR says nobody answered: the ended call was never connected, and says why (the issue's 通话中 → 无人接听)", () => {
+    const ended = applyCallEvent(up(), { type: 'call.ended' }, 5_000).call!;
+    const { state } = applyEvents(session(ended), [{ type: 'call.record', record: record({}) }], 6_000);
+    expect(state.call).toMatchObject({ state: 'ended', cause: '无人接听' });
+    expect(state.call?.connectedAt).toBeUndefined();
+    expect(state.call?.answerUnknown).toBeUndefined();
+    expect(resultText(state.call!)).toBe('未接通 · 无人接听');
+  });
+
+  it('the CDR says the customer answered: connected from that moment (talk time from the answer, not from the agent picking up)', () => {
+    const ended = applyCallEvent(up(), { type: 'call.ended' }, 9_000).call!;
+    const { state } = applyEvents(session(ended), [{ type: 'call.record', record: record({ answeredAt: 4_000, talkSeconds: 5, result: '已接通' }) }], 9_500);
+    expect(state.call).toMatchObject({ state: 'ended', connectedAt: 4_000 });
+    expect(state.call?.answerUnknown).toBeUndefined();
+    expect(resultText(state.call!)).toBe('已接通');
+  });
+
+  it("another call's record settles nothing", () => {
+    const ended = applyCallEvent(up(), { type: 'call.ended' }, 5_000).call!;
+    const { state } = applyEvents(session(ended), [{ type: 'call.record', record: record({ vendorCallId: 'other' }) }], 6_000);
+    expect(state.call).toBe(ended);
   });
 });

@@ -8,7 +8,12 @@ export type ProviderEvent =
   | { type: 'call.dialing'; number: string; vendorCallId?: string }
   | { type: 'call.incoming'; number: string; vendorCallId?: string }
   | { type: 'call.ringing' }
-  | { type: 'call.connected' }
+  /**
+   * The call is up. `answerUnknown`: the platform only knows that the agent's phone is in the
+   * call, not whether the other party answered (dscom's polled "In use" is the same while the
+   * customer rings and while they talk): shown as 外呼中, not 通话中; the call record says.
+   */
+  | { type: 'call.connected'; answerUnknown?: boolean }
   | { type: 'call.held' }
   | { type: 'call.resumed' }
   | { type: 'call.ended'; cause?: string }
@@ -80,8 +85,11 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
         // An inbound call "rings" the agent: that is what `incoming` already says.
         if (call?.state === 'incoming') return same(call);
         return move(call, 'ringing', now);
-      case 'call.connected':
-        return move(call, 'connected', now);
+      case 'call.connected': {
+        const moved = move(call, 'connected', now);
+        if (event.answerUnknown && moved.changed && moved.call) return { call: { ...moved.call, answerUnknown: true }, changed: true };
+        return moved;
+      }
       case 'call.held':
         return move(call, 'held', now);
       case 'call.resumed':
@@ -98,6 +106,23 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
   } catch (error) {
     return { call, changed: false, rejected: (error as Error).message };
   }
+}
+
+/**
+ * What the platform's record says of a call whose answer was unknown: the customer answered
+ * (then: talk time from that moment), or did not (then: never connected, and why).
+ */
+function settleAnswer(call: Call, record: CallRecord): Call {
+  const rest: { -readonly [K in keyof Call]: Call[K] } = { ...call };
+  delete rest.answerUnknown;
+  delete rest.connectedAt;
+  if (record.answeredAt !== undefined) {
+    const answeredAt = Math.min(Math.max(record.answeredAt, call.startedAt), call.endedAt ?? Number.POSITIVE_INFINITY);
+    return { ...rest, connectedAt: answeredAt };
+  }
+  // Still up (the record of another leg?): nothing is settled yet.
+  if (call.state !== 'ended') return call;
+  return { ...rest, cause: record.result };
 }
 
 function move(call: Call | null, to: 'ringing' | 'connected' | 'held', now: number): ApplyResult {
@@ -160,6 +185,8 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
         const result = applyCallEvent(call, { type: 'call.ended', ...(cause ? { cause } : {}) }, now);
         if (result.changed) next = { ...next, call: result.call };
       }
+      // A call whose answer the live state could not see: the record says whether it was.
+      if (next.call?.answerUnknown && next.call.vendorCallId === event.record.vendorCallId) next = { ...next, call: settleAnswer(next.call, event.record) };
       records.push(event.record);
     } else {
       const result = applyCallEvent(next.call, event, now);

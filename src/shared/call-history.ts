@@ -21,6 +21,8 @@ export interface HistoryEntry {
 export const HISTORY_LIMIT = 200;
 
 export function resultText(call: Call): string {
+  // Whether the customer answered is the platform's call record's to say (it corrects the row).
+  if (call.answerUnknown) return call.cause ? `${t('callStateEnded')} · ${call.cause}` : t('callStateEnded');
   const outcome = call.connectedAt ? t('resultConnected') : call.direction === 'inbound' ? t('resultMissed') : t('resultNotConnected');
   return call.cause ? `${outcome} · ${call.cause}` : outcome;
 }
@@ -35,7 +37,7 @@ export function historyEntry(call: Call): HistoryEntry {
     startedAt: call.startedAt,
     endedAt,
     durationSec: talkSeconds(call, endedAt),
-    connected: !!call.connectedAt,
+    connected: !!call.connectedAt && !call.answerUnknown,
     result: resultText(call),
   };
 }

@@ -45,6 +45,12 @@ export interface Call {
   readonly muted: boolean;
   /** Vendor cause of the end of the call, in words the agent understands. */
   readonly cause?: string;
+  /**
+   * Up, but the platform cannot tell whether the other party answered (the agent's phone is in
+   * the call; the customer may still be ringing): never shown as 通话中 or 已接通. The
+   * platform's call record settles it.
+   */
+  readonly answerUnknown?: true;
 }
 
 export class InvalidTransitionError extends Error {

@@ -13,8 +13,12 @@ const CALL_STATE_KEYS = {
   ended: 'callStateEnded',
 } as const satisfies Readonly<Record<CallState, MessageKey>>;
 
-/** The call state in the agent's language (空闲, 呼叫中, 振铃中 …). */
-export function callStateLabel(state: CallState): string {
+/**
+ * The call state in the agent's language (空闲, 呼叫中, 振铃中 …). A call up on the agent's phone
+ * whose answer the platform cannot see is 外呼中, never 通话中 (`call`, when given).
+ */
+export function callStateLabel(state: CallState, call?: Call | null): string {
+  if (state === 'connected' && call?.answerUnknown) return t('callStateConnectedUnconfirmed');
   return t(CALL_STATE_KEYS[state]);
 }
 export function formatDuration(totalSeconds: number): string {

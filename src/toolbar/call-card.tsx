@@ -47,7 +47,7 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
       </div>
       <div class="line">
         <span class="call-state" role="status" aria-live="polite" data-testid="toolbar-call-state" data-state={call.state}>
-          {callStateLabel(call.state)}
+          {callStateLabel(call.state, call)}
           {call.state === 'ended' && call.cause ? ` · ${call.cause}` : ''}
           {call.muted ? ` · ${t('callMuted')}` : ''}
         </span>

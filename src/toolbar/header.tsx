@@ -84,7 +84,7 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
       </span>
       {miniCall ? (
         <span class={`mini ${miniCall.call.state}`} data-testid="toolbar-mini-call">
-          {callStateLabel(miniCall.call.state)} <span class="mini-timer">{miniCall.timer}</span>
+          {callStateLabel(miniCall.call.state, miniCall.call)} <span class="mini-timer">{miniCall.timer}</span>
         </span>
       ) : (
         <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state">

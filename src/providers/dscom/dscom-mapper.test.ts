@@ -175,6 +175,8 @@ describe('mapAgentStatus', () => {
 
 describe('mapCallState: an active call × the device state', () => {
   const connected: ProviderEvent = { type: 'call.connected' };
+  // Outbound: "In use" is the agent's phone in the call, the customer ringing or talking alike.
+  const up: ProviderEvent = { type: 'call.connected', answerUnknown: true };
   const held: ProviderEvent = { type: 'call.held' };
   const ended: ProviderEvent = { type: 'call.ended' };
   const offline: ProviderEvent = { type: 'call.ended', cause: END_CAUSES.phoneOffline };
@@ -183,17 +185,17 @@ describe('mapCallState: an active call × the device state', () => {
     // dialing: call/dial accepted; the PBX rings the agent's own phone first.
     { state: 'dialing', device: 'ringing', expected: [{ type: 'call.ringing' }] },
     { state: 'dialing', device: 'ringInUse', expected: [{ type: 'call.ringing' }] },
-    { state: 'dialing', device: 'inUse', expected: [connected] },
-    { state: 'dialing', device: 'busy', expected: [connected] },
-    { state: 'dialing', device: 'onHold', expected: [connected, held] },
+    { state: 'dialing', device: 'inUse', expected: [up] },
+    { state: 'dialing', device: 'busy', expected: [up] },
+    { state: 'dialing', device: 'onHold', expected: [up, held] },
     { state: 'dialing', device: 'unavailable', expected: [offline] },
     { state: 'dialing', device: 'unknown', expected: [] },
     // ringing (outbound: the agent's phone rings)
     { state: 'ringing', device: 'ringing', expected: [] },
     { state: 'ringing', device: 'ringInUse', expected: [] },
-    { state: 'ringing', device: 'inUse', expected: [connected] },
-    { state: 'ringing', device: 'busy', expected: [connected] },
-    { state: 'ringing', device: 'onHold', expected: [connected, held] },
+    { state: 'ringing', device: 'inUse', expected: [up] },
+    { state: 'ringing', device: 'busy', expected: [up] },
+    { state: 'ringing', device: 'onHold', expected: [up, held] },
     { state: 'ringing', device: 'idle', expected: [ended] },
     { state: 'ringing', device: 'unavailable', expected: [offline] },
     { state: 'ringing', device: 'unknown', expected: [] },
@@ -222,7 +224,8 @@ describe('mapCallState: an active call × the device state', () => {
     { state: 'held', device: 'unavailable', expected: [offline] },
     { state: 'held', device: 'unknown', expected: [] },
   ])('$state + $device', ({ state, device, expected }) => {
-    expect(mapCallState({ device, agent: [row({ status: '1' })], call: call(state), now: NOW })).toStrictEqual(expected);
+    const direction = state === 'incoming' ? 'inbound' : 'outbound';
+    expect(mapCallState({ device, agent: [row({ status: '1' })], call: call(state, { direction }), now: NOW })).toStrictEqual(expected);
   });
 
   it('dialing + idle: still waiting for the PBX to ring the phone, until the grace period ends', () => {
@@ -285,19 +288,19 @@ describe('mapCallState: no active call', () => {
       name: 'in use while the platform says 外拨工作 → an outbound call made on the phone',
       device: 'inUse',
       agent: [row({ status: '6', current: '13912345678', linkedid: 'hwd-7.7' })],
-      expected: [{ type: 'call.dialing', number: '13912345678', vendorCallId: 'hwd-7.7' }, { type: 'call.connected' }],
+      expected: [{ type: 'call.dialing', number: '13912345678', vendorCallId: 'hwd-7.7' }, { type: 'call.connected', answerUnknown: true }],
     },
     {
       name: 'in use with direction "out" → outbound',
       device: 'busy',
       agent: [row({ status: '1', direction: 'out', current: '13912345678' })],
-      expected: [{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected' }],
+      expected: [{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected', answerUnknown: true }],
     },
     {
       name: 'in use with direction "2" (0 none, 1 in, 2 out) → outbound',
       device: 'inUse',
       agent: [row({ status: '1', direction: '2', current: '13912345678' })],
-      expected: [{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected' }],
+      expected: [{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected', answerUnknown: true }],
     },
     {
       name: 'in use with direction "1" → inbound',
@@ -317,7 +320,7 @@ describe('mapCallState: no active call', () => {
       device: 'inUse',
       agent: [],
       lostDial: { number: '13912345678' },
-      expected: [{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected' }],
+      expected: [{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected', answerUnknown: true }],
     },
     {
       name: 'the call that just ended, still reported by linkedid → nothing',

@@ -141,7 +141,8 @@ export function callInfo(rows: readonly AgentStatusRow[]): { number: string; lin
 /**
  * One poll → call events. Outbound (call/dial) rings the agent's own phone first, then (auto)
  * answered it is "In use" while the customer rings and talks alike: dialing → ringing →
- * connected; the CDR later gives the true talk time. A ringing phone with no call is an
+ * connected with its answer unknown (外呼中, never 通话中); the CDR says whether and when the
+ * customer answered. A ringing phone with no call is an
  * incoming call; a phone already in use with no call (the ring fell between two polls, or the
  * call was made on the phone) is shown as a call in progress.
  */
@@ -150,17 +151,18 @@ export function mapCallState(input: PollInput): ProviderEvent[] {
   if (device === 'unknown') return [];
   if (!isActive(call)) return newCall(input);
   const ended = (cause?: string): ProviderEvent[] => [{ type: 'call.ended', ...(cause ? { cause } : {}) }];
+  const up: ProviderEvent = call.direction === 'outbound' ? { type: 'call.connected', answerUnknown: true } : { type: 'call.connected' };
   switch (call.state) {
     case 'dialing':
       if (device === 'ringing' || device === 'ringInUse') return [{ type: 'call.ringing' }];
-      if (device === 'onHold') return [{ type: 'call.connected' }, { type: 'call.held' }];
-      if (IN_CALL.has(device)) return [{ type: 'call.connected' }];
+      if (device === 'onHold') return [up, { type: 'call.held' }];
+      if (IN_CALL.has(device)) return [up];
       if (device === 'unavailable') return ended(END_CAUSES.phoneOffline);
       return now - call.startedAt >= DIAL_GRACE_MS ? ended(END_CAUSES.notPlaced) : [];
     case 'ringing':
     case 'incoming':
-      if (device === 'onHold') return [{ type: 'call.connected' }, { type: 'call.held' }];
-      if (device === 'inUse' || device === 'busy') return [{ type: 'call.connected' }];
+      if (device === 'onHold') return [up, { type: 'call.held' }];
+      if (device === 'inUse' || device === 'busy') return [up];
       if (NO_CALL.has(device)) return ended(device === 'unavailable' ? END_CAUSES.phoneOffline : undefined);
       return [];
     case 'connected':
@@ -192,8 +194,9 @@ function newCall({ device, agent, call, now, lostDial }: PollInput): ProviderEve
       : { type: 'call.incoming', number: info.number || UNKNOWN_NUMBER, ...ids };
   const outbound = start.type === 'call.dialing';
   if (device === 'ringing' || device === 'ringInUse') return outbound ? [start, { type: 'call.ringing' }] : [start];
-  if (device === 'onHold') return [start, { type: 'call.connected' }, { type: 'call.held' }];
-  return [start, { type: 'call.connected' }];
+  const up: ProviderEvent = outbound ? { type: 'call.connected', answerUnknown: true } : { type: 'call.connected' };
+  if (device === 'onHold') return [start, up, { type: 'call.held' }];
+  return [start, up];
 }
 
 // ── CDR (billing websocket) ────────────────────────────────────────────────────────────────
