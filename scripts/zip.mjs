@@ -4,8 +4,9 @@
  *
  *   npm run zip        (builds first, then runs this)
  *
- * Files sit at the zip root (manifest.json at top level), in sorted order with
- * a fixed timestamp, so the same dist/ always gives the same zip bytes.
+ * Files sit at the zip root (manifest.json at top level, without the "key" that pins the
+ * unpacked extension's id: the store refuses it), in sorted order with a fixed timestamp, so the
+ * same dist/ always gives the same zip bytes.
  */
 import { zipSync } from 'fflate';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,17 @@ if (!existsSync(path.join(DIST, 'manifest.json'))) {
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 if (!pkg.version) fail('package.json has no "version"');
 
+/**
+ * The manifest as the Chrome Web Store takes it: without "key". The key pins the id of the
+ * unpacked extension (tests, policies written against it); the store refuses an upload that
+ * carries one and gives the extension its own id.
+ */
+function storeManifest(bytes) {
+  const manifest = JSON.parse(new TextDecoder().decode(bytes));
+  delete manifest.key;
+  return new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 /** All files under dir as zip paths ("a/b.js"), sorted by code unit order. */
 function listFiles(dir, prefix = '') {
   const out = [];
@@ -55,7 +67,8 @@ files.sort((a, b) => (a === 'manifest.json' ? -1 : b === 'manifest.json' ? 1 : 0
 /** @type {import('fflate').Zippable} */
 const entries = {};
 for (const rel of files) {
-  const data = new Uint8Array(readFileSync(path.join(DIST, ...rel.split('/'))));
+  let data = new Uint8Array(readFileSync(path.join(DIST, ...rel.split('/'))));
+  if (rel === 'manifest.json') data = storeManifest(data);
   const level = STORE_EXT.has(path.extname(rel).toLowerCase()) ? 0 : 9;
   entries[rel] = [data, { level, mtime: MTIME }];
 }
