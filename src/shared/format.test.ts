@@ -33,6 +33,12 @@ describe('agent state control', () => {
     expect(agentStateTimer({ ...STATE, agentState: 'pause4', agentStateSince: null }, 75_000)).toBeNull();
   });
 
+  it('a state that arrived after the clock last ticked counts from its start, never past its length (整理 10 s showed 00:11)', () => {
+    const wrapUp = STATE.capabilities!.agentStates.find((s) => s.kind === 'afterCall')!.countdownSeconds!;
+    expect(agentStateTimer({ ...STATE, agentState: 'afterCall', agentStateSince: 10_900 }, 10_000)).toEqual({ text: `00:${String(wrapUp).padStart(2, '0')}`, countdown: true });
+    expect(agentStateTimer({ ...STATE, agentState: 'pause4', agentStateSince: 10_900 }, 10_000)).toEqual({ text: '00:00', countdown: false });
+  });
+
   it('a platform without agent states: logged in reads 已登录 with a green light, not 状态未知', () => {
     const none = { ...STATE, capabilities: { ...STATE.capabilities!, agentStates: [] } };
     expect(agentStateLabel(none)).toBe('已登录');

@@ -64,7 +64,9 @@ export function agentStateTimer(state: PublicState, now: number): { text: string
   if (state.status !== 'loggedIn' || state.agentStateSince === null) return null;
   const option = state.capabilities?.agentStates.find((s) => s.id === state.agentState);
   if (!option) return null;
-  const elapsed = (now - state.agentStateSince) / 1000;
+  // A state that arrived after this render's clock last ticked (the toolbar ticks once a second)
+  // began just now: without the clamp, 整理 of 10 s counted down from 00:11.
+  const elapsed = Math.max(0, (now - state.agentStateSince) / 1000);
   if (option.kind === 'afterCall' && option.countdownSeconds) {
     return { text: formatDuration(Math.max(0, Math.ceil(option.countdownSeconds - elapsed))), countdown: true };
   }
