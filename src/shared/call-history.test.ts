@@ -11,6 +11,8 @@ describe('call history', () => {
     ['outbound, busy', { endedAt: 4_000, cause: '对方忙' }, '未接通 · 对方忙'],
     ['outbound, no cause', { endedAt: 4_000 }, '未接通'],
     ['inbound, missed', { direction: 'inbound', endedAt: 4_000, cause: '对方挂断' }, '未接听 · 对方挂断'],
+    ['outbound, the cause is the outcome (八百呼): said once', { endedAt: 4_000, cause: '未接通' }, '未接通'],
+    ['inbound, the cause is the outcome: said once', { direction: 'inbound', endedAt: 4_000, cause: '未接听' }, '未接听'],
   ])('%s → %s', (_name, patch, text) => {
     expect(resultText({ ...base, ...patch })).toBe(text);
   });

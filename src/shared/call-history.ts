@@ -24,7 +24,8 @@ export function resultText(call: Call): string {
   // Whether the customer answered is the platform's call record's to say (it corrects the row).
   if (call.answerUnknown) return call.cause ? `${t('callStateEnded')} · ${call.cause}` : t('callStateEnded');
   const outcome = call.connectedAt ? t('resultConnected') : call.direction === 'inbound' ? t('resultMissed') : t('resultNotConnected');
-  return call.cause ? `${outcome} · ${call.cause}` : outcome;
+  // (A platform whose cause is the outcome itself, 未接通 or 未接听, says it once.)
+  return call.cause && call.cause !== outcome ? `${outcome} · ${call.cause}` : outcome;
 }
 
 export function historyEntry(call: Call): HistoryEntry {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { applyCallEvent, type ProviderEvent } from '../../shared/call-events.ts';
 import type { Call } from '../../shared/call-state.ts';
 import {
-  CAUSE_FINISHED,
   CAUSE_MISSED,
   CAUSE_NOT_CONNECTED,
   type DialMark,
@@ -119,8 +118,8 @@ describe('mapMessage: the table', () => {
       events: [],
     },
     { name: 'status 1 (接听) of the call on screen → connected', state: dialingA, message: msg(1, 1, { cdrId: 'A' }), events: [{ type: 'call.connected' }] },
-    { name: 'status 3 (挂机) after connected → ended 通话结束', state: connectedOutA, message: msg(1, 3, { cdrId: 'A' }), events: [{ type: 'call.ended', cause: CAUSE_FINISHED }] },
-    { name: 'status 2 is 挂机 too (getLongWaterLine table)', state: connectedOutA, message: msg(1, 2, { cdrId: 'A' }), events: [{ type: 'call.ended', cause: CAUSE_FINISHED }] },
+    { name: 'status 3 (挂机) after connected → ended, nothing more to say', state: connectedOutA, message: msg(1, 3, { cdrId: 'A' }), events: [{ type: 'call.ended' }] },
+    { name: 'status 2 is 挂机 too (getLongWaterLine table)', state: connectedOutA, message: msg(1, 2, { cdrId: 'A' }), events: [{ type: 'call.ended' }] },
     { name: 'hung up before it was answered → ended 未接通', state: dialingA, message: msg(1, 3, { cdrId: 'A' }), events: [{ type: 'call.ended', cause: CAUSE_NOT_CONNECTED }] },
     { name: 'a dial from elsewhere (the 八百呼 client, the phone) with no call on screen → dialing', state: none, message: msg(1, 0, { cdrId: 'D' }), events: [{ type: 'call.dialing', number: CUSTOMER, vendorCallId: 'D' }] },
     { name: 'an outbound call first seen answered → dialing + connected', state: none, message: msg(1, 1, { cdrId: 'D' }), events: [{ type: 'call.dialing', number: CUSTOMER, vendorCallId: 'D' }, { type: 'call.connected' }] },
@@ -131,7 +130,7 @@ describe('mapMessage: the table', () => {
     { name: '来电 without a number', state: none, message: msg(2, 0, { cdrId: 'B', phone: '' }), events: [{ type: 'call.incoming', number: UNKNOWN_NUMBER, vendorCallId: 'B' }] },
     { name: 'answered → connected', state: incomingB, message: msg(2, 1, { cdrId: 'B' }), events: [{ type: 'call.connected' }] },
     { name: 'hung up unanswered → ended 未接听', state: incomingB, message: msg(2, 3, { cdrId: 'B' }), events: [{ type: 'call.ended', cause: CAUSE_MISSED }] },
-    { name: 'hung up after talking → ended 通话结束', state: connectedInB, message: msg(2, 2, { cdrId: 'B' }), events: [{ type: 'call.ended', cause: CAUSE_FINISHED }] },
+    { name: 'hung up after talking → ended, nothing more to say', state: connectedInB, message: msg(2, 2, { cdrId: 'B' }), events: [{ type: 'call.ended' }] },
     { name: 'an inbound call first seen answered → incoming + connected', state: none, message: msg(2, 1, { cdrId: 'B' }), events: [{ type: 'call.incoming', number: CALLER, vendorCallId: 'B' }, { type: 'call.connected' }] },
     {
       name: 'a call without cdrId is followed by direction and number',
@@ -206,8 +205,9 @@ describe('mapMessage: a dial CallBar ended itself', () => {
 describe('mapMessages: a batch', () => {
   it('one call from start to end, in order; the picture follows the events', () => {
     const out = mapMessages([msg(1, 0, { cdrId: 'A', paramvalue: 'cb-1' }), msg(1, 1, { cdrId: 'A', paramvalue: 'cb-1' }), msg(1, 3, { cdrId: 'A', paramvalue: 'cb-1' })], dialShown, NOW);
-    expect(out.events).toEqual([{ type: 'call.dialing', number: CUSTOMER, vendorCallId: 'A' }, { type: 'call.connected' }, { type: 'call.ended', cause: CAUSE_FINISHED }]);
-    expect(out.state.call).toMatchObject({ state: 'ended', vendorCallId: 'A', cause: CAUSE_FINISHED });
+    expect(out.events).toEqual([{ type: 'call.dialing', number: CUSTOMER, vendorCallId: 'A' }, { type: 'call.connected' }, { type: 'call.ended' }]);
+    expect(out.state.call).toMatchObject({ state: 'ended', vendorCallId: 'A' });
+    expect(out.state.call?.cause).toBeUndefined();
     expect(out.state.dial).toBeNull();
     expect(out.matchedDial).toBe(true);
     expect(out.skipped).toEqual([]);

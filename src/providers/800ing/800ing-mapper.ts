@@ -63,7 +63,6 @@ export interface MapOutcome {
 }
 
 export const UNKNOWN_NUMBER = '未知号码';
-export const CAUSE_FINISHED = '通话结束';
 export const CAUSE_NOT_CONNECTED = '未接通';
 export const CAUSE_MISSED = '未接听';
 export const NOTE_SECOND_CALL = '有新的来电，但当前通话尚未结束：请先挂断';
@@ -137,7 +136,10 @@ export function mapMessage(message: Ing800Message, state: MapperState, now: numb
         : [];
     if (status === 0) events = attach;
     else if (status === 1) events = call.state === 'connected' || call.state === 'held' ? attach : [...attach, { type: 'call.connected' }];
-    else events = [{ type: 'call.ended', cause: endCause(call) }];
+    else {
+      const cause = endCause(call);
+      events = [{ type: 'call.ended', ...(cause ? { cause } : {}) }];
+    }
     if (events.length === 0 && !ours) return skip(state, '当前通话的重复消息');
   } else if (isActive(call)) {
     // Another call while one is on screen: the model has one call; say so for a new inbound one.
@@ -171,8 +173,9 @@ function belongs(call: Call, direction: Call['direction'], phone: string, conten
   return phone === '' || sameNumber(phone, call.number);
 }
 
-function endCause(call: Call): string {
-  if (call.connectedAt !== undefined) return CAUSE_FINISHED;
+/** Why a call ended, when that says more than 已结束: a call that talked and hung up says nothing more. */
+function endCause(call: Call): string | undefined {
+  if (call.connectedAt !== undefined) return undefined;
   return call.direction === 'outbound' ? CAUSE_NOT_CONNECTED : CAUSE_MISSED;
 }
 
