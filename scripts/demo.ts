@@ -122,7 +122,7 @@ Press Ctrl+C (or close the browser) to stop.`);
   await shot(crm, 'ringing', 'Dialled with one click: the toolbar shows the call going out');
   await waitForToolbarCallState(crm, 'connected', 10_000);
   await pause(2200);
-  await shot(crm, 'connected', 'Callee answered: 通话中 with a running timer');
+  await shot(crm, 'connected', 'The call is up: 通话中 (dscom: 外呼中 until its call record says the customer answered) with a running timer');
   await clickToolbar(crm, '[data-testid="toolbar-hangup"]');
   await waitForToolbarCallState(crm, 'ended');
   await shot(crm, 'ended', 'Hung up from the toolbar: result shown');
