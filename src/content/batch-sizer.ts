@@ -17,14 +17,16 @@ const MAX_PER_BUTTON_MS = 0.25;
 const FIRST_BATCH = 120;
 /** A probe every this many batches: the page's own frame changes (a column widened, rows loaded). */
 const PROBE_EVERY = 8;
+/** The page's frame is taken to be at most this many times the probes' (pageFrame). */
+const PROBE_CAP = 1.5;
 const MIN_BATCH = 60;
 const MAX_BATCH = 50_000;
 
 /**
  * Sizes insertion batches so that a batch, its frame included, costs at most max(40 ms,
  * 1.15 × the page's own frame after a change). The page's own frame is the middle of the last
- * few batches' frames less our estimated share, or of the probes' (small batches now and then)
- * when that is lower; our share is a per-button cost (script, style, layout: ~30 µs on a
+ * few batches' frames less our estimated share, at most 1.5× that of the probes (small batches
+ * now and then); our share is a per-button cost (script, style, layout: ~30 µs on a
  * 10k-row auto-layout table, ~60 µs on a div grid). Frame times here vary by ±25 %
  * from one frame to the next (GC, the page's own work) — more than the margin we aim at — so the
  * per-button cost is not fitted to every frame: it starts from a measured prior, jumps to what a
@@ -104,8 +106,12 @@ export class BatchSizer {
    */
   private pageFrame(): number {
     // Probes hold few buttons: their frames are the page's own even when our estimate of a
-    // button's cost is far too low (then every bigger batch's frame would pass for the page's).
-    return Math.min(middle(this.frames), this.probes.length ? middle(this.probes) : Number.POSITIVE_INFINITY);
+    // button's cost is far too low (then every bigger batch's frame would pass for the page's,
+    // and batches grow without end). They only cap the estimate, well above their own figure:
+    // taken as the page's frame outright, they undersized it on the 10k-row 2-rule grid and the
+    // batches after them overshot (longest frame 1.38× the page's own worst, against 1.01×).
+    const frames = middle(this.frames);
+    return this.probes.length ? Math.min(frames, PROBE_CAP * middle(this.probes)) : frames;
   }
 }
 
