@@ -61,11 +61,12 @@ describe('BatchSizer', () => {
     const { costs } = run(100, 0.5, 40);
     // 0.5 ms a button is 8× the prior and 2× what a button costs on any page measured (a 100k-row
     // grid included): overshoots that big are taken for the page's own swing until four come in a
-    // row, and the probes cap the page's frame only at 1.5× theirs, so it hovers between the
-    // page's frame and 4× it (about 3× on average) — a known limit, bounded.
+    // row, and our under-rated share inflates the page's frame meanwhile, so frames reach ~6× the
+    // page's before the cost per button catches up — a known limit (the probes that capped it
+    // undersized real grids' frames: batch-sizer.ts), bounded.
     const tail = costs.slice(10);
-    expect(Math.max(...tail)).toBeLessThanOrEqual(400);
-    expect(tail.reduce((a, b) => a + b, 0) / tail.length).toBeLessThanOrEqual(300);
+    expect(Math.max(...tail)).toBeLessThanOrEqual(600);
+    expect(tail.reduce((a, b) => a + b, 0) / tail.length).toBeLessThanOrEqual(400);
   });
 
   it('gives a slow page more script time per batch, within the room its frame leaves', () => {

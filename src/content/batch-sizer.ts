@@ -17,16 +17,14 @@ const MAX_PER_BUTTON_MS = 0.25;
 const FIRST_BATCH = 120;
 /** A probe every this many batches: the page's own frame changes (a column widened, rows loaded). */
 const PROBE_EVERY = 8;
-/** The page's frame is taken to be at most this many times the probes' (pageFrame). */
-const PROBE_CAP = 1.5;
 const MIN_BATCH = 60;
 const MAX_BATCH = 50_000;
 
 /**
  * Sizes insertion batches so that a batch, its frame included, costs at most max(40 ms,
  * 1.15 × the page's own frame after a change). The page's own frame is the middle of the last
- * few batches' frames less our estimated share, at most 1.5× that of the probes (small batches
- * now and then); our share is a per-button cost (script, style, layout: ~30 µs on a
+ * few batches' frames less our estimated share (a small probe batch now and then lets it fall
+ * when the page gets cheaper); our share is a per-button cost (script, style, layout: ~30 µs on a
  * 10k-row auto-layout table, ~60 µs on a div grid). Frame times here vary by ±25 %
  * from one frame to the next (GC, the page's own work) — more than the margin we aim at — so the
  * per-button cost is not fitted to every frame: it starts from a measured prior, jumps to what a
@@ -34,15 +32,11 @@ const MAX_BATCH = 50_000;
  */
 export class BatchSizer {
   private readonly frames: number[] = [];
-  /** The same figure from the last few probes. */
-  private readonly probes: number[] = [];
   private perButton = PRIOR_PER_BUTTON_MS;
   /** Batches in a row that fitted, and that overshot. */
   private good = 0;
   private over = 0;
   private batches = 0;
-  /** The batch asked for last was a probe. */
-  private probing = false;
 
   /**
    * How long making one batch's buttons may take: half of the room the budget leaves over the
@@ -57,8 +51,7 @@ export class BatchSizer {
   next(): number {
     // Two probes first: the first frame of a pass is rarely the page's usual one (on an auto-layout
     // table it widens the columns: 3–4× the frames after it).
-    this.probing = this.frames.length < 2 || this.batches % PROBE_EVERY === PROBE_EVERY - 1;
-    if (this.probing) return FIRST_BATCH;
+    if (this.frames.length < 2 || this.batches % PROBE_EVERY === PROBE_EVERY - 1) return FIRST_BATCH;
     const page = this.pageFrame();
     const room = Math.max(TASK_BUDGET_MS, OVER_PAGE_FRAME * page) - page;
     return Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(room / this.perButton)));
@@ -71,11 +64,6 @@ export class BatchSizer {
     const sample = Math.max(0, ms - this.perButton * count);
     this.frames.push(sample);
     if (this.frames.length > 5) this.frames.shift();
-    // (Told by what was asked: a batch is made in steps of 32 cells, so a probe may hold a few more.)
-    if (this.probing) {
-      this.probes.push(sample);
-      if (this.probes.length > 3) this.probes.shift();
-    }
     const page = this.pageFrame();
     const budget = Math.max(TASK_BUDGET_MS, OVER_PAGE_FRAME * page);
     if (ms > 1.25 * budget) {
@@ -105,13 +93,12 @@ export class BatchSizer {
    * look like our overshoot.
    */
   private pageFrame(): number {
-    // Probes hold few buttons: their frames are the page's own even when our estimate of a
-    // button's cost is far too low (then every bigger batch's frame would pass for the page's,
-    // and batches grow without end). They only cap the estimate, well above their own figure:
-    // taken as the page's frame outright, they undersized it on the 10k-row 2-rule grid and the
-    // batches after them overshot (longest frame 1.38× the page's own worst, against 1.01×).
-    const frames = middle(this.frames);
-    return this.probes.length ? Math.min(frames, PROBE_CAP * middle(this.probes)) : frames;
+    // Tried: the probes' frames (few buttons, so the page's own) as the page's frame when lower,
+    // or as a cap at 1.5× theirs. On the 10k-row 2-rule grid both undersized it and the batches
+    // after them overshot: longest frame 1.38× and 1.39× the page's own worst, 1.01× without
+    // (same bench). The cost: a page whose buttons cost far more than any measured is sized late
+    // (batch-sizer.test.ts, "far more than any page measured").
+    return middle(this.frames);
   }
 }
 
