@@ -93,10 +93,10 @@ export class BatchSizer {
    * look like our overshoot.
    */
   private pageFrame(): number {
-    // Tried: the probes' frames (few buttons, so the page's own) as the page's frame when lower,
-    // or as a cap at 1.5× theirs. On the 10k-row 2-rule grid both undersized it and the batches
-    // after them overshot: longest frame 1.38× and 1.39× the page's own worst, 1.01× without
-    // (same bench). The cost: a page whose buttons cost far more than any measured is sized late
+    // Tried: the probes' frames (few buttons, so the page's own) as the page's frame when lower.
+    // They undersized it on the 10k-row grids and the batches after them overshot: longest frame
+    // 1.36–1.43× the page's own worst in four runs, against 0.71–1.02× (one run 1.65×) without.
+    // The cost: a page whose buttons cost far more than any measured is sized late
     // (batch-sizer.test.ts, "far more than any page measured").
     return middle(this.frames);
   }
