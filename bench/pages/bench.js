@@ -74,6 +74,34 @@
       this.floorSpans = spans;
       return ms;
     },
+    /**
+     * The least a call button that works for every agent needs, in the same plain loop: read the
+     * cell's text and keep its digits, clone a button that keyboards and screen readers can use
+     * (tabindex, role, aria-label), give it its number (data-callbar-number, the integrators'
+     * contract), remember which number it dials, append it. No number formats, no slices, no
+     * frames kept short: a second baseline, to tell the price of the button from our overhead.
+     */
+    minimum(selectors) {
+      const template = document.createElement(BUTTON_TAG);
+      template.setAttribute('tabindex', '0');
+      template.setAttribute('role', 'button');
+      template.setAttribute('aria-label', 'Call');
+      const dials = new WeakMap();
+      const hosts = [];
+      const t0 = performance.now();
+      for (const selector of selectors)
+        for (const cell of document.querySelectorAll(selector)) {
+          const digits = cell.textContent.replace(/\D/g, '');
+          if (digits.length < 7) continue;
+          const host = template.cloneNode(false);
+          host.setAttribute('data-callbar-number', digits);
+          dials.set(host, digits);
+          hosts.push(cell.appendChild(host));
+        }
+      const ms = performance.now() - t0;
+      this.floorSpans = hosts;
+      return ms;
+    },
     /** Takes the floor's spans away again (not part of the floor). */
     undoFloor() {
       for (const span of this.floorSpans ?? []) span.remove();
