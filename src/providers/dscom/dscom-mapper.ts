@@ -151,7 +151,7 @@ export function mapCallState(input: PollInput): ProviderEvent[] {
   if (device === 'unknown') return [];
   if (!isActive(call)) return newCall(input);
   const ended = (cause?: string): ProviderEvent[] => [{ type: 'call.ended', ...(cause ? { cause } : {}) }];
-  const up: ProviderEvent = call.direction === 'outbound' ? { type: 'call.connected', answerUnknown: true } : { type: 'call.connected' };
+  const up = connected(call.direction === 'outbound');
   switch (call.state) {
     case 'dialing':
       if (device === 'ringing' || device === 'ringInUse') return [{ type: 'call.ringing' }];
@@ -178,6 +178,11 @@ export function mapCallState(input: PollInput): ProviderEvent[] {
   }
 }
 
+/** "In use": an inbound call was answered by the agent; an outbound one may still ring the customer. */
+function connected(outbound: boolean): ProviderEvent {
+  return outbound ? { type: 'call.connected', answerUnknown: true } : { type: 'call.connected' };
+}
+
 function newCall({ device, agent, call, now, lostDial }: PollInput): ProviderEvent[] {
   if (NO_CALL.has(device)) return [];
   const info = callInfo(agent);
@@ -194,7 +199,7 @@ function newCall({ device, agent, call, now, lostDial }: PollInput): ProviderEve
       : { type: 'call.incoming', number: info.number || UNKNOWN_NUMBER, ...ids };
   const outbound = start.type === 'call.dialing';
   if (device === 'ringing' || device === 'ringInUse') return outbound ? [start, { type: 'call.ringing' }] : [start];
-  const up: ProviderEvent = outbound ? { type: 'call.connected', answerUnknown: true } : { type: 'call.connected' };
+  const up = connected(outbound);
   if (device === 'onHold') return [start, up, { type: 'call.held' }];
   return [start, up];
 }
