@@ -1,5 +1,6 @@
 import { applyCallEvent, type ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, isActive } from '../../shared/call-state.ts';
+import { t } from '../../shared/i18n.ts';
 
 /**
  * recvMsg messages → normalized call events. Pure: the session hands in the call on screen and
@@ -63,8 +64,12 @@ export interface MapOutcome {
 }
 
 export const UNKNOWN_NUMBER = '未知号码';
-export const CAUSE_NOT_CONNECTED = '未接通';
-export const CAUSE_MISSED = '未接听';
+/**
+ * 八百呼 says only "挂机": a call that never connected ends with the outcome itself as its cause,
+ * in the shared outcome's words (so recent calls say it once, in either language).
+ */
+export const CAUSE_NOT_CONNECTED = t('resultNotConnected');
+export const CAUSE_MISSED = t('resultMissed');
 export const NOTE_SECOND_CALL = '有新的来电，但当前通话尚未结束：请先挂断';
 
 /** content → {status, cdrId, paramvalue}; null when it is not the documented JSON. */
