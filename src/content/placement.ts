@@ -6,7 +6,32 @@
  * its place back. Drags and arrow-key moves (asked for by the toolbar frame, which sees the
  * agent's pointer and keys) save the new place through `persist`.
  */
-import { clampOffset, draggedOffset, type Offset, sameOffset, type Size } from './position.ts';
+import { type Box, clampOffset, draggedOffset, type Offset, sameOffset, type Size } from './position.ts';
+
+/** What an agent clicks or types into on a page: the toolbar's spot must leave these free. */
+const CONTROLS = [
+  'a[href]', 'button', 'input:not([type="hidden"])', 'select', 'textarea', 'summary', 'label', 'iframe', 'embed', 'object',
+  '[role="button"]', '[role="link"]', '[role="checkbox"]', '[role="radio"]', '[role="switch"]', '[role="tab"]',
+  '[role="menuitem"]', '[role="combobox"]', '[role="textbox"]', '[role="option"]', '[contenteditable=""]',
+  '[contenteditable="true"]', '[tabindex]:not([tabindex="-1"])',
+].join(',');
+/** A page with more controls than this is not walked further (the first ones are the ones in view, mostly). */
+const MAX_CONTROLS = 20_000;
+
+/** The boxes of the page's controls that are in the viewport (CallBar's own elements are not the page's). */
+export function pageControls(viewport: Size, ignore: ReadonlySet<Element>): Box[] {
+  const boxes: Box[] = [];
+  const found = document.querySelectorAll(CONTROLS);
+  const count = Math.min(found.length, MAX_CONTROLS);
+  for (let i = 0; i < count; i++) {
+    const el = found[i]!;
+    if (ignore.has(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0 || r.right <= 0 || r.bottom <= 0 || r.left >= viewport.width || r.top >= viewport.height) continue;
+    boxes.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+  }
+  return boxes;
+}
 
 /** The area fixed elements are placed in (the viewport without its scrollbars). */
 export function viewportSize(): Size {

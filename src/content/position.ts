@@ -46,3 +46,34 @@ export function draggedOffset(start: Offset, dx: number, dy: number): Offset {
 export function sameOffset(a: Offset | null, b: Offset | null): boolean {
   return !!a && !!b && a.x === b.x && a.y === b.y;
 }
+
+/** A box in viewport coordinates (a DOMRect's edges). */
+export interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Where CallBar puts a toolbar the agent has not placed: the offset closest to the bottom-right
+ * corner (`margin` from the edges) where a `size` box covers none of `obstacles` (the page's
+ * controls). It looks along the bottom edge first, right to left, then in rows further up, no
+ * higher than the middle of the viewport: a toolbar belongs low and out of the reading path.
+ * Touching a control is not covering it. Null when no such spot exists (the corner then).
+ */
+export function freeSpot(size: Size, viewport: Size, obstacles: readonly Box[], margin = 16, step = 8): Offset | null {
+  const maxX = viewport.width - size.width - margin;
+  const maxY = Math.min(viewport.height - size.height - margin, viewport.height / 2);
+  for (let y = margin; y <= maxY; y += step) {
+    const bottom = viewport.height - y;
+    const top = bottom - size.height;
+    const row = obstacles.filter((o) => o.bottom > top && o.top < bottom);
+    for (let x = margin; x <= maxX; x += step) {
+      const right = viewport.width - x;
+      const left = right - size.width;
+      if (!row.some((o) => o.right > left && o.left < right)) return { x, y };
+    }
+  }
+  return null;
+}

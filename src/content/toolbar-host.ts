@@ -14,13 +14,19 @@ import browser from 'webextension-polyfill';
 import type { ToolbarHostMessage } from '../shared/messages.ts';
 import { t } from '../shared/i18n.ts';
 import { loadSitePrefs, saveSitePrefs, watchSitePrefs } from '../shared/toolbar-prefs-store.ts';
-import { Placement, viewportSize } from './placement.ts';
-import type { SitePrefs } from './position.ts';
+import { pageControls, Placement, viewportSize } from './placement.ts';
+import { freeSpot, type Offset, type SitePrefs } from './position.ts';
 import { createShadowHost } from './shadow-host.ts';
 import { showToast } from './toast.ts';
 
 export const TOOLBAR_PAGE = 'src/toolbar/index.html';
 const MAX_SIZE = 4000;
+/**
+ * The room CallBar keeps free of the page's controls for a toolbar the agent has not placed:
+ * its width, and the height of its tallest everyday state (a call card with its actions under
+ * the state switch, about 200 px), so the spot stays free when a call comes.
+ */
+const ROOM_HEIGHT = 210;
 
 const FRAME_CSS = `
 iframe { display: block; border: 0; margin: 0; padding: 0; background: transparent; color-scheme: normal;
@@ -35,6 +41,8 @@ interface Mounted {
   placement: Placement;
   /** The size the toolbar asked for; the frame gets it capped by the viewport. */
   natural: { width: number; height: number } | null;
+  /** Where CallBar put it on this page while the agent has not placed it (freeSpot). */
+  autoSpot: Offset | null;
   onResize: () => void;
 }
 
@@ -76,7 +84,8 @@ export class ToolbarHost {
     watchSitePrefs(this.origin, (changed) => {
       const wasHidden = this.prefs?.hidden;
       this.prefs = changed;
-      this.mounted?.placement.setDesired({ x: changed.x, y: changed.y });
+      const auto = !changed.placed ? this.mounted?.autoSpot : null;
+      this.mounted?.placement.setDesired(auto ?? { x: changed.x, y: changed.y });
       if (changed.hidden && wasHidden === false && this.mounted) showToast(t('toolbarHiddenToast'));
       this.update();
     });
@@ -110,10 +119,10 @@ export class ToolbarHost {
     root.append(frame);
     document.documentElement.append(host);
     const placement = new Placement(host, { x: prefs.x, y: prefs.y }, (offset) => {
-      if (this.prefs) this.prefs = { ...this.prefs, ...offset };
+      if (this.prefs) this.prefs = { ...this.prefs, ...offset, placed: true };
       void saveSitePrefs(this.origin, offset).catch(() => undefined);
     });
-    const mounted: Mounted = { host, frame, placement, natural: null, onResize: () => this.fit(mounted) };
+    const mounted: Mounted = { host, frame, placement, natural: null, autoSpot: null, onResize: () => this.fit(mounted) };
     // Before the placement's own resize handling, so it clamps the frame at its new size.
     window.addEventListener('resize', mounted.onResize, true);
     this.mounted = mounted;
@@ -131,6 +140,17 @@ export class ToolbarHost {
   }
 
   private stopFollowing: (() => void) | null = null;
+
+  /** Before it first shows: a spot that covers none of the page's controls, if there is one. */
+  private placeFreely(mounted: Mounted): void {
+    if (!mounted.natural) return;
+    const viewport = viewportSize();
+    const room = { width: mounted.natural.width, height: Math.max(mounted.natural.height, ROOM_HEIGHT) };
+    const spot = freeSpot(room, viewport, pageControls(viewport, new Set([mounted.host])));
+    if (!spot) return;
+    mounted.autoSpot = spot;
+    mounted.placement.setDesired(spot);
+  }
 
   /** The frame at the toolbar's size, never larger than the page's viewport (the toolbar page scrolls then). */
   private fit(mounted: Mounted): void {
@@ -183,10 +203,13 @@ export class ToolbarHost {
     const mounted = this.mounted;
     if (!mounted) return;
     switch (msg.type) {
-      case 'size':
+      case 'size': {
         mounted.natural = { width: clampSize(msg.width), height: clampSize(msg.height) };
+        const first = mounted.frame.classList.contains('loading');
+        if (first && this.prefs && !this.prefs.placed) this.placeFreely(mounted);
         mounted.frame.classList.remove('loading');
         return this.fit(mounted);
+      }
       case 'drag-start':
         mounted.placement.beginDrag();
         return this.followPointer(mounted, finite(msg.screenX), finite(msg.screenY));

@@ -5,11 +5,13 @@
  *
  * Stored in chrome.storage.local under `callbar:toolbar`, one entry per page origin:
  *
- *   { "https://crm.example.com": { "x": 16, "y": 16, "collapsed": false, "hidden": false } }
+ *   { "https://crm.example.com": { "x": 16, "y": 16, "placed": true, "collapsed": false, "hidden": false } }
  *
  * `x` / `y` are the distances in CSS pixels from the right / bottom edge of the viewport to
  * the toolbar's right / bottom edge, so it stays anchored where the agent put it when the
- * window changes size. Every field is optional: a missing or invalid one takes its default
+ * window changes size. `placed` says the agent put it there (dragged or moved it with the
+ * keys); until then CallBar picks a spot that covers none of the page's controls
+ * (content/position.ts `freeSpot`), on each page. Every field is optional: a missing or invalid one takes its default
  * (so the popup may write `{ hidden: false }` alone).
  */
 
@@ -20,6 +22,8 @@ export interface SitePrefs {
   x: number;
   /** Distance from the viewport's bottom edge to the toolbar's bottom edge (px). */
   y: number;
+  /** The agent chose x / y (a drag, arrow keys); otherwise CallBar finds a free spot. */
+  placed: boolean;
   collapsed: boolean;
   /** Show nothing on this site. */
   hidden: boolean;
@@ -28,7 +32,7 @@ export interface SitePrefs {
 /** The whole stored value: origin → (partial) prefs. */
 export type StoredToolbarPrefs = Record<string, Partial<SitePrefs>>;
 
-export const DEFAULT_PREFS: Readonly<SitePrefs> = { x: 16, y: 16, collapsed: false, hidden: false };
+export const DEFAULT_PREFS: Readonly<SitePrefs> = { x: 16, y: 16, placed: false, collapsed: false, hidden: false };
 
 /** Stored offsets beyond this are nonsense (no screen is that large). */
 const MAX_OFFSET = 100_000;
@@ -45,9 +49,13 @@ function offsetOr(value: unknown, fallback: number): number {
 export function sitePrefs(stored: unknown, origin: string): SitePrefs {
   const entry = isRecord(stored) && Object.hasOwn(stored, origin) ? stored[origin] : undefined;
   if (!isRecord(entry)) return { ...DEFAULT_PREFS };
+  const x = offsetOr(entry.x, DEFAULT_PREFS.x);
+  const y = offsetOr(entry.y, DEFAULT_PREFS.y);
   return {
-    x: offsetOr(entry.x, DEFAULT_PREFS.x),
-    y: offsetOr(entry.y, DEFAULT_PREFS.y),
+    x,
+    y,
+    // Entries from before `placed` existed: an offset other than the default was the agent's drag.
+    placed: typeof entry.placed === 'boolean' ? entry.placed : x !== DEFAULT_PREFS.x || y !== DEFAULT_PREFS.y,
     collapsed: typeof entry.collapsed === 'boolean' ? entry.collapsed : DEFAULT_PREFS.collapsed,
     hidden: typeof entry.hidden === 'boolean' ? entry.hidden : DEFAULT_PREFS.hidden,
   };
@@ -60,7 +68,9 @@ export function withSitePrefs(stored: unknown, origin: string, patch: Partial<Si
   if (isRecord(stored)) {
     for (const [key, value] of Object.entries(stored)) if (isRecord(value)) next[key] = value as Partial<SitePrefs>;
   }
-  next[origin] = sitePrefs({ [origin]: { ...sitePrefs(stored, origin), ...patch } }, origin);
+  // Writing an offset is placing the toolbar (unless the patch says otherwise).
+  const placing = patch.placed === undefined && (Number.isFinite(patch.x) || Number.isFinite(patch.y)) ? { placed: true } : {};
+  next[origin] = sitePrefs({ [origin]: { ...sitePrefs(stored, origin), ...patch, ...placing } }, origin);
   return next;
 }
 

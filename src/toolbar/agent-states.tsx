@@ -4,17 +4,16 @@
  * state's timer (a countdown for after-call work of known length). States the platform sets
  * by itself (通话中, 整理 …) are shown, never offered.
  */
-import { AGENT_STATE_BUTTONS_MAX, agentStateTimer, selectableStates } from '../shared/format.ts';
+import { AGENT_STATE_BUTTONS_MAX, selectableStates } from '../shared/format.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { type Runner, trusted } from './actions.ts';
 import { t } from '../shared/i18n.ts';
 
-export function AgentStates({ state, now, runner }: { state: PublicState; now: number; runner: Runner }) {
+export function AgentStates({ state, runner }: { state: PublicState; runner: Runner }) {
   const busy = runner.isPending('agent-state');
   const states = selectableStates(state);
   const current = state.capabilities?.agentStates.find((s) => s.id === state.agentState) ?? null;
-  const timer = agentStateTimer(state, now);
   const choose = (id: string) => void runner.run('agent-state', () => send('agent/set-state', { stateId: id }));
   const platformState = current && current.selectable === false ? current : null;
 
@@ -66,11 +65,6 @@ export function AgentStates({ state, now, runner }: { state: PublicState; now: n
       {platformState && states.length <= AGENT_STATE_BUTTONS_MAX && (
         <span class={`seg ${platformState.kind} on`} data-testid="toolbar-agent-platform">
           {platformState.label}
-        </span>
-      )}
-      {timer && (
-        <span class={`state-timer${timer.countdown ? ' countdown' : ''}`} data-testid="toolbar-agent-timer" title={timer.countdown ? t('agentStateCountdown') : t('agentStateElapsed')}>
-          {timer.text}
         </span>
       )}
     </div>

@@ -1,7 +1,9 @@
 /**
  * The current call: number, direction, state (announced), timer and the actions the
- * provider declares in its capabilities — never a per-provider condition. After the
- * call: its result, 复制号码, 重拨 and 关闭.
+ * provider declares in its capabilities — never a per-provider condition. The common ones
+ * are buttons; the platform's own (咨询转接, 驻留 …) wait behind 更多 and the transfer field
+ * behind 转接, so a call card is as small as the call. After the call: its result, 复制号码,
+ * 重拨 and 关闭.
  */
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -36,6 +38,8 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
   const act = (action: SimpleCallAction) => trusted(() => void run(action, () => send('call/action', { action })));
   const extras = caps?.extraActions.filter((a) => a.when.includes(call.state)) ?? [];
   const canTransfer = !!caps?.transfer && (call.state === 'connected' || call.state === 'held');
+  const [open, setOpen] = useState<'more' | 'transfer' | null>(null);
+  const toggle = (what: 'more' | 'transfer') => trusted(() => setOpen(open === what ? null : what));
 
   return (
     <div class={`call ${call.state}`} data-testid="toolbar-call">
@@ -76,10 +80,20 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
             {call.state === 'incoming' ? t('callReject') : t('callHangup')}
           </button>
         )}
+        {canTransfer && (
+          <button type="button" aria-expanded={open === 'transfer'} aria-controls="callbar-call-transfer" data-testid="toolbar-transfer-open" onClick={toggle('transfer')}>
+            {t('callTransfer')}
+          </button>
+        )}
+        {extras.length > 0 && (
+          <button type="button" class="more" aria-expanded={open === 'more'} aria-controls="callbar-call-more" data-testid="toolbar-call-more" onClick={toggle('more')}>
+            {t('callMore')}
+          </button>
+        )}
         {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} masked={masked} run={run} numberRef={numberRef} />}
       </div>
-      {extras.length > 0 && <ExtraActions actions={extras} runner={runner} />}
-      {canTransfer && <TransferForm pending={isPending('transfer')} run={run} />}
+      {open === 'more' && extras.length > 0 && <ExtraActions id="callbar-call-more" actions={extras} runner={runner} />}
+      {open === 'transfer' && canTransfer && <TransferForm pending={isPending('transfer')} run={run} />}
     </div>
   );
 }
@@ -142,14 +156,17 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; masked
 
 function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
   const [target, setTarget] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => field.current?.focus(), []);
   const submit = async () => {
     const value = target.trim();
     if (!value || pending) return;
     if (await run('transfer', () => send('call/transfer', { target: value }))) setTarget('');
   };
   return (
-    <div class="field-row transfer">
+    <div class="field-row transfer" id="callbar-call-transfer">
       <input
+        ref={field}
         type="text"
         inputMode="tel"
         autocomplete="off"

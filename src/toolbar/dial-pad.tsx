@@ -4,7 +4,7 @@
  * the field, and 外呼. Only the agent's trusted clicks and Enter dial; the number dialled
  * is the one kept here, never read back from the (page-reachable) field.
  */
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { send } from '../shared/messaging.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
 import { type Run, trusted } from './actions.ts';
@@ -29,6 +29,8 @@ const KEYS = [
 ] as const;
 
 export interface DialPadProps {
+  /** The element id (the dial pad toggle controls it). */
+  id?: string;
   plan: DialPlan;
   text: string;
   onText: (text: string) => void;
@@ -42,10 +44,12 @@ export interface DialPadProps {
   run: Run;
 }
 
-export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCall, dialing, run }: DialPadProps) {
+export function DialPad({ id, plan, text, onText, attemptError, onAttemptError, inCall, dialing, run }: DialPadProps) {
   const input = useRef<HTMLInputElement>(null);
   const check = checkDialInput(text, plan);
   const canDial = !inCall && !dialing;
+  // Opened by the agent's click on the toggle: the cursor goes where they will type.
+  useEffect(() => input.current?.focus(), []);
 
   const setText = (next: string) => {
     onAttemptError(null);
@@ -88,7 +92,7 @@ export function DialPad({ plan, text, onText, attemptError, onAttemptError, inCa
   }
 
   return (
-    <div class="dial" data-testid="toolbar-dialpad">
+    <div class="dial" id={id} data-testid="toolbar-dialpad">
       <div class="field-row">
         <input
           ref={input}

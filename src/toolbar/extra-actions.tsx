@@ -9,7 +9,7 @@ import type { ExtraAction } from '../shared/session-state.ts';
 import { type Runner, trusted } from './actions.ts';
 import { isAgentInput } from './actions.ts';
 
-export function ExtraActions({ actions, runner }: { actions: readonly ExtraAction[]; runner: Runner }) {
+export function ExtraActions({ id, actions, runner }: { id?: string; actions: readonly ExtraAction[]; runner: Runner }) {
   const [open, setOpen] = useState<string | null>(null);
   const [value, setValue] = useState('');
   const asking = actions.find((a) => a.id === open && a.input) ?? null;
@@ -27,7 +27,7 @@ export function ExtraActions({ actions, runner }: { actions: readonly ExtraActio
   };
 
   return (
-    <div class="extras" data-testid="toolbar-extras">
+    <div class="extras" id={id} data-testid="toolbar-extras">
       <div class="actions">
         {actions.map((a) => (
           <button

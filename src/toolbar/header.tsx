@@ -9,7 +9,7 @@ import type { Call } from '../shared/call-state.ts';
 import { agentStateLabel, callStateLabel, stateLight } from '../shared/format.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { trusted } from './actions.ts';
-import { ChevronIcon, CloseIcon, GripIcon } from './icons.tsx';
+import { ChevronIcon, ClockIcon, CloseIcon, GripIcon } from './icons.tsx';
 import type { Mover } from './mover.ts';
 import { arrowDelta, NUDGE_STEP } from '../shared/toolbar-prefs.ts';
 import { t } from '../shared/i18n.ts';
@@ -19,6 +19,8 @@ export interface HeaderProps {
   collapsed: boolean;
   /** Shown instead of the agent state while collapsed during a call. */
   miniCall: { call: Call; timer: string } | null;
+  /** How long the agent has been in the current state (a countdown for after-call work). */
+  stateTimer: { text: string; countdown: boolean } | null;
   mover: Mover;
   bodyId: string;
   onCollapse: (collapsed: boolean) => void;
@@ -27,10 +29,12 @@ export interface HeaderProps {
 
 const INTERACTIVE = 'button, input, select, textarea, a';
 
-export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, onHide }: HeaderProps) {
+export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, onCollapse, onHide }: HeaderProps) {
   const drag = useRef<{ pointerId: number; x: number; y: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind ?? 'unknown';
+  // Expanded, the state switch right below says it: once is enough.
+  const stateShownBelow = !collapsed && (state.capabilities?.agentStates.length ?? 0) > 0;
 
   const endDrag = (event: PointerEvent) => {
     if (drag.current?.pointerId !== event.pointerId) return;
@@ -87,8 +91,21 @@ export function Header({ state, collapsed, miniCall, mover, bodyId, onCollapse, 
           {callStateLabel(miniCall.call.state, miniCall.call)} <span class="mini-timer">{miniCall.timer}</span>
         </span>
       ) : (
-        <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state">
-          {agentStateLabel(state)}
+        !stateShownBelow && (
+          <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state">
+            {agentStateLabel(state)}
+          </span>
+        )
+      )}
+      {stateShownBelow && stateTimer && (
+        <span
+          class={`state-timer${stateTimer.countdown ? ' countdown' : ''}`}
+          title={stateTimer.countdown ? t('agentStateCountdown') : t('agentStateElapsed')}
+          aria-label={`${stateTimer.countdown ? t('agentStateCountdown') : t('agentStateElapsed')} ${stateTimer.text}`}
+          data-testid="toolbar-agent-timer"
+        >
+          <ClockIcon />
+          {stateTimer.text}
         </span>
       )}
       <button

@@ -37,3 +37,30 @@ export function BackspaceIcon() {
     </svg>
   );
 }
+
+export function KeypadIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
+      {[2.5, 7, 11.5].flatMap((cy) => [2.5, 7, 11.5].map((cx) => <circle key={`${cx}-${cy}`} cx={cx} cy={cy} r="1.35" fill="currentColor" />))}
+    </svg>
+  );
+}
+
+export function MoreIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
+      {[2.5, 7, 11.5].map((cx) => (
+        <circle key={cx} cx={cx} cy="7" r="1.45" fill="currentColor" />
+      ))}
+    </svg>
+  );
+}
+
+export function ClockIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+      <circle cx="6" cy="6" r="4.8" fill="none" stroke="currentColor" stroke-width="1.2" />
+      <path d="M6 3.4V6l1.8 1.2" fill="none" stroke="currentColor" stroke-width="1.2" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}

@@ -86,9 +86,12 @@ input[aria-invalid="true"] { border-color: var(--err); }
 .body > * + * { border-top: 1px solid var(--line); }
 .collapsed .body:empty { display: none; }
 
-/* agent state switch */
-.states { display: flex; flex-wrap: wrap; gap: 2px; margin: 8px 10px; padding: 2px; background: var(--seg); border-radius: 8px; }
-.body > .states + * { border-top: none; }
+/* agent state switch and the toggles beside it (dial pad, more actions) */
+.controls { display: flex; align-items: center; gap: 2px; margin: 8px 8px 8px 10px; }
+.body > .controls + * { border-top: none; }
+.states { flex: 1; min-width: 0; display: flex; flex-wrap: wrap; gap: 2px; padding: 2px; background: var(--seg); border-radius: 8px; }
+button.icon.toggle { width: 30px; height: 30px; color: var(--muted); border-radius: 8px; }
+button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color: var(--accent); }
 .states button.seg { flex: 1 1 auto; height: 26px; border: none; background: transparent; color: var(--muted); border-radius: 6px;
   padding: 0 8px; font-size: 12px; }
 .states button.seg:hover:not(:disabled) { color: var(--fg); }
@@ -100,9 +103,12 @@ input[aria-invalid="true"] { border-color: var(--err); }
 .states .state-select { flex: 1 1 auto; height: 26px; border: none; border-radius: 6px; background: var(--bg); color: var(--fg);
   font: inherit; font-size: 12px; padding: 0 6px; }
 .states .state-select.ready { color: var(--ok); font-weight: 600; }
-.states .state-timer { align-self: center; padding: 0 6px; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
-.states .state-timer.countdown { color: var(--warn); font-weight: 600; }
-.extras { padding: 0 12px 8px; }
+.head .state-timer { flex: none; display: inline-flex; align-items: center; gap: 3px; font-size: 12px; color: var(--muted);
+  font-variant-numeric: tabular-nums; }
+.head .state-timer.countdown { color: var(--warn); font-weight: 600; }
+.extras { padding: 8px 12px; }
+.call .extras { padding: 0; margin-top: 6px; }
+.call .extras .actions { margin-top: 0; }
 .extras .field-row { margin-top: 6px; }
 
 /* call card */
@@ -116,7 +122,7 @@ input[aria-invalid="true"] { border-color: var(--err); }
 .call.held .call-state { color: var(--warn); } .call.ended .call-state { color: var(--muted); }
 .timer { flex: none; font-variant-numeric: tabular-nums; color: var(--muted); }
 .actions { display: flex; gap: 6px; margin-top: 8px; flex-wrap: wrap; align-items: center; }
-.actions button { flex: 1 0 auto; }
+.actions button { flex: 1 0 auto; padding: 0 8px; }
 .copied { flex-basis: 100%; font-size: 12px; color: var(--ok); }
 .field-row { display: flex; gap: 6px; align-items: center; }
 .transfer { margin-top: 8px; }

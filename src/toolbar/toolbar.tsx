@@ -1,13 +1,16 @@
 /**
  * The floating toolbar shown on enabled sites while the agent is logged in: header (drag
  * handle, state light, agent, collapse, hide), the agent state switch, the current call with
- * the actions the provider declares, and the dial pad. Every action needs the agent's own
- * click (or Enter) on a control that is visible and at rest (input-guard.ts). Collapsed it
- * shows the header only — and an incoming call's card.
+ * the actions the provider declares. Compact by default, so it covers as little of the CRM as
+ * it can: the dial pad and the platform's idle actions open on demand (the two toggles beside
+ * the state switch), a call's platform actions and transfer behind 更多 / 转接 in its card.
+ * Every action needs the agent's own click (or Enter) on a control that is visible and at rest
+ * (input-guard.ts). Collapsed it shows the header only — and an incoming call's card.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { isActive } from '../shared/call-state.ts';
-import { callTimer, extraActionsNow } from '../shared/format.ts';
+import { agentStateTimer, callTimer, extraActionsNow } from '../shared/format.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { useRunner } from './actions.ts';
 import { AgentStates } from './agent-states.tsx';
@@ -16,6 +19,8 @@ import { ConfirmDial } from './confirm-dial.tsx';
 import { DialPad } from './dial-pad.tsx';
 import { ExtraActions } from './extra-actions.tsx';
 import { Header } from './header.tsx';
+import { KeypadIcon, MoreIcon } from './icons.tsx';
+import { trusted } from './actions.ts';
 import type { Mover } from './mover.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -39,6 +44,8 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
   const [now, setNow] = useState(Date.now());
   const [dialText, setDialText] = useState('');
   const [dialError, setDialError] = useState<string | null>(null);
+  const [padOpen, setPadOpen] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
   const runner = useRunner();
   const call = state.call;
   const caps = state.capabilities;
@@ -74,6 +81,7 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
         state={state}
         collapsed={collapsed}
         miniCall={collapsed && call && active && !showCall ? { call, timer: callTimer(call, now) } : null}
+        stateTimer={agentStateTimer(state, now)}
         mover={mover}
         bodyId={BODY_ID}
         onCollapse={onCollapse}
@@ -81,16 +89,31 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
       />
       {state.pendingDial && <ConfirmDial pending={state.pendingDial} run={runner.run} />}
       <div class="body" id={BODY_ID}>
-        {!collapsed && states.length > 0 && <AgentStates state={state} now={now} runner={runner} />}
+        {!collapsed && (states.length > 0 || caps?.dial || idleExtras.length > 0) && (
+          <div class="controls">
+            {states.length > 0 && <AgentStates state={state} runner={runner} />}
+            {idleExtras.length > 0 && (
+              <Toggle open={moreOpen} label={t('toolbarMoreActions')} testid="toolbar-more-toggle" controls="callbar-toolbar-more" onToggle={setMoreOpen}>
+                <MoreIcon />
+              </Toggle>
+            )}
+            {caps?.dial && (
+              <Toggle open={padOpen} label={t('toolbarDialPadToggle')} testid="toolbar-dialpad-toggle" controls="callbar-toolbar-dialpad" onToggle={setPadOpen}>
+                <KeypadIcon />
+              </Toggle>
+            )}
+          </div>
+        )}
         {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} masked={!!state.agent?.maskNumbers} runner={runner} />}
         {!collapsed && recentNote && (
           <div class="note" role="status" data-testid="toolbar-note">
             {recentNote.text}
           </div>
         )}
-        {!collapsed && idleExtras.length > 0 && <ExtraActions actions={idleExtras} runner={runner} />}
-        {!collapsed && caps?.dial && (
+        {!collapsed && moreOpen && idleExtras.length > 0 && <ExtraActions id="callbar-toolbar-more" actions={idleExtras} runner={runner} />}
+        {!collapsed && padOpen && caps?.dial && (
           <DialPad
+            id="callbar-toolbar-dialpad"
             plan={state.dialPlan}
             text={dialText}
             onText={setDialText}
@@ -119,5 +142,24 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
         </div>
       )}
     </div>
+  );
+}
+
+/** A small icon button that opens or closes a part of the toolbar (dial pad, more actions). */
+function Toggle(props: { open: boolean; label: string; testid: string; controls: string; onToggle: (open: boolean) => void; children: ComponentChildren }) {
+  const { open, label, testid, controls, onToggle, children } = props;
+  return (
+    <button
+      type="button"
+      class="icon toggle"
+      title={label}
+      aria-label={label}
+      aria-expanded={open}
+      aria-controls={controls}
+      data-testid={testid}
+      onClick={trusted(() => onToggle(!open))}
+    >
+      {children}
+    </button>
   );
 }

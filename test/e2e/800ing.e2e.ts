@@ -178,6 +178,7 @@ describe('800ing desktop client', () => {
     expect(sim.requestsTo('callbackPhone')).toHaveLength(0);
     await calleeAnswers();
     await waitForCallState('connected');
+    await clickToolbar(crm, T('toolbar-transfer-open'));
     await fillToolbar(crm, T('toolbar-transfer-input'), '8002');
     await clickToolbar(crm, T('toolbar-transfer'));
     await eventually(() => sim.requestsTo('client:2').length === 1, 'the client transfer');

@@ -22,6 +22,7 @@ import {
   toolbarText,
   waitForText,
   waitForToolbarCallState,
+  waitForToolbarAgentState,
   waitForToolbarText,
 } from './support/extension.ts';
 
@@ -92,7 +93,7 @@ describe('dscom: an agent shift', () => {
     expect(lastBody('agent/login')).toMatchObject({ agentid: '1011', extension: EXTENSION, queue: '200', paused: 5 });
     expect(member()?.paused).toBe(5);
     await waitForText(popup, '[data-testid="agent-state-current"]', '公事暂休');
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '公事暂休');
+    await waitForToolbarAgentState(crm, '公事暂休');
     // 记住密码 was not ticked: IndexedDB has the settings without the password; memory has it.
     const worker = await extensionApis(browser);
     const stored = await worker.evaluate(async () => {
@@ -118,12 +119,12 @@ describe('dscom: an agent shift', () => {
     await eventually(() => member()?.paused === 0, 'the PBX to have the agent ready');
     expect(lastBody('agent/pause')).toMatchObject({ extension: EXTENSION, queue: '200', paused: 0 });
     await waitForText(popup, '[data-testid="agent-state-current"]', '就绪');
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '就绪');
+    await waitForToolbarAgentState(crm, '就绪');
 
     await popup.select('[data-testid="agent-state-select"]', 'pause4');
     await eventually(() => member()?.paused === 4, 'the PBX to have the agent on a private break');
     expect(lastBody('agent/pause')).toMatchObject({ paused: 4, reason: 'PrivateBreak' });
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '私事暂休');
+    await waitForToolbarAgentState(crm, '私事暂休');
     // The toolbar lists the pause reasons too; back to ready from there.
     // A real choice in the list (keyboard): the toolbar ignores changes a page script makes.
     await crm.bringToFront();
@@ -154,6 +155,7 @@ describe('dscom: an agent shift', () => {
   });
 
   it('blind transfer: the call leaves the agent; its CDR corrects the recent-calls row', async () => {
+    await clickToolbar(crm, T('toolbar-transfer-open'));
     await fillToolbar(crm, T('toolbar-transfer-input'), '8002');
     await clickToolbar(crm, T('toolbar-transfer'));
     await eventually(() => sim.requestsTo('call/transfer').length === 1, 'call/transfer');

@@ -198,6 +198,7 @@ describe('the CRM site itself, its own scripts hostile', () => {
 
   it('keys the agent types into the toolbar never reach the page, and the page cannot move the focus into it', async () => {
     await attack(crm, 'listen');
+    await clickToolbar(crm, '[data-testid="toolbar-transfer-open"]');
     await clickToolbar(crm, '[data-testid="toolbar-transfer-input"]');
     await crm.keyboard.type('800');
     expect(await attack<string[]>(crm, 'log')).toEqual([]);

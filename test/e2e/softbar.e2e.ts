@@ -28,6 +28,7 @@ import {
   waitForText,
   waitForToast,
   waitForToolbarCallState,
+  waitForToolbarAgentState,
   waitForToolbarText,
 } from './support/extension.ts';
 
@@ -114,7 +115,7 @@ describe('cmcc-softbar: an agent shift', () => {
     // Picking the column enabled the site: the popup says so, and the toolbar is on the page.
     await waitForText(popup, '[data-testid="site-status"]', '已在');
     await waitForToolbarText(crm, '[data-testid="toolbar-agent"]', `张三 · ${EXTENSION}`);
-    await waitForToolbarText(crm, '[data-testid="toolbar-agent-state"]', '在线');
+    await waitForToolbarAgentState(crm, '在线');
   });
 
   it('keeps one button per cell when the page re-renders (pagination)', async () => {

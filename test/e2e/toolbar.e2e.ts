@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlsUnderToolbar } from './support/layout.ts';
 import { SoftbarSimulator } from '../simulators/cmcc-softbar/softbar-simulator.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
 import {
@@ -28,6 +29,7 @@ import {
   toolbarText,
   waitForToast,
   waitForToolbarCallState,
+  waitForToolbarAgentState,
   waitForToolbarText,
 } from './support/extension.ts';
 
@@ -156,15 +158,16 @@ describe('floating toolbar', () => {
     expect(states).toEqual(['在线（示闲）', '离线（示忙）']);
     await clickToolbar(crm, T('toolbar-agent-sipOnline'));
     await eventually(() => sim.state.online, 'the bar to go online');
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '在线');
+    await waitForToolbarAgentState(crm, '在线');
     await eventually(() => frame.$eval(T('toolbar-agent-sipOnline'), (b) => b.getAttribute('aria-pressed') === 'true'), 'the online button pressed');
   });
 
   it('is dragged by its header and comes back at the same place after a reload', async () => {
     const before = await toolbarRect(crm);
-    // Starts bottom right, 16px from the edges.
-    expect(Math.round(before.viewportWidth - before.right)).toBe(16);
+    // Starts low on the right, 16px from the bottom, where it covers none of the CRM's controls
+    // (the 查看 / 编辑 column reaches the bottom of the window: it sits left of it).
     expect(Math.round(before.viewportHeight - before.bottom)).toBe(16);
+    expect((await controlsUnderToolbar(crm)).covered).toEqual([]);
     const from = await center(await toolbarFrame(crm), T('toolbar-agent'));
     await crm.mouse.move(from.x, from.y);
     await crm.mouse.down();
@@ -180,7 +183,7 @@ describe('floating toolbar', () => {
       const e = (await storedPrefs())[origin] as { x: number; y: number } | undefined;
       return e && e.x !== 16 ? e : null;
     }, 'the place to be saved');
-    expect(entry).toEqual({ x: Math.round(dragged.viewportWidth - dragged.right), y: Math.round(dragged.viewportHeight - dragged.bottom), collapsed: false, hidden: false });
+    expect(entry).toEqual({ x: Math.round(dragged.viewportWidth - dragged.right), y: Math.round(dragged.viewportHeight - dragged.bottom), placed: true, collapsed: false, hidden: false });
 
     await crm.reload();
     await toolbarFrame(crm);
@@ -232,11 +235,17 @@ describe('floating toolbar', () => {
     expect(await inToolbar(crm, T('toolbar-dialpad'))).toBe(false);
     await eventually(async () => isInside(await toolbarRect(crm)), 'the collapsed toolbar inside the viewport');
     await clickToolbar(crm, T('toolbar-collapse'));
-    await toolbarFrame(crm).then((f) => f.waitForSelector(T('toolbar-dialpad'), { visible: true }));
+    await toolbarFrame(crm).then((f) => f.waitForSelector(T('toolbar-dialpad-toggle'), { visible: true }));
     expect(((await storedPrefs())[new URL(crmUrl).origin] as { collapsed: boolean }).collapsed).toBe(false);
   });
 
-  it('dial pad: digit keys append, a pasted number is cleaned, 外呼 dials what it shows', async () => {
+  it('dial pad: opens on demand; digit keys append, a pasted number is cleaned, 外呼 dials what it shows', async () => {
+    // Compact by default: the pad waits behind its toggle, which then takes the cursor to the field.
+    expect(await inToolbar(crm, T('toolbar-dialpad'))).toBe(false);
+    await clickToolbar(crm, T('toolbar-dialpad-toggle'));
+    await toolbarFrame(crm).then((f) => f.waitForSelector(T('toolbar-dialpad'), { visible: true }));
+    expect(await (await toolbarFrame(crm)).$eval(T('toolbar-dialpad-toggle'), (b) => b.getAttribute('aria-expanded'))).toBe('true');
+    expect(await (await toolbarFrame(crm)).evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('toolbar-dial-input');
     for (const key of ['1', '3', '8', 'star', 'hash']) await clickToolbar(crm, T(`toolbar-key-${key}`));
     expect(await fieldValue(crm, T('toolbar-dial-input'))).toBe('138*#');
     await waitForToolbarText(crm, T('toolbar-dial-error'), '不是电话号码');
@@ -279,6 +288,14 @@ describe('floating toolbar', () => {
 
   it('looks right in a call, light and dark (screenshots)', async () => {
     await waitForToolbarCallState(crm, 'connected');
+    // The platform's own actions and the transfer field wait behind 更多 and 转接.
+    expect(await inToolbar(crm, T('toolbar-extra-switchTransfer'))).toBe(false);
+    expect(await inToolbar(crm, T('toolbar-transfer-input'))).toBe(false);
+    await clickToolbar(crm, T('toolbar-call-more'));
+    for (const id of ['toolbar-extra-switchTransfer', 'toolbar-extra-returnTransfer']) expect(await inToolbar(crm, T(id)), id).toBe(true);
+    // One of the two at a time: 转接 closes 更多.
+    await clickToolbar(crm, T('toolbar-transfer-open'));
+    expect(await inToolbar(crm, T('toolbar-extra-switchTransfer'))).toBe(false);
     await typeInToolbar(crm, T('toolbar-transfer-input'), '8002');
     const host = (await crm.$('callbar-toolbar'))!;
     await scheme('light');
@@ -290,7 +307,7 @@ describe('floating toolbar', () => {
     await scheme('light');
     expect((await toolbarRect(crm)).width).toBeLessThanOrEqual(280);
     // The connected call offers what the provider declares, from its capabilities.
-    for (const id of ['toolbar-mute', 'toolbar-hangup', 'toolbar-extra-switchTransfer', 'toolbar-extra-returnTransfer', 'toolbar-transfer']) {
+    for (const id of ['toolbar-mute', 'toolbar-hangup', 'toolbar-call-more', 'toolbar-transfer']) {
       expect(await inToolbar(crm, T(id)), id).toBe(true);
     }
     expect(await inToolbar(crm, T('toolbar-hold'))).toBe(false); // the bar cannot hold

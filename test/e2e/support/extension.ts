@@ -352,6 +352,38 @@ export async function waitForToolbarText(page: Page, selector: string, expected:
 }
 
 /**
+ * The agent state the toolbar shows: the header says it while collapsed; expanded, the state
+ * switch does (the pressed state, the state the platform set, or the list's chosen entry).
+ */
+export async function waitForToolbarAgentState(page: Page, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  let last = '';
+  await eventually(
+    async () => {
+      const frame = toolbarFrameOf(page);
+      last = frame
+        ? await frame
+            .evaluate(() => {
+              const head = document.querySelector('[data-testid="toolbar-agent-state"]');
+              if (head) return head.textContent ?? '';
+              const platform = document.querySelector('[data-testid="toolbar-agent-platform"]');
+              if (platform) return platform.textContent ?? '';
+              const pressed = document.querySelector('[data-testid="toolbar-agent-states"] button[aria-pressed="true"]');
+              if (pressed) return pressed.textContent ?? '';
+              const select = document.querySelector<HTMLSelectElement>('[data-testid="toolbar-agent-select"]');
+              return select?.selectedOptions[0]?.textContent ?? '';
+            })
+            .catch(() => '')
+        : '';
+      last = last.trim();
+      return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
+    },
+    `the toolbar to show the agent state ${String(expected)} (last: "${last}")`,
+    timeout,
+  );
+  return last;
+}
+
+/**
  * Click a control of the toolbar as the agent would (pointer moves onto it and rests a moment).
  * Fails when the toolbar refused the click (src/toolbar/input-guard.ts says why on the frame's root).
  */

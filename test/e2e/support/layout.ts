@@ -55,3 +55,36 @@ export async function expectNoTextUnderButtons(frame: Page | Frame, where = ''):
     throw new Error(`layout check${where ? ` (${where})` : ''}: ${overlaps.length} text box(es) under call buttons: ${overlaps.map((o) => `"${o.text}" under ${o.button}`).join('; ')}`);
   }
 }
+
+export interface CoveredControl {
+  control: string;
+  box: { left: number; top: number; right: number; bottom: number };
+}
+
+/**
+ * The page's controls (links, buttons, fields, checkboxes, CallBar's call buttons — anything an
+ * agent clicks or types into) that CallBar's toolbar frame covers on `page`, with the toolbar's
+ * box. A control counts when its box and the toolbar's intersect by more than half a pixel.
+ */
+export async function controlsUnderToolbar(page: Page): Promise<{ toolbar: CoveredControl['box'] | null; covered: CoveredControl[] }> {
+  return page.evaluate(() => {
+    const host = document.querySelector('callbar-toolbar');
+    if (!host) return { toolbar: null, covered: [] };
+    const t = host.getBoundingClientRect();
+    const toolbar = { left: t.left, top: t.top, right: t.right, bottom: t.bottom };
+    const roles = ['button', 'link', 'checkbox', 'radio', 'switch', 'tab', 'menuitem', 'combobox', 'textbox', 'option', 'slider'];
+    const selector = ['a', 'button', 'input', 'select', 'textarea', 'label', '[tabindex]', '[onclick]', '[contenteditable]', 'callbarcall', ...roles.map((r) => `[role="${r}"]`)].join(',');
+    const covered: Array<{ control: string; box: typeof toolbar }> = [];
+    for (const el of document.querySelectorAll(selector)) {
+      if (el === host || (el as HTMLInputElement).type === 'hidden') continue;
+      const r = el.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) continue;
+      const x = Math.min(r.right, t.right) - Math.max(r.left, t.left);
+      const y = Math.min(r.bottom, t.bottom) - Math.max(r.top, t.top);
+      if (x <= 0.5 || y <= 0.5) continue;
+      const name = `${el.localName}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim().slice(0, 20) || el.getAttribute('aria-label') || ''}"`;
+      covered.push({ control: name, box: { left: r.left, top: r.top, right: r.right, bottom: r.bottom } });
+    }
+    return { toolbar, covered };
+  });
+}
