@@ -217,7 +217,7 @@ function main(): void {
       return isTop || removed ? { removed } : undefined;
     },
     'page/count': async () =>
-      isTop ? { origin: location.origin, page: pageKey(location), buttons: annotator.count(), rules: activeRules().length } : undefined,
+      isTop ? { origin: location.origin, page: pageKey(location), buttons: annotator.count(), rules: activeRules().length, picking: isPicking() } : undefined,
     'page/toast': async ({ message, kind }) => {
       if (!isTop) return undefined;
       showToast(String(message).slice(0, 200), kind === 'error' ? 'error' : 'info');

@@ -1,7 +1,7 @@
 /**
  * The element picker (选择元素): hover highlights, a click picks a cell, the column
- * is inferred, the agent sees how many cells will get a button and confirms. Esc
- * or 取消 cancels. Only trusted input drives it; while it runs the page gets no
+ * is inferred, the agent sees which cells will get a button (outlined in blue on the page,
+ * the column's name and their count in the bar) and confirms. Esc or 取消 cancels. Only trusted input drives it; while it runs the page gets no
  * clicks.
  */
 import { columnLabel, inferColumnSelector } from './column.ts';
@@ -16,6 +16,7 @@ const CSS = `
   border: 1px solid #91caff; box-shadow: 0 6px 16px rgba(0,0,0,.12); border-radius: 8px; padding: 10px 14px;
   display: flex; gap: 12px; align-items: center; }
 .bar b { color: #1677ff; }
+.marked { color: #595959; }
 button { font: inherit; border: 1px solid #d9d9d9; background: #fff; border-radius: 6px; padding: 3px 12px; cursor: pointer; }
 button.primary { background: #1677ff; border-color: #1677ff; color: #fff; }
 `;
@@ -86,7 +87,9 @@ export function startPicker(): Promise<PickResult | null> {
     document.documentElement.append(highlight, host);
 
     let picked: PickResult | null = null;
+    const marks = new CellMarks();
     const showPrompt = () => {
+      marks.clear();
       bar.replaceChildren(text(t('pickerPrompt')), button(t('cancel'), 'picker-cancel', () => finish(null)));
     };
     const showConfirm = (result: PickResult) => {
@@ -95,8 +98,14 @@ export function startPicker(): Promise<PickResult | null> {
       // The count is bold: split the sentence around a marker put where $1 goes.
       const [before = '', after = ''] = t('pickerWillInsert', SLOT).split(SLOT);
       message.append(before, Object.assign(document.createElement('b'), { textContent: String(result.matched) }), after);
+      const marked = Object.assign(document.createElement('span'), { className: 'marked', textContent: t('pickerMarked') });
+      marked.dataset.testid = 'picker-marked';
+      const column = result.label ? text(t('pickerColumn', result.label)) : null;
+      if (column) column.dataset.testid = 'picker-column';
+      const sentence = document.createElement('span');
+      sentence.append(...(column ? [column] : []), message, marked);
       bar.replaceChildren(
-        message,
+        sentence,
         button(t('confirm'), 'picker-confirm', () => finish(result), true),
         button(t('pickerRepick'), 'picker-repick', () => ((picked = null), showPrompt())),
         button(t('cancel'), 'picker-cancel', () => finish(null)),
@@ -127,8 +136,10 @@ export function startPicker(): Promise<PickResult | null> {
       const selector = target instanceof Element ? inferColumnSelector(target) : null;
       if (!selector) return showError(t('pickerUnrecognized'));
       const label = columnLabel(target);
-      picked = { selector, matched: countIn(target.getRootNode() as Document | ShadowRoot, selector), ...(label ? { label } : {}) };
+      const root = target.getRootNode() as Document | ShadowRoot;
+      picked = { selector, matched: countIn(root, selector), ...(label ? { label } : {}) };
       highlight.style.setProperty('display', 'none', 'important');
+      marks.show(root, selector);
       showConfirm(picked);
     };
     const onKey = (event: KeyboardEvent) => {
@@ -149,6 +160,7 @@ export function startPicker(): Promise<PickResult | null> {
       document.removeEventListener('mouseup', swallow, true);
       document.removeEventListener('keydown', onKey, true);
       highlight.remove();
+      marks.clear();
       host.remove();
       active = null;
       resolve(result);
@@ -178,4 +190,69 @@ function button(label: string, testid: string, onClick: () => void, primary = fa
     if (event.isTrusted) onClick();
   });
   return b;
+}
+
+/**
+ * The cells a picked column will use, outlined on the page while the agent decides: the ones in
+ * view, redrawn as the page scrolls or resizes (at most MAX_MARKS at a time). Drawn in a layer of
+ * CallBar's that takes no pointer events.
+ */
+class CellMarks {
+  private static readonly MAX_MARKS = 400;
+  private layer: HTMLElement | null = null;
+  private redraw: (() => void) | null = null;
+  private frame = 0;
+
+  show(root: Document | ShadowRoot, selector: string): void {
+    this.clear();
+    const layer = document.createElement('callbar-marks');
+    layer.dataset.testid = 'picker-marks';
+    for (const [k, v] of Object.entries({ all: 'initial', position: 'fixed', inset: '0', 'pointer-events': 'none', 'z-index': '2147483646', display: 'block' })) {
+      layer.style.setProperty(k, v, 'important');
+    }
+    document.documentElement.append(layer);
+    this.layer = layer;
+    const draw = () => {
+      this.frame = 0;
+      let cells: Element[] = [];
+      try {
+        cells = [...root.querySelectorAll(selector)];
+      } catch {
+        cells = [];
+      }
+      const marks: HTMLElement[] = [];
+      for (const cell of cells) {
+        const r = cell.getBoundingClientRect();
+        if (r.width <= 0 || r.height <= 0 || r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth) continue;
+        const mark = document.createElement('callbar-mark');
+        for (const [k, v] of Object.entries({
+          all: 'initial', position: 'fixed', display: 'block', 'box-sizing': 'border-box', left: `${r.left}px`, top: `${r.top}px`,
+          width: `${r.width}px`, height: `${r.height}px`, outline: '2px solid #1677ff', 'outline-offset': '-2px', background: 'rgba(22,119,255,.08)',
+        })) {
+          mark.style.setProperty(k, v, 'important');
+        }
+        marks.push(mark);
+        if (marks.length >= CellMarks.MAX_MARKS) break;
+      }
+      layer.replaceChildren(...marks);
+    };
+    this.redraw = () => {
+      if (!this.frame) this.frame = requestAnimationFrame(draw);
+    };
+    addEventListener('scroll', this.redraw, true);
+    addEventListener('resize', this.redraw);
+    draw();
+  }
+
+  clear(): void {
+    if (this.redraw) {
+      removeEventListener('scroll', this.redraw, true);
+      removeEventListener('resize', this.redraw);
+      this.redraw = null;
+    }
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.layer?.remove();
+    this.layer = null;
+  }
 }

@@ -1,4 +1,7 @@
-/** A short message at the bottom of the page (errors of page-side actions). */
+/**
+ * A short message at the bottom of the page (what a page-side action did, or why it failed). It
+ * leaves after a few seconds, or as soon as the agent clicks anywhere (they have moved on).
+ */
 import { createShadowHost } from './shadow-host.ts';
 
 const CSS = `
@@ -7,12 +10,23 @@ const CSS = `
 .toast.error { background: #cf1322; }
 `;
 
+const SHOWN_MS = 5000;
 let current: HTMLElement | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-export function showToast(message: string, kind: 'info' | 'error' = 'info'): void {
+function dismiss(): void {
   current?.remove();
+  current = null;
   clearTimeout(timer);
+  removeEventListener('pointerdown', onPointerDown, true);
+}
+
+function onPointerDown(event: PointerEvent): void {
+  if (event.isTrusted) dismiss();
+}
+
+export function showToast(message: string, kind: 'info' | 'error' = 'info'): void {
+  dismiss();
   const { host, root } = createShadowHost('callbar-toast', CSS, {
     position: 'fixed',
     left: '50%',
@@ -28,5 +42,6 @@ export function showToast(message: string, kind: 'info' | 'error' = 'info'): voi
   root.append(box);
   document.documentElement.append(host);
   current = host;
-  timer = setTimeout(() => host.remove(), 5000);
+  timer = setTimeout(dismiss, SHOWN_MS);
+  addEventListener('pointerdown', onPointerDown, true);
 }

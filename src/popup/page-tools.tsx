@@ -34,7 +34,9 @@ export function PageTools() {
   const [selector, setSelector] = useState('');
   const [info, setInfo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [page, setPage] = useState<{ origin: string; page: string; buttons: number } | null>(null);
+  const [page, setPage] = useState<{ origin: string; page: string; buttons: number; rules: number; picking: boolean; at: number } | null>(null);
+  /** The picker was started from this popup (in a tab of its own, it stays open): when, and the rules then. */
+  const [picking, setPicking] = useState<{ since: number; rules: number } | null>(null);
 
   const refresh = async () => {
     try {
@@ -43,7 +45,9 @@ export function PageTools() {
       const origin = await tabOrigin(id);
       setSite(origin ? await send('sites/status', { origin }) : null);
       setAwaiting(await send('sites/awaiting', {}));
-      setPage(origin ? await sendToTab(id, 'page/count', {}).catch(() => null) : null);
+      const at = Date.now();
+      const counted = origin ? await sendToTab(id, 'page/count', {}).catch(() => null) : null;
+      setPage(counted ? { ...counted, at } : null);
     } catch {
       setSite(null);
       setPage(null);
@@ -94,8 +98,15 @@ export function PageTools() {
   };
   const pickerStarted = () => {
     if (!inOwnTab()) window.close();
+    setPicking({ since: Date.now(), rules: page?.rules ?? 0 });
     return t('pageToolsPickerHint');
   };
+  // The picker finished on the page: the hint to click the page is over; say what came of it.
+  useEffect(() => {
+    if (!picking || !page || page.at < picking.since || page.picking) return;
+    setPicking(null);
+    setInfo(page.rules > picking.rules ? t('pageButtonsPlaced', String(page.buttons)) : t('pageToolsPickerCancelled'));
+  }, [picking, page]);
 
   if (!site) {
     return (

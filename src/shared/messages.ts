@@ -155,8 +155,8 @@ export interface TabMessages {
   'page/add-selector': { req: { selector: string }; res: { matched: number } };
   /** Remove every rule and button of this site. */
   'page/clear': { req: Record<string, never>; res: { removed: number } };
-  /** Where the tab is and how many call buttons it shows (top frame). */
-  'page/count': { req: Record<string, never>; res: { origin: string; page: string; buttons: number; rules: number } };
+  /** Where the tab is, how many call buttons it shows and whether its picker is running (top frame). */
+  'page/count': { req: Record<string, never>; res: { origin: string; page: string; buttons: number; rules: number; picking: boolean } };
   /** Stop a running picker (it finished in another frame). */
   'page/stop-picker': { req: Record<string, never>; res: { stopped: boolean } };
   /** The text the agent selected (keyboard shortcut "dial selection"). */

@@ -118,14 +118,30 @@ describe('element-plus table', () => {
     page = await openPage(ui('element-plus.html'));
     const popup = await openPopup(browser, await tabIdOf(browser, ui('element-plus.html')));
     await popup.click('[data-testid="start-picker"]');
-    await popup.waitForSelector('[data-testid="page-tools-info"]'); // the site is enabled and the picker started
-    await popup.close();
+    await waitForText(popup, '[data-testid="page-tools-info"]', '请在页面上点击'); // the site is enabled and the picker started
     await page.bringToFront();
     await inShadow(page, 'callbar-picker', '[data-testid="picker-bar"]');
     await page.hover(`${CELLS}:not(:empty)`);
     await page.click(`${CELLS}`);
     expect(await shadowText(page, 'callbar-picker', '[data-testid="picker-count"]')).toBe('将在 20 个单元格插入拨号按钮');
+    expect(await shadowText(page, 'callbar-picker', '[data-testid="picker-column"]')).toBe('「手机号码」列：');
+    // Which cells: each one in view is outlined, exactly where it is.
+    const marked = await page.evaluate((cells: string) => {
+      const inView = [...document.querySelectorAll(cells)].map((c) => c.getBoundingClientRect()).filter((r) => r.bottom > 0 && r.top < innerHeight);
+      const marks = [...document.querySelectorAll('callbar-marks callbar-mark')].map((m) => m.getBoundingClientRect());
+      const same = (a: DOMRect, b: DOMRect) => Math.abs(a.left - b.left) < 1 && Math.abs(a.top - b.top) < 1 && Math.abs(a.width - b.width) < 1;
+      return { inView: inView.length, marks: marks.length, matched: inView.filter((r) => marks.some((m) => same(m, r))).length };
+    }, CELLS);
+    expect(marked.inView).toBeGreaterThan(5);
+    expect(marked).toEqual({ inView: marked.inView, marks: marked.inView, matched: marked.inView });
     await clickInShadow(page, 'callbar-picker', '[data-testid="picker-confirm"]');
+    expect(await page.$('callbar-marks')).toBeNull();
+    // The confirmation toast says what happened, then leaves by itself.
+    await waitForToast(page, /已在 \d+ 个单元格放置拨号按钮/);
+    await eventually(async () => (await page.$('callbar-toast')) === null, 'the toast to leave', 8_000);
+    // The popup (open in its tab) no longer asks to click the page: it says what came of it.
+    await waitForText(popup, '[data-testid="page-tools-info"]', /已在 \d+ 个单元格放置拨号按钮/);
+    await popup.close();
     const numbers = await expectOneButtonPerCell(page, CELLS, 20);
     expect(numbers[0]).toBe('13800138000');
     await expectNoTextUnderButtons(page, 'el-table');
