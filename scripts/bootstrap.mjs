@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Make a fresh checkout runnable with nothing but Node, npm and Debian's apt:
- * installs npm dependencies when node_modules is missing or older than the lock
+ * installs npm dependencies (npm ci, exactly the lock) when node_modules is missing or older than the lock
  * file, then the Debian packages named on the command line (default: chromium).
  *
  *   node scripts/bootstrap.mjs [debian-package …]
@@ -25,10 +25,10 @@ function run(cmd, args) {
 
 const stale = !existsSync(stamp) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(stamp).mtimeMs + 1000);
 if (stale) {
-  // npm install, not npm ci: npm 11 here leaves foreign-platform optional packages out of the
-  // lock file and npm ci then refuses it; install honours the lock all the same.
-  console.log('[bootstrap] installing npm dependencies (npm install)…');
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  // npm ci: exactly the lock, never rewrites it (the lock records every platform's optional
+  // packages, so npm ci accepts it on any machine); it replaces node_modules wholesale.
+  console.log('[bootstrap] installing npm dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 const packages = process.argv.slice(2);
 run(process.execPath, [join(root, 'scripts', 'ensure-system-deps.mjs'), ...(packages.length ? packages : ['chromium', 'chromium-l10n'])]);

@@ -4,7 +4,8 @@
  * and with the phone column picked.
  *
  * With a display it leaves the browser open for you to use. Without one (or with
- * --headless) it walks through a call headless and saves a screenshot per step.
+ * --headless) it walks through a call headless and saves a screenshot per step in
+ * demo-output/<provider>/.
  *
  *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing]
  *
@@ -44,7 +45,8 @@ if (!PROVIDERS.includes(provider)) {
   process.exit(2);
 }
 const headless = flag('headless') || !(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-const OUT = join(ROOT, 'demo-output');
+// One folder per provider: a demo of one platform leaves the others' screenshots alone.
+const OUT = join(ROOT, 'demo-output', provider);
 const MOBILE = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -143,6 +143,8 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(makeCall.body).toEqual({ callUri: '13912345678', secret: createHash('md5').update(EXTENSION).digest('hex') });
     await waitForToolbarText(crm, '[data-testid="toolbar-call-number"]', '13912345678');
     await waitForToolbarCallState(crm, 'ringing');
+    // The agent state is the bar's own during the call (外呼), not the line's 在线.
+    await waitForText(popup, '[data-testid="popup-status"]', '呼叫中');
     // The buttons look the same whatever the call state (a page must not learn it from them);
     // a second dial while the call is up is refused by CallBar, not sent to the bar.
     expect(await crm.$eval(`${MOBILE_CELL(1)} callbarcall`, (h) => h.getAttribute('aria-disabled'))).toBeNull();
@@ -160,6 +162,7 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(t1).toMatch(/^\d\d:\d\d$/);
     expect(t2 > t1).toBe(true);
     await waitForText(popup, '[data-testid="popup-call-state"]', '通话中');
+    await waitForText(popup, '[data-testid="popup-status"]', '通话中');
   });
 
   it('hangs up from the toolbar: the bar sees hangup and the call ends', async () => {
@@ -167,6 +170,8 @@ describe('cmcc-softbar: an agent shift', () => {
     await eventually(() => sim.requestsTo('hangup').length === 1, 'hangup at the bar');
     await waitForToolbarCallState(crm, 'ended');
     expect(await toolbarText(crm, '[data-testid="toolbar-call-state"]')).toContain('坐席挂断');
+    // After the call the agent state is the line's again.
+    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
   });
 
   it('shows an incoming call in toolbar and popup, and answers it from the popup', async () => {
@@ -174,6 +179,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await waitForToolbarText(crm, '[data-testid="toolbar-call-number"]', '13500001111');
     await waitForToolbarCallState(crm, 'incoming');
     await waitForText(popup, '[data-testid="popup-call-state"]', '来电');
+    await waitForText(popup, '[data-testid="popup-status"]', '来电');
     await popup.bringToFront(); // input goes to the visible tab, as for a person
     await popup.click('[data-testid="popup-answer"]');
     await crm.bringToFront();
@@ -199,6 +205,8 @@ describe('cmcc-softbar: an agent shift', () => {
     await clickToolbar(crm, '[data-testid="toolbar-hangup"]');
     await eventually(() => sim.requestsTo('hangup').length === 2, 'second hangup at the bar');
     await waitForToolbarCallState(crm, 'ended');
+    // The new worker still knew the line state to return to (the provider's cursor).
+    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
   });
 
   it('says when the bar is not running, and recovers when it comes back', async () => {
@@ -249,7 +257,9 @@ describe('cmcc-softbar: an agent shift', () => {
     await popup.click('[data-testid="transfer"]');
     const transfer = await eventually(() => sim.requestsTo('transfer')[0], 'transfer at the bar');
     expect(transfer.body).toMatchObject({ dialDtmf: '8002' });
-    await waitForText(popup, '[data-testid="popup-call-state"]', '已转接');
+    // The end says where the call went, as with dscom and 八百呼; the agent is back on the line's state.
+    await waitForText(popup, '[data-testid="popup-call-state"]', '已转接到 8002');
+    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
   });
 
   it('a page script synthesizing clicks on call buttons cannot dial', async () => {

@@ -89,9 +89,19 @@ describe('cmccSoftbarInfo', () => {
   });
 
   it('offers exactly the document\'s agent states: SIP online (ready) and offline (not ready)', () => {
-    expect(cmccSoftbarInfo.capabilities.agentStates.map((s) => [s.id, s.kind])).toEqual([
+    const offered = cmccSoftbarInfo.capabilities.agentStates.filter((s) => s.selectable !== false);
+    expect(offered.map((s) => [s.id, s.kind])).toEqual([
       ['sipOnline', 'ready'],
       ['sipOffline', 'notReady'],
+    ]);
+  });
+
+  it('shows the bar\'s call states (call_state 1–5) as states the platform sets, never offered', () => {
+    const platform = cmccSoftbarInfo.capabilities.agentStates.filter((s) => s.selectable === false);
+    expect(platform.map((s) => [s.id, s.label, s.kind])).toEqual([
+      ['outgoing', '呼叫中', 'busy'],
+      ['incoming', '来电', 'busy'],
+      ['inCall', '通话中', 'busy'],
     ]);
   });
 

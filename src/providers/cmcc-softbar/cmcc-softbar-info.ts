@@ -47,6 +47,10 @@ export const cmccSoftbarInfo: ProviderInfo<SoftbarSettings> = {
     agentStates: [
       { id: 'sipOnline', label: '在线（示闲）', kind: 'ready' },
       { id: 'sipOffline', label: '离线（示忙）', kind: 'notReady' },
+      // The bar's own state during a call (call_state 1–5), set by it: shown, never offered.
+      { id: 'outgoing', label: '呼叫中', kind: 'busy', selectable: false },
+      { id: 'incoming', label: '来电', kind: 'busy', selectable: false },
+      { id: 'inCall', label: '通话中', kind: 'busy', selectable: false },
     ],
     // The bar's own transfer screen: switch to it, and back (document 1.9 / 1.10).
     extraActions: [

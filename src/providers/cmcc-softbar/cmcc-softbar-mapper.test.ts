@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '../../shared/call-events.ts';
-import { mapSoftbarEvent, parseReserve, type SoftbarEvent } from './cmcc-softbar-mapper.ts';
+import { mapSoftbarEvent, mapSoftbarEvents, parseReserve, rememberSoftbarEvent, type SoftbarEvent, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
+
+/** The bar's state during a call, and the line state a hang-up returns to. */
+const OUTGOING: ProviderEvent = { type: 'agent.state', state: 'outgoing' };
+const INCOMING: ProviderEvent = { type: 'agent.state', state: 'incoming' };
+const IN_CALL: ProviderEvent = { type: 'agent.state', state: 'inCall' };
+const ONLINE: ProviderEvent = { type: 'agent.state', state: 'sipOnline' };
+const OFFLINE: ProviderEvent = { type: 'agent.state', state: 'sipOffline' };
 
 /** A full event as the bar's getCallState returns it (document 2.1); rows override fields. */
 function ev(eventName: string, fields: Partial<SoftbarEvent> = {}): SoftbarEvent {
@@ -20,11 +27,11 @@ describe('mapSoftbarEvent: one row per documented eventName', () => {
   it.each<{ eventName: string; event: SoftbarEvent; expected: ProviderEvent[] }>([
     { eventName: 'sipOnline', event: ev('sipOnline', { otherParty: '', reserve: '' }), expected: [{ type: 'agent.state', state: 'sipOnline' }] },
     { eventName: 'sipOffline', event: ev('sipOffline', { otherParty: '', reserve: '' }), expected: [{ type: 'agent.state', state: 'sipOffline' }] },
-    { eventName: 'makeCall', event: ev('makeCall'), expected: [{ type: 'call.dialing', number: '13912345678', vendorCallId: '3' }] },
+    { eventName: 'makeCall', event: ev('makeCall'), expected: [{ type: 'call.dialing', number: '13912345678', vendorCallId: '3' }, OUTGOING] },
     { eventName: 'ringing', event: ev('ringing'), expected: [{ type: 'call.ringing' }] },
-    { eventName: 'answer', event: ev('answer'), expected: [{ type: 'call.connected' }] },
-    { eventName: 'connected', event: ev('connected'), expected: [{ type: 'call.connected' }] },
-    { eventName: 'hangup', event: ev('hangup', { reserve: 'callId-3|cause-busy' }), expected: [{ type: 'call.ended', cause: '对方忙' }] },
+    { eventName: 'answer', event: ev('answer'), expected: [{ type: 'call.connected' }, IN_CALL] },
+    { eventName: 'connected', event: ev('connected'), expected: [{ type: 'call.connected' }, IN_CALL] },
+    { eventName: 'hangup', event: ev('hangup', { reserve: 'callId-3|cause-busy' }), expected: [{ type: 'call.ended', cause: '对方忙' }, ONLINE] },
     { eventName: 'mute', event: ev('mute'), expected: [{ type: 'call.muted', muted: true }] },
     { eventName: 'unMute', event: ev('unMute'), expected: [{ type: 'call.muted', muted: false }] },
     { eventName: 'transfer', event: ev('transfer', { otherParty: '8002' }), expected: [{ type: 'note', text: '正在转接到 8002' }] },
@@ -33,7 +40,7 @@ describe('mapSoftbarEvent: one row per documented eventName', () => {
     {
       eventName: 'incomingCall',
       event: ev('incomingCall', { otherParty: '10086', ani: '10086', dnis: '8001', reserve: 'callId-4' }),
-      expected: [{ type: 'call.incoming', number: '10086', vendorCallId: '4' }],
+      expected: [{ type: 'call.incoming', number: '10086', vendorCallId: '4' }, INCOMING],
     },
   ])('$eventName', ({ event, expected }) => {
     expect(mapSoftbarEvent(event)).toStrictEqual(expected);
@@ -42,11 +49,11 @@ describe('mapSoftbarEvent: one row per documented eventName', () => {
 
 describe('mapSoftbarEvent: numbers and call ids', () => {
   it.each<{ name: string; event: SoftbarEvent; expected: ProviderEvent[] }>([
-    { name: 'makeCall without otherParty falls back to dnis', event: { eventName: 'makeCall', dnis: '10010' }, expected: [{ type: 'call.dialing', number: '10010' }] },
-    { name: 'makeCall with empty otherParty falls back to dnis', event: ev('makeCall', { otherParty: '', dnis: '10010', reserve: '' }), expected: [{ type: 'call.dialing', number: '10010' }] },
-    { name: 'incomingCall without otherParty falls back to ani', event: { eventName: 'incomingCall', ani: '10086', reserve: 'callId-9' }, expected: [{ type: 'call.incoming', number: '10086', vendorCallId: '9' }] },
-    { name: 'callId among other reserve pairs', event: ev('makeCall', { reserve: 'foo-bar|callId-12|x-y' }), expected: [{ type: 'call.dialing', number: '13912345678', vendorCallId: '12' }] },
-    { name: 'no callId in reserve: no vendorCallId', event: ev('makeCall', { reserve: 'foo-bar' }), expected: [{ type: 'call.dialing', number: '13912345678' }] },
+    { name: 'makeCall without otherParty falls back to dnis', event: { eventName: 'makeCall', dnis: '10010' }, expected: [{ type: 'call.dialing', number: '10010' }, OUTGOING] },
+    { name: 'makeCall with empty otherParty falls back to dnis', event: ev('makeCall', { otherParty: '', dnis: '10010', reserve: '' }), expected: [{ type: 'call.dialing', number: '10010' }, OUTGOING] },
+    { name: 'incomingCall without otherParty falls back to ani', event: { eventName: 'incomingCall', ani: '10086', reserve: 'callId-9' }, expected: [{ type: 'call.incoming', number: '10086', vendorCallId: '9' }, INCOMING] },
+    { name: 'callId among other reserve pairs', event: ev('makeCall', { reserve: 'foo-bar|callId-12|x-y' }), expected: [{ type: 'call.dialing', number: '13912345678', vendorCallId: '12' }, OUTGOING] },
+    { name: 'no callId in reserve: no vendorCallId', event: ev('makeCall', { reserve: 'foo-bar' }), expected: [{ type: 'call.dialing', number: '13912345678' }, OUTGOING] },
     { name: 'transfer without otherParty', event: ev('transfer', { otherParty: '' }), expected: [{ type: 'note', text: '正在转接' }] },
   ])('$name', ({ event, expected }) => {
     expect(mapSoftbarEvent(event)).toStrictEqual(expected);
@@ -66,7 +73,7 @@ describe('mapSoftbarEvent: hang-up causes from reserve', () => {
     { reserve: 'callId-3|cause-someNewReason', cause: 'someNewReason' },
     { reserve: 'cause-487-Request-Terminated', cause: '487-Request-Terminated' },
   ])('$reserve → $cause', ({ reserve, cause }) => {
-    expect(mapSoftbarEvent(ev('hangup', { reserve }))).toStrictEqual([{ type: 'call.ended', cause }]);
+    expect(mapSoftbarEvent(ev('hangup', { reserve }))).toStrictEqual([{ type: 'call.ended', cause }, ONLINE]);
   });
 
   it.each([
@@ -76,7 +83,68 @@ describe('mapSoftbarEvent: hang-up causes from reserve', () => {
     ['empty cause', 'callId-3|cause-'],
   ])('%s → call.ended without a cause', (_name, reserve) => {
     const event: SoftbarEvent = { eventName: 'hangup', ...(reserve !== undefined ? { reserve } : {}) };
-    expect(mapSoftbarEvent(event)).toStrictEqual([{ type: 'call.ended' }]);
+    expect(mapSoftbarEvent(event)).toStrictEqual([{ type: 'call.ended' }, ONLINE]);
+  });
+});
+
+describe('mapSoftbarEvent: memory of earlier events', () => {
+  const online: SoftbarMemory = { line: 'sipOnline' };
+  const offline: SoftbarMemory = { line: 'sipOffline' };
+  const transferring: SoftbarMemory = { line: 'sipOnline', transfer: { target: '8002', vendorCallId: '3' } };
+  it.each<{ name: string; event: SoftbarEvent; memory: SoftbarMemory; expected: ProviderEvent[] }>([
+    { name: 'hangup returns to the line: online', event: ev('hangup', { reserve: 'callId-3|cause-remoteHangup' }), memory: online, expected: [{ type: 'call.ended', cause: '对方挂断' }, ONLINE] },
+    { name: 'hangup returns to the line: offline', event: ev('hangup', { reserve: 'callId-3|cause-localHangup' }), memory: offline, expected: [{ type: 'call.ended', cause: '坐席挂断' }, OFFLINE] },
+    { name: 'hangup, line never reported: online (a call was possible)', event: ev('hangup', { reserve: 'callId-3' }), memory: { line: null }, expected: [{ type: 'call.ended' }, ONLINE] },
+    { name: 'transferred: says where to, like dscom and 八百呼', event: ev('hangup', { reserve: 'callId-3|cause-transferred' }), memory: transferring, expected: [{ type: 'call.ended', cause: '已转接到 8002' }, ONLINE] },
+    { name: 'transferred, the transfer event had no call id', event: ev('hangup', { reserve: 'callId-3|cause-transferred' }), memory: { line: 'sipOnline', transfer: { target: '8002' } }, expected: [{ type: 'call.ended', cause: '已转接到 8002' }, ONLINE] },
+    { name: 'transferred, target of another call: no target', event: ev('hangup', { reserve: 'callId-4|cause-transferred' }), memory: transferring, expected: [{ type: 'call.ended', cause: '已转接' }, ONLINE] },
+    { name: 'transferred without a transfer event: no target', event: ev('hangup', { reserve: 'callId-3|cause-transferred' }), memory: online, expected: [{ type: 'call.ended', cause: '已转接' }, ONLINE] },
+    { name: 'a transfer that did not end the call: other causes unchanged', event: ev('hangup', { reserve: 'callId-3|cause-remoteHangup' }), memory: transferring, expected: [{ type: 'call.ended', cause: '对方挂断' }, ONLINE] },
+  ])('$name', ({ event, memory, expected }) => {
+    expect(mapSoftbarEvent(event, memory)).toStrictEqual(expected);
+  });
+
+  it.each<{ name: string; memory: SoftbarMemory; event: SoftbarEvent; expected: SoftbarMemory }>([
+    { name: 'sipOnline sets the line', memory: { line: null }, event: ev('sipOnline'), expected: { line: 'sipOnline' } },
+    { name: 'sipOffline sets the line', memory: online, event: ev('sipOffline'), expected: { line: 'sipOffline' } },
+    { name: 'transfer keeps target and call id', memory: online, event: ev('transfer', { otherParty: '8002' }), expected: transferring },
+    { name: 'transfer without a target keeps nothing', memory: online, event: ev('transfer', { otherParty: '' }), expected: online },
+    { name: 'hangup forgets the transfer', memory: transferring, event: ev('hangup'), expected: online },
+    { name: 'a new call forgets a stale transfer', memory: transferring, event: ev('makeCall'), expected: online },
+    { name: 'an incoming call forgets a stale transfer', memory: transferring, event: ev('incomingCall'), expected: online },
+    { name: 'other events change nothing', memory: transferring, event: ev('mute'), expected: transferring },
+  ])('remember: $name', ({ memory, event, expected }) => {
+    expect(rememberSoftbarEvent(memory, event)).toStrictEqual(expected);
+  });
+
+  it('a whole transferred call, in one poll: 呼叫中 → 通话中 → 已转接到 8002, back to 在线', () => {
+    const line = { thisParty: '8001', otherParty: '', ani: '', dnis: '', reserve: '' };
+    const { events, memory } = mapSoftbarEvents(
+      [
+        { eventName: 'sipOnline', ...line },
+        ev('makeCall'),
+        ev('ringing'),
+        ev('answer'),
+        ev('connected'),
+        ev('transfer', { otherParty: '8002' }),
+        ev('hangup', { reserve: 'callId-3|cause-transferred' }),
+      ],
+      { line: null },
+    );
+    expect(events).toStrictEqual([
+      ONLINE,
+      { type: 'call.dialing', number: '13912345678', vendorCallId: '3' },
+      OUTGOING,
+      { type: 'call.ringing' },
+      { type: 'call.connected' },
+      IN_CALL,
+      { type: 'call.connected' },
+      IN_CALL,
+      { type: 'note', text: '正在转接到 8002' },
+      { type: 'call.ended', cause: '已转接到 8002' },
+      ONLINE,
+    ]);
+    expect(memory).toStrictEqual({ line: 'sipOnline' });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ProviderEvent } from '../../shared/call-events.ts';
+import { t } from '../../shared/i18n.ts';
 
 /** One event as the bar's getCallState / getOnline return it. */
 export interface SoftbarEvent {
@@ -41,10 +42,62 @@ function causeText(reserve: Record<string, string>): string | undefined {
 }
 
 /**
+ * The bar's state during a call (the document's call_state 1–5): its own 外呼 / 来电 / 通话
+ * instead of the line's 在线 / 离线, which it keeps underneath and returns to at the hang-up.
+ * Agent states the platform sets (`selectable: false` in cmcc-softbar-info.ts).
+ */
+export const CALL_AGENT_STATES = { outgoing: 'outgoing', incoming: 'incoming', inCall: 'inCall' } as const;
+
+/** The line as the last sipOnline / sipOffline said. */
+export type SoftbarLine = 'sipOnline' | 'sipOffline';
+
+/**
+ * What mapping needs from earlier events (kept by the session and saved as its cursor):
+ * the line state to go back to after a call, and the target of a transfer in progress
+ * (the bar's hangup only says cause-transferred; its transfer event said where to).
+ */
+export interface SoftbarMemory {
+  /** null before the bar said either. */
+  line: SoftbarLine | null;
+  transfer?: { target: string; vendorCallId?: string };
+}
+
+export const INITIAL_MEMORY: SoftbarMemory = { line: null };
+
+/** The memory after `event` (pure). */
+export function rememberSoftbarEvent(memory: SoftbarMemory, event: SoftbarEvent): SoftbarMemory {
+  switch (event.eventName) {
+    case 'sipOnline':
+    case 'sipOffline':
+      return { ...memory, line: event.eventName };
+    case 'transfer': {
+      const vendorCallId = parseReserve(event.reserve).callId;
+      return event.otherParty ? { ...memory, transfer: { target: event.otherParty, ...(vendorCallId ? { vendorCallId } : {}) } } : memory;
+    }
+    case 'makeCall':
+    case 'incomingCall':
+    case 'hangup':
+      return { line: memory.line };
+    default:
+      return memory;
+  }
+}
+
+/** The end of a transferred call says where it went, like dscom's and 八百呼's (已转接到 8002). */
+function endCause(reserve: Record<string, string>, memory: SoftbarMemory): string | undefined {
+  const transfer = memory.transfer;
+  const sameCall = transfer && (!transfer.vendorCallId || !reserve.callId || transfer.vendorCallId === reserve.callId);
+  if (reserve.cause === 'transferred' && transfer && sameCall) return t('causeTransferredTo', transfer.target);
+  return causeText(reserve);
+}
+
+/**
  * Map one vendor event onto normalized events. Pure; the table test covers every
  * documented eventName. Unknown names map to nothing (the bar may add events).
+ * `memory`: what earlier events said (rememberSoftbarEvent), for the line state a
+ * hang-up returns to and a transfer's target.
  */
-export function mapSoftbarEvent(event: SoftbarEvent): ProviderEvent[] {
+export function mapSoftbarEvent(event: SoftbarEvent, memory: SoftbarMemory = INITIAL_MEMORY): ProviderEvent[] {
   const reserve = parseReserve(event.reserve);
   const vendorCallId = reserve.callId;
   const ids = vendorCallId ? { vendorCallId } : {};
@@ -55,17 +108,25 @@ export function mapSoftbarEvent(event: SoftbarEvent): ProviderEvent[] {
     case 'sipOffline':
       return [{ type: 'agent.state', state: 'sipOffline' }];
     case 'makeCall':
-      return [{ type: 'call.dialing', number: other || event.dnis || '', ...ids }];
+      return [
+        { type: 'call.dialing', number: other || event.dnis || '', ...ids },
+        { type: 'agent.state', state: CALL_AGENT_STATES.outgoing },
+      ];
     case 'incomingCall':
-      return [{ type: 'call.incoming', number: other || event.ani || '', ...ids }];
+      return [
+        { type: 'call.incoming', number: other || event.ani || '', ...ids },
+        { type: 'agent.state', state: CALL_AGENT_STATES.incoming },
+      ];
     case 'ringing':
+      // Whoever rings, the bar stays 外呼 (the callee's phone) or 来电 (the agent's).
       return [{ type: 'call.ringing' }];
     case 'answer':
     case 'connected':
-      return [{ type: 'call.connected' }];
+      return [{ type: 'call.connected' }, { type: 'agent.state', state: CALL_AGENT_STATES.inCall }];
     case 'hangup': {
-      const cause = causeText(reserve);
-      return [{ type: 'call.ended', ...(cause ? { cause } : {}) }];
+      const cause = endCause(reserve, memory);
+      // Back to the line's state. A bar that never said which had a call, so its line was up.
+      return [{ type: 'call.ended', ...(cause ? { cause } : {}) }, { type: 'agent.state', state: memory.line ?? 'sipOnline' }];
     }
     case 'mute':
       return [{ type: 'call.muted', muted: true }];
@@ -80,4 +141,15 @@ export function mapSoftbarEvent(event: SoftbarEvent): ProviderEvent[] {
     default:
       return [];
   }
+}
+
+/** Map a poll's events in order, each with the memory of those before it (pure). */
+export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: SoftbarMemory): { events: ProviderEvent[]; memory: SoftbarMemory } {
+  const out: ProviderEvent[] = [];
+  let current = memory;
+  for (const event of events) {
+    out.push(...mapSoftbarEvent(event, current));
+    current = rememberSoftbarEvent(current, event);
+  }
+  return { events: out, memory: current };
 }

@@ -4,7 +4,7 @@ import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../p
 import { PollTimer } from '../session-kit.ts';
 import { SoftbarClient } from './cmcc-softbar-client.ts';
 import { cmccSoftbarInfo, type SoftbarSettings } from './cmcc-softbar-info.ts';
-import { mapSoftbarEvent } from './cmcc-softbar-mapper.ts';
+import { INITIAL_MEMORY, mapSoftbarEvents, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
 import { softbarSecret } from './cmcc-softbar-secret.ts';
 
 /** How often the bar's event queues are polled, and the slowest retry while it is down. */
@@ -21,6 +21,8 @@ const IN_CALL = (state: CallState): boolean => ACTIVE_CALL_STATES.includes(state
 class SoftbarSession implements ProviderSession {
   private readonly client: SoftbarClient;
   private readonly timer = new PollTimer();
+  /** The line state and a transfer's target from earlier events; saved as the cursor with them. */
+  private memory: SoftbarMemory = INITIAL_MEMORY;
 
   constructor(
     private readonly settings: SoftbarSettings,
@@ -48,6 +50,10 @@ class SoftbarSession implements ProviderSession {
   }
 
   resume(signal: AbortSignal): void {
+    const saved = this.ctx.loadCursor<SoftbarMemory>();
+    const agentState = this.ctx.snapshot().agentState;
+    // Sessions from before the cursor existed: the line is the agent state they show.
+    this.memory = saved ?? (agentState === 'sipOnline' || agentState === 'sipOffline' ? { line: agentState } : INITIAL_MEMORY);
     void this.pollLoop(signal);
   }
 
@@ -59,8 +65,9 @@ class SoftbarSession implements ProviderSession {
         const online = await this.client.events('getOnline', MAX_EVENTS_PER_POLL, signal);
         const calls = await this.client.events('getCallState', MAX_EVENTS_PER_POLL, signal);
         if (signal.aborted) return;
-        const events = [...online, ...calls].flatMap(mapSoftbarEvent);
-        if (events.length) await this.ctx.emit(events);
+        const { events, memory } = mapSoftbarEvents([...online, ...calls], this.memory);
+        this.memory = memory;
+        if (events.length) await this.ctx.emit(events, { cursor: memory });
         this.ctx.setProblem(null);
         delay = POLL_INTERVAL_MS;
       } catch (error) {
