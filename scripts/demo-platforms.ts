@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../test/simulators/dscom/dscom-simulator.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../test/simulators/800ing/ing800-simulator.ts';
-import { fill, waitForText } from '../test/e2e/support/extension.ts';
+import { fill, waitForPopupAgentState, waitForText } from '../test/e2e/support/extension.ts';
 
 export interface DemoPlatform {
   /** What to print about the running simulator. */
@@ -52,7 +52,7 @@ async function softbar(): Promise<DemoPlatform> {
       await popup.click('[data-testid="login"]');
       await waitForText(popup, '[data-testid="popup-agent"]', '8001');
       await popup.click('[data-testid="agent-state-sipOnline"]');
-      await waitForText(popup, '[data-testid="popup-status"]', '在线');
+      await waitForPopupAgentState(popup, '在线');
     },
     readyLabel: '在线',
     ringAgent: (number) => void sim.injectIncoming(number),
@@ -93,7 +93,7 @@ async function dscom(): Promise<DemoPlatform> {
       await popup.click('[data-testid="login"]');
       await waitForText(popup, '[data-testid="popup-agent"]', '8001');
       await popup.select('[data-testid="agent-state-select"]', 'ready');
-      await waitForText(popup, '[data-testid="agent-state-current"]', '就绪');
+      await waitForPopupAgentState(popup, '就绪');
     },
     readyLabel: '就绪',
     ringAgent: (number) => void sim.injectIncoming({ from: number, queue: '200' }),

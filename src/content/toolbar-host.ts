@@ -113,7 +113,7 @@ export class ToolbarHost {
     frame.title = t('extName');
     // 复制号码 writes to the clipboard from the frame: a cross-origin frame needs it delegated.
     frame.allow = 'clipboard-write';
-    frame.width = '264';
+    frame.width = '280';
     frame.height = '40';
     frame.src = browser.runtime.getURL(TOOLBAR_PAGE);
     root.append(frame);

@@ -1,7 +1,8 @@
 /**
  * The agent state control: the states the provider lets the agent choose (buttons for a few,
  * a list when there are pause reasons), the platform-set state (通话中, 整理 …) when that is
- * the current one, and its timer — a countdown for after-call work of known length.
+ * the current one, and its timer, said in words (已持续 00:12; 整理剩余 00:08 for after-call
+ * work of known length). The state's name is shown once: by the pressed button or the list.
  */
 import { AGENT_STATE_BUTTONS_MAX, agentStateTimer, selectableStates } from '../shared/format.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -14,7 +15,7 @@ export function AgentStateControl({ state, now, onChoose }: { state: PublicState
   const timer = agentStateTimer(state, now);
   if (!state.capabilities?.agentStates.length) return null;
   return (
-    <div class="agent-state">
+    <div class="agent-state" data-testid="agent-state" data-state={state.agentState ?? ''}>
       {states.length <= AGENT_STATE_BUTTONS_MAX ? (
         <div class="segmented" role="radiogroup" aria-label={t('agentStateLabel')}>
           {states.map((s) => (
@@ -53,12 +54,16 @@ export function AgentStateControl({ state, now, onChoose }: { state: PublicState
         </select>
       )}
       <div class="row small">
-        <span data-testid="agent-state-current" data-state={state.agentState ?? ''}>
-          {current?.label ?? t('agentStateUnknown')}
-        </span>
+        {platformState && states.length <= AGENT_STATE_BUTTONS_MAX ? (
+          <span class="strong" data-testid="agent-state-platform">
+            {platformState.label}
+          </span>
+        ) : (
+          <span />
+        )}
         {timer && (
           <span class={timer.countdown ? 'countdown' : 'muted'} data-testid="agent-state-timer" title={timer.countdown ? t('agentStateCountdown') : t('agentStateElapsed')}>
-            {timer.text}
+            {timer.countdown ? t('agentStateLeft', timer.text) : t('agentStateFor', timer.text)}
           </span>
         )}
       </div>

@@ -23,9 +23,12 @@ export function App() {
       <header>
         <span class={`light ${stateLight(state)}`} />
         <h1>{t('extName')}</h1>
-        <span class="muted" data-testid="popup-status">
-          {agentStateLabel(state)}
-        </span>
+        {/* Logged in, the state switch below says the agent state: the header does not repeat it. */}
+        {!(state.status === 'loggedIn' && state.capabilities?.agentStates.length) && (
+          <span class="muted" data-testid="popup-status">
+            {agentStateLabel(state)}
+          </span>
+        )}
         <button class="small" data-testid="open-options" title={t('popupOptionsTitle')} onClick={() => void browser.runtime.openOptionsPage()}>
           {t('popupOptions')}
         </button>

@@ -1,6 +1,7 @@
 /**
  * The provider's own actions offered in the current call state (no call: pickup, redirect,
- * 驻留列表 …). An action that needs a number opens a field first.
+ * 驻留列表 …), folded under 平台功能（N） so they do not outweigh dialing. An action that needs
+ * a number opens a field first.
  */
 import { useState } from 'preact/hooks';
 import { send } from '../shared/messaging.ts';
@@ -19,7 +20,8 @@ export function ExtraActions({ actions, run }: { actions: readonly ExtraAction[]
     }
   };
   return (
-    <div class="extras">
+    <details class="extras" data-testid="popup-extras">
+      <summary class="small">{t('popupPlatformActions', String(actions.length))}</summary>
       <div class="actions">
         {actions.map((a) => (
           <button key={a.id} aria-expanded={a.input ? open === a.id : undefined} data-testid={`popup-extra-${a.id}`} onClick={() => (a.input ? setOpen(open === a.id ? null : a.id) : void go(a))}>
@@ -44,6 +46,6 @@ export function ExtraActions({ actions, run }: { actions: readonly ExtraAction[]
           </button>
         </form>
       )}
-    </div>
+    </details>
   );
 }

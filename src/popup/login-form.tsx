@@ -131,7 +131,7 @@ export function LoginForm({ state }: { state: PublicState }) {
             />
           );
           return (
-            <label key={field.key} class={field.type === 'checkbox' ? 'check' : undefined}>
+            <label key={field.key} class={field.type === 'checkbox' ? 'check-field' : undefined}>
               {field.type === 'checkbox' ? (
                 <span class="row">
                   {control}
@@ -157,9 +157,15 @@ export function LoginForm({ state }: { state: PublicState }) {
             </label>
           );
         })}
-      {hasCredential && (
-        <label class="check">
-          <span class="row">
+      {error && (
+        <div class="banner error" role="alert" data-testid="login-error">
+          {error}
+        </div>
+      )}
+      {/* Always in view: a long settings form scrolls under it (Chrome caps a popup at 600 px). */}
+      <div class="submit-bar">
+        {hasCredential && (
+          <label class="check" title={t('loginRememberHelp')}>
             <input
               type="checkbox"
               data-testid="remember-password"
@@ -170,18 +176,13 @@ export function LoginForm({ state }: { state: PublicState }) {
               }}
             />
             {t('loginRemember')}
-          </span>
-          <span class="muted small">{t('loginRememberHelp')}</span>
-        </label>
-      )}
-      {error && (
-        <div class="banner error" role="alert" data-testid="login-error">
-          {error}
-        </div>
-      )}
-      <button class="primary" type="submit" disabled={busy} data-testid="login">
-        {busy ? t('loginBusy') : t('loginSubmit')}
-      </button>
+          </label>
+        )}
+        <button class="primary" type="submit" disabled={busy} data-testid="login">
+          {busy ? t('loginBusy') : t('loginSubmit')}
+        </button>
+      </div>
+      {hasCredential && <p class="muted small">{t('loginRememberHelp')}</p>}
     </form>
   );
 }

@@ -62,11 +62,6 @@ export function AgentStates({ state, runner }: { state: PublicState; runner: Run
           ))}
         </select>
       )}
-      {platformState && states.length <= AGENT_STATE_BUTTONS_MAX && (
-        <span class={`seg ${platformState.kind} on`} data-testid="toolbar-agent-platform">
-          {platformState.label}
-        </span>
-      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { Call } from '../shared/call-state.ts';
-import { agentStateLabel, callStateLabel, stateLight } from '../shared/format.ts';
+import { AGENT_STATE_BUTTONS_MAX, agentStateLabel, callStateLabel, selectableStates, stateLight } from '../shared/format.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { trusted } from './actions.ts';
 import { ChevronIcon, ClockIcon, CloseIcon, GripIcon } from './icons.tsx';
@@ -33,8 +33,12 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, 
   const drag = useRef<{ pointerId: number; x: number; y: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind ?? 'unknown';
-  // Expanded, the state switch right below says it: once is enough.
-  const stateShownBelow = !collapsed && (state.capabilities?.agentStates.length ?? 0) > 0;
+  // Expanded, the state switch right below says the state (once is enough) — unless it is one
+  // the platform set and the switch is a row of buttons (在线 / 离线): the header says that one.
+  const states = state.capabilities?.agentStates ?? [];
+  const current = states.find((s) => s.id === state.agentState);
+  const buttons = selectableStates(state).length <= AGENT_STATE_BUTTONS_MAX;
+  const stateShownBelow = !collapsed && states.length > 0 && !(buttons && current?.selectable === false);
 
   const endDrag = (event: PointerEvent) => {
     if (drag.current?.pointerId !== event.pointerId) return;
@@ -92,7 +96,7 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, 
         </span>
       ) : (
         !stateShownBelow && (
-          <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state">
+          <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state" title={stateTimer ? `${t('agentStateElapsed')} ${stateTimer.text}` : undefined}>
             {agentStateLabel(state)}
           </span>
         )

@@ -21,7 +21,7 @@ html { overflow: auto; scrollbar-width: thin; }
   font: 13px/1.45 -apple-system, BlinkMacSystemFont, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   color: var(--fg); background: var(--bg);
   border: 1px solid var(--line); border-radius: 12px;
-  width: 264px;
+  width: 280px;
   display: flex; flex-direction: column; overflow: hidden;
   -webkit-font-smoothing: antialiased;
 }
@@ -38,7 +38,7 @@ html { overflow: auto; scrollbar-width: thin; }
 }
 
 /* header: the drag handle */
-.head { display: flex; align-items: center; gap: 6px; height: 38px; padding: 0 6px 0 4px; flex: none;
+.head { display: flex; align-items: center; gap: 5px; height: 38px; padding: 0 6px 0 4px; flex: none;
   background: var(--head); border-bottom: 1px solid var(--line); cursor: grab; user-select: none; touch-action: none; }
 .collapsed .head { border-bottom-color: transparent; }
 .head.dragging { cursor: grabbing; }

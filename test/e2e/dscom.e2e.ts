@@ -20,6 +20,7 @@ import {
   textOf,
   toolbarHas,
   toolbarText,
+  waitForPopupAgentState,
   waitForText,
   waitForToolbarCallState,
   waitForToolbarAgentState,
@@ -92,7 +93,7 @@ describe('dscom: an agent shift', () => {
     await waitForText(popup, '[data-testid="popup-agent"]', EXTENSION);
     expect(lastBody('agent/login')).toMatchObject({ agentid: '1011', extension: EXTENSION, queue: '200', paused: 5 });
     expect(member()?.paused).toBe(5);
-    await waitForText(popup, '[data-testid="agent-state-current"]', '公事暂休');
+    await waitForPopupAgentState(popup, '公事暂休');
     await waitForToolbarAgentState(crm, '公事暂休');
     // 记住密码 was not ticked: IndexedDB has the settings without the password; memory has it.
     const worker = await extensionApis(browser);
@@ -118,7 +119,7 @@ describe('dscom: an agent shift', () => {
     await popup.select('[data-testid="agent-state-select"]', 'ready');
     await eventually(() => member()?.paused === 0, 'the PBX to have the agent ready');
     expect(lastBody('agent/pause')).toMatchObject({ extension: EXTENSION, queue: '200', paused: 0 });
-    await waitForText(popup, '[data-testid="agent-state-current"]', '就绪');
+    await waitForPopupAgentState(popup, '就绪');
     await waitForToolbarAgentState(crm, '就绪');
 
     await popup.select('[data-testid="agent-state-select"]', 'pause4');
@@ -187,13 +188,13 @@ describe('dscom: an agent shift', () => {
 
   it('after the call: 整理 is shown with a countdown (not offered as a choice), then the platform makes the agent ready again', async () => {
     // The PBX's wrap-up is 6 s, and so is the agent's 整理时长 setting.
-    await waitForText(popup, '[data-testid="agent-state-current"]', '整理', 8_000);
+    await waitForPopupAgentState(popup, '整理', 8_000);
     const timer = await popup.$eval('[data-testid="agent-state-timer"]', (el) => ({ text: el.textContent, countdown: el.classList.contains('countdown') }));
     expect(timer.countdown).toBe(true);
-    expect(timer.text).toMatch(/^00:0[0-6]$/);
+    expect(timer.text).toMatch(/^整理剩余 00:0[0-6]$/);
     const options = await popup.$$eval('[data-testid="agent-state-select"] option:not([disabled])', (opts) => opts.map((o) => o.textContent));
     expect(options).not.toContain('整理');
-    await waitForText(popup, '[data-testid="agent-state-current"]', '就绪', 15_000);
+    await waitForPopupAgentState(popup, '就绪', 15_000);
     expect(member()?.paused).toBe(0);
   });
 

@@ -20,6 +20,7 @@ import {
   tabIdOf,
   textOf,
   toolbarCallState,
+  waitForPopupAgentState,
   waitForText,
   waitForToolbarCallState,
 } from './support/extension.ts';
@@ -62,7 +63,7 @@ beforeAll(async () => {
   // The CRM is enabled (its phone column), so the toolbar is shown there.
   await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile', popup);
   await popup.click('[data-testid="agent-state-sipOnline"]');
-  await waitForText(popup, '[data-testid="popup-status"]', '在线');
+  await waitForPopupAgentState(popup, '在线');
 });
 
 afterAll(async () => {

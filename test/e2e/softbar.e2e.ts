@@ -25,6 +25,7 @@ import {
   tabIdOf,
   textOf,
   toolbarText,
+  waitForPopupAgentState,
   waitForText,
   waitForToast,
   waitForToolbarCallState,
@@ -87,7 +88,7 @@ describe('cmcc-softbar: an agent shift', () => {
   it('switches to ready (sipOnline) and shows the state the bar reports back', async () => {
     await popup.click('[data-testid="agent-state-sipOnline"]');
     await eventually(() => sim.state.online, 'the bar to go online');
-    await waitForText(popup, '[data-testid="popup-status"]', '在线');
+    await waitForPopupAgentState(popup, '在线');
   });
 
   it('picks the phone column: one call button in every cell, with the number it dials', async () => {
@@ -144,7 +145,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await waitForToolbarText(crm, '[data-testid="toolbar-call-number"]', '13912345678');
     await waitForToolbarCallState(crm, 'ringing');
     // The agent state is the bar's own during the call (外呼), not the line's 在线.
-    await waitForText(popup, '[data-testid="popup-status"]', '呼叫中');
+    await waitForPopupAgentState(popup, '呼叫中');
     // The buttons look the same whatever the call state (a page must not learn it from them);
     // a second dial while the call is up is refused by CallBar, not sent to the bar.
     expect(await crm.$eval(`${MOBILE_CELL(1)} callbarcall`, (h) => h.getAttribute('aria-disabled'))).toBeNull();
@@ -162,7 +163,7 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(t1).toMatch(/^\d\d:\d\d$/);
     expect(t2 > t1).toBe(true);
     await waitForText(popup, '[data-testid="popup-call-state"]', '通话中');
-    await waitForText(popup, '[data-testid="popup-status"]', '通话中');
+    await waitForPopupAgentState(popup, '通话中');
   });
 
   it('hangs up from the toolbar: the bar sees hangup and the call ends', async () => {
@@ -171,7 +172,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await waitForToolbarCallState(crm, 'ended');
     expect(await toolbarText(crm, '[data-testid="toolbar-call-state"]')).toContain('坐席挂断');
     // After the call the agent state is the line's again.
-    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
+    await waitForPopupAgentState(popup, '在线（示闲）');
   });
 
   it('shows an incoming call in toolbar and popup, and answers it from the popup', async () => {
@@ -179,7 +180,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await waitForToolbarText(crm, '[data-testid="toolbar-call-number"]', '13500001111');
     await waitForToolbarCallState(crm, 'incoming');
     await waitForText(popup, '[data-testid="popup-call-state"]', '来电');
-    await waitForText(popup, '[data-testid="popup-status"]', '来电');
+    await waitForPopupAgentState(popup, '来电');
     await popup.bringToFront(); // input goes to the visible tab, as for a person
     await popup.click('[data-testid="popup-answer"]');
     await crm.bringToFront();
@@ -206,7 +207,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await eventually(() => sim.requestsTo('hangup').length === 2, 'second hangup at the bar');
     await waitForToolbarCallState(crm, 'ended');
     // The new worker still knew the line state to return to (the provider's cursor).
-    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
+    await waitForPopupAgentState(popup, '在线（示闲）');
   });
 
   it('says when the bar is not running, and recovers when it comes back', async () => {
@@ -229,7 +230,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await popup.bringToFront();
     await popup.click('[data-testid="agent-state-sipOffline"]');
     await eventually(() => !sim.state.online, 'the bar to go offline');
-    await waitForText(popup, '[data-testid="popup-status"]', '离线');
+    await waitForPopupAgentState(popup, '离线');
     await crm.bringToFront();
     await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
     await waitForToast(crm, '离线');
@@ -237,7 +238,7 @@ describe('cmcc-softbar: an agent shift', () => {
     await popup.bringToFront();
     await popup.click('[data-testid="agent-state-sipOnline"]');
     await eventually(() => sim.state.online, 'the bar to go online again');
-    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
+    await waitForPopupAgentState(popup, '在线（示闲）');
   });
 
   it('transfers a connected call from the popup: the bar gets dialDtmf and the agent leg ends', async () => {
@@ -250,6 +251,9 @@ describe('cmcc-softbar: an agent shift', () => {
     sim.calleeAnswer();
     await waitForToolbarCallState(crm, 'connected');
     await popup.bringToFront();
+    // The platform's own actions are folded under 平台功能（N）.
+    expect(await popup.$eval('[data-testid="popup-extras"]', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await popup.click('[data-testid="popup-extras"] summary');
     await popup.waitForSelector('[data-testid="popup-extra-switchTransfer"]', { visible: true });
     await popup.click('[data-testid="popup-extra-switchTransfer"]');
     await eventually(() => sim.requestsTo('switchTransfer').length === 1, 'switchTransfer at the bar');
@@ -259,7 +263,7 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(transfer.body).toMatchObject({ dialDtmf: '8002' });
     // The end says where the call went, as with dscom and 八百呼; the agent is back on the line's state.
     await waitForText(popup, '[data-testid="popup-call-state"]', '已转接到 8002');
-    await waitForText(popup, '[data-testid="popup-status"]', '在线（示闲）');
+    await waitForPopupAgentState(popup, '在线（示闲）');
   });
 
   it('a page script synthesizing clicks on call buttons cannot dial', async () => {

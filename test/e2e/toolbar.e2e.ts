@@ -271,7 +271,7 @@ describe('floating toolbar', () => {
     await waitForToolbarCallState(crm, 'ringing');
     await waitForToolbarText(crm, T('toolbar-call-number'), '13912345678');
     // The agent state is the bar's own during the call, not 在线（示闲）.
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '呼叫中');
+    await waitForToolbarAgentState(crm, '呼叫中');
     // While the call is up the dial pad cannot dial (the field stays usable for the next number).
     expect(await (await toolbarFrame(crm)).$eval(T('toolbar-dial'), (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     expect(await inToolbar(crm, T('toolbar-key-1'))).toBe(false);
@@ -284,7 +284,7 @@ describe('floating toolbar', () => {
     expect(await toolbarCallState(crm)).toBe('ringing');
     sim.calleeAnswer();
     await eventually(async () => (await toolbarCallState(crm)) === 'connected' && (await toolbarCallState(second)) === 'connected', 'both tabs connected');
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '通话中');
+    await waitForToolbarAgentState(crm, '通话中');
     await second.close();
     await crm.bringToFront();
   });
@@ -321,7 +321,7 @@ describe('floating toolbar', () => {
     await clickToolbar(crm, T('toolbar-hangup'));
     await eventually(() => sim.requestsTo('hangup').length === 1, 'hangup at the bar');
     await waitForToolbarCallState(crm, 'ended');
-    await waitForToolbarText(crm, T('toolbar-agent-state'), '在线（示闲）');
+    await waitForToolbarAgentState(crm, '在线（示闲）');
     await crm.evaluate(() => navigator.clipboard.writeText(''));
     await clickToolbar(crm, T('toolbar-copy'));
     await waitForToolbarText(crm, T('toolbar-copy-status'), '已复制');

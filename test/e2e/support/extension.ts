@@ -85,8 +85,13 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
   };
 }
 
-/** Replace an input's text the way a person does: select all, delete, type. */
+/**
+ * Replace an input's text the way a person does: scroll it into the middle of the view (a
+ * person does not click a field half hidden under the popup's sticky 登录 bar), select all,
+ * delete, type.
+ */
 export async function fill(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
   await page.click(selector, { count: 3 });
   await page.keyboard.press('Backspace');
   if (value) await page.type(selector, value);
@@ -211,12 +216,42 @@ export async function gotoExtensionPage(page: Page, url: string, timeout = 15_00
 /** Open the popup page in a tab; page tools then act on `targetTabId`. */
 export async function openPopup(browser: Browser, targetTabId?: number): Promise<Page> {
   const page = await browser.newPage();
-  await page.setViewport({ width: 380, height: 720 });
+  // What Chrome gives a popup at most: 800 x 600; CallBar's is 360 wide.
+  await page.setViewport({ width: 360, height: 600 });
   await gotoExtensionPage(page, `${EXTENSION_ORIGIN}/src/popup/index.html${targetTabId ? `?tab=${targetTabId}` : ''}`);
   await page.waitForSelector('main:not(.loading)');
   // The page tools know where the tab is (and whether CallBar runs there) a moment later.
   if (targetTabId) await page.waitForSelector('[data-testid="site-status"], [data-testid="page-tools-unavailable"]');
   return page;
+}
+
+/**
+ * The agent state the popup shows, as the agent reads it: the pressed state button, the state
+ * the platform set (通话中, 整理 … shown beside the buttons) or the list's chosen entry.
+ */
+export async function waitForPopupAgentState(popup: Page, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  let last = '';
+  await eventually(
+    async () => {
+      last = (
+        await popup
+          .evaluate(() => {
+            const block = document.querySelector('[data-testid="agent-state"]');
+            if (!block) return '';
+            const platform = block.querySelector('[data-testid="agent-state-platform"]');
+            if (platform) return platform.textContent ?? '';
+            const pressed = block.querySelector('[aria-checked="true"]');
+            if (pressed) return pressed.textContent ?? '';
+            return block.querySelector<HTMLSelectElement>('select')?.selectedOptions[0]?.textContent ?? '';
+          })
+          .catch(() => '')
+      ).trim();
+      return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
+    },
+    `the popup to show the agent state ${String(expected)} (last: "${last}")`,
+    timeout,
+  );
+  return last;
 }
 
 /** How many dialable numbers the content script tells the popup the tab showing `url` has (its badge count). */
@@ -352,8 +387,9 @@ export async function waitForToolbarText(page: Page, selector: string, expected:
 }
 
 /**
- * The agent state the toolbar shows: the header says it while collapsed; expanded, the state
- * switch does (the pressed state, the state the platform set, or the list's chosen entry).
+ * The agent state the toolbar shows: the header says it while collapsed, and a state the platform
+ * set beside a row of state buttons; otherwise the state switch does (the pressed state or the
+ * list's chosen entry).
  */
 export async function waitForToolbarAgentState(page: Page, expected: string | RegExp, timeout = 10_000): Promise<string> {
   let last = '';
@@ -365,8 +401,6 @@ export async function waitForToolbarAgentState(page: Page, expected: string | Re
             .evaluate(() => {
               const head = document.querySelector('[data-testid="toolbar-agent-state"]');
               if (head) return head.textContent ?? '';
-              const platform = document.querySelector('[data-testid="toolbar-agent-platform"]');
-              if (platform) return platform.textContent ?? '';
               const pressed = document.querySelector('[data-testid="toolbar-agent-states"] button[aria-pressed="true"]');
               if (pressed) return pressed.textContent ?? '';
               const select = document.querySelector<HTMLSelectElement>('[data-testid="toolbar-agent-select"]');
