@@ -17,6 +17,7 @@ import { isSiteOrigin } from '../shared/rules.ts';
 import { serverPatterns } from '../shared/server-patterns.ts';
 import { t } from '../shared/i18n.ts';
 import type { SessionEngine } from './session-engine.ts';
+import { configureZodLocale } from '../shared/zod-locale.ts';
 
 export interface SenderInfo {
   id?: string;
@@ -50,8 +51,8 @@ export function classifySender(sender: SenderInfo, runtimeId: string, extensionO
   return null;
 }
 
-// Messages an agent may see are Chinese, zod's defaults included.
-z.config(z.locales.zhCN());
+// zod's default messages in the extension's language, like ours.
+configureZodLocale();
 
 const empty = z.object({}).strict();
 /**

@@ -22,9 +22,10 @@ import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from './ids.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from './phone/dial-plan.ts';
 import { type ButtonRule, newRuleId, ruleProblem, type RulesFile, type SiteSettings } from './rules.ts';
+import { configureZodLocale } from './zod-locale.ts';
 
-// Messages an agent may see are Chinese, zod's defaults included.
-z.config(z.locales.zhCN());
+// zod's default messages in the extension's language, like ours.
+configureZodLocale();
 
 // ── What this module needs to know about a provider (a structural ProviderInfo) ─────────────
 

@@ -5,7 +5,7 @@ import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
 import { BillingSocket, type SocketFactory } from './dscom-billing.ts';
 import { DscomAuthApi, DscomClient, type FetchLike } from './dscom-client.ts';
-import { AUTH_LOST_HINT, serverName } from './dscom-errors.ts';
+import { authLostHint, serverName } from './dscom-errors.ts';
 import {
   apiBase,
   billingBase,
@@ -96,7 +96,7 @@ export class DscomSession implements ProviderSession {
       now: this.now,
       initial: this.cursor.token ?? null,
       save: (token) => this.saveCursor({ token }),
-      onLost: (error) => this.setProblem('auth', { code: 'auth', message: error.message, hint: AUTH_LOST_HINT }),
+      onLost: (error) => this.setProblem('auth', { code: 'auth', message: error.message, hint: authLostHint() }),
     });
     this.client = new DscomClient({ apiBase: base, tokens: this.tokens, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     this.reported = { state: ctx.snapshot().agentState };
@@ -225,7 +225,7 @@ export class DscomSession implements ProviderSession {
     const e = error instanceof CallbarError ? error : new CallbarError('internal', `内部错误：${String(error)}`);
     const detail = e.detail ? { detail: e.detail } : {};
     if (e.code === 'auth') {
-      this.setProblem('auth', { code: 'auth', message: e.message, hint: AUTH_LOST_HINT, ...detail });
+      this.setProblem('auth', { code: 'auth', message: e.message, hint: authLostHint(), ...detail });
       return AUTH_LOST_POLL_MS;
     }
     const network = e.code === 'unreachable' || e.code === 'timeout';
