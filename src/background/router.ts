@@ -17,8 +17,7 @@ import { isSiteOrigin } from '../shared/rules.ts';
 import { serverPatterns } from '../shared/server-patterns.ts';
 import { t } from '../shared/i18n.ts';
 import type { SessionEngine } from './session-engine.ts';
-import { configureZodLocale } from '../shared/zod-locale.ts';
-import { message } from '../providers/info-text.ts';
+import { configureZodLocale, message } from '../shared/zod-locale.ts';
 
 export interface SenderInfo {
   id?: string;

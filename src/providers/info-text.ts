@@ -4,7 +4,7 @@
  * turns them into the `ProviderInfo` pages and the engine use, in the extension's language
  * (chrome.i18n is synchronous, so this runs where the info is imported or the session is built).
  */
-import { type MessageKey, type Text, t, text } from '../shared/i18n.ts';
+import { type Text, text } from '../shared/i18n.ts';
 import type { AgentStateOption, Capabilities, ExtraAction, ProviderInfo, SettingsField } from './provider.ts';
 
 export type { Text } from '../shared/i18n.ts';
@@ -75,7 +75,4 @@ export function localizeInfo<S>(def: ProviderInfoDef<S>): ProviderInfo<S> {
   };
 }
 
-/** A zod message (`.min(1, message(key))`, `{ ...message(key) }`) read when the value is checked. */
-export function message(key: MessageKey, ...substitutions: string[]): { error: () => string } {
-  return { error: () => t(key, ...substitutions) };
-}
+export { message } from '../shared/zod-locale.ts';
