@@ -4,6 +4,7 @@
  * words in the agent's language (for the agent). Errors cross context boundaries as SerializedError.
  */
 import { t } from './i18n.ts';
+
 export type ErrorCode =
   /** The platform or local program could not be reached at all. */
   | 'unreachable'
