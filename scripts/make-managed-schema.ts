@@ -9,6 +9,9 @@
  *
  * src/shared/managed-schema.test.ts fails when the committed file and this output differ.
  */
+// First: chrome.i18n serving the default locale (zh_CN), so the catalog's labels read as in the
+// extension; the schema file is written in the default locale.
+import '../test/setup/i18n.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

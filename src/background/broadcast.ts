@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import type { SenderKind, StatePush } from '../shared/messages.ts';
 import { type PageState, pageStateOf, type PublicState } from '../shared/session-state.ts';
 import { setCallBadge } from './tab-badges.ts';
+import { t } from '../shared/i18n.ts';
 
 const ports = new Map<browser.Runtime.Port, SenderKind>();
 let lastIconKey = '';
@@ -39,11 +40,11 @@ function post(port: browser.Runtime.Port, kind: SenderKind, state: PublicState):
 }
 
 const BADGES: Partial<Record<string, { text: string; color: string }>> = {
-  dialing: { text: '呼叫', color: '#1677ff' },
-  ringing: { text: '振铃', color: '#1677ff' },
-  incoming: { text: '来电', color: '#fa8c16' },
-  connected: { text: '通话', color: '#52c41a' },
-  held: { text: '保持', color: '#faad14' },
+  dialing: { text: t('badgeDialing'), color: '#1677ff' },
+  ringing: { text: t('badgeRinging'), color: '#1677ff' },
+  incoming: { text: t('badgeIncoming'), color: '#fa8c16' },
+  connected: { text: t('badgeConnected'), color: '#52c41a' },
+  held: { text: t('badgeHeld'), color: '#faad14' },
 };
 
 function updateAction(state: PublicState): void {

@@ -14,6 +14,7 @@ import type { TabEnvelope, TabMessages, TabMessageType } from '../shared/message
 import { hasToolbarIn } from './broadcast.ts';
 import type { SessionEngine } from './session-engine.ts';
 import { answerOrHangup, toggledReadyState } from './shortcuts.ts';
+import { t } from '../shared/i18n.ts';
 
 export const MENU_DIAL_SELECTION = 'callbar-dial-selection';
 export const COMMAND_DIAL_SELECTION = 'dial-selection';
@@ -39,7 +40,7 @@ async function dialSelection(engine: SessionEngine, text: string, tabId: number 
 export function listenForPageActions(engine: SessionEngine): void {
   browser.runtime.onInstalled.addListener(() => {
     void browser.contextMenus.removeAll().then(() =>
-      browser.contextMenus.create({ id: MENU_DIAL_SELECTION, title: '拨打选中号码：%s', contexts: ['selection'] }),
+      browser.contextMenus.create({ id: MENU_DIAL_SELECTION, title: t('menuDialSelection'), contexts: ['selection'] }),
     );
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
@@ -69,7 +70,7 @@ export function listenForPageActions(engine: SessionEngine): void {
     // Only the frame that has the focus answers (content/index.ts).
     const reply = (await toTab(tabId, 'page/selection', {})) as { ok: true; value: { text: string } } | undefined;
     const text = reply?.ok ? reply.value.text : '';
-    if (!text) return void toTab(tabId, 'page/toast', { message: '请先选中要拨打的号码', kind: 'error' });
+    if (!text) return void toTab(tabId, 'page/toast', { message: t('selectNumberFirst'), kind: 'error' });
     await dialSelection(engine, text, tabId);
   });
 }

@@ -25,6 +25,7 @@ import {
 } from '../shared/managed-schema.ts';
 import type { DialPlan } from '../shared/phone/dial-plan.ts';
 import { sameServers, serverBoundKeys, serverOrigins, type SettingsChanges } from '../shared/settings-file.ts';
+import { t } from '../shared/i18n.ts';
 
 
 /** What settings-store.ts keeps, as saved by the agent. */
@@ -115,7 +116,7 @@ export function createPolicyStore(saved: SavedSettingsStore, readManaged: () => 
     async loginSettings(providerId: ProviderId, settings: unknown): Promise<unknown> {
       const current = await policy();
       const required = current.activeProvider ? PROVIDER_CATALOG[current.activeProvider] : null;
-      if (required && providerId !== required.id) throw new CallbarError('forbidden', `管理员已指定使用“${required.name}”`);
+      if (required && providerId !== required.id) throw new CallbarError('forbidden', t('policyRequiredProvider', required.name));
       const locked = lockedSettingKeys(current, providerId, PROVIDER_CATALOG);
       if (!locked.length) return settings;
       const inForce = await store.loadSettings(providerId);

@@ -17,6 +17,7 @@ import { isSiteOrigin } from '../shared/rules.ts';
 import { serverPatterns } from '../shared/server-patterns.ts';
 import { t } from '../shared/i18n.ts';
 import type { SessionEngine } from './session-engine.ts';
+import { configureZodLocale, message } from '../shared/zod-locale.ts';
 
 export interface SenderInfo {
   id?: string;
@@ -50,8 +51,8 @@ export function classifySender(sender: SenderInfo, runtimeId: string, extensionO
   return null;
 }
 
-// Messages an agent may see are Chinese, zod's defaults included.
-z.config(z.locales.zhCN());
+// zod's default messages in the extension's language, like ours.
+configureZodLocale();
 
 const empty = z.object({}).strict();
 /**
@@ -61,11 +62,11 @@ const empty = z.object({}).strict();
  */
 const dialString = z
   .string()
-  .max(40, '号码太长')
+  .max(40, message('numberTooLong'))
   .transform((v, ctx) => {
     const compact = v.replace(/[\s\-().]/g, '');
     if (!/^\+?[0-9*#]{3,20}(,[0-9*#]{1,10})?$/.test(compact)) {
-      ctx.addIssue({ code: 'custom', message: `“${v.slice(0, 32)}”不是可以拨打的号码` });
+      ctx.addIssue({ code: 'custom', message: t('notDialable', v.slice(0, 32)) });
     }
     return compact;
   });
@@ -127,7 +128,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }),
     },
     'session/login': {
-      payload: z.object({ providerId: z.string().refine(isProviderId, '未知的平台'), settings: z.unknown(), remember: z.boolean().optional() }) as z.ZodType<
+      payload: z.object({ providerId: z.string().refine(isProviderId, message('unknownProvider')), settings: z.unknown(), remember: z.boolean().optional() }) as z.ZodType<
         Messages['session/login']['req']
       >,
       handle: async ({ providerId, settings, remember }, engine) => {
@@ -161,7 +162,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       },
     },
     'call/confirm-dial': { payload: z.object({ confirm: z.boolean() }), handle: ({ confirm }, engine) => engine.confirmDial(confirm) },
-    'call/dial-text': { payload: z.object({ text: z.string().max(200, '号码太长') }), handle: ({ text }, engine) => engine.dialText(text) },
+    'call/dial-text': { payload: z.object({ text: z.string().max(200, message('numberTooLong')) }), handle: ({ text }, engine) => engine.dialText(text) },
     'call/action': {
       payload: z.object({ action: z.enum(['answer', 'hangup', 'hold', 'unhold', 'mute', 'unmute']) }),
       handle: ({ action }, engine) => engine.callAction(action),
@@ -193,7 +194,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings/general-set': {
       payload: z.object({
         screenPop: z
-          .object({ when: z.enum(['off', 'ring', 'answer']), urlTemplate: z.string().max(500, '弹屏地址太长') })
+          .object({ when: z.enum(['off', 'ring', 'answer']), urlTemplate: z.string().max(500, message('screenPopUrlTooLong')) })
           .superRefine((value, ctx) => {
             const problem = screenPopProblem(value);
             if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -250,13 +251,13 @@ export async function route(
   try {
     const type = message.type as MessageType;
     const handler = handlers[type] as Handlers[MessageType] | undefined;
-    if (!handler || !Object.hasOwn(MESSAGE_SENDERS, type)) throw new CallbarError('invalid-input', `未知的消息：${String(type)}`);
+    if (!handler || !Object.hasOwn(MESSAGE_SENDERS, type)) throw new CallbarError('invalid-input', t('unknownMessage', String(type)));
     if (!sender || !MESSAGE_SENDERS[type].includes(sender)) {
-      throw new CallbarError('forbidden', `不允许${sender === 'content' ? '网页中的脚本' : '未知来源'}发送“${type}”`);
+      throw new CallbarError('forbidden', t('senderForbidden', sender === 'content' ? t('senderPageScript') : t('senderUnknown'), type));
     }
     const parsed = handler.payload.safeParse(message.payload ?? {});
     if (!parsed.success) {
-      throw new CallbarError('invalid-input', parsed.error.issues[0]?.message ?? '消息格式错误', type);
+      throw new CallbarError('invalid-input', parsed.error.issues[0]?.message ?? t('messageMalformed'), type);
     }
     const context: SenderContext = { kind: sender, ...origin };
     const value = await (handler.handle as (p: unknown, e: SessionEngine, s: SenderContext) => Promise<unknown>)(parsed.data, engine, context);

@@ -139,13 +139,13 @@ export class SessionEngine {
   async login(providerId: ProviderId, rawSettings: unknown): Promise<PublicState> {
     await this.wake();
     const provider = this.deps.providers[providerId];
-    if (!provider) throw new CallbarError('invalid-input', `未知的平台：${providerId}`);
+    if (!provider) throw new CallbarError('invalid-input', t('unknownProviderId', providerId));
     const parsed = provider.settingsSchema.safeParse(rawSettings);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new CallbarError('invalid-input', issue?.message ?? '设置有误', issue?.path.join('.'));
+      throw new CallbarError('invalid-input', issue?.message ?? t('settingsInvalid'), issue?.path.join('.'));
     }
-    if (isActive(this.state.call)) throw new CallbarError('precondition', '通话中不能重新登录');
+    if (isActive(this.state.call)) throw new CallbarError('precondition', t('noReloginInCall'));
     await this.deps.saveSettings(providerId, parsed.data);
     await this.stopRunning();
     // A fresh session: nothing of a previous provider's state carries over.
@@ -168,7 +168,7 @@ export class SessionEngine {
   async logout(): Promise<PublicState> {
     // wake(), not load(): a wake already starting the provider must finish, so it can be stopped.
     await this.wake();
-    if (isActive(this.state.call)) throw new CallbarError('precondition', '通话中不能退出登录，请先挂断');
+    if (isActive(this.state.call)) throw new CallbarError('precondition', t('noLogoutInCall'));
     const running = this.running;
     await this.stopRunning();
     if (running) {
@@ -187,16 +187,16 @@ export class SessionEngine {
   async setAgentState(stateId: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
     const option = this.capabilities(provider).agentStates.find((s) => s.id === stateId);
-    if (!option) throw new CallbarError('invalid-input', `${provider.name}没有这个坐席状态：${stateId}`);
-    if (option.selectable === false) throw new CallbarError('precondition', `“${option.label}”由平台设置，不能手动切换`);
+    if (!option) throw new CallbarError('invalid-input', t('providerNoSuchState', provider.name, stateId));
+    if (option.selectable === false) throw new CallbarError('precondition', t('stateSetByPlatform', option.label));
     await session.setAgentState(stateId);
     return this.publicState();
   }
 
   async dial(number: string): Promise<PublicState> {
     const { session } = await this.requireRunning('dial');
-    if (this.dialing) throw new CallbarError('precondition', '正在发起呼叫，请稍候');
-    if (isActive(this.state.call)) throw new CallbarError('precondition', '当前已有通话，挂断后才能外呼');
+    if (this.dialing) throw new CallbarError('precondition', t('dialInFlight'));
+    if (isActive(this.state.call)) throw new CallbarError('precondition', t('alreadyInCallCannotDial'));
     this.dialing = true;
     this.publish();
     try {
@@ -223,12 +223,12 @@ export class SessionEngine {
   async extraAction(actionId: string, input?: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
     const action = this.capabilities(provider).extraActions.find((a) => a.id === actionId);
-    if (!action) throw new CallbarError('unsupported', `${provider.name}没有这个操作：${actionId}`);
+    if (!action) throw new CallbarError('unsupported', t('providerNoSuchAction', provider.name, actionId));
     if (!action.when.includes(this.state.call?.state ?? 'idle')) {
-      throw new CallbarError('precondition', `当前通话状态下不能“${action.label}”`);
+      throw new CallbarError('precondition', t('actionNotAvailableInCallState', action.label));
     }
     const value = input?.trim();
-    if (action.input && !value) throw new CallbarError('invalid-input', `请填写${action.input.label}`);
+    if (action.input && !value) throw new CallbarError('invalid-input', t('fillIn', action.input.label));
     await session.extraAction(actionId, action.input ? value : undefined);
     return this.publicState();
   }
@@ -264,7 +264,7 @@ export class SessionEngine {
         this.state = {
           ...EMPTY_SESSION,
           providerId: providerId ?? null,
-          problem: { code: 'not-logged-in', message: '登录信息已失效，请重新登录', since: this.deps.now() },
+          problem: { code: 'not-logged-in', message: t('sessionLost'), since: this.deps.now() },
         };
       });
       return;
@@ -296,10 +296,10 @@ export class SessionEngine {
   private async requireRunning(action?: CallAction): Promise<Running> {
     await this.wake();
     if (this.state.status !== 'loggedIn' || !this.running) {
-      throw new CallbarError('not-logged-in', '尚未登录坐席，请先在 CallBar 弹窗中登录');
+      throw new CallbarError('not-logged-in', t('notLoggedIn'));
     }
     if (action && !this.capabilities(this.running.provider)[ACTION_CAPABILITY[action]]) {
-      throw new CallbarError('unsupported', `${this.running.provider.name}不支持此操作`);
+      throw new CallbarError('unsupported', t('providerUnsupported', this.running.provider.name));
     }
     return this.running;
   }

@@ -5,6 +5,7 @@
  */
 import type { RulesFile } from '../shared/rules.ts';
 import { completeRules, rulesFileSchema } from '../shared/settings-file.ts';
+import { t } from '../shared/i18n.ts';
 
 /** Parse a rules file; on success every rule is complete and valid. */
 export function parseRulesFile(text: string): { ok: true; file: RulesFile } | { ok: false; error: string } {
@@ -12,7 +13,7 @@ export function parseRulesFile(text: string): { ok: true; file: RulesFile } | { 
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, error: '文件不是有效的 JSON' };
+    return { ok: false, error: t('fileNotJson') };
   }
   const parsed = rulesFileSchema.safeParse(json);
   if (!parsed.success) {

@@ -1,4 +1,6 @@
 import { CallbarError } from '../shared/errors.ts';
+import { t } from '../shared/i18n.ts';
+import { cannotConnect } from './error-text.ts';
 
 /**
  * HTTP for providers: one timeout, one set of readable transport errors, for every vendor.
@@ -33,7 +35,7 @@ export async function exchange(url: string, init: { method: 'GET' | 'POST'; head
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const fail = (error: unknown): CallbarError => {
-    if (options.signal?.aborted) return new CallbarError('internal', '请求已取消', withoutQuery(url));
+    if (options.signal?.aborted) return new CallbarError('internal', t('requestCancelled'), withoutQuery(url));
     // fetch rejects with the timeout signal's reason, a DOMException named TimeoutError.
     if (timeout.aborted || (error as Error)?.name === 'TimeoutError') return new CallbarError('timeout', options.timeout, withoutQuery(url));
     return new CallbarError('unreachable', options.unreachable, `${withoutQuery(url)}: ${(error as Error)?.message ?? String(error)}`);
@@ -80,19 +82,19 @@ export async function requestJson(url: string, init: { method: 'GET' | 'POST'; b
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     },
     {
-      unreachable: `无法连接${options.what}`,
-      timeout: `${options.what}响应超时`,
+      unreachable: cannotConnect(options.what),
+      timeout: t('httpNoTimelyReply', options.what),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     },
   );
   if ((status < 200 || status >= 300) && !text.trim().startsWith('{')) {
-    throw new CallbarError('refused', `${options.what}拒绝了请求（HTTP ${status}）`, `${withoutQuery(url)}: ${text.slice(0, 200)}`);
+    throw new CallbarError('refused', t('httpRefused', options.what, String(status)), `${withoutQuery(url)}: ${text.slice(0, 200)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new CallbarError('malformed-reply', `${options.what}返回了无法解析的数据`, `${withoutQuery(url)}: ${text.slice(0, 200)}`);
+    throw new CallbarError('malformed-reply', t('httpUnparsable', options.what), `${withoutQuery(url)}: ${text.slice(0, 200)}`);
   }
 }
 

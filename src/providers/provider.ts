@@ -3,7 +3,8 @@
  *
  * A provider lives in `src/providers/<id>/` and has two halves:
  * - `ProviderInfo` (`<id>-info.ts`): pure data — name, capabilities, settings form and
- *   schema. Extension pages import it to draw forms and buttons.
+ *   schema, with message keys for every word (`localizeInfo()` in info-text.ts resolves them).
+ *   Extension pages import it to draw forms and buttons.
  * - `Provider` (`index.ts`): the info plus `createSession()`, the network side. Only the
  *   service worker runs it.
  *
@@ -14,7 +15,8 @@
  *   table test;
  * - refuse locally, with a CallbarError('precondition'), requests the vendor document says
  *   are invalid in the current state;
- * - turn every vendor failure into a CallbarError with a message the agent understands;
+ * - turn every vendor failure into a CallbarError with a message the agent understands, in the
+ *   extension's language (t(); the vendor's own words only as data after ours);
  * - keep no state that matters in memory only: the service worker can be killed at any
  *   moment; what must survive goes through `ctx.saveCursor()` and `resume()` restarts any
  *   polling or sockets from it;

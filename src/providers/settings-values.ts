@@ -4,9 +4,11 @@
  * policy, so booleans and numbers may arrive as text.
  */
 import { z } from 'zod';
+import type { MessageKey } from '../shared/i18n.ts';
+import { message } from './info-text.ts';
 
 /** A required text field, trimmed; `missing` is the message for an empty or absent one. */
-export const requiredText = (missing: string) => z.string({ error: missing }).trim().min(1, missing);
+export const requiredText = (missing: MessageKey) => z.string(message(missing)).trim().min(1, message(missing));
 
 /** true / false, and what a text field or a policy string makes of them (empty = false). */
 export function toBoolean(value: unknown): unknown {

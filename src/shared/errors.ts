@@ -1,8 +1,10 @@
 /**
  * Errors that reach the agent. Every failure the extension can explain becomes a
  * CallbarError with a stable code (for code and tests) and a message in plain
- * Chinese (for the agent). Errors cross context boundaries as SerializedError.
+ * words in the agent's language (for the agent). Errors cross context boundaries as SerializedError.
  */
+import { t } from './i18n.ts';
+
 export type ErrorCode =
   /** The platform or local program could not be reached at all. */
   | 'unreachable'
@@ -46,7 +48,7 @@ export function serializeError(error: unknown): SerializedError {
     return { code: error.code, message: error.message, ...(error.detail ? { detail: error.detail } : {}) };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message: `内部错误：${message}` };
+  return { code: 'internal', message: t('internalError', message) };
 }
 
 export function deserializeError(error: SerializedError): CallbarError {

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { t } from './i18n.ts';
+import { CJK, useLocale } from '../../test/support/locale.ts';
+import { t, text } from './i18n.ts';
 
 type Messages = Record<string, { message: string; description?: string }>;
 const localesDir = new URL('../../_locales/', import.meta.url);
@@ -27,6 +28,25 @@ describe('_locales', () => {
       // `$2$3` reads as the named placeholder `$2$`: Chrome then refuses to load the extension.
       expect(message, `${locale}/${key} has $n$`).not.toMatch(/\$\w+\$/);
     }
+  });
+});
+
+describe('en', () => {
+  it('has no Chinese text (an English UI shows no message in Chinese)', () => {
+    for (const [key, { message }] of Object.entries(read('en'))) expect(message, `en/${key}`).not.toMatch(CJK);
+  });
+
+  it('useLocale switches the unit tests\' chrome.i18n (and zod) to English and back', () => {
+    useLocale('en');
+    try {
+      expect(t('save')).toBe('Save');
+      expect(t('causeTransferredTo', '8005')).toBe('Transferred to 8005');
+      expect(text(['exampleValue', '8001'])).toBe('e.g. 8001');
+    } finally {
+      useLocale('zh_CN');
+    }
+    expect(t('save')).toBe('保存');
+    expect(text('dscomStateAfterCall')).toBe('整理');
   });
 });
 

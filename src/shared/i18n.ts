@@ -29,3 +29,13 @@ export function t(key: MessageKey, ...substitutions: string[]): string {
   }
   return message || key;
 }
+
+/**
+ * Text declared as data (provider info, vendor code tables): a message key, or a key with its
+ * `$n` substitutions. Resolved with `text()` where the words are produced.
+ */
+export type Text = MessageKey | readonly [MessageKey, ...string[]];
+
+export function text(value: Text): string {
+  return typeof value === 'string' ? t(value as MessageKey) : t(value[0], ...value.slice(1));
+}

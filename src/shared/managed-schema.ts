@@ -31,6 +31,7 @@ import {
   type SettingsChanges,
   settingsShape,
 } from './settings-file.ts';
+import { t } from './i18n.ts';
 
 export interface ManagedPolicy {
   /** The provider the agent uses; locked when set. */
@@ -58,24 +59,32 @@ export interface PolicyState {
 export const NO_POLICY: ManagedPolicy = Object.freeze({ providers: {}, dialPlans: {}, lockAll: false }) as ManagedPolicy;
 
 export const POLICY_MESSAGES = {
-  locked: '由管理员设置',
-  invalid: (path: string, message: string) => `管理员策略中的 ${path} 无效，已忽略：${message}`,
-  unknown: (path: string) => `管理员策略中的 ${path} 不是 CallBar 的设置项，已忽略`,
-  unreadable: (message: string) => `无法读取管理员策略：${message}`,
+  get locked() {
+    return t('policyLocked');
+  },
+  invalid: (path: string, message: string) => t('policyInvalid', path, message),
+  unknown: (path: string) => t('policyUnknown', path),
+  unreadable: (message: string) => t('policyUnreadable', message),
   /** Refusal of a change to a locked value. */
-  refused: (label: string, path: string) => `“${label}”由管理员设置，不能修改（${path}）`,
+  refused: (label: string, path: string) => t('policyRefused', label, path),
 } as const;
 
 const DIAL_PLAN_LABELS: Readonly<Record<keyof DialPlan, string>> = {
-  outsideLinePrefix: '外线前缀',
-  internationalPrefix: '国际号码拨法',
-  extension: '分机拨法',
+  get outsideLinePrefix() {
+    return t('dialPlanOutsidePrefixLabel');
+  },
+  get internationalPrefix() {
+    return t('dialPlanInternationalLabel');
+  },
+  get extension() {
+    return t('dialPlanExtensionLabel');
+  },
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function firstMessage(result: z.ZodSafeParseResult<unknown>): string {
-  return result.success ? '' : (result.error.issues[0]?.message ?? '格式错误');
+  return result.success ? '' : (result.error.issues[0]?.message ?? t('formatInvalid'));
 }
 
 /** Check chrome.storage.managed contents: valid values are kept (normalized), the rest reported. */
@@ -86,29 +95,29 @@ export function parsePolicy(raw: unknown, catalog: SettingsCatalog): PolicyState
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'activeProvider') {
       if (isProviderId(value)) policy.activeProvider = value;
-      else problems.push(POLICY_MESSAGES.invalid(key, `未知的平台“${String(value)}”（可用：${PROVIDER_IDS.join('、')}）`));
+      else problems.push(POLICY_MESSAGES.invalid(key, t('policyUnknownProvider', String(value), PROVIDER_IDS.join(t('listSeparator')))));
     } else if (key === 'lockAll') {
       if (typeof value === 'boolean') policy.lockAll = value;
-      else problems.push(POLICY_MESSAGES.invalid(key, '应为 true 或 false'));
+      else problems.push(POLICY_MESSAGES.invalid(key, t('policyNotBoolean')));
     } else if (key === 'crmOrigins') {
-      if (!Array.isArray(value)) problems.push(POLICY_MESSAGES.invalid(key, '应为网站地址的列表，例如 ["https://crm.example.com"]'));
+      if (!Array.isArray(value)) problems.push(POLICY_MESSAGES.invalid(key, t('policyNotOriginList')));
       else {
         const origins: string[] = [];
         for (const item of value) {
           if (typeof item === 'string' && /^https?:\/\/[^/\s*]+$/.test(item.trim())) origins.push(item.trim().toLowerCase());
-          else problems.push(POLICY_MESSAGES.invalid(`${key}`, `“${String(item).slice(0, 80)}”不是网站地址（例如 https://crm.example.com，不带路径）`));
+          else problems.push(POLICY_MESSAGES.invalid(`${key}`, t('policyNotOrigin', String(item).slice(0, 80))));
         }
         policy.crmOrigins = [...new Set(origins)];
       }
     } else if (key === 'providers' || key === 'dialPlans') {
       if (!isObject(value)) {
-        problems.push(POLICY_MESSAGES.invalid(key, '应为对象，键为平台 ID'));
+        problems.push(POLICY_MESSAGES.invalid(key, t('policyNotProviderObject')));
         continue;
       }
       for (const [id, section] of Object.entries(value)) {
         const where = `${key}.${id}`;
         if (!isProviderId(id)) problems.push(POLICY_MESSAGES.unknown(where));
-        else if (!isObject(section)) problems.push(POLICY_MESSAGES.invalid(where, '应为对象'));
+        else if (!isObject(section)) problems.push(POLICY_MESSAGES.invalid(where, t('policyNotObject')));
         else {
           const fields: Readonly<Record<string, z.ZodType>> = key === 'providers' ? settingsShape(catalog[id]) : dialPlanFields;
           const kept: Record<string, unknown> = {};
@@ -210,7 +219,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function lockedChanges(changes: SettingsChanges, policy: ManagedPolicy, current: CurrentSettings, catalog: SettingsCatalog): LockedChange[] {
   const found: LockedChange[] = [];
   if (changes.activeProvider !== undefined && isActiveProviderLocked(policy) && changes.activeProvider !== withPolicyActiveProvider(current.activeProvider, policy)) {
-    found.push({ path: 'activeProvider', label: '默认平台' });
+    found.push({ path: 'activeProvider', label: t('optionsActiveProvider') });
   }
   for (const id of PROVIDER_IDS) {
     const settings = changes.providers?.[id];

@@ -5,6 +5,7 @@
 import browser from 'webextension-polyfill';
 import { CallbarError, deserializeError } from './errors.ts';
 import type { Envelope, Messages, MessageType, Reply, TabEnvelope, TabMessages, TabMessageType } from './messages.ts';
+import { t } from './i18n.ts';
 
 export async function send<K extends MessageType>(type: K, payload: Messages[K]['req']): Promise<Messages[K]['res']> {
   const envelope: Envelope<K> = { channel: 'callbar', type, payload };
@@ -14,11 +15,11 @@ export async function send<K extends MessageType>(type: K, payload: Messages[K][
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (/context invalidated/i.test(message)) {
-      throw new CallbarError('internal', 'CallBar 已更新或重新加载，请刷新本页面');
+      throw new CallbarError('internal', reloadedMessage());
     }
-    throw new CallbarError('internal', `无法联系 CallBar 后台：${message}`);
+    throw new CallbarError('internal', t('backgroundUnreachable', message));
   }
-  if (!reply) throw new CallbarError('internal', 'CallBar 后台没有回应，请稍后重试');
+  if (!reply) throw new CallbarError('internal', t('backgroundNoReply'));
   if (!reply.ok) throw deserializeError(reply.error);
   return reply.value;
 }
@@ -33,9 +34,18 @@ export async function sendToTab<K extends TabMessageType>(
   try {
     reply = (await browser.tabs.sendMessage(tabId, envelope)) as Reply<TabMessages[K]['res']> | undefined;
   } catch {
-    throw new CallbarError('unsupported', '当前页面不能放置拨号按钮（请在普通网页上使用，或刷新页面后重试）');
+    throw new CallbarError('unsupported', t('pageCannotHostButtons'));
   }
-  if (!reply) throw new CallbarError('internal', '页面没有回应，请刷新页面后重试');
+  if (!reply) throw new CallbarError('internal', t('pageNoReply'));
   if (!reply.ok) throw deserializeError(reply.error);
   return reply.value;
+}
+
+/**
+ * After the extension was reloaded, this content script's chrome.i18n is gone too (t() gives the
+ * key back): then the message in both languages.
+ */
+function reloadedMessage(): string {
+  const message = t('extensionReloaded');
+  return message === 'extensionReloaded' ? 'CallBar 已更新或重新加载，请刷新本页面 / CallBar was updated or reloaded: reload this page' : message;
 }

@@ -4,6 +4,8 @@
  * Rules and per-site switches are not secrets: they live in chrome.storage.local,
  * where content scripts read them directly and the popup edits them.
  */
+import { t } from './i18n.ts';
+
 export interface ButtonRule {
   id: string;
   /** `https://crm.example.com` (scheme + host + port) of the page, or frame, the cells are in. */
@@ -84,11 +86,11 @@ export function defaultPathPattern(pathname: string): string {
 
 /** Why a rule cannot be used as written, in the agent's words; null when it is fine. */
 export function ruleProblem(rule: Pick<ButtonRule, 'origin' | 'pathPattern' | 'selector'>): string | null {
-  if (!/^https?:\/\/[^/\s]+$/.test(rule.origin)) return `“${rule.origin}”不是网站地址（例如 https://crm.example.com）`;
-  if (!rule.pathPattern.startsWith('/') && rule.pathPattern !== '*') return '路径规则必须以 / 开头，例如 /crm/*';
-  if (rule.pathPattern.length > 300) return '路径规则太长（最多 300 个字符）';
-  if (!rule.selector.trim()) return '请填写 CSS 选择器';
-  if (rule.selector.length > 500) return '选择器太长（最多 500 个字符）';
+  if (!/^https?:\/\/[^/\s]+$/.test(rule.origin)) return t('ruleOriginInvalid', rule.origin);
+  if (!rule.pathPattern.startsWith('/') && rule.pathPattern !== '*') return t('rulePathNoSlash');
+  if (rule.pathPattern.length > 300) return t('rulePathTooLong');
+  if (!rule.selector.trim()) return t('ruleSelectorMissing');
+  if (rule.selector.length > 500) return t('ruleSelectorTooLong');
   return null;
 }
 

@@ -3,6 +3,7 @@
  * `https://crm.example.com/search?phone={number}`, when an incoming call rings or is
  * answered. The tab opened last time is reused if it is still open.
  */
+import { t } from './i18n.ts';
 export interface ScreenPopSettings {
   when: 'off' | 'ring' | 'answer';
   urlTemplate: string;
@@ -14,13 +15,13 @@ export const DEFAULT_SCREEN_POP: ScreenPopSettings = { when: 'off', urlTemplate:
 export function screenPopProblem(settings: ScreenPopSettings): string | null {
   if (settings.when === 'off') return null;
   const template = settings.urlTemplate.trim();
-  if (!template) return '请填写弹屏地址';
-  if (!template.includes('{number}')) return '弹屏地址里要有 {number}，表示来电号码的位置';
+  if (!template) return t('screenPopUrlMissing');
+  if (!template.includes('{number}')) return t('screenPopUrlNoNumber');
   try {
     const url = new URL(template.replaceAll('{number}', '0'));
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return '弹屏地址必须以 http:// 或 https:// 开头';
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return t('screenPopUrlScheme');
   } catch {
-    return `“${template.slice(0, 60)}”不是有效的网址`;
+    return t('screenPopUrlInvalid', template.slice(0, 60));
   }
   return null;
 }

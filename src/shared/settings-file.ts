@@ -22,9 +22,11 @@ import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from './ids.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from './phone/dial-plan.ts';
 import { type ButtonRule, newRuleId, ruleProblem, type RulesFile, type SiteSettings } from './rules.ts';
+import { configureZodLocale, message } from './zod-locale.ts';
+import { t } from './i18n.ts';
 
-// Messages an agent may see are Chinese, zod's defaults included.
-z.config(z.locales.zhCN());
+// zod's default messages in the extension's language, like ours.
+configureZodLocale();
 
 // ── What this module needs to know about a provider (a structural ProviderInfo) ─────────────
 
@@ -127,27 +129,47 @@ export interface SettingsFile {
 export type SettingsChanges = Pick<SettingsFile, 'activeProvider' | 'dialPlans'> & { providers?: SettingsFile['providers'] };
 
 export const SETTINGS_FILE_ERRORS = {
-  notJson: '文件不是有效的 JSON',
-  tooBig: '文件太大（最多 1 MB），请确认选择的是 CallBar 设置文件',
-  notObject: '不是 CallBar 设置文件（文件内容应为 JSON 对象）',
-  format: '不是 CallBar 设置文件（format 应为 "callbar-settings"）',
-  version: '不支持的设置文件版本（version 应为 1）',
-  unknownField: (keys: readonly string[]) => `未知的字段${quote(keys)}`,
-  unknownProvider: (keys: readonly string[]) => `未知的平台${quote(keys)}（可用：${PROVIDER_IDS.join('、')}）`,
-  providersNotObject: '应为 JSON 对象，键为平台 ID（例如 "cmcc-softbar"）',
-  sectionNotObject: '应为 JSON 对象',
-  unknownSetting: (keys: readonly string[]) => `未知的设置项${quote(keys)}`,
+  get notJson() {
+    return t('fileNotJson');
+  },
+  get tooBig() {
+    return t('settingsFileTooBig');
+  },
+  get notObject() {
+    return t('settingsFileNotObject');
+  },
+  get format() {
+    return t('settingsFileFormat');
+  },
+  get version() {
+    return t('settingsFileVersion');
+  },
+  unknownField: (keys: readonly string[]) => t('settingsFileUnknownField', quote(keys)),
+  unknownProvider: (keys: readonly string[]) => t('settingsFileUnknownProvider', quote(keys), PROVIDER_IDS.join(t('listSeparator'))),
+  get providersNotObject() {
+    return t('settingsFileProvidersNotObject');
+  },
+  get sectionNotObject() {
+    return t('settingsFileSectionNotObject');
+  },
+  unknownSetting: (keys: readonly string[]) => t('settingsFileUnknownSetting', quote(keys)),
 } as const;
 
 export const DIAL_PLAN_ERRORS = {
   /** The same words the background has always used. */
-  outsideLinePrefix: '外线前缀只能是最多 4 位数字',
-  internationalPrefix: '国际号码拨法只能是 "00"（拨 00 + 国家码）或 "+"（保留 + 号）',
-  extension: '分机拨法只能是 "drop"（只拨总机号码）或 "dtmf"（接通后按键拨分机）',
+  get outsideLinePrefix() {
+    return t('dialPlanOutsidePrefixInvalid');
+  },
+  get internationalPrefix() {
+    return t('dialPlanInternationalInvalid');
+  },
+  get extension() {
+    return t('dialPlanExtensionInvalid');
+  },
 } as const;
 
 function quote(keys: readonly string[]): string {
-  return keys.map((k) => `“${k}”`).join('、');
+  return keys.map((k) => `“${k}”`).join(t('listSeparator'));
 }
 
 /** A dial plan's fields (docs/dialing.md). Also the background's payload check for `settings/dial-plan-set`. */
@@ -199,7 +221,7 @@ const ruleSchema = z
   .object({
     id: z.string().max(64).optional(),
     origin: z.string().max(200),
-    topOrigin: z.string().max(200).regex(/^https?:\/\/[^/\s*]+$/, '“topOrigin”应为网站地址（例如 https://crm.example.com）').optional(),
+    topOrigin: z.string().max(200).regex(/^https?:\/\/[^/\s*]+$/, message('rulesTopOriginInvalid')).optional(),
     pathPattern: z.string().max(300).default('/*'),
     selector: z.string().max(500),
     source: z.enum(['picker', 'selector', 'import']).default('import'),
@@ -214,8 +236,8 @@ const ruleSchema = z
 
 /** A "callbar-rules" file (src/shared/rules.ts RulesFile); rules may lack id/createdAt. */
 export const rulesFileSchema = z.object({
-  format: z.literal('callbar-rules', { error: '不是 CallBar 规则文件（format 应为 "callbar-rules"）' }),
-  version: z.literal(1, { error: '不支持的规则文件版本（应为 1）' }),
+  format: z.literal('callbar-rules', message('rulesFileFormat')),
+  version: z.literal(1, message('rulesFileVersion')),
   rules: z.array(ruleSchema).max(2000),
   sites: z.record(z.string(), z.object({ autoDetect: z.boolean() })).default({}),
 });
@@ -263,7 +285,7 @@ function perProvider<T extends z.ZodType>(section: (id: ProviderId) => T) {
 }
 
 const providerIdSchema = z.enum(PROVIDER_IDS, {
-  error: (issue) => `未知的平台${quote([String(issue.input)])}（可用：${PROVIDER_IDS.join('、')}）`,
+  error: (issue) => t('settingsFileUnknownProvider', quote([String(issue.input)]), PROVIDER_IDS.join(t('listSeparator'))),
 });
 
 /** The body of a settings file, and the `settings/save` payload (`patch`: fields optional). */
@@ -302,10 +324,10 @@ export function issueText(issue: z.core.$ZodIssue): string {
 /** The first problem, and how many other fields have one (a field's own second complaint does not count). */
 export function errorText(error: z.ZodError): string {
   const [first] = error.issues;
-  if (!first) return '设置有误';
+  if (!first) return t('settingsInvalid');
   const where = (issue: z.core.$ZodIssue) => issue.path.map(String).join('.');
   const others = new Set(error.issues.map(where).filter((path) => path !== where(first))).size;
-  return others ? `${issueText(first)}（另有 ${others} 处错误）` : issueText(first);
+  return others ? t('errorsMore', issueText(first), String(others)) : issueText(first);
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -341,7 +363,7 @@ export function parseSettingsChanges(value: unknown, catalog: SettingsCatalog): 
   const parsed = z
     .strictObject(
       { ...body, providers: body.providers.optional() },
-      { error: (issue) => (issue.code === 'unrecognized_keys' ? SETTINGS_FILE_ERRORS.unknownField(issue.keys) : issue.code === 'invalid_type' ? '设置应为 JSON 对象' : undefined) },
+      { error: (issue) => (issue.code === 'unrecognized_keys' ? SETTINGS_FILE_ERRORS.unknownField(issue.keys) : issue.code === 'invalid_type' ? t('settingsNotObject') : undefined) },
     )
     .safeParse(value);
   return parsed.success ? { ok: true, value: dropUndefined(parsed.data) as SettingsChanges } : { ok: false, error: errorText(parsed.error) };
@@ -402,7 +424,7 @@ export function buildSettingsFile(snapshot: SettingsSnapshot, catalog: SettingsC
     ...(snapshot.rules ? { rules: { format: 'callbar-rules', version: 1, rules: snapshot.rules.rules, sites: snapshot.rules.sites } } : {}),
   };
   const parsed = parseSettingsValue(raw, catalog);
-  if (!parsed.ok) return { ok: false, error: `当前保存的设置有误，无法导出：${parsed.error}` };
+  if (!parsed.ok) return { ok: false, error: t('exportSavedInvalid', parsed.error) };
   return { ok: true, value: { file: parsed.value, text: `${JSON.stringify(parsed.value, null, 2)}\n` } };
 }
 

@@ -1,6 +1,8 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord } from '../http.ts';
 import { httpErrorMessage, serverName, vendorError } from './800ing-errors.ts';
+import { t } from '../../shared/i18n.ts';
+import { cannotConnect, noTimelyReply } from '../error-text.ts';
 import type { Ing800Message } from './800ing-mapper.ts';
 import { passwordMd5 } from './800ing-secret.ts';
 import { parseWaterLine, quoteWaterLines } from './800ing-waterline.ts';
@@ -104,8 +106,8 @@ export class Ing800Client {
         ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
         timeoutMs: options.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         ...(options.signal ? { signal: options.signal } : {}),
-        unreachable: `无法连接${serverName(this.host)}`,
-        timeout: `${serverName(this.host)} 响应超时`,
+        unreachable: cannotConnect(serverName(this.host)),
+        timeout: noTimelyReply(serverName(this.host)),
       },
     );
     const json = parseReply(reply.text);
@@ -115,13 +117,13 @@ export class Ing800Client {
     if (reply.status < 200 || reply.status >= 300) {
       throw new CallbarError(reply.status === 401 || reply.status === 403 ? 'auth' : 'refused', httpErrorMessage(reply.status, action, serverName(this.host)), `${where} HTTP ${reply.status}: ${reply.text.slice(0, 200)}`);
     }
-    if (!isRecord(json)) throw new CallbarError('malformed-reply', `${serverName(this.host)} 对“${action}”的回复无法识别`, `${where}: ${reply.text.slice(0, 200)}`);
+    if (!isRecord(json)) throw new CallbarError('malformed-reply', t('replyNotUnderstood', serverName(this.host), action), `${where}: ${reply.text.slice(0, 200)}`);
     return json;
   }
 
   /** 2.1 登录: who the agent is (also proves the account and password). */
   async getExtension(signal?: AbortSignal): Promise<ExtensionInfo> {
-    const json = await this.call(DATA_PATH, 'getExtension', '登录', {}, signal ? { signal } : {});
+    const json = await this.call(DATA_PATH, 'getExtension', t('actionLogin'), {}, signal ? { signal } : {});
     // The document lists the fields at the top level; a `data` object holding them is accepted too.
     const src = !('extension' in json) && isRecord(json.data) ? json.data : json;
     const loginType = Number(src.exteLoginType);
@@ -138,23 +140,23 @@ export class Ing800Client {
 
   /** 2.2 发起呼叫: the platform rings the agent, then `descPhone`; `paramvalue` comes back in the call's messages. */
   async callbackPhone(descPhone: string, paramvalue: string): Promise<void> {
-    await this.call(DATA_PATH, 'callbackPhone', '外呼', { descPhone, paramvalue }, { timeoutMs: DIAL_TIMEOUT_MS });
+    await this.call(DATA_PATH, 'callbackPhone', t('actionDial'), { descPhone, paramvalue }, { timeoutMs: DIAL_TIMEOUT_MS });
   }
 
   /** 2.3 getLongWaterLine (also the heartbeat): the newest water line. */
   async waterLine(client: string, signal?: AbortSignal): Promise<string> {
-    const json = await this.call(JSONP_DATA_PATH, 'getLongWaterLine', '获取新消息', { loginType: 'jsonpLogin', client }, signal ? { signal } : {});
+    const json = await this.call(JSONP_DATA_PATH, 'getLongWaterLine', t('ing800ActionFetchMessages'), { loginType: 'jsonpLogin', client }, signal ? { signal } : {});
     const line = parseWaterLine(json.waterline ?? json.waterLine);
-    if (line === null) throw new CallbarError('malformed-reply', `${serverName(this.host)} 返回的水位线无法识别`, `getLongWaterLine: ${JSON.stringify(json).slice(0, 200)}`);
+    if (line === null) throw new CallbarError('malformed-reply', t('ing800WaterLineNotUnderstood', serverName(this.host)), `getLongWaterLine: ${JSON.stringify(json).slice(0, 200)}`);
     return line;
   }
 
   /** 2.4 recvMsg: the messages after `waterLine`, at most `limit`. Items are normalized, never dropped. */
   async recvMsg(client: string, waterLine: string, limit = RECV_LIMIT, signal?: AbortSignal): Promise<Ing800Message[]> {
-    const json = await this.call(DATA_PATH, 'recvMsg', '获取新消息', { client, waterLine, limit }, signal ? { signal } : {});
+    const json = await this.call(DATA_PATH, 'recvMsg', t('ing800ActionFetchMessages'), { client, waterLine, limit }, signal ? { signal } : {});
     const msgs = json.msgs ?? (isRecord(json.data) ? json.data.msgs : json.data);
     if (msgs === undefined || msgs === null || msgs === '') return [];
-    if (!Array.isArray(msgs)) throw new CallbarError('malformed-reply', `${serverName(this.host)} 返回的消息列表格式不正确`, `recvMsg: ${JSON.stringify(msgs).slice(0, 200)}`);
+    if (!Array.isArray(msgs)) throw new CallbarError('malformed-reply', t('ing800MessageListMalformed', serverName(this.host)), `recvMsg: ${JSON.stringify(msgs).slice(0, 200)}`);
     return msgs.map((item: unknown) => {
       if (!isRecord(item)) return { kind: '', phone: '', content: item, time: null, waterLine: null };
       const time = Number(item.time);
@@ -170,7 +172,7 @@ export class Ing800Client {
 
   /** 2.5 挂机. */
   async hangupExten(): Promise<void> {
-    await this.call(JSONP_DATA_PATH, 'hangupExten', '挂断');
+    await this.call(JSONP_DATA_PATH, 'hangupExten', t('actionHangup'));
   }
 
   /**
@@ -178,7 +180,7 @@ export class Ing800Client {
    * “固定值 10” in its description column and 1 in its example column; 10 is sent.
    */
   async answer(phone: string): Promise<void> {
-    await this.call(DATA_PATH, 'sendMsg', '接听', { phone, kind: 6, client: 10, lostTime: 10 });
+    await this.call(DATA_PATH, 'sendMsg', t('actionAnswer'), { phone, kind: 6, client: 10, lostTime: 10 });
   }
 }
 

@@ -1,4 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n.ts';
 import { clientName, clientNotRunningMessage, httpErrorMessage, vendorError } from './800ing-errors.ts';
 import { exchange, type FetchLike } from '../http.ts';
 import { parseReply, replyCode, replyMessage } from './800ing-client.ts';
@@ -53,11 +54,11 @@ export class Ing800Desktop {
       ...(this.config.fetch ? { fetch: this.config.fetch } : {}),
       timeoutMs: this.config.timeoutMs ?? CLIENT_TIMEOUT_MS,
       unreachable: clientNotRunningMessage(this.config.port),
-      timeout: `${this.name}没有响应`,
+      timeout: t('ing800ClientNoReply', this.name),
     });
     const json = parseReply(reply.text);
     const code = replyCode(json);
-    if (code !== null && code !== '0') throw vendorError(code, replyMessage(json), action, `八百呼客户端 type ${type}`);
+    if (code !== null && code !== '0') throw vendorError(code, replyMessage(json), action, `800ing client type ${type}`);
     if (reply.status < 200 || reply.status >= 300) {
       throw new CallbarError('refused', httpErrorMessage(reply.status, action, this.name), `type ${type} HTTP ${reply.status}: ${reply.text.slice(0, 200)}`);
     }
@@ -65,7 +66,7 @@ export class Ing800Desktop {
 
   /** type 0 呼叫 (`disablePop=true` as in the document's example 3.4; `httpPort` when set). */
   dial(phone: string, options: DialOptions): Promise<void> {
-    return this.command(CLIENT_TYPE.dial, '客户端外呼', {
+    return this.command(CLIENT_TYPE.dial, t('ing800ActionClientDial'), {
       phone,
       ...(options.disablePop ? { disablePop: 'true' } : {}),
       ...(options.httpPort ? { httpPort: options.httpPort } : {}),
@@ -74,12 +75,12 @@ export class Ing800Desktop {
 
   /** type 1 挂断 (`phone` = the call's number, as every documented command carries one). */
   hangup(phone: string): Promise<void> {
-    return this.command(CLIENT_TYPE.hangup, '客户端挂断', { phone });
+    return this.command(CLIENT_TYPE.hangup, t('ing800ActionClientHangup'), { phone });
   }
 
   /** type 2 转接 to `target`. */
   transfer(target: string): Promise<void> {
-    return this.command(CLIENT_TYPE.transfer, '客户端转接', { phone: target });
+    return this.command(CLIENT_TYPE.transfer, t('ing800ActionClientTransfer'), { phone: target });
   }
 
   /**
@@ -88,11 +89,11 @@ export class Ing800Desktop {
    * one, so whether the client accepts the digest is unverified.
    */
   login(host: string, user: string, passDigest: string): Promise<void> {
-    return this.command(CLIENT_TYPE.login, '登录八百呼客户端', { host, user, pass: passDigest });
+    return this.command(CLIENT_TYPE.login, t('ing800ActionClientLogin'), { host, user, pass: passDigest });
   }
 
   /** type 2002: bring the client's window up. */
   pop(): Promise<void> {
-    return this.command(CLIENT_TYPE.pop, '弹出客户端界面');
+    return this.command(CLIENT_TYPE.pop, t('ing800ActionClientPop'));
   }
 }

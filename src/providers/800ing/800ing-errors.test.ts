@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallbarError } from '../../shared/errors.ts';
 import { clientNotRunningMessage, httpErrorMessage, ING800_ERROR_CODES, ING800_ERROR_TEXT, serverName, vendorError, vendorErrorMessage } from './800ing-errors.ts';
+import { t } from '../../shared/i18n.ts';
 
 describe('the 返回代码表', () => {
   it('has exactly the document\'s codes, verbatim', () => {
@@ -21,8 +22,8 @@ describe('the 返回代码表', () => {
   it('every code has agent-facing text: a meaning and what to do', () => {
     expect(Object.keys(ING800_ERROR_TEXT).sort()).toEqual(Object.keys(ING800_ERROR_CODES).sort());
     for (const { meaning, advice } of Object.values(ING800_ERROR_TEXT)) {
-      expect(meaning).toMatch(/[\u4e00-\u9fff]/);
-      expect(advice).toMatch(/^请|^例如|^帐号|^该/);
+      expect(t(meaning)).toMatch(/[\u4e00-\u9fff]/);
+      expect(t(advice)).toMatch(/^请|^例如|^帐号|^该/);
     }
   });
 });

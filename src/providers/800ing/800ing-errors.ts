@@ -1,4 +1,6 @@
 import { CallbarError } from '../../shared/errors.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
+import { actionFailed, unknownCodeMessage, withAdvice, withReason } from '../error-text.ts';
 
 /**
  * Every failure 八百呼 can report, in words the agent understands: the document's 返回代码表
@@ -6,7 +8,10 @@ import { CallbarError } from '../../shared/errors.ts';
  * desktop client on 127.0.0.1.
  */
 
-/** The document's 返回代码表, verbatim (0 = success). */
+/**
+ * The document's 返回代码表, verbatim (0 = success): the server's own words for its codes (vendor
+ * data, so that a reply that only repeats them adds nothing). The agent reads ING800_ERROR_TEXT.
+ */
 export const ING800_ERROR_CODES: Readonly<Record<string, string>> = {
   '-1': '网络错误',
   '-2': '验证错误',
@@ -21,42 +26,57 @@ export const ING800_ERROR_CODES: Readonly<Record<string, string>> = {
 };
 
 /** What each code means for the agent, and what to do about it. */
-export const ING800_ERROR_TEXT: Readonly<Record<string, { meaning: string; advice: string }>> = {
-  '-1': { meaning: '八百呼平台网络异常', advice: '请稍后再试；一直出现时请联系八百呼客服' },
-  '-2': { meaning: '帐号或密码错误', advice: '请检查设置中的帐号（坐席号）和密码' },
-  '-3': { meaning: '八百呼服务器处理请求时出错', advice: '请稍后再试；一直出现时请联系八百呼客服' },
-  '-5': { meaning: '该帐号没有此操作的权限', advice: '请联系管理员在八百呼后台开通权限' },
-  '-6': { meaning: '八百呼服务器数据库出错', advice: '请稍后再试；一直出现时请联系八百呼客服' },
-  '-10': { meaning: '数据已经存在', advice: '请求可能已经提交过，请勿重复操作' },
-  '-11': { meaning: '数据不存在', advice: '帐号、号码或通话可能已不存在，请确认后再试' },
-  '-12': { meaning: '超过最大值', advice: '例如同时呼叫数或消息条数已达上限，请稍后再试或联系管理员' },
-  '-13': { meaning: '八百呼服务器保存文件失败', advice: '请稍后再试；一直出现时请联系八百呼客服' },
-  '-14': { meaning: '帐号所属的验证组有误', advice: '请联系管理员检查该帐号所属的企业或分组设置' },
+export const ING800_ERROR_TEXT: Readonly<Record<string, { meaning: MessageKey; advice: MessageKey }>> = {
+  '-1': { meaning: 'ing800ErrorMeaningM1', advice: 'ing800ErrorAdviceM1' },
+  '-2': { meaning: 'ing800ErrorMeaningM2', advice: 'ing800ErrorAdviceM2' },
+  '-3': { meaning: 'ing800ErrorMeaningM3', advice: 'ing800ErrorAdviceM1' },
+  '-5': { meaning: 'ing800ErrorMeaningM5', advice: 'ing800ErrorAdviceM5' },
+  '-6': { meaning: 'ing800ErrorMeaningM6', advice: 'ing800ErrorAdviceM1' },
+  '-10': { meaning: 'ing800ErrorMeaningM10', advice: 'ing800ErrorAdviceM10' },
+  '-11': { meaning: 'ing800ErrorMeaningM11', advice: 'ing800ErrorAdviceM11' },
+  '-12': { meaning: 'ing800ErrorMeaningM12', advice: 'ing800ErrorAdviceM12' },
+  '-13': { meaning: 'ing800ErrorMeaningM13', advice: 'ing800ErrorAdviceM1' },
+  '-14': { meaning: 'ing800ErrorMeaningM14', advice: 'ing800ErrorAdviceM14' },
 };
 
-/** Advice that depends on the action (`<action>:<code>`), where the general one would mislead. */
-const ACTION_ADVICE: Readonly<Record<string, string>> = {
-  '外呼:-10': '该号码可能已经在呼叫中，请勿重复拨打',
-  '外呼:-11': '请检查号码是否正确',
-  '挂断:-11': '通话可能已经结束',
-  '接听:-11': '来电可能已经挂断或已被接听',
-  '客户端转接:-11': '请检查转接号码；通话可能已经结束',
+/** The document's term for each code, translated (shown with the code). */
+export const ING800_ERROR_TERMS: Readonly<Record<string, MessageKey>> = {
+  '-1': 'ing800ErrorTermM1',
+  '-2': 'ing800ErrorTermM2',
+  '-3': 'ing800ErrorTermM3',
+  '-5': 'ing800ErrorTermM5',
+  '-6': 'ing800ErrorTermM6',
+  '-10': 'ing800ErrorTermM10',
+  '-11': 'ing800ErrorTermM11',
+  '-12': 'ing800ErrorTermM12',
+  '-13': 'ing800ErrorTermM13',
+  '-14': 'ing800ErrorTermM14',
 };
+
+/** Advice that depends on the action (its verb's key) and the code, where the general one would mislead. */
+const ACTION_ADVICE: readonly (readonly [action: MessageKey, code: string, advice: MessageKey])[] = [
+  ['actionDial', '-10', 'ing800ActionAdvice1'],
+  ['actionDial', '-11', 'ing800ActionAdvice2'],
+  ['actionHangup', '-11', 'ing800ActionAdvice3'],
+  ['actionAnswer', '-11', 'ing800ActionAdvice4'],
+  ['ing800ActionClientTransfer', '-11', 'ing800ActionAdvice5'],
+];
 
 /**
  * The message for a 返回代码表 code in a reply to `action` (an agent-facing verb such as “外呼”):
- * what it means, the server's own message when it says more, the document's term and the code,
- * what to do. Codes outside the table show the server's message and the code.
+ * what it means, the server's own message when it says more (platform data, as it came), the
+ * document's term and the code, what to do. Codes outside the table show the server's message and the code.
  */
 export function vendorErrorMessage(code: string, message: string, action: string): string {
-  const failed = `${action}失败`;
   const server = message.trim();
   const known = ING800_ERROR_TEXT[code];
-  const term = ING800_ERROR_CODES[code];
-  if (!known || !term) return `${failed}：${server || '未知错误'}（错误码 ${code}）`;
-  const extra = server && server !== term && server !== known.meaning ? `：${server}` : '';
-  const advice = ACTION_ADVICE[`${action}:${code}`] ?? known.advice;
-  return `${failed}：${known.meaning}${extra}（${term}，错误码 ${code}），${advice}`;
+  const term = ING800_ERROR_TERMS[code];
+  if (!known || !term) return unknownCodeMessage(action, message, code);
+  const meaning = t(known.meaning);
+  const saysMore = server && server !== ING800_ERROR_CODES[code] && server !== t(term) && server !== meaning;
+  const advice = ACTION_ADVICE.find(([verb, c]) => c === code && t(verb) === action)?.[2] ?? known.advice;
+  const said = withReason(actionFailed(action), saysMore ? withReason(meaning, server) : meaning);
+  return withAdvice(t('ing800ErrorWithTerm', said, t(term), code), advice);
 }
 
 /** A `code` < 0 (or any code but 0) as a CallbarError: -2 is `auth`, the rest `refused`. */
@@ -66,27 +86,30 @@ export function vendorError(code: string, message: string, action: string, where
 
 /** The cloud server in the agent's words: “八百呼服务器 voip.800ing.com:8080”. */
 export function serverName(host: string): string {
-  return `八百呼服务器 ${host}`;
+  return t('ing800ServerName', host);
 }
 
 /** The desktop client in the agent's words: “八百呼客户端（127.0.0.1:10800）”. */
 export function clientName(port: number): string {
-  return `八百呼客户端（127.0.0.1:${port}）`;
+  return t('ing800ClientName', String(port));
 }
 
 export function clientNotRunningMessage(port: number): string {
-  return `八百呼客户端没有运行（127.0.0.1:${port}）`;
+  return t('ing800ClientNotRunning', String(port));
 }
 
-export const CLIENT_NOT_RUNNING_HINT = '请启动八百呼客户端；CallBar 会自动重试，客户端启动后自动登录';
+export function clientNotRunningHint(): string {
+  return t('ing800ClientNotRunningHint');
+}
 
 /** A non-2xx reply without a 返回代码表 code. */
 export function httpErrorMessage(status: number, action: string, who: string): string {
-  // “八百呼服务器 h:8080 上没有…” but “八百呼客户端（127.0.0.1:10800）内部错误…”.
+  // “八百呼服务器 h:8080 上没有…” but “八百呼客户端（127.0.0.1:10800）内部错误…”; English spaces its words itself.
   const w = /[0-9A-Za-z]$/.test(who) ? `${who} ` : who;
-  if (status === 401 || status === 403) return `${w}拒绝了“${action}”请求（HTTP ${status}）：请检查帐号权限`;
-  if (status === 404) return `${w}上没有“${action}”接口（HTTP 404）：请检查服务器地址`;
-  if (status === 502 || status === 503 || status === 504) return `${w}暂时不可用（HTTP ${status}），请稍后再试`;
-  if (status >= 500) return `${w}内部错误（HTTP ${status}），请稍后再试`;
-  return `${w}拒绝了“${action}”请求（HTTP ${status}）`;
+  const say = (key: MessageKey, ...subs: string[]) => t(key, w, ...subs).replace(/ {2,}/g, ' ').trim();
+  if (status === 401 || status === 403) return say('ing800HttpDenied', action, String(status));
+  if (status === 404) return say('ing800Http404', action);
+  if (status === 502 || status === 503 || status === 504) return say('ing800HttpUnavailable', String(status));
+  if (status >= 500) return say('ing800HttpServerError', String(status));
+  return say('ing800HttpRefused', action, String(status));
 }

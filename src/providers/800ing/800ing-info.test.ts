@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT_PORT, ing800CapabilitiesFor, ing800Info, ing800SettingsSchema, parseServer, SETTINGS_MESSAGES as M } from './800ing-info.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
 
 const VALID = {
   mode: 'cloud',
@@ -20,7 +21,7 @@ function firstMessage(input: Record<string, unknown>, field: string): string | u
 }
 
 describe('800ing settings: refusals, one message per field', () => {
-  it.each<{ field: string; value: unknown; message: string }>([
+  it.each<{ field: string; value: unknown; message: MessageKey }>([
     { field: 'mode', value: 'api', message: M.modeInvalid },
     { field: 'mode', value: undefined, message: M.modeInvalid },
     { field: 'server', value: undefined, message: M.serverMissing },
@@ -47,7 +48,7 @@ describe('800ing settings: refusals, one message per field', () => {
   ])('$field = $value → $message', ({ field, value, message }) => {
     const input: Record<string, unknown> = { ...VALID, [field]: value };
     if (value === undefined) delete input[field];
-    expect(firstMessage(input, field)).toBe(message);
+    expect(firstMessage(input, field)).toBe(t(message));
   });
 });
 
@@ -114,6 +115,6 @@ describe('ing800Info', () => {
     expect(desktop.extraActions[1]!.when).toHaveLength(7);
     // The static capabilities are the superset.
     expect(ing800Info.capabilities).toEqual(desktop);
-    expect(ing800Info.capabilitiesFor).toBe(ing800CapabilitiesFor);
+    expect(ing800Info.capabilitiesFor?.({ ...ing800Info.defaultSettings, mode: 'desktop' })).toEqual(ing800CapabilitiesFor({ mode: 'desktop' }));
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { Capabilities, ExtraAction, ProviderInfo } from '../provider.ts';
+import type { Capabilities, ProviderInfo } from '../provider.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
+import { type CapabilitiesDef, type ExtraActionDef, localizeCapabilities, localizeInfo, message, type ProviderInfoDef } from '../info-text.ts';
 import { requiredText, toBoolean } from '../settings-values.ts';
 
 /**
@@ -14,23 +16,23 @@ export type Ing800Mode = 'cloud' | 'desktop';
 export const DEFAULT_CLIENT_PORT = 10800;
 
 export const CLIENT_TYPES = [
-  { value: '1', label: 'WEB 或桌面客户端' },
-  { value: '2', label: '手机或新录音话机' },
-  { value: '3', label: 'VOIP 话机' },
-] as const;
+  { value: '1', label: 'ing800ClientTypeWeb' },
+  { value: '2', label: 'ing800ClientTypeMobile' },
+  { value: '3', label: 'ing800ClientTypeVoip' },
+] as const satisfies readonly { value: string; label: MessageKey }[];
 
 export const SETTINGS_MESSAGES = {
-  modeInvalid: '请选择对接方式：云端 API（cloud）或八百呼客户端（desktop）',
-  serverMissing: '请填写八百呼服务器地址',
-  serverInvalid: '服务器地址必须是 http:// 或 https:// 开头的地址（可带端口），例如 http://voip.800ing.com:8080',
-  accountMissing: '请填写帐号',
-  accountInvalid: '帐号只能由字母、数字或 _ . @ - 组成，最多 40 位（例如 100008800）',
-  passwordMissing: '请填写密码',
-  clientTypeInvalid: '客户端类型只能是 1（WEB 或桌面客户端）、2（手机或新录音话机）或 3（VOIP 话机）',
-  clientPortInvalid: '客户端端口必须是 1–65535 之间的整数（默认 10800）',
-  httpPortInvalid: '弹屏端口（httpPort）必须是 1–65535 之间的整数，不用时请留空',
-  disablePopInvalid: '“外呼时不弹出客户端界面”只能是开或关',
-} as const;
+  modeInvalid: 'ing800ModeInvalid',
+  serverMissing: 'ing800ServerMissing',
+  serverInvalid: 'ing800ServerInvalid',
+  accountMissing: 'ing800AccountMissing',
+  accountInvalid: 'ing800AccountInvalid',
+  passwordMissing: 'passwordMissing',
+  clientTypeInvalid: 'ing800ClientTypeInvalid',
+  clientPortInvalid: 'ing800ClientPortInvalid',
+  httpPortInvalid: 'ing800HttpPortInvalid',
+  disablePopInvalid: 'ing800DisablePopInvalid',
+} as const satisfies Record<string, MessageKey>;
 
 const M = SETTINGS_MESSAGES;
 
@@ -62,25 +64,25 @@ function toPort(empty: number | undefined) {
   };
 }
 
-const port = (message: string) => z.number({ error: message }).int(message).min(1, message).max(65535, message);
+const port = (key: MessageKey) => z.number(message(key)).int(message(key)).min(1, message(key)).max(65535, message(key));
 
 export const ing800SettingsSchema = z.object({
-  mode: z.enum(['cloud', 'desktop'], { error: M.modeInvalid }),
+  mode: z.enum(['cloud', 'desktop'], message(M.modeInvalid)),
   server: required(M.serverMissing).transform((v, ctx) => {
     const origin = parseServer(v);
     if (origin === null) {
-      ctx.addIssue({ code: 'custom', message: M.serverInvalid });
+      ctx.addIssue({ code: 'custom', message: t(M.serverInvalid) });
       return z.NEVER;
     }
     return origin;
   }),
-  account: required(M.accountMissing).regex(/^[A-Za-z0-9_.@-]{1,40}$/, M.accountInvalid),
+  account: required(M.accountMissing).regex(/^[A-Za-z0-9_.@-]{1,40}$/, message(M.accountInvalid)),
   // A password is taken as typed (no trimming).
-  password: z.string({ error: M.passwordMissing }).min(1, M.passwordMissing),
-  clientType: z.preprocess((v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : v), z.enum(['1', '2', '3'], { error: M.clientTypeInvalid })),
+  password: z.string(message(M.passwordMissing)).min(1, message(M.passwordMissing)),
+  clientType: z.preprocess((v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : v), z.enum(['1', '2', '3'], message(M.clientTypeInvalid))),
   clientPort: z.preprocess(toPort(DEFAULT_CLIENT_PORT), port(M.clientPortInvalid)),
   httpPort: z.preprocess(toPort(undefined), port(M.httpPortInvalid).optional()),
-  disablePop: z.preprocess(toBoolean, z.boolean({ error: M.disablePopInvalid })),
+  disablePop: z.preprocess(toBoolean, z.boolean(message(M.disablePopInvalid))),
 });
 
 export type Ing800Settings = z.output<typeof ing800SettingsSchema>;
@@ -88,12 +90,12 @@ export type Ing800Settings = z.output<typeof ing800SettingsSchema>;
 // ── Capabilities ──────────────────────────────────────────────────────────────────────────────
 
 /** Desktop-client mode only: the client's own login (type 2001) and its window (type 2002). */
-export const DESKTOP_ACTIONS: readonly ExtraAction[] = [
-  { id: 'clientLogin', label: '登录八百呼客户端', when: ['idle', 'ended'] },
-  { id: 'clientPop', label: '弹出客户端界面', when: ['idle', 'dialing', 'ringing', 'incoming', 'connected', 'held', 'ended'] },
+export const DESKTOP_ACTIONS: readonly ExtraActionDef[] = [
+  { id: 'clientLogin', label: 'ing800ActionClientLogin', when: ['idle', 'ended'] },
+  { id: 'clientPop', label: 'ing800ActionClientPop', when: ['idle', 'dialing', 'ringing', 'incoming', 'connected', 'held', 'ended'] },
 ];
 
-function capabilities(desktop: boolean): Capabilities {
+function capabilities(desktop: boolean): CapabilitiesDef {
   return {
     dial: true,
     // sendMsg kind 6 (document 2.6 接听), in both modes.
@@ -111,36 +113,36 @@ function capabilities(desktop: boolean): Capabilities {
 }
 
 export function ing800CapabilitiesFor(settings: Pick<Ing800Settings, 'mode'>): Capabilities {
-  return capabilities(settings.mode === 'desktop');
+  return localizeCapabilities(capabilities(settings.mode === 'desktop'));
 }
 
 const DESKTOP = { key: 'mode', value: 'desktop' } as const;
 
-export const ing800Info: ProviderInfo<Ing800Settings> = {
+export const ing800InfoDef: ProviderInfoDef<Ing800Settings> = {
   id: '800ing',
-  name: '八百呼',
-  description: '通过八百呼云端 API（或本机八百呼客户端）外呼、接听、挂断；来去电状态来自八百呼的消息水位线。',
+  name: 'ing800Name',
+  description: 'ing800Description',
   // The superset: what desktop mode offers.
   capabilities: capabilities(true),
-  capabilitiesFor: ing800CapabilitiesFor,
+  capabilitiesFor: (settings) => capabilities(settings.mode === 'desktop'),
   settingsFields: [
     {
       key: 'mode',
-      label: '对接方式',
+      label: 'ing800Mode',
       type: 'select',
       options: [
-        { value: 'cloud', label: '云端 API' },
-        { value: 'desktop', label: '八百呼客户端' },
+        { value: 'cloud', label: 'ing800ModeCloud' },
+        { value: 'desktop', label: 'ing800ModeDesktop' },
       ],
-      help: '云端 API：CallBar 直接调用八百呼接口；八百呼客户端：外呼、挂断、转接交给本机运行的八百呼客户端',
+      help: 'ing800ModeHelp',
     },
-    { key: 'server', label: '服务器地址', type: 'url', placeholder: 'http://voip.800ing.com:8080', help: '八百呼服务器的地址和端口（不含 /voip/api/…）' },
-    { key: 'account', label: '帐号', type: 'text', placeholder: '例如 100008800', help: '八百呼坐席帐号（sa_user）' },
-    { key: 'password', label: '密码', type: 'password', secret: true, credential: true, help: '只发送密码的 MD5，不发送密码本身' },
-    { key: 'clientType', label: '客户端类型', type: 'select', options: CLIENT_TYPES, help: '读取来去电消息时使用的客户端类型，一般选“WEB 或桌面客户端”' },
-    { key: 'clientPort', label: '客户端端口', type: 'number', placeholder: '10800', help: '八百呼客户端在本机监听的端口', showWhen: DESKTOP },
-    { key: 'httpPort', label: '弹屏端口（httpPort）', type: 'number', placeholder: '可留空', help: '同一台电脑登录多个客户端时，外呼带上此端口，由对应的客户端弹屏', showWhen: DESKTOP },
-    { key: 'disablePop', label: '外呼时不弹出客户端界面', type: 'checkbox', showWhen: DESKTOP },
+    { key: 'server', label: 'serverAddress', type: 'url', placeholder: ['verbatim', 'http://voip.800ing.com:8080'], help: 'ing800ServerHelp' },
+    { key: 'account', label: 'ing800Account', type: 'text', placeholder: ['exampleValue', '100008800'], help: 'ing800AccountHelp' },
+    { key: 'password', label: 'password', type: 'password', secret: true, credential: true, help: 'ing800PasswordHelp' },
+    { key: 'clientType', label: 'ing800ClientType', type: 'select', options: CLIENT_TYPES, help: 'ing800ClientTypeHelp' },
+    { key: 'clientPort', label: 'ing800ClientPort', type: 'number', placeholder: ['verbatim', '10800'], help: 'ing800ClientPortHelp', showWhen: DESKTOP },
+    { key: 'httpPort', label: 'ing800HttpPort', type: 'number', placeholder: 'mayBeEmpty', help: 'ing800HttpPortHelp', showWhen: DESKTOP },
+    { key: 'disablePop', label: 'ing800DisablePop', type: 'checkbox', showWhen: DESKTOP },
   ],
   settingsSchema: ing800SettingsSchema,
   defaultSettings: {
@@ -154,3 +156,5 @@ export const ing800Info: ProviderInfo<Ing800Settings> = {
     disablePop: false,
   },
 };
+
+export const ing800Info: ProviderInfo<Ing800Settings> = localizeInfo(ing800InfoDef);

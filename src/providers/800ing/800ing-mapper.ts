@@ -63,14 +63,14 @@ export interface MapOutcome {
   malformed?: boolean;
 }
 
-export const UNKNOWN_NUMBER = '未知号码';
+export const UNKNOWN_NUMBER = t('unknownNumber');
 /**
  * 八百呼 says only "挂机": a call that never connected ends with the outcome itself as its cause,
  * in the shared outcome's words (so recent calls say it once, in either language).
  */
 export const CAUSE_NOT_CONNECTED = t('resultNotConnected');
 export const CAUSE_MISSED = t('resultMissed');
-export const NOTE_SECOND_CALL = '有新的来电，但当前通话尚未结束：请先挂断';
+export const NOTE_SECOND_CALL = t('ing800NoteSecondCall');
 
 /** content → {status, cdrId, paramvalue}; null when it is not the documented JSON. */
 export function parseContent(content: unknown): MessageContent | null {

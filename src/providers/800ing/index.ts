@@ -5,7 +5,9 @@ import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
 import { type ExtensionInfo, type FetchLike, Ing800Client, RECV_LIMIT } from './800ing-client.ts';
 import { Ing800Desktop } from './800ing-desktop.ts';
-import { CLIENT_NOT_RUNNING_HINT, serverName } from './800ing-errors.ts';
+import { clientNotRunningHint, serverName } from './800ing-errors.ts';
+import { text, t } from '../../shared/i18n.ts';
+import { cannotConnect, internalErrorMessage, pollRetryHint } from '../error-text.ts';
 import { DESKTOP_ACTIONS, ing800Info, type Ing800Settings } from './800ing-info.ts';
 import { type CancelledDial, type DialMark, mapMessages, UNKNOWN_NUMBER } from './800ing-mapper.ts';
 import { advance, compareWaterLines, freshMessages, hasNews, parseWaterLine } from './800ing-waterline.ts';
@@ -47,8 +49,6 @@ export interface SessionDeps {
 
 const PROBLEM_ORDER = ['server', 'client'] as const;
 type ProblemSlot = (typeof PROBLEM_ORDER)[number];
-
-export const RELOGIN_HINT = '请退出后重新登录 CallBar（密码已修改时请填写新密码）';
 
 export class Ing800Session implements ProviderSession {
   private readonly client: Ing800Client;
@@ -220,23 +220,21 @@ export class Ing800Session implements ProviderSession {
     // The dial's messages may still come: they must not start a new call.
     const cursor: Ing800Cursor = dial ? { ...this.cursor, dial: null, cancelled: { ...dial, cdrId: null } } : this.cursor;
     this.cursor = cursor;
-    await this.ctx.emit([{ type: 'call.ended', cause: '已挂断' }], { cursor });
+    await this.ctx.emit([{ type: 'call.ended', cause: t('causeHungUp') }], { cursor });
   }
 
   private pollFailed(error: unknown): number {
-    const e = error instanceof CallbarError ? error : new CallbarError('internal', `内部错误：${String(error)}`);
+    const e = error instanceof CallbarError ? error : new CallbarError('internal', internalErrorMessage(error));
     const detail = e.detail ? { detail: e.detail } : {};
     if (e.code === 'auth') {
-      this.setProblem('server', { code: 'auth', message: e.message, hint: RELOGIN_HINT, ...detail });
+      this.setProblem('server', { code: 'auth', message: e.message, hint: t('reloginHint'), ...detail });
       return AUTH_POLL_MS;
     }
     const network = e.code === 'unreachable' || e.code === 'timeout';
     this.setProblem('server', {
       code: e.code,
-      message: e.code === 'unreachable' ? `无法连接${serverName(this.client.host)}` : e.message,
-      hint: network
-        ? `请检查网络和设置中的服务器地址；来去电状态暂时无法更新，恢复后会自动重新连接（每 ${ERROR_POLL_MS / 1000} 秒重试）`
-        : `每 ${ERROR_POLL_MS / 1000} 秒重试一次；一直出现时请联系管理员`,
+      message: e.code === 'unreachable' ? cannotConnect(serverName(this.client.host)) : e.message,
+      hint: pollRetryHint(network, ERROR_POLL_MS / 1000, 'ing800WhileDown'),
       ...detail,
     });
     return ERROR_POLL_MS;
@@ -250,7 +248,7 @@ export class Ing800Session implements ProviderSession {
   }
 
   private async desktopLogin(): Promise<void> {
-    const desktop = this.requireDesktop('登录八百呼客户端');
+    const desktop = this.requireDesktop(t('ing800ActionClientLogin'));
     await this.clientCall(() => desktop.login(this.serverHost(), this.settings.account, this.client.passwordDigest));
   }
 
@@ -272,7 +270,7 @@ export class Ing800Session implements ProviderSession {
       await run();
     } catch (error) {
       if (error instanceof CallbarError && (error.code === 'unreachable' || error.code === 'timeout')) {
-        this.setProblem('client', { code: error.code, message: error.message, hint: CLIENT_NOT_RUNNING_HINT, ...(error.detail ? { detail: error.detail } : {}) });
+        this.setProblem('client', { code: error.code, message: error.message, hint: clientNotRunningHint(), ...(error.detail ? { detail: error.detail } : {}) });
         this.lastClientTry = this.now();
       }
       throw error;
@@ -281,17 +279,17 @@ export class Ing800Session implements ProviderSession {
   }
 
   private requireDesktop(what: string): Ing800Desktop {
-    if (!this.desktop) throw new CallbarError('unsupported', `云端 API 方式不能使用“${what}”：请在设置中把对接方式改为“八百呼客户端”`);
+    if (!this.desktop) throw new CallbarError('unsupported', t('ing800NeedsDesktop', what));
     return this.desktop;
   }
 
   // ── Calls ──
 
   async dial(number: string): Promise<void> {
-    this.requireNoCall('当前已有通话，挂断后才能外呼');
-    if (this.dialInFlight) throw new CallbarError('precondition', '正在发起呼叫，请稍候');
+    this.requireNoCall(t('alreadyInCallCannotDial'));
+    if (this.dialInFlight) throw new CallbarError('precondition', t('dialInFlight'));
     const dest = number.trim();
-    if (!PHONE_NUMBER.test(dest)) throw new CallbarError('invalid-input', '外呼号码只能包含数字、*、#（可以 + 开头），最多 32 位');
+    if (!PHONE_NUMBER.test(dest)) throw new CallbarError('invalid-input', t('ing800DialNumberInvalid'));
     // The request id rides in paramvalue and comes back in the call's messages; kept in the
     // cursor before the request, so the call is recognized even after a restart.
     const mark: DialMark = { id: this.desktop ? null : `cb-${(this.deps.random ?? randomId)()}`, number: dest, at: this.now() };
@@ -307,7 +305,7 @@ export class Ing800Session implements ProviderSession {
     } catch (error) {
       if (error instanceof CallbarError && error.code === 'timeout') {
         // It may have gone out: the mark stays, so the call is recognized if it shows up.
-        throw new CallbarError('timeout', '外呼请求超时：呼叫可能已经发出，请看话机是否振铃，不要重复拨打', error.detail);
+        throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       }
       if (this.cursor.dial === mark) await this.saveCursor({ dial: null });
       throw error;
@@ -323,14 +321,14 @@ export class Ing800Session implements ProviderSession {
   /** 接听: sendMsg kind 6 with the caller's number (both modes); “connected” comes from the water line. */
   async answer(): Promise<void> {
     const call = this.ctx.snapshot().call;
-    if (stateOf(call) !== 'incoming' || !call) throw new CallbarError('precondition', '没有来电可以接听');
-    if (call.number === UNKNOWN_NUMBER) throw new CallbarError('precondition', '来电号码未知，无法通过接口接听：请在话机上接听');
+    if (stateOf(call) !== 'incoming' || !call) throw new CallbarError('precondition', t('noIncomingCall'));
+    if (call.number === UNKNOWN_NUMBER) throw new CallbarError('precondition', t('ing800AnswerUnknownNumber'));
     await this.client.answer(call.number);
     this.timer.poke();
   }
 
   async hangup(): Promise<void> {
-    const call = this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], '没有进行中的通话');
+    const call = this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
     if (this.desktop) {
       const desktop = this.desktop;
       await this.clientCall(() => desktop.hangup(call.number === UNKNOWN_NUMBER ? '' : call.number));
@@ -342,48 +340,48 @@ export class Ing800Session implements ProviderSession {
 
   /** Desktop-client mode only: type 2 转接. */
   async transfer(target: string): Promise<void> {
-    const desktop = this.requireDesktop('转接');
-    const call = this.requireCall(['connected', 'held'], '没有接通的通话，无法转接');
+    const desktop = this.requireDesktop(t('actionTransfer'));
+    const call = this.requireCall(['connected', 'held'], t('noConnectedCallToTransfer'));
     const dest = target.trim();
-    if (!PHONE_NUMBER.test(dest)) throw new CallbarError('invalid-input', '转接号码只能包含数字、*、#（可以 + 开头），最多 32 位');
+    if (!PHONE_NUMBER.test(dest)) throw new CallbarError('invalid-input', t('ing800TransferNumberInvalid'));
     await this.clientCall(() => desktop.transfer(dest));
-    this.endCause = { callId: call.id, cause: `已转接到 ${dest}` };
-    await this.ctx.emit([{ type: 'note', text: `正在转接到 ${dest}` }]);
+    this.endCause = { callId: call.id, cause: t('causeTransferredTo', dest) };
+    await this.ctx.emit([{ type: 'note', text: t('noteTransferringTo', dest) }]);
     this.timer.poke();
   }
 
   async extraAction(actionId: string): Promise<void> {
     const action = DESKTOP_ACTIONS.find((a) => a.id === actionId);
-    if (!action) throw new CallbarError('unsupported', `八百呼没有操作“${actionId}”`);
-    const desktop = this.requireDesktop(action.label);
-    if (!action.when.includes(stateOf(this.ctx.snapshot().call))) throw new CallbarError('precondition', `当前通话状态下不能“${action.label}”`);
+    if (!action) throw new CallbarError('unsupported', t('ing800NoSuchAction', actionId));
+    const desktop = this.requireDesktop(text(action.label));
+    if (!action.when.includes(stateOf(this.ctx.snapshot().call))) throw new CallbarError('precondition', t('actionNotAvailableInCallState', text(action.label)));
     if (actionId === 'clientLogin') {
       await this.desktopLogin();
-      await this.ctx.emit([{ type: 'note', text: '已登录八百呼客户端' }]);
+      await this.ctx.emit([{ type: 'note', text: t('ing800NoteClientLoggedIn') }]);
     } else {
       await this.clientCall(() => desktop.pop());
-      await this.ctx.emit([{ type: 'note', text: '已弹出八百呼客户端界面' }]);
+      await this.ctx.emit([{ type: 'note', text: t('ing800NoteClientShown') }]);
     }
   }
 
   async setAgentState(): Promise<void> {
-    throw new CallbarError('unsupported', '八百呼接口没有坐席状态');
+    throw new CallbarError('unsupported', t('ing800NoAgentState'));
   }
 
   async hold(): Promise<void> {
-    throw new CallbarError('unsupported', '八百呼接口不支持保持');
+    throw new CallbarError('unsupported', t('ing800NoHold'));
   }
 
   async unhold(): Promise<void> {
-    throw new CallbarError('unsupported', '八百呼接口不支持保持');
+    throw new CallbarError('unsupported', t('ing800NoHold'));
   }
 
   async mute(): Promise<void> {
-    throw new CallbarError('unsupported', '八百呼接口不支持静音：请使用话机上的静音键');
+    throw new CallbarError('unsupported', t('ing800NoMute'));
   }
 
   async unmute(): Promise<void> {
-    throw new CallbarError('unsupported', '八百呼接口不支持静音：请使用话机上的静音键');
+    throw new CallbarError('unsupported', t('ing800NoMute'));
   }
 
   // ── helpers ──
@@ -413,7 +411,7 @@ export class Ing800Session implements ProviderSession {
 
 /** 李四（测试企业）, extension 100008800; numbers masked when the platform says disablePhoneNum 1. */
 export function agentInfo(info: ExtensionInfo): AgentInfo {
-  const name = info.name || `坐席 ${info.extension}`;
+  const name = info.name || t('ing800AgentFallbackName', info.extension);
   return {
     name: info.compName ? `${name}（${info.compName}）` : name,
     extension: info.extension,

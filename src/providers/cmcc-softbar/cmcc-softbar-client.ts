@@ -1,6 +1,8 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { isRecord, requestJson } from '../http.ts';
 import type { SoftbarEvent } from './cmcc-softbar-mapper.ts';
+import { t } from '../../shared/i18n.ts';
+import { withReason } from '../error-text.ts';
 
 /**
  * The bar's wire protocol: every call is POST JSON; the reply is
@@ -21,17 +23,17 @@ export type SoftbarAction =
   | 'getUserInfo';
 
 export const ACTION_LABELS: Readonly<Record<SoftbarAction, string>> = {
-  sipOnline: '切换在线',
-  sipOffline: '切换离线',
-  makeCall: '外呼',
-  answer: '接听',
-  hangup: '挂断',
-  mute: '静音',
-  unMute: '取消静音',
-  transfer: '转接',
-  switchTransfer: '切换到转接界面',
-  returnTransfer: '返回转接前界面',
-  getUserInfo: '获取坐席信息',
+  sipOnline: t('softbarOpSipOnline'),
+  sipOffline: t('softbarOpSipOffline'),
+  makeCall: t('actionDial'),
+  answer: t('actionAnswer'),
+  hangup: t('actionHangup'),
+  mute: t('callMute'),
+  unMute: t('callUnmute'),
+  transfer: t('actionTransfer'),
+  switchTransfer: t('softbarActionSwitchTransfer'),
+  returnTransfer: t('softbarActionReturnTransfer'),
+  getUserInfo: t('softbarOpGetUserInfo'),
 };
 
 export interface SoftbarUserInfo {
@@ -48,7 +50,7 @@ export class SoftbarClient {
     private readonly baseUrl: string,
     private readonly secret: string,
   ) {
-    this.what = `本机电话条 ${new URL(baseUrl).host}`;
+    this.what = t('softbarWhat', new URL(baseUrl).host);
   }
 
   /** POST an action; resolves when the bar accepted it (result 1), else throws. */
@@ -57,9 +59,9 @@ export class SoftbarClient {
     const result = isRecord(data) ? data.result : undefined;
     if (result === 1 || result === '1') return;
     if (result === 0 || result === '0') {
-      throw new CallbarError('refused', `电话条拒绝了“${ACTION_LABELS[action]}”请求`, `/api/action/${action} → result 0`);
+      throw new CallbarError('refused', t('softbarRefused', ACTION_LABELS[action]), `/api/action/${action} → result 0`);
     }
-    throw new CallbarError('malformed-reply', `电话条对“${ACTION_LABELS[action]}”的回复缺少 result`, JSON.stringify(data));
+    throw new CallbarError('malformed-reply', t('softbarNoResult', ACTION_LABELS[action]), JSON.stringify(data));
   }
 
   async getUserInfo(signal?: AbortSignal): Promise<SoftbarUserInfo> {
@@ -67,7 +69,7 @@ export class SoftbarClient {
     // The document shows data as an array with one object; accept a bare object too.
     const info = Array.isArray(data) ? data[0] : data;
     if (!isRecord(info) || (info.result !== 0 && info.result !== 1 && info.result !== '0' && info.result !== '1')) {
-      throw new CallbarError('malformed-reply', '电话条返回的坐席信息格式不正确', JSON.stringify(data));
+      throw new CallbarError('malformed-reply', t('softbarUserInfoMalformed'), JSON.stringify(data));
     }
     return {
       result: Number(info.result),
@@ -81,11 +83,11 @@ export class SoftbarClient {
   async events(queue: 'getCallState' | 'getOnline', maxCount: number, signal?: AbortSignal): Promise<SoftbarEvent[]> {
     const data = await this.post(`/api/event/${queue}`, { secret: this.secret, maxCount }, signal);
     if (data === null || data === undefined) return [];
-    if (!Array.isArray(data)) throw new CallbarError('malformed-reply', '电话条返回的事件列表格式不正确', JSON.stringify(data).slice(0, 200));
+    if (!Array.isArray(data)) throw new CallbarError('malformed-reply', t('softbarEventsMalformed'), JSON.stringify(data).slice(0, 200));
     const events: SoftbarEvent[] = [];
     for (const item of data) {
       if (!isRecord(item) || typeof item.eventName !== 'string') {
-        throw new CallbarError('malformed-reply', '电话条返回了无法识别的事件', JSON.stringify(item).slice(0, 200));
+        throw new CallbarError('malformed-reply', t('softbarEventUnknown'), JSON.stringify(item).slice(0, 200));
       }
       if (item.result === 0 || item.result === '0') continue; // "获取状态事件操作失败" for this entry
       events.push({
@@ -99,15 +101,15 @@ export class SoftbarClient {
   private async post(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
     const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(signal ? { signal } : {}) });
     if (!isRecord(reply) || typeof reply.errcode !== 'number' && typeof reply.errcode !== 'string') {
-      throw new CallbarError('malformed-reply', `${this.what}的回复不是电话条的格式`, JSON.stringify(reply).slice(0, 200));
+      throw new CallbarError('malformed-reply', t('softbarNotABar', this.what), JSON.stringify(reply).slice(0, 200));
     }
     const errcode = Number(reply.errcode);
     const errmsg = typeof reply.errmsg === 'string' ? reply.errmsg : '';
     if (errcode !== 0) {
       if (/鉴权|secret|auth/i.test(errmsg)) {
-        throw new CallbarError('auth', `电话条鉴权失败（${errmsg}）：请核对设置中的 800 号码`, `${path} errcode ${errcode}`);
+        throw new CallbarError('auth', t('softbarAuthFailed', errmsg), `${path} errcode ${errcode}`);
       }
-      throw new CallbarError('refused', `电话条返回错误 ${errcode}${errmsg ? `：${errmsg}` : ''}`, path);
+      throw new CallbarError('refused', errmsg ? withReason(t('softbarError', String(errcode)), errmsg) : t('softbarError', String(errcode)), path);
     }
     return reply.data;
   }

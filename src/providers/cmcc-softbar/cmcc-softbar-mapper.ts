@@ -15,12 +15,12 @@ export interface SoftbarEvent {
 
 /** Agent-facing text for the hang-up causes the bar puts in `reserve` (cause-…). */
 export const HANGUP_CAUSES: Readonly<Record<string, string>> = {
-  localHangup: '坐席挂断',
-  remoteHangup: '对方挂断',
-  busy: '对方忙',
-  noAnswer: '无人接听',
-  lineDropped: '线路中断',
-  transferred: '已转接',
+  localHangup: t('softbarCauseLocalHangup'),
+  remoteHangup: t('softbarCauseRemoteHangup'),
+  busy: t('resultBusy'),
+  noAnswer: t('resultNoAnswer'),
+  lineDropped: t('softbarCauseLineDropped'),
+  transferred: t('softbarCauseTransferred'),
 };
 
 /** Parse `k1-v1|k2-v2`; a value may itself contain '-'. */
@@ -133,11 +133,11 @@ export function mapSoftbarEvent(event: SoftbarEvent, memory: SoftbarMemory = INI
     case 'unMute':
       return [{ type: 'call.muted', muted: false }];
     case 'transfer':
-      return [{ type: 'note', text: other ? `正在转接到 ${other}` : '正在转接' }];
+      return [{ type: 'note', text: other ? t('noteTransferringTo', other) : t('noteTransferring') }];
     case 'switchTransfer':
-      return [{ type: 'note', text: '电话条已切换到转接界面' }];
+      return [{ type: 'note', text: t('softbarNoteTransferScreen') }];
     case 'returnTransfer':
-      return [{ type: 'note', text: '电话条已返回转接前的界面' }];
+      return [{ type: 'note', text: t('softbarNoteTransferReturned') }];
     default:
       return [];
   }

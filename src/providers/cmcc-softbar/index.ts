@@ -6,6 +6,7 @@ import { SoftbarClient } from './cmcc-softbar-client.ts';
 import { cmccSoftbarInfo, type SoftbarSettings } from './cmcc-softbar-info.ts';
 import { INITIAL_MEMORY, mapSoftbarEvents, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
 import { softbarSecret } from './cmcc-softbar-secret.ts';
+import { t } from '../../shared/i18n.ts';
 
 /** How often the bar's event queues are polled, and the slowest retry while it is down. */
 export const POLL_INTERVAL_MS = 400;
@@ -34,15 +35,15 @@ class SoftbarSession implements ProviderSession {
   async login(): Promise<AgentInfo> {
     const info = await this.client.getUserInfo();
     if (info.result !== 1) {
-      throw new CallbarError('auth', '电话条尚未登录：请先在移动云坐席软电话中登录坐席，再登录 CallBar');
+      throw new CallbarError('auth', t('softbarNotLoggedIn'));
     }
     if (info.extension !== undefined && info.extension !== this.settings.extension) {
       throw new CallbarError(
         'auth',
-        `电话条当前登录的 800 号码是 ${info.extension}，与设置中的 ${this.settings.extension} 不一致`,
+        t('softbarWrongExtension', info.extension ?? '', this.settings.extension),
       );
     }
-    return { name: info.username || '坐席', extension: info.extension ?? this.settings.extension, ...(info.phone ? { phone: info.phone } : {}) };
+    return { name: info.username || t('softbarAgent'), extension: info.extension ?? this.settings.extension, ...(info.phone ? { phone: info.phone } : {}) };
   }
 
   async logout(): Promise<void> {
@@ -76,7 +77,7 @@ class SoftbarSession implements ProviderSession {
         this.ctx.setProblem({
           code: e.code,
           message: e.message,
-          hint: e.code === 'unreachable' || e.code === 'timeout' ? '请确认移动云坐席软电话已启动；恢复后会自动重新连接' : '请检查电话条设置',
+          hint: e.code === 'unreachable' || e.code === 'timeout' ? t('softbarNotRunningHint') : t('softbarCheckSettings'),
           ...(e.detail ? { detail: e.detail } : {}),
         });
         delay = Math.min(MAX_RETRY_MS, delay * 2);
@@ -87,16 +88,16 @@ class SoftbarSession implements ProviderSession {
 
   async setAgentState(stateId: string): Promise<void> {
     if (stateId !== 'sipOnline' && stateId !== 'sipOffline') {
-      throw new CallbarError('invalid-input', `电话条没有坐席状态“${stateId}”`);
+      throw new CallbarError('invalid-input', t('softbarNoSuchState', stateId));
     }
-    this.requireNotInCall(stateId === 'sipOnline' ? '通话中不能切换为在线' : '通话中不能切换为离线');
+    this.requireNotInCall(stateId === 'sipOnline' ? t('softbarNoOnlineInCall') : t('softbarNoOfflineInCall'));
     await this.client.action(stateId);
   }
 
   async dial(number: string): Promise<void> {
-    this.requireNotInCall('当前已有通话，挂断后才能外呼');
+    this.requireNotInCall(t('alreadyInCallCannotDial'));
     if (this.ctx.snapshot().agentState === 'sipOffline') {
-      throw new CallbarError('precondition', '坐席处于离线状态，请先切换为在线再外呼');
+      throw new CallbarError('precondition', t('softbarOfflineCannotDial'));
     }
     await this.client.action('makeCall', { callUri: number });
     // Show the call at once; the bar's own makeCall event confirms the same call.
@@ -105,48 +106,48 @@ class SoftbarSession implements ProviderSession {
 
   async answer(): Promise<void> {
     if (stateOf(this.ctx.snapshot().call) !== 'incoming') {
-      throw new CallbarError('precondition', '没有来电可以接听');
+      throw new CallbarError('precondition', t('noIncomingCall'));
     }
     await this.client.action('answer');
   }
 
   async hangup(): Promise<void> {
-    this.requireInCall('没有进行中的通话');
+    this.requireInCall(t('noActiveCall'));
     await this.client.action('hangup');
   }
 
   async mute(): Promise<void> {
-    const call = this.requireInCall('没有进行中的通话，无法静音');
-    if (call.muted) throw new CallbarError('precondition', '已经处于静音状态');
+    const call = this.requireInCall(t('muteNoCall'));
+    if (call.muted) throw new CallbarError('precondition', t('alreadyMuted'));
     await this.client.action('mute');
   }
 
   async unmute(): Promise<void> {
-    const call = this.requireInCall('没有进行中的通话');
-    if (!call.muted) throw new CallbarError('precondition', '当前没有静音');
+    const call = this.requireInCall(t('noActiveCall'));
+    if (!call.muted) throw new CallbarError('precondition', t('notMuted'));
     await this.client.action('unMute');
   }
 
   async transfer(target: string): Promise<void> {
-    this.requireInCall('没有进行中的通话，无法转接');
-    if (!/^[\d*#+]{3,20}$/.test(target)) throw new CallbarError('invalid-input', '转接号码只能包含数字，3–20 位');
+    this.requireInCall(t('transferNoCall'));
+    if (!/^[\d*#+]{3,20}$/.test(target)) throw new CallbarError('invalid-input', t('softbarTransferNumberInvalid'));
     await this.client.action('transfer', { dialDtmf: target });
   }
 
   async extraAction(actionId: string): Promise<void> {
     if (actionId !== 'switchTransfer' && actionId !== 'returnTransfer') {
-      throw new CallbarError('invalid-input', `电话条没有操作“${actionId}”`);
+      throw new CallbarError('invalid-input', t('softbarNoSuchAction', actionId));
     }
-    this.requireInCall('没有进行中的通话');
+    this.requireInCall(t('noActiveCall'));
     await this.client.action(actionId);
   }
 
   async hold(): Promise<void> {
-    throw new CallbarError('unsupported', '移动云电话条不支持保持');
+    throw new CallbarError('unsupported', t('softbarNoHold'));
   }
 
   async unhold(): Promise<void> {
-    throw new CallbarError('unsupported', '移动云电话条不支持保持');
+    throw new CallbarError('unsupported', t('softbarNoHold'));
   }
 
   private requireInCall(message: string) {

@@ -1,4 +1,5 @@
 import type { Problem } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n.ts';
 
 /**
  * The billing websocket (话单推送): `{billingUrl}/?user_id=billing&token=<access token>` pushes
@@ -37,8 +38,8 @@ export function reconnectDelay(attempt: number): number {
 
 /** The banner's hint while reconnect attempt n is pending. */
 export function reconnectHint(attempt: number): string {
-  if (attempt > MAX_FAST_ATTEMPTS) return `已重连 ${MAX_FAST_ATTEMPTS} 次仍未成功，之后每 ${SLOW_DELAY_MS / 1000} 秒重试一次；断开期间结束的通话不会进入最近通话`;
-  return `正在重连（第 ${attempt}/${MAX_FAST_ATTEMPTS} 次）；断开期间结束的通话不会进入最近通话`;
+  if (attempt > MAX_FAST_ATTEMPTS) return t('dscomBillingReconnectSlow', String(MAX_FAST_ATTEMPTS), String(SLOW_DELAY_MS / 1000));
+  return t('dscomBillingReconnecting', String(attempt), String(MAX_FAST_ATTEMPTS));
 }
 
 export interface BillingOptions {
@@ -154,7 +155,7 @@ export class BillingSocket {
     const attempt = this.failures;
     this.options.onProblem({
       code: 'unreachable',
-      message: `话单推送连接已断开（${this.options.where}）`,
+      message: t('dscomBillingDisconnected', this.options.where),
       hint: reconnectHint(attempt),
     });
     this.timer = setTimeout(() => {

@@ -1,6 +1,8 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord } from '../http.ts';
 import { httpErrorMessage, OAuthRejected, oauthReason, serverName, vendorError } from './dscom-errors.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
+import { cannotConnect, noTimelyReply } from '../error-text.ts';
 
 /**
  * dscom-api on the wire, over http.ts `exchange()` (not requestJson: the HTTP status matters here —
@@ -38,8 +40,8 @@ export async function send(url: string, init: { method: 'GET' | 'POST'; headers:
       ...(options.fetch ? { fetch: options.fetch } : {}),
       timeoutMs: options.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
-      unreachable: `无法连接 ${serverName(options.host)}`,
-      timeout: `${serverName(options.host)} 响应超时`,
+      unreachable: cannotConnect(serverName(options.host)),
+      timeout: noTimelyReply(serverName(options.host)),
     },
   );
   let json: unknown;
@@ -136,9 +138,9 @@ export class DscomAuthApi {
       throw new OAuthRejected(json.error, reply.status, oauthReason(json.error, message, reply.status), `${url} HTTP ${reply.status}: ${snippet(reply)}`);
     }
     if (reply.status >= 200 && reply.status < 300) {
-      throw new CallbarError('malformed-reply', `${serverName(this.host)} 返回的登录结果无法识别（没有 access_token）`, `${url}: ${snippet(reply)}`);
+      throw new CallbarError('malformed-reply', t('dscomLoginReplyMalformed', serverName(this.host)), `${url}: ${snippet(reply)}`);
     }
-    throw new CallbarError(reply.status === 401 ? 'auth' : 'refused', httpErrorMessage(reply.status, '登录', this.host), `${url}: ${snippet(reply)}`);
+    throw new CallbarError(reply.status === 401 ? 'auth' : 'refused', httpErrorMessage(reply.status, t('actionLogin'), this.host), `${url}: ${snippet(reply)}`);
   }
 }
 
@@ -260,7 +262,7 @@ export class DscomClient {
     }
     if (code !== null) throw vendorError(code, msg, action, `${method} ${path}`);
     if (reply.status >= 200 && reply.status < 300) {
-      throw new CallbarError('malformed-reply', `${serverName(this.host)} 对“${action}”的回复无法识别`, `${method} ${path}: ${snippet(reply)}`);
+      throw new CallbarError('malformed-reply', t('replyNotUnderstood', serverName(this.host), action), `${method} ${path}: ${snippet(reply)}`);
     }
     throw new CallbarError('refused', httpErrorMessage(reply.status, action, this.host, msg), `${method} ${path} HTTP ${reply.status}: ${snippet(reply)}`);
   }
@@ -273,54 +275,54 @@ export class DscomClient {
 
   /** call/dial: the PBX rings `extension`, then `dest`. Resolves with the call's uniqueid ('' if none). */
   async dial(extension: string, dest: string, displaycid?: string): Promise<string> {
-    const data = await this.post('call/dial', '外呼', { extension, dest, ...(displaycid ? { displaycid } : {}) }, DIAL_TIMEOUT_MS);
+    const data = await this.post('call/dial', t('actionDial'), { extension, dest, ...(displaycid ? { displaycid } : {}) }, DIAL_TIMEOUT_MS);
     return isRecord(data) && (typeof data.uniqueid === 'string' || typeof data.uniqueid === 'number') ? String(data.uniqueid) : '';
   }
 
   async hangup(extension: string): Promise<void> {
-    await this.post('call/hangup', '挂断', { extension });
+    await this.post('call/hangup', t('actionHangup'), { extension });
   }
 
   async hold(extension: string): Promise<void> {
-    await this.post('call/hold', '保持', { extension });
+    await this.post('call/hold', t('callHold'), { extension });
   }
 
   async unhold(extension: string): Promise<void> {
-    await this.post('call/unhold', '接回保持', { extension });
+    await this.post('call/unhold', t('dscomOpUnhold'), { extension });
   }
 
   async transfer(extension: string, type: TransferType, dest: string): Promise<void> {
-    await this.post('call/transfer', type === 'blind' ? '转接' : '咨询转接', { type, extension, dest });
+    await this.post('call/transfer', type === 'blind' ? t('actionTransfer') : t('dscomActionAttendedTransfer'), { type, extension, dest });
   }
 
   async cancelAtxfer(extension: string): Promise<void> {
-    await this.post('call/cancelAtxfer', '取消咨询转接', { extension });
+    await this.post('call/cancelAtxfer', t('dscomActionCancelAtxfer'), { extension });
   }
 
   async park(extension: string): Promise<void> {
-    await this.post('call/park', '驻留', { extension });
+    await this.post('call/park', t('dscomActionPark'), { extension });
   }
 
   async unpark(extension: string, dest: string): Promise<void> {
-    await this.post('call/unpark', '接回驻留', { extension, dest });
+    await this.post('call/unpark', t('dscomActionUnpark'), { extension, dest });
   }
 
   async pickup(extension: string, dest: string): Promise<void> {
-    await this.post('call/pickup', '代接', { extension, dest });
+    await this.post('call/pickup', t('dscomActionPickup'), { extension, dest });
   }
 
   async redirect(extension: string, dest: string): Promise<void> {
-    await this.post('call/redirect', '接听排队来电', { extension, dest });
+    await this.post('call/redirect', t('dscomActionRedirect'), { extension, dest });
   }
 
   async supervise(kind: 'barge' | 'monitor' | 'whisper', extension: string, dest: string): Promise<void> {
-    await this.post(`call/${kind}`, SUPERVISE_LABELS[kind], { extension, dest });
+    await this.post(`call/${kind}`, t(SUPERVISE_LABELS[kind]), { extension, dest });
   }
 
   /** call/parkList (GET, fields as query parameters): the calls `extension` parked. */
   async parkList(extension: string): Promise<ParkedCall[]> {
-    const { data } = await this.request('GET', 'call/parkList', { action: '查询驻留通话', query: { extension } });
-    return listOf(data, '驻留列表', this.host).map((row) => ({
+    const { data } = await this.request('GET', 'call/parkList', { action: t('dscomOpParkList'), query: { extension } });
+    return listOf(data, t('dscomDataParkList'), this.host).map((row) => ({
       number: str(row.parkeeCallerIDNum) || str(row.parkeeCallerIDName),
       space: str(row.parkingSpace),
       ...(Number.isFinite(Number.parseInt(str(row.parkingDuration), 10)) ? { seconds: Number.parseInt(str(row.parkingDuration), 10) } : {}),
@@ -331,30 +333,30 @@ export class DscomClient {
   // ── Agent ──
 
   async agentLogin(agentid: string, extension: string, queue: string, paused: number): Promise<void> {
-    await this.post('agent/login', `签入队列 ${queue}`, { agentid, extension, queue, penalty: 0, paused });
+    await this.post('agent/login', t('dscomOpSignIn', queue), { agentid, extension, queue, penalty: 0, paused });
   }
 
   async agentLogout(extension: string, queue: string): Promise<void> {
-    await this.post('agent/logout', `签出队列 ${queue}`, { extension, queue });
+    await this.post('agent/logout', t('dscomOpSignOut', queue), { extension, queue });
   }
 
   async agentPause(extension: string, queue: string, paused: number, reason: string): Promise<void> {
-    await this.post('agent/pause', '设置坐席状态', { extension, paused, queue, reason });
+    await this.post('agent/pause', t('dscomOpSetState'), { extension, paused, queue, reason });
   }
 
   /** agent/getAgentStatus (GET, fields as query parameters): this agent's entry in every queue it is in. */
   async agentStatus(agentid: string, extension: string, signal?: AbortSignal): Promise<AgentStatusRow[]> {
-    const { data } = await this.request('GET', 'agent/getAgentStatus', { action: '查询坐席状态', query: { agentid, extension }, ...(signal ? { signal } : {}) });
+    const { data } = await this.request('GET', 'agent/getAgentStatus', { action: t('dscomOpAgentStatus'), query: { agentid, extension }, ...(signal ? { signal } : {}) });
     // PHP encodes an empty map as [].
     if (Array.isArray(data) && data.length === 0) return [];
     if (data === null || data === undefined) return [];
-    if (!isRecord(data)) throw malformed('坐席状态', this.host, data);
+    if (!isRecord(data)) throw malformed(t('dscomDataAgentStatus'), this.host, data);
     const rows: AgentStatusRow[] = [];
     for (const [queue, members] of Object.entries(data)) {
       if (Array.isArray(members) && members.length === 0) continue;
-      if (!isRecord(members)) throw malformed('坐席状态', this.host, data);
+      if (!isRecord(members)) throw malformed(t('dscomDataAgentStatus'), this.host, data);
       for (const [ext, entry] of Object.entries(members)) {
-        if (!isRecord(entry)) throw malformed('坐席状态', this.host, data);
+        if (!isRecord(entry)) throw malformed(t('dscomDataAgentStatus'), this.host, data);
         const row: AgentStatusRow = {
           queue: str(entry.queue) || queue,
           extension: str(entry.extension) || ext,
@@ -376,29 +378,29 @@ export class DscomClient {
 
   /** status/endpoint for one extension; null when the PBX does not know it. */
   async endpointStatus(extension: string, signal?: AbortSignal): Promise<EndpointStatus | null> {
-    const { data } = await this.request('GET', 'status/endpoint', { action: '查询分机状态', query: { page: 1, pageSize: 10, endpoint: extension }, ...(signal ? { signal } : {}) });
-    const rows = listOf(data, '分机状态', this.host);
+    const { data } = await this.request('GET', 'status/endpoint', { action: t('dscomOpEndpointStatus'), query: { page: 1, pageSize: 10, endpoint: extension }, ...(signal ? { signal } : {}) });
+    const rows = listOf(data, t('dscomDataEndpointStatus'), this.host);
     const row = rows.find((r) => str(r.endpoint) === extension) ?? (rows.length === 1 ? rows[0] : undefined);
     if (!row) return null;
-    if (typeof row.state !== 'string') throw malformed('分机状态', this.host, data);
+    if (typeof row.state !== 'string') throw malformed(t('dscomDataEndpointStatus'), this.host, data);
     return { endpoint: str(row.endpoint), state: row.state, channels: str(row.channels) };
   }
 
   /** status/wait: callers waiting in a queue. */
   async waiting(queue: string): Promise<WaitingCall[]> {
-    const { data } = await this.request('GET', 'status/wait', { action: '查询排队来电', query: { page: 1, pageSize: 10, queue_num: queue } });
-    return listOf(data, '排队状态', this.host).map((row) => ({ callerid: str(row.callerid), queue: str(row.queue) || queue, waitTime: str(row.waitTime) }));
+    const { data } = await this.request('GET', 'status/wait', { action: t('dscomOpWaiting'), query: { page: 1, pageSize: 10, queue_num: queue } });
+    return listOf(data, t('dscomDataQueueStatus'), this.host).map((row) => ({ callerid: str(row.callerid), queue: str(row.queue) || queue, waitTime: str(row.waitTime) }));
   }
 }
 
-const SUPERVISE_LABELS = { barge: '强插', monitor: '监听', whisper: '督导' } as const;
+const SUPERVISE_LABELS = { barge: 'dscomActionBarge', monitor: 'dscomActionMonitor', whisper: 'dscomActionWhisper' } as const satisfies Record<string, MessageKey>;
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
 function malformed(what: string, host: string, data: unknown): CallbarError {
-  return new CallbarError('malformed-reply', `${serverName(host)} 返回的${what}格式不正确`, JSON.stringify(data)?.slice(0, 200));
+  return new CallbarError('malformed-reply', t('dscomMalformed', serverName(host), what), JSON.stringify(data)?.slice(0, 200));
 }
 
 /** A list reply: an array of objects (null / absent = empty). */

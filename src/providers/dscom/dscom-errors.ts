@@ -1,4 +1,6 @@
 import { CallbarError } from '../../shared/errors.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
+import { actionFailed, unknownCodeMessage, withAdvice, withCode, withReason } from '../error-text.ts';
 
 /**
  * Every failure dscom can report, in words the agent understands: the document's 错误代码
@@ -6,7 +8,10 @@ import { CallbarError } from '../../shared/errors.ts';
  * Passport), HTTP statuses and network failures.
  */
 
-/** The document's 错误代码 table, verbatim. */
+/**
+ * The document's 错误代码 table, verbatim: the server's own words for its codes (vendor data, so that
+ * a reply that only repeats them adds nothing). The agent reads DSCOM_ERROR_TEXT.
+ */
 export const DSCOM_ERROR_CODES: Readonly<Record<string, string>> = {
   '510000': '标记留言收取状态参数有误',
   '510001': '标记留言收取状态异常',
@@ -43,41 +48,78 @@ export const DSCOM_ERROR_CODES: Readonly<Record<string, string>> = {
   '610007': '座席签入参数有误',
 };
 
+/** Each code in the agent's words (the table's meaning, translated). */
+export const DSCOM_ERROR_TEXT: Readonly<Record<string, MessageKey>> = {
+  '510000': 'dscomError510000',
+  '510001': 'dscomError510001',
+  '600000': 'dscomError600000',
+  '600001': 'dscomError600001',
+  '600002': 'dscomError600002',
+  '600003': 'dscomError600003',
+  '600004': 'dscomError600004',
+  '600005': 'dscomError600005',
+  '600006': 'dscomError600006',
+  '600007': 'dscomError600007',
+  '600008': 'dscomError600008',
+  '600009': 'dscomError600009',
+  '600010': 'dscomError600010',
+  '600011': 'dscomError600011',
+  '600012': 'dscomError600012',
+  '600013': 'dscomError600013',
+  '600014': 'dscomError600014',
+  '600015': 'dscomError600015',
+  '600016': 'dscomError600016',
+  '600017': 'dscomError600017',
+  '600018': 'dscomError600018',
+  '600019': 'dscomError600019',
+  '600020': 'dscomError600020',
+  '600021': 'dscomError600021',
+  '600022': 'dscomError600022',
+  '610000': 'dscomError610000',
+  '610001': 'dscomError610001',
+  '610002': 'dscomError610002',
+  '610003': 'dscomError610003',
+  '610004': 'dscomError610004',
+  '610005': 'dscomError610005',
+  '610006': 'dscomError610006',
+  '610007': 'dscomError610007',
+};
+
 /** What the agent can do about a code, where there is something to say. */
-const ERROR_ADVICE: Readonly<Record<string, string>> = {
-  '600000': '请检查号码',
-  '600001': '请确认话机已注册并空闲',
-  '600005': '请检查转接号码',
-  '600008': '请检查分机号',
-  '600009': '该分机可能已不在振铃',
-  '600010': '请检查分机号',
-  '600011': '该分机可能不在通话中',
-  '600012': '请检查分机号',
-  '600013': '该分机可能不在通话中',
-  '600014': '请检查分机号',
-  '600015': '该分机可能不在通话中',
-  '600017': '请检查驻留来电号码',
-  '600018': '对方已挂断',
-  '600019': '请检查排队来电号码',
-  '600020': '该来电可能已不在排队',
-  '610000': '请检查工号、分机号和队列设置',
-  '610001': '请检查队列号',
-  '610003': '请检查队列设置',
-  '610007': '请检查工号、分机号和队列设置',
+const ERROR_ADVICE: Readonly<Record<string, MessageKey>> = {
+  '600000': 'adviceCheckNumber',
+  '600001': 'adviceCheckPhoneRegistered',
+  '600005': 'adviceCheckTransferNumber',
+  '600008': 'adviceCheckExtension',
+  '600009': 'adviceExtensionNotRinging',
+  '600010': 'adviceCheckExtension',
+  '600011': 'adviceExtensionNotInCall',
+  '600012': 'adviceCheckExtension',
+  '600013': 'adviceExtensionNotInCall',
+  '600014': 'adviceCheckExtension',
+  '600015': 'adviceExtensionNotInCall',
+  '600017': 'adviceCheckParkedNumber',
+  '600018': 'adviceOtherPartyHungUp',
+  '600019': 'adviceCheckQueuedNumber',
+  '600020': 'adviceCallNoLongerQueued',
+  '610000': 'adviceCheckAgentSettings',
+  '610001': 'adviceCheckQueue',
+  '610003': 'adviceCheckQueueSettings',
+  '610007': 'adviceCheckAgentSettings',
 };
 
 /**
  * The message for a vendor error code in a reply to `action` (an agent-facing verb such as
- * “外呼”): the table's text, the server's own message when it says more, the code.
+ * “外呼”, a t() result): our text for the code, the server's own message when it says more
+ * (platform data, as it came), the code, what to do.
  */
 export function vendorErrorMessage(code: string, msg: string, action: string): string {
-  const known = DSCOM_ERROR_CODES[code];
+  const key = DSCOM_ERROR_TEXT[code];
+  if (!key) return unknownCodeMessage(action, msg, code);
+  const known = t(key);
   const server = msg.trim();
-  const failed = /[0-9A-Za-z]$/.test(action) ? `${action} 失败` : `${action}失败`;
-  if (!known) return `${failed}：${server || '未知错误'}（错误码 ${code}）`;
-  const extra = server && server !== known && server !== '失败' ? `：${server}` : '';
-  const advice = ERROR_ADVICE[code] ? `，${ERROR_ADVICE[code]}` : '';
-  return `${failed}：${known}${extra}（错误码 ${code}）${advice}`;
+  const saysMore = server && server !== known && server !== DSCOM_ERROR_CODES[code] && server !== '失败';
+  return withAdvice(withCode(withReason(actionFailed(action), saysMore ? withReason(known, server) : known), code), ERROR_ADVICE[code]);
 }
 
 export function vendorError(code: string, msg: string, action: string, path: string): CallbarError {
@@ -86,22 +128,23 @@ export function vendorError(code: string, msg: string, action: string, path: str
 
 /** The far end in the agent's words: "dscom 服务器 192.168.1.200:8443". */
 export function serverName(host: string): string {
-  return `dscom 服务器 ${host}`;
+  return t('dscomServerName', host);
 }
 
 /** A non-2xx reply that is not a vendor error (those carry a table code and are handled first). */
 export function httpErrorMessage(status: number, action: string, host: string, serverMessage?: string): string {
-  const said = serverMessage?.trim() ? `：${serverMessage.trim()}` : '';
-  if (status === 401) return `${serverName(host)} 拒绝了访问令牌（HTTP 401）：请重新登录`;
-  if (status === 403) return `没有调用“${action}”的权限（HTTP 403）：请管理员检查 API 接口授权`;
-  if (status === 404) return `${serverName(host)} 上没有“${action}”接口（HTTP 404）：请检查服务器地址`;
-  if (status === 405) return `${serverName(host)} 不接受“${action}”请求（HTTP 405）：服务器版本可能不同`;
-  if (status === 419) return `${serverName(host)} 拒绝了“${action}”请求（HTTP 419：会话已过期），请重新登录`;
-  if (status === 422) return `“${action}”参数有误（HTTP 422）${said}`;
-  if (status === 429) return `请求过于频繁（HTTP 429），请稍后再试`;
-  if (status === 502 || status === 503 || status === 504) return `${serverName(host)} 暂时不可用（HTTP ${status}），请稍后再试`;
-  if (status >= 500) return `${serverName(host)} 内部错误（HTTP ${status}）${said}`;
-  return `${serverName(host)} 拒绝了“${action}”请求（HTTP ${status}）${said}`;
+  const server = serverName(host);
+  const said = (message: string) => (serverMessage?.trim() ? withReason(message, serverMessage.trim()) : message);
+  if (status === 401) return t('dscomHttp401', server);
+  if (status === 403) return t('dscomHttp403', action);
+  if (status === 404) return t('dscomHttp404', server, action);
+  if (status === 405) return t('dscomHttp405', server, action);
+  if (status === 419) return t('dscomHttp419', server, action);
+  if (status === 422) return said(t('dscomHttp422', action));
+  if (status === 429) return t('dscomHttp429');
+  if (status === 502 || status === 503 || status === 504) return t('dscomHttpUnavailable', server, String(status));
+  if (status >= 500) return said(t('dscomHttpServerError', server, String(status)));
+  return said(t('dscomHttpRefused', server, action, String(status)));
 }
 
 // ── OAuth (the token endpoint) ───────────────────────────────────────────────────────────────
@@ -124,23 +167,26 @@ export class OAuthRejected extends CallbarError {
 export function oauthReason(oauthError: string, serverMessage: string, status: number): string {
   switch (oauthError) {
     case 'invalid_grant':
-      return '用户名或密码错误';
+      return t('dscomOauthInvalidGrant');
     case 'invalid_client':
-      return '客户端 ID 或密钥错误';
+      return t('dscomOauthInvalidClient');
     case 'invalid_scope':
-      return '该客户端没有访问权限（scope）';
+      return t('dscomOauthInvalidScope');
     case 'unsupported_grant_type':
-      return '服务器不支持密码授权，请管理员检查 API 接口授权';
+      return t('dscomOauthUnsupportedGrant');
     case 'access_denied':
-      return '服务器拒绝授权';
+      return t('dscomOauthDenied');
     default:
-      return serverMessage.trim() ? `服务器拒绝授权：${serverMessage.trim()}` : `服务器拒绝授权（HTTP ${status}）`;
+      return serverMessage.trim() ? withReason(t('dscomOauthDenied'), serverMessage.trim()) : t('dscomOauthDeniedStatus', String(status));
   }
 }
 
 /** The banner when a token expired and logging in again with the saved password failed too. */
 export function authLostMessage(reason: string): string {
-  return `登录已过期且无法重新登录：${reason}`;
+  return t('dscomAuthLost', reason);
 }
 
-export const AUTH_LOST_HINT = '请退出后重新登录 CallBar（密码已修改时请填写新密码）';
+/** The hint under that banner. */
+export function authLostHint(): string {
+  return t('dscomAuthLostHint');
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { billingBase, dscomCapabilitiesFor, dscomInfo, dscomSettingsSchema, queueList, SETTINGS_MESSAGES as M } from './dscom-info.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
 
 const VALID = {
   baseUrl: 'https://192.168.1.200:8443',
@@ -25,7 +26,7 @@ function messageFor(input: Record<string, unknown>, field: string): string | und
 }
 
 describe('dscom settings: each field refuses with its own message', () => {
-  it.each<{ field: keyof typeof VALID; value: unknown; message: string }>([
+  it.each<{ field: keyof typeof VALID; value: unknown; message: MessageKey }>([
     { field: 'baseUrl', value: undefined, message: M.baseUrlMissing },
     { field: 'baseUrl', value: '  ', message: M.baseUrlMissing },
     { field: 'baseUrl', value: '192.168.1.200', message: M.baseUrlInvalid },
@@ -61,7 +62,7 @@ describe('dscom settings: each field refuses with its own message', () => {
     { field: 'wrapUpSeconds', value: 2.5, message: M.wrapUpInvalid },
     { field: 'wrapUpSeconds', value: 'ten', message: M.wrapUpInvalid },
   ])('$field = $value', ({ field, value, message }) => {
-    expect(messageFor({ ...VALID, [field]: value }, field)).toBe(message);
+    expect(messageFor({ ...VALID, [field]: value }, field)).toBe(t(message));
   });
 });
 

@@ -2,6 +2,7 @@ import type { CallRecord, ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, isActive } from '../../shared/call-state.ts';
 import type { AgentStatusRow } from './dscom-client.ts';
 import { STATUS_STATE_IDS } from './dscom-info.ts';
+import { type MessageKey, t } from '../../shared/i18n.ts';
 
 /**
  * dscom has no push for live call state: the session polls the agent's extension
@@ -100,7 +101,7 @@ export function mapAgentStatus(rows: readonly AgentStatusRow[], now: number, pre
 
 // ── Call state ──────────────────────────────────────────────────────────────────────────────
 
-export const UNKNOWN_NUMBER = '未知号码';
+export const UNKNOWN_NUMBER = t('unknownNumber');
 
 /**
  * After call/dial is accepted the call stays "dialing" while the phone is still idle (the PBX
@@ -112,8 +113,8 @@ export const DIAL_GRACE_MS = 10_000;
 export const ENDED_GRACE_MS = 3_000;
 
 export const END_CAUSES = {
-  phoneOffline: '分机已离线',
-  notPlaced: '呼叫未建立（话机未振铃）',
+  phoneOffline: t('dscomCausePhoneOffline'),
+  notPlaced: t('dscomCauseNotPlaced'),
 } as const;
 
 export interface PollInput {
@@ -225,24 +226,24 @@ export interface BillingRow {
 }
 
 /** disposition → the result the agent reads (Asterisk's numeric codes too: 8 ANSWERED, 4 BUSY …). */
-export const DISPOSITION_RESULTS: Readonly<Record<string, string>> = {
-  ANSWERED: '已接通',
-  ANSWER: '已接通',
-  'NO ANSWER': '无人接听',
-  NOANSWER: '无人接听',
-  BUSY: '对方忙',
-  FAILED: '呼叫失败',
-  CONGESTION: '线路拥塞',
-  '8': '已接通',
-  '0': '无人接听',
-  '4': '对方忙',
-  '2': '呼叫失败',
-  '1': '呼叫失败',
-  '16': '线路拥塞',
+export const DISPOSITION_RESULTS: Readonly<Record<string, MessageKey>> = {
+  ANSWERED: 'resultConnected',
+  ANSWER: 'resultConnected',
+  'NO ANSWER': 'resultNoAnswer',
+  NOANSWER: 'resultNoAnswer',
+  BUSY: 'resultBusy',
+  FAILED: 'resultFailed',
+  CONGESTION: 'resultCongestion',
+  '8': 'resultConnected',
+  '0': 'resultNoAnswer',
+  '4': 'resultBusy',
+  '2': 'resultFailed',
+  '1': 'resultFailed',
+  '16': 'resultCongestion',
 };
 
 /** Which result wins when one call has several rows: answered beats busy beats no answer … */
-const RESULT_RANK = ['已接通', '对方忙', '无人接听', '线路拥塞', '呼叫失败'];
+const RESULT_RANK: readonly MessageKey[] = ['resultConnected', 'resultBusy', 'resultNoAnswer', 'resultCongestion', 'resultFailed'];
 
 /** "YYYY-MM-DD HH:MM:SS" in the browser's local time; undefined when empty or zero. */
 export function parseLocalTime(value: unknown): number | undefined {
@@ -286,10 +287,11 @@ export function mapBillingRow(row: BillingRow, extension: string): CallRecord | 
   const direction: CallRecord['direction'] = dir === 'in' ? 'inbound' : dir === 'out' ? 'outbound' : agentCalled ? 'outbound' : 'inbound';
   const number = (direction === 'outbound' ? text(row.dst) : text(row.src)) || UNKNOWN_NUMBER;
   const disposition = text(row.disposition).toUpperCase();
-  const result = DISPOSITION_RESULTS[disposition] ?? (disposition || '未知');
+  const resultKey = DISPOSITION_RESULTS[disposition];
+  const result = resultKey ? t(resultKey) : disposition || t('resultUnknown');
   const talkSeconds = seconds(row.billsec);
   const answered = parseLocalTime(row.answer);
-  const answeredAt = result === '已接通' && answered !== undefined ? answered : undefined;
+  const answeredAt = resultKey === 'resultConnected' && answered !== undefined ? answered : undefined;
   const endedAt = parseLocalTime(row.end) ?? startedAt + seconds(row.duration) * 1000;
   return { vendorCallId, direction, number, startedAt, ...(answeredAt !== undefined ? { answeredAt } : {}), endedAt: Math.max(endedAt, startedAt), talkSeconds, result };
 }
@@ -311,7 +313,8 @@ export function mapBillingRows(rows: readonly unknown[], extension: string): Cal
 }
 
 function merge(a: CallRecord, b: CallRecord): CallRecord {
-  const rank = (r: string) => (RESULT_RANK.includes(r) ? RESULT_RANK.indexOf(r) : RESULT_RANK.length);
+  const ranked = RESULT_RANK.map((key) => t(key));
+  const rank = (r: string) => (ranked.includes(r) ? ranked.indexOf(r) : ranked.length);
   const better = rank(b.result) < rank(a.result) ? b : a;
   const answers = [a.answeredAt, b.answeredAt].filter((t): t is number => t !== undefined);
   return {

@@ -5,7 +5,9 @@ import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
 import { BillingSocket, type SocketFactory } from './dscom-billing.ts';
 import { DscomAuthApi, DscomClient, type FetchLike } from './dscom-client.ts';
-import { AUTH_LOST_HINT, serverName } from './dscom-errors.ts';
+import { authLostHint, serverName } from './dscom-errors.ts';
+import { t, text } from '../../shared/i18n.ts';
+import { cannotConnect, internalErrorMessage, pollRetryHint } from '../error-text.ts';
 import {
   apiBase,
   billingBase,
@@ -96,7 +98,7 @@ export class DscomSession implements ProviderSession {
       now: this.now,
       initial: this.cursor.token ?? null,
       save: (token) => this.saveCursor({ token }),
-      onLost: (error) => this.setProblem('auth', { code: 'auth', message: error.message, hint: AUTH_LOST_HINT }),
+      onLost: (error) => this.setProblem('auth', { code: 'auth', message: error.message, hint: authLostHint() }),
     });
     this.client = new DscomClient({ apiBase: base, tokens: this.tokens, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     this.reported = { state: ctx.snapshot().agentState };
@@ -108,13 +110,13 @@ export class DscomSession implements ProviderSession {
     const { extension, agentId } = this.settings;
     await this.tokens.login();
     const [endpoint, rows] = await Promise.all([this.client.endpointStatus(extension), this.client.agentStatus(agentId, extension)]);
-    if (!endpoint) throw new CallbarError('refused', `${serverName(this.client.host)} 上没有分机 ${extension}：请检查设置中的分机号`);
+    if (!endpoint) throw new CallbarError('refused', t('dscomNoExtensionCheck', serverName(this.client.host), extension));
     const signedIn = new Set(rows.filter((r) => r.status !== '-1').map((r) => r.queue));
     const { paused } = SELECTABLE_STATES[LOGIN_PAUSED_STATE];
     for (const queue of this.queues) {
       if (!signedIn.has(queue)) await this.client.agentLogin(agentId, extension, queue, paused);
     }
-    return { name: `工号 ${agentId}`, extension };
+    return { name: t('dscomAgentName', agentId), extension };
   }
 
   /** Sign out of the configured queues only (queues the administrator assigned stay); best effort. */
@@ -184,9 +186,9 @@ export class DscomSession implements ProviderSession {
     this.setProblem(
       'phone',
       !endpoint
-        ? { code: 'refused', message: `${serverName(this.client.host)} 上没有分机 ${extension}`, hint: '请检查设置中的分机号，然后重新登录' }
+        ? { code: 'refused', message: t('dscomNoExtension', serverName(this.client.host), extension), hint: t('dscomNoExtensionHint') }
         : device === 'unavailable'
-          ? { code: 'unreachable', message: `分机 ${extension} 未注册（话机离线）`, hint: '请打开话机或软电话并确认已注册到 dscom：外呼和来电都要经过话机' }
+          ? { code: 'unreachable', message: t('dscomPhoneOffline', extension), hint: t('dscomPhoneOfflineHint') }
           : null,
     );
 
@@ -222,19 +224,19 @@ export class DscomSession implements ProviderSession {
   }
 
   private pollFailed(error: unknown): number {
-    const e = error instanceof CallbarError ? error : new CallbarError('internal', `内部错误：${String(error)}`);
+    const e = error instanceof CallbarError ? error : new CallbarError('internal', internalErrorMessage(error));
     const detail = e.detail ? { detail: e.detail } : {};
     if (e.code === 'auth') {
-      this.setProblem('auth', { code: 'auth', message: e.message, hint: AUTH_LOST_HINT, ...detail });
+      this.setProblem('auth', { code: 'auth', message: e.message, hint: authLostHint(), ...detail });
       return AUTH_LOST_POLL_MS;
     }
     const network = e.code === 'unreachable' || e.code === 'timeout';
     this.setProblem('server', {
       code: e.code,
-      message: e.code === 'unreachable' ? `无法连接 ${serverName(this.client.host)}` : e.message,
+      message: e.code === 'unreachable' ? cannotConnect(serverName(this.client.host)) : e.message,
       hint: network
-        ? `请检查网络和设置中的服务器地址；恢复后会自动重新连接（每 ${ERROR_POLL_MS / 1000} 秒重试）`
-        : `每 ${ERROR_POLL_MS / 1000} 秒重试一次；一直出现时请联系管理员`,
+        ? pollRetryHint(true, ERROR_POLL_MS / 1000)
+        : pollRetryHint(false, ERROR_POLL_MS / 1000),
       ...detail,
     });
     return ERROR_POLL_MS;
@@ -259,13 +261,13 @@ export class DscomSession implements ProviderSession {
   async setAgentState(stateId: string): Promise<void> {
     const { extension, agentId } = this.settings;
     if (stateId === 'loggedOut') {
-      this.requireNoCall('通话中不能签出队列，请先挂断');
+      this.requireNoCall(t('dscomNoSignOutInCall'));
       for (const queue of this.queues) await this.client.agentLogout(extension, queue);
       this.agentSeq++;
       this.timer.poke();
       return;
     }
-    if (!isPauseStateId(stateId)) throw new CallbarError('invalid-input', `dscom 没有可以切换的坐席状态“${stateId}”`);
+    if (!isPauseStateId(stateId)) throw new CallbarError('invalid-input', t('dscomNoSuchState', stateId));
     const { paused, reason } = SELECTABLE_STATES[stateId];
     // Queues the agent is signed in to are paused / unpaused; the others are signed in with that state.
     const rows = await this.client.agentStatus(agentId, extension);
@@ -284,9 +286,9 @@ export class DscomSession implements ProviderSession {
   // ── Calls ──
 
   async dial(number: string): Promise<void> {
-    this.requireNoCall('当前已有通话，挂断后才能外呼');
-    if (this.dialInFlight) throw new CallbarError('precondition', '正在发起呼叫，请稍候');
-    if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', '外呼号码只能包含数字、*、#、+，2–32 位');
+    this.requireNoCall(t('alreadyInCallCannotDial'));
+    if (this.dialInFlight) throw new CallbarError('precondition', t('dialInFlight'));
+    if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', t('dscomDialNumberInvalid'));
     this.dialInFlight = true;
     this.actionSeq++;
     try {
@@ -298,7 +300,7 @@ export class DscomSession implements ProviderSession {
     } catch (error) {
       if (error instanceof CallbarError && error.code === 'timeout') {
         this.lostDial = { number, at: this.now() };
-        throw new CallbarError('timeout', '外呼请求超时：呼叫可能已经发出，请看话机是否振铃，不要重复拨打', error.detail);
+        throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       }
       throw error;
     } finally {
@@ -309,18 +311,18 @@ export class DscomSession implements ProviderSession {
   }
 
   async answer(): Promise<void> {
-    throw new CallbarError('unsupported', 'dscom 不能远程接听：请在话机上接听');
+    throw new CallbarError('unsupported', t('dscomNoAnswer'));
   }
 
   async hangup(): Promise<void> {
-    this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], '没有进行中的通话');
+    this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
     await this.callAction(() => this.client.hangup(this.settings.extension));
   }
 
   async hold(): Promise<void> {
     const call = this.ctx.snapshot().call;
-    if (call?.state === 'held') throw new CallbarError('precondition', '通话已经处于保持状态');
-    const connected = this.requireCall(['connected'], isActive(call) ? '通话接通后才能保持' : '没有进行中的通话，无法保持');
+    if (call?.state === 'held') throw new CallbarError('precondition', t('callAlreadyHeld'));
+    const connected = this.requireCall(['connected'], isActive(call) ? t('holdNeedsConnected') : t('holdNoCall'));
     await this.callAction(async () => {
       await this.client.hold(this.settings.extension);
       await this.saveCursor({ hold: { callId: connected.id, confirmed: false } });
@@ -329,7 +331,7 @@ export class DscomSession implements ProviderSession {
   }
 
   async unhold(): Promise<void> {
-    this.requireCall(['held'], '当前没有保持中的通话');
+    this.requireCall(['held'], t('noHeldCall'));
     await this.callAction(async () => {
       await this.client.unhold(this.settings.extension);
       await this.saveCursor({ hold: null });
@@ -338,19 +340,19 @@ export class DscomSession implements ProviderSession {
   }
 
   async mute(): Promise<void> {
-    throw new CallbarError('unsupported', 'dscom 不支持静音：请使用话机上的静音键');
+    throw new CallbarError('unsupported', t('dscomNoMute'));
   }
 
   async unmute(): Promise<void> {
-    throw new CallbarError('unsupported', 'dscom 不支持静音：请使用话机上的静音键');
+    throw new CallbarError('unsupported', t('dscomNoMute'));
   }
 
   async transfer(target: string): Promise<void> {
-    this.requireCall(['connected', 'held'], '没有接通的通话，无法转接');
-    const dest = this.checkInput(target, PHONE_NUMBER, '转接号码只能包含数字、*、#、+，2–32 位');
+    this.requireCall(['connected', 'held'], t('noConnectedCallToTransfer'));
+    const dest = this.checkInput(target, PHONE_NUMBER, t('dscomTransferNumberInvalid'));
     const call = this.ctx.snapshot().call;
     // Set before the request: the poll may see the phone go idle before the reply arrives.
-    if (call) this.endCause = { callId: call.id, cause: `已转接到 ${dest}` };
+    if (call) this.endCause = { callId: call.id, cause: t('causeTransferredTo', dest) };
     try {
       await this.callAction(() => this.client.transfer(this.settings.extension, 'blind', dest));
     } catch (error) {
@@ -359,89 +361,97 @@ export class DscomSession implements ProviderSession {
     }
     // A blind transfer takes the agent's leg off the call at once: end it now, with why (the
     // poll or the CDR would only see the phone go idle).
-    await this.ctx.emit([{ type: 'call.ended', cause: `已转接到 ${dest}` }]);
+    await this.ctx.emit([{ type: 'call.ended', cause: t('causeTransferredTo', dest) }]);
   }
 
   async extraAction(actionId: string, input?: string): Promise<void> {
     const { extension } = this.settings;
     const supervisor = SUPERVISOR_ACTIONS.find((a) => a.id === actionId);
     const action = EXTRA_ACTIONS.find((a) => a.id === actionId) ?? supervisor;
-    if (!action) throw new CallbarError('unsupported', `dscom 没有操作“${actionId}”`);
-    if (supervisor && !this.settings.supervisor) throw new CallbarError('unsupported', '强插、监听、督导只在班长模式下可用（设置中开启“班长模式”）');
-    if (!action.when.includes(stateOf(this.ctx.snapshot().call))) throw new CallbarError('precondition', `当前通话状态下不能“${action.label}”`);
+    if (!action) throw new CallbarError('unsupported', t('dscomNoSuchAction', actionId));
+    if (supervisor && !this.settings.supervisor) throw new CallbarError('unsupported', t('dscomSupervisorOnly'));
+    if (!action.when.includes(stateOf(this.ctx.snapshot().call))) throw new CallbarError('precondition', t('actionNotAvailableInCallState', text(action.label)));
     const value = (input ?? '').trim();
     switch (actionId) {
       case 'attendedTransfer': {
-        const dest = this.checkInput(value, PHONE_NUMBER, '转接号码只能包含数字、*、#、+，2–32 位');
+        const dest = this.checkInput(value, PHONE_NUMBER, t('dscomTransferNumberInvalid'));
         await this.callAction(() => this.client.transfer(extension, 'attended', dest));
-        return this.note(`正在咨询 ${dest}：商量好后挂断即完成转接，或点“取消咨询转接”回到原通话`);
+        return this.note(t('dscomNoteConsulting', dest));
       }
       case 'cancelAtxfer':
         await this.callAction(() => this.client.cancelAtxfer(extension));
-        return this.note('已取消咨询转接，回到原通话');
+        return this.note(t('dscomNoteConsultCancelled'));
       case 'park': {
         const call = this.ctx.snapshot().call;
         const number = call?.number;
-        if (call) this.endCause = { callId: call.id, cause: '已驻留' };
+        if (call) this.endCause = { callId: call.id, cause: t('causeParked') };
         try {
           await this.callAction(() => this.client.park(extension));
         } catch (error) {
           this.endCause = null;
           throw error;
         }
-        await this.ctx.emit([{ type: 'call.ended', cause: '已驻留' }]);
+        await this.ctx.emit([{ type: 'call.ended', cause: t('causeParked') }]);
         const spot = await this.client.parkList(extension).then(
           (list) => list.find((p) => p.number === number)?.space,
           () => undefined,
         );
-        return this.note(spot ? `通话已驻留（车位 ${spot}）` : '通话已驻留');
+        return this.note(spot ? t('dscomNoteParkedAt', spot) : t('dscomNoteParked'));
       }
       case 'parkList': {
         const list = await this.client.parkList(extension);
-        if (list.length === 0) return this.note('没有驻留中的通话');
-        const items = list.map((p) => `${p.number || '未知号码'}（${[p.space ? `车位 ${p.space}` : '', p.seconds !== undefined ? `${p.seconds} 秒` : ''].filter(Boolean).join('，') || '驻留中'}）`);
-        return this.note(`驻留中：${items.join('、')}`);
+        if (list.length === 0) return this.note(t('dscomNoteNoParked'));
+        const items = list.map((p) =>
+          t(
+            'dscomParkedItem',
+            p.number || t('unknownNumber'),
+            [p.space ? t('dscomParkSlot', p.space) : '', p.seconds !== undefined ? t('secondsShort', String(p.seconds)) : ''].filter(Boolean).join(t('commaSeparator')) || t('dscomParkedState'),
+          ),
+        );
+        return this.note(t('dscomNoteParkedList', items.join(t('listSeparator'))));
       }
       case 'unpark': {
-        const dest = this.checkInput(value, PHONE_NUMBER, '驻留来电号码只能包含数字、*、#、+，2–32 位');
+        const dest = this.checkInput(value, PHONE_NUMBER, t('dscomParkedNumberInvalid'));
         await this.callAction(() => this.client.unpark(extension, dest));
-        return this.note(`正在接回驻留通话 ${dest}：请在话机上接听`);
+        return this.note(t('dscomNoteUnparking', dest));
       }
       case 'queueWaiting': {
         const lists = await Promise.all(this.queues.map(async (queue) => ({ queue, calls: await this.client.waiting(queue) })));
         const waiting = lists.filter((l) => l.calls.length > 0);
-        if (waiting.length === 0) return this.note(`队列 ${this.queues.join('、')} 没有排队来电`);
-        const parts = waiting.map((l) => `队列 ${l.queue}：${l.calls.map((c) => `${c.callerid || '未知号码'}${c.waitTime ? `（等待 ${c.waitTime}）` : ''}`).join('、')}`);
-        return this.note(`排队中：${parts.join('；')}`);
+        if (waiting.length === 0) return this.note(t('dscomNoteNoQueued', this.queues.join(t('listSeparator'))));
+        const parts = waiting.map((l) =>
+          t('dscomQueueCalls', l.queue, l.calls.map((c) => (c.waitTime ? t('dscomQueuedCallWaiting', c.callerid || t('unknownNumber'), c.waitTime) : c.callerid || t('unknownNumber'))).join(t('listSeparator'))),
+        );
+        return this.note(t('dscomNoteQueued', parts.join(t('transferPartsSeparator'))));
       }
       case 'redirect': {
-        const dest = this.checkInput(value, PHONE_NUMBER, '排队来电号码只能包含数字、*、#、+，2–32 位');
+        const dest = this.checkInput(value, PHONE_NUMBER, t('dscomQueuedNumberInvalid'));
         await this.callAction(() => this.client.redirect(extension, dest));
-        return this.note(`正在接听排队来电 ${dest}：请在话机上接听`);
+        return this.note(t('dscomNoteRedirecting', dest));
       }
       case 'pickup': {
-        const dest = this.checkInput(value, EXTENSION, '振铃分机只能由 2–10 位数字组成');
-        if (dest === extension) throw new CallbarError('invalid-input', '不能代接自己的分机');
+        const dest = this.checkInput(value, EXTENSION, t('dscomRingingExtensionInvalid'));
+        if (dest === extension) throw new CallbarError('invalid-input', t('dscomNoPickupSelf'));
         await this.callAction(() => this.client.pickup(extension, dest));
-        return this.note(`正在代接分机 ${dest} 的来电：请在话机上接听`);
+        return this.note(t('dscomNotePickingUp', dest));
       }
       case 'logoutQueue': {
-        const queue = this.checkInput(value, QUEUE, '队列号只能由数字组成');
+        const queue = this.checkInput(value, QUEUE, t('dscomQueueInvalid'));
         await this.client.agentLogout(extension, queue);
         this.agentSeq++;
         this.timer.poke();
-        return this.note(`已签出队列 ${queue}`);
+        return this.note(t('dscomNoteSignedOut', queue));
       }
       case 'barge':
       case 'monitor':
       case 'whisper': {
-        const dest = this.checkInput(value, EXTENSION, '分机号只能由 2–10 位数字组成');
-        if (dest === extension) throw new CallbarError('invalid-input', `不能对自己的分机${action.label}`);
+        const dest = this.checkInput(value, EXTENSION, t('dscomExtensionInvalid'));
+        if (dest === extension) throw new CallbarError('invalid-input', t('dscomSuperviseSelf', text(action.label)));
         await this.callAction(() => this.client.supervise(actionId, extension, dest));
-        return this.note(`正在${action.label}分机 ${dest}：请在话机上接听`);
+        return this.note(t('dscomNoteSupervising', text(action.label), dest));
       }
       default:
-        throw new CallbarError('unsupported', `dscom 没有操作“${actionId}”`);
+        throw new CallbarError('unsupported', t('dscomNoSuchAction', actionId));
     }
   }
 

@@ -4,6 +4,7 @@
  * Rules and examples: docs/dialing.md, "Dial plan".
  */
 import { findPhoneNumbers, type PhoneMatch } from './detect.ts';
+import { t } from '../i18n.ts';
 
 export interface DialPlan {
   /** Prefix for an outside line, e.g. '9' or '0'; '' for none. */
@@ -19,13 +20,21 @@ export const DEFAULT_DIAL_PLAN: DialPlan = { outsideLinePrefix: '', internationa
 
 /** The messages normalizeDialInput answers with (shown to the agent as they are). */
 export const DIAL_INPUT_ERRORS = {
-  empty: '请输入电话号码',
-  masked: '号码已隐藏，无法拨打',
-  tooLongText: '内容过长，请只输入或选中一个电话号码',
-  tooLong: '号码过长，最多 15 位数字',
-  notANumber: (shown: string) => `“${shown}”不是电话号码`,
-  invalid: (shown: string) => `“${shown}”不是有效的电话号码`,
-  several: (a: string, b: string) => `包含多个号码（${a}、${b}），请只选择一个`,
+  get empty() {
+    return t('dialPadEnterNumber');
+  },
+  get masked() {
+    return t('dialNumberMasked');
+  },
+  get tooLongText() {
+    return t('dialTextTooLong');
+  },
+  get tooLong() {
+    return t('dialNumberTooLong');
+  },
+  notANumber: (shown: string) => t('dialNotANumber', shown),
+  invalid: (shown: string) => t('dialInvalidNumber', shown),
+  several: (a: string, b: string) => t('dialSeveralNumbers', a, b),
 } as const;
 
 /** E.164 allows 15 digits; longer input is refused outright. */
