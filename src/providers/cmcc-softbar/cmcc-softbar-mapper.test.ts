@@ -35,8 +35,8 @@ describe('mapSoftbarEvent: one row per documented eventName', () => {
     { eventName: 'mute', event: ev('mute'), expected: [{ type: 'call.muted', muted: true }] },
     { eventName: 'unMute', event: ev('unMute'), expected: [{ type: 'call.muted', muted: false }] },
     { eventName: 'transfer', event: ev('transfer', { otherParty: '8002' }), expected: [{ type: 'note', text: '正在转接到 8002' }] },
-    { eventName: 'switchTransfer', event: ev('switchTransfer'), expected: [{ type: 'note', text: '电话条已切换到转接界面' }] },
-    { eventName: 'returnTransfer', event: ev('returnTransfer'), expected: [{ type: 'note', text: '电话条已返回转接前的界面' }] },
+    { eventName: 'switchTransfer', event: ev('switchTransfer'), expected: [{ type: 'note', text: '电话条已打开转接窗口' }] },
+    { eventName: 'returnTransfer', event: ev('returnTransfer'), expected: [{ type: 'note', text: '电话条已回到通话窗口' }] },
     {
       eventName: 'incomingCall',
       event: ev('incomingCall', { otherParty: '10086', ani: '10086', dnis: '8001', reserve: 'callId-4' }),
