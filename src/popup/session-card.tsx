@@ -71,7 +71,9 @@ export function Session({ state }: { state: PublicState }) {
               <span class="number" data-testid="popup-call-number">
                 {shownNumber(call.number, state)}
               </span>
-              <span class="muted">{callTimer(call, now)}</span>
+              <span class="muted" title={t('callDuration')} aria-label={`${t('callDuration')} ${callTimer(call, now)}`}>
+                {callTimer(call, now)}
+              </span>
             </div>
             <div class="small" data-testid="popup-call-state" data-state={call.state}>
               {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {callStateLabel(call.state, call)}
