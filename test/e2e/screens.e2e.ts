@@ -26,6 +26,8 @@ const SAMPLE = `<!doctype html><html><head><meta charset="utf-8"><style>
   <div style="width: 600px"><span id="wide" style="margin-left: 300px">runs past the popup's edge</span></div>
   <div style="width: 80px; height: 18px; overflow: hidden"><div style="width: 80px"><span id="cut">words that wrap onto a second line, cut off below</span></div></div>
   <select id="select" style="width: 60px"><option>A very long option label</option></select>
+  <input id="placeholder" style="width: 60px" placeholder="A long placeholder text">
+  <input id="typed" style="width: 60px" value="a long value the agent typed">
   <p id="fine">Fine</p>
 </body></html>`;
 
@@ -42,13 +44,14 @@ describe('the screen checks themselves', () => {
     await ext?.close();
   });
 
-  it('finds a clipped element, text on text, text outside the width, text cut by its ancestor and Chinese in English — and nothing else', async () => {
+  it('finds clipped elements and fields, text on text, text outside the width, text cut by its ancestor and Chinese in English — and nothing else (not platform data, not a typed value)', async () => {
     const { findings } = await checkScreen(page, { english: true, bounds: { width: 380, height: 'none' } });
     const found = findings.map((f) => `${f.check} ${f.selector}`).sort();
     expect(found).toEqual(
       [
         'clipped div#clipped',
         'clipped select#select',
+        'clipped input#placeholder',
         'cjk p#chinese',
         'cut span#cut',
         'outside span#wide',

@@ -14,8 +14,9 @@
  *    `data-platform` and their subtrees are left out.
  *
  * A "text element" is an element with a non-blank text node of its own, or an <input> (its
- * placeholder or value), <textarea> or <select> (its selected option; in the English UI its other
- * options are checked for CJK too, as the agent reads them when opening the list). Text is measured
+ * placeholder or value; a value the agent typed may scroll inside its field), <textarea> or
+ * <select> (its selected option; in the English UI its other options are checked for CJK too, as
+ * the agent reads them when opening the list). Text is measured
  * by its line boxes (a Range over the element's own text nodes), not by the element's box.
  *
  * The check runs as a string in the page (tsx would wrap named functions in `__name()`, which the
@@ -117,7 +118,8 @@ const CHECK_SOURCE = String.raw`
       }
     }
     if (!rects.length) continue;
-    items.push({ el, text: short(text), rects, control, platform: !!el.closest('[data-platform]') });
+    // Reported with all its text (its own and its children's), checked for CJK on its own.
+    items.push({ el, text: short(control ? text : el.textContent), own: short(text), rects, control, platform: !!el.closest('[data-platform]') });
   }
 
   const add = (item, check, detail) => findings.push({ check, selector: selectorOf(item.el), text: item.text, detail });
@@ -127,12 +129,13 @@ const CHECK_SOURCE = String.raw`
     const { el } = item;
     const cs = getComputedStyle(el);
     // (1) clipped / overflowing its own box.
-    if (item.control) {
+    // A value the agent typed scrolls inside its field by design; a placeholder or a choice must fit.
+    if (item.control && !(el.tagName !== 'SELECT' && el.value)) {
       const shown = controlText(el);
       canvas.font = cs.font;
       const need = canvas.measureText(shown).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) + (el.tagName === 'SELECT' ? 16 : 0);
       if (need > el.clientWidth + TOL) add(item, 'clipped', 'its text needs ' + px(need) + ' px, the field is ' + el.clientWidth + ' px wide');
-    } else if (cs.display !== 'inline' && cs.display !== 'contents') {
+    } else if (!item.control && cs.display !== 'inline' && cs.display !== 'contents') {
       const w = el.scrollWidth - el.clientWidth;
       const h = el.scrollHeight - el.clientHeight;
       if (w > TOL || h > TOL) add(item, 'clipped', 'content ' + el.scrollWidth + '×' + el.scrollHeight + ' px in a box of ' + el.clientWidth + '×' + el.clientHeight + ' px (overflow ' + cs.overflowX + '/' + cs.overflowY + (cs.textOverflow === 'ellipsis' ? ', ellipsis' : '') + ')');
@@ -176,7 +179,7 @@ const CHECK_SOURCE = String.raw`
     // (3) CJK in the English UI.
     if (opts.english && !item.platform) {
       if (el.tagName === 'SELECT') for (const o of el.options) if (o !== el.selectedOptions[0] && !o.closest('[data-platform]') && CJK.test(o.textContent)) add(item, 'cjk', 'an option of the list: "' + short(o.textContent) + '"');
-      if (CJK.test(item.text)) add(item, 'cjk', 'Chinese text in the English UI');
+      if (CJK.test(item.control ? item.text : item.own)) add(item, 'cjk', 'Chinese text in the English UI');
     }
   }
 
