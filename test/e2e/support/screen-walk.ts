@@ -314,6 +314,8 @@ const when = (fn: () => void, what: string) =>
 // ── the providers ─────────────────────────────────────────────────────────────────────
 
 export async function walkProvider(run: ScreenRun, provider: ProviderId, shot: Shot): Promise<void> {
+  // A walk that broke may have left its session: start from the login form.
+  if (await run.popup.$(T('logout'))) await step(provider, 'log out what a broken walk left', () => logout(run));
   if (provider === 'cmcc-softbar') return walkSoftbar(run, shot);
   if (provider === 'dscom') return walkDscom(run, shot);
   return walk800ing(run, shot);
