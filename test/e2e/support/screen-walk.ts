@@ -265,6 +265,24 @@ async function logout(run: ScreenRun): Promise<void> {
   await eventually(async () => !(await run.crm.$('callbar-toolbar')), 'the toolbar to leave the page');
 }
 
+/** After a walk that broke: log out while its simulator still runs, so the next walk starts clean. */
+async function leave(run: ScreenRun): Promise<void> {
+  if (await run.popup.$(T('logout'))) await logout(run).catch(() => undefined);
+}
+
+/** The callee answers the call the agent dialled (once the platform rings it), unless it already did. */
+async function calleeAnswers(run: ScreenRun, answer: () => void): Promise<void> {
+  await eventually(async () => {
+    if ((await toolbarCallState(run.crm)) === 'connected') return true;
+    try {
+      answer();
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'the callee to answer');
+}
+
 /** Choose an agent state in the popup (buttons or the list, whichever the provider has). */
 async function chooseAgentState(run: ScreenRun, id: string): Promise<void> {
   await run.popup.bringToFront();
@@ -314,7 +332,7 @@ const when = (fn: () => void, what: string) =>
 // ── the providers ─────────────────────────────────────────────────────────────────────
 
 export async function walkProvider(run: ScreenRun, provider: ProviderId, shot: Shot): Promise<void> {
-  // A walk that broke may have left its session: start from the login form.
+  // A walk that broke may have left its session (leave() could not end it): start from the login form.
   if (await run.popup.$(T('logout'))) await step(provider, 'log out what a broken walk left', () => logout(run));
   if (provider === 'cmcc-softbar') return walkSoftbar(run, shot);
   if (provider === 'dscom') return walkDscom(run, shot);
@@ -404,6 +422,7 @@ async function walkSoftbar(run: ScreenRun, shot: Shot): Promise<void> {
     });
     await step(P, 'log out', () => logout(run));
   } finally {
+    await leave(run);
     await sim.stop();
   }
 }
@@ -482,8 +501,7 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
       await dismissAfterWrapUp(run, ready);
       sim.setCalleeMode('manual');
       const number = await dialFromCrm(run, 6);
-      await callShown(run, 'ringing');
-      await when(() => sim.calleeAnswer(number), 'the callee to answer');
+      await calleeAnswers(run, () => sim.calleeAnswer(number));
       await callShown(run, 'connected');
       await transferFromPopup(run, '8002');
       await callShown(run, 'ended');
@@ -511,6 +529,7 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
     });
     await step(P, 'log out', () => logout(run));
   } finally {
+    await leave(run);
     await sim.stop();
   }
 }
@@ -623,6 +642,7 @@ async function walk800ing(run: ScreenRun, shot: Shot): Promise<void> {
     });
     await step(P, 'log out', () => logout(run));
   } finally {
+    await leave(run);
     await sim.stop();
   }
 }
