@@ -7,8 +7,8 @@
  *     test/e2e/screens.e2e.ts) and photographed at real size — the popup at 380 px wide and its
  *     natural height capped at 600 px, the toolbar frame on the demo CRM page — into
  *     screens-output/ (git-ignored): one PNG per view, index.html (labelled, with each state's
- *     findings of the screen checks), contact-sheet.png (index.html rendered by Chromium) and
- *     findings.txt.
+ *     findings of the screen checks), contact-sheet.png (index.html rendered by Chromium),
+ *     findings.txt and findings.json.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -155,6 +155,7 @@ const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 ${sections.join('\n')}
 </body></html>`;
 writeFileSync(join(OUT, 'index.html'), html);
+writeFileSync(join(OUT, 'findings.json'), `${JSON.stringify({ errors, findings }, null, 1)}\n`);
 writeFileSync(join(OUT, 'findings.txt'), `${findings.length} finding(s) in ${shots.length} captures\n${errors.map((e) => `WALK ERROR ${e}\n`).join('')}${formatFindings(findings)}\n`);
 
 // contact-sheet.png: index.html rendered by Chromium.
