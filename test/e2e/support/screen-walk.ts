@@ -154,6 +154,7 @@ export async function captureState(run: ScreenRun, provider: ProviderId, state: 
   });
   const english = run.language === 'en';
 
+  const before = await callStates(run);
   // The popup as Chrome shows it.
   await run.popup.bringToFront();
   const height = Math.min(POPUP_MAX_HEIGHT, await naturalHeight(run.popup));
@@ -182,7 +183,15 @@ export async function captureState(run: ScreenRun, provider: ProviderId, state: 
       ...(options.screenshots && host ? { png: await host.screenshot({ type: 'png' }) } : {}),
     };
   }
+  // The capture is of one state: a call that moved on meanwhile makes it a mix of two.
+  const after = await callStates(run);
+  if (after !== before) throw new Error(`${provider}, ${state}: the call changed during the capture (${before} → ${after})`);
   return { provider, language: run.language, state, popup, toolbar };
+}
+
+async function callStates(run: ScreenRun): Promise<string> {
+  const popup = await run.popup.$eval(T('popup-call-state'), (e) => e.getAttribute('data-state')).catch(() => null);
+  return `popup ${popup ?? 'no call'}, toolbar ${(await toolbarCallState(run.crm)) ?? 'no call'}`;
 }
 
 // ── steps shared by the providers ───────────────────────────────────────────────────────
@@ -268,19 +277,6 @@ async function logout(run: ScreenRun): Promise<void> {
 /** After a walk that broke: log out while its simulator still runs, so the next walk starts clean. */
 async function leave(run: ScreenRun): Promise<void> {
   if (await run.popup.$(T('logout'))) await logout(run).catch(() => undefined);
-}
-
-/** The callee answers the call the agent dialled (once the platform rings it), unless it already did. */
-async function calleeAnswers(run: ScreenRun, answer: () => void): Promise<void> {
-  await eventually(async () => {
-    if ((await toolbarCallState(run.crm)) === 'connected') return true;
-    try {
-      answer();
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'the callee to answer');
 }
 
 /** Choose an agent state in the popup (buttons or the list, whichever the provider has). */
@@ -466,11 +462,13 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
       await shot('idle (agent state ready)');
     });
     await step(P, 'ringing, connected, held, ended', async () => {
+      // dscom rings the agent's own phone first (ringing, answered by itself at once), then the
+      // phone is "in use" while the customer rings and talks alike: connected with its answer
+      // unknown (外呼中) until the CDR says (src/providers/dscom/dscom-mapper.ts).
       const number = await dialFromCrm(run, 3);
-      await callShown(run, 'ringing');
-      await shot('ringing (outbound)');
-      await when(() => sim.calleeAnswer(number), 'the callee to answer');
       await callShown(run, 'connected');
+      await shot('ringing (outbound: the customer rings, 外呼中 — connected, answer unknown)');
+      await when(() => sim.calleeAnswer(number), 'the callee to answer');
       await shot('connected');
       await clickToolbar(run.crm, T('toolbar-hold'));
       await callShown(run, 'held');
@@ -501,7 +499,7 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
       await dismissAfterWrapUp(run, ready);
       sim.setCalleeMode('manual');
       const number = await dialFromCrm(run, 6);
-      await calleeAnswers(run, () => sim.calleeAnswer(number));
+      await when(() => sim.calleeAnswer(number), 'the callee to answer');
       await callShown(run, 'connected');
       await transferFromPopup(run, '8002');
       await callShown(run, 'ended');
