@@ -45,7 +45,7 @@ export function RecentCalls({ state }: { state: PublicState }) {
               <span class={`dir ${h.direction}`} aria-label={h.direction === 'inbound' ? t('callInbound') : t('callOutbound')}>
                 {h.direction === 'inbound' ? '↙' : '↗'}
               </span>
-              <span class="number" data-testid="history-number">
+              <span class="number" data-testid="history-number" data-platform>
                 {shownNumber(h.number, state)}
               </span>
               <span class="muted small">{time(h.startedAt)}</span>

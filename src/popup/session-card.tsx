@@ -36,7 +36,7 @@ export function Session({ state }: { state: PublicState }) {
       {state.pendingDial && (
         <section class="card confirm" data-testid="popup-confirm-dial">
           <div class="muted small">{t('confirmDialTitle')}</div>
-          <div class="strong big" data-testid="popup-confirm-number">
+          <div class="strong big" data-testid="popup-confirm-number" data-platform>
             {state.pendingDial.dial}
           </div>
           {state.pendingDial.text !== state.pendingDial.dial && <div class="muted small">{t('confirmDialFrom', state.pendingDial.text)}</div>}
@@ -54,7 +54,7 @@ export function Session({ state }: { state: PublicState }) {
         <div class="row">
           <div>
             <div class="strong" data-testid="popup-agent">
-              {state.agent?.name} · {state.agent?.extension}
+              <span data-platform>{state.agent?.name}</span> · <span data-platform>{state.agent?.extension}</span>
             </div>
             <div class="muted small">{state.providerName}</div>
           </div>
@@ -68,7 +68,7 @@ export function Session({ state }: { state: PublicState }) {
         {call ? (
           <>
             <div class="row">
-              <span class="number" data-testid="popup-call-number">
+              <span class="number" data-testid="popup-call-number" data-platform>
                 {shownNumber(call.number, state)}
               </span>
               <span class="muted" title={t('callDuration')} aria-label={`${t('callDuration')} ${callTimer(call, now)}`}>

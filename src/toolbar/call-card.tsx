@@ -44,7 +44,7 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
   return (
     <div class={`call ${call.state}`} data-testid="toolbar-call">
       <div class="line">
-        <span class="number" ref={numberRef} data-testid="toolbar-call-number">
+        <span class="number" ref={numberRef} data-testid="toolbar-call-number" data-platform>
           {masked ? maskNumber(call.number) : call.number}
         </span>
         <span class={`dir ${call.direction}`}>{call.direction === 'inbound' ? t('callInbound') : t('callOutbound')}</span>

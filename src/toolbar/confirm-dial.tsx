@@ -12,7 +12,7 @@ export function ConfirmDial({ pending, run }: { pending: { dial: string; text: s
   return (
     <div class="confirm" role="alertdialog" aria-label={t('confirmDialTitle')} data-testid="toolbar-confirm-dial">
       <div class="confirm-title">{t('confirmDialTitle')}</div>
-      <div class="confirm-number" data-testid="toolbar-confirm-number">
+      <div class="confirm-number" data-testid="toolbar-confirm-number" data-platform>
         {pending.dial}
       </div>
       {pending.text !== pending.dial && <div class="confirm-text">{t('confirmDialFrom', pending.text)}</div>}

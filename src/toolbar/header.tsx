@@ -88,7 +88,11 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, 
       </span>
       <span class={`light ${stateLight(state)}`} aria-hidden="true" />
       <span class="agent" data-testid="toolbar-agent" title={state.agent ? `${state.agent.name} · ${state.agent.extension}` : undefined}>
-        {state.agent ? `${state.agent.name} · ${state.agent.extension}` : ''}
+        {state.agent && (
+          <>
+            <span data-platform>{state.agent.name}</span> · <span data-platform>{state.agent.extension}</span>
+          </>
+        )}
       </span>
       {miniCall ? (
         <span class={`mini ${miniCall.call.state}`} data-testid="toolbar-mini-call">

@@ -555,7 +555,7 @@ export async function enableSiteWithSelector(browser: Browser, page: Page, selec
   await tools.waitForSelector('[data-testid="selector-input"]');
   await fill(tools, '[data-testid="selector-input"]', selector);
   await tools.click('[data-testid="add-selector"]');
-  await waitForText(tools, '[data-testid="page-tools-info"]', /匹配|matched/i);
+  await waitForText(tools, '[data-testid="page-tools-info"]', /匹配|match/i);
   return tools;
 }
 
