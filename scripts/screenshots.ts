@@ -153,7 +153,7 @@ const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
   .summary { color: #555; }
 </style></head><body>
 <h1>CallBar screen review</h1>
-<p class="summary">Every popup (380 px wide, natural height capped at 600 px as Chrome shows it) and toolbar (its frame on the demo CRM page) state of every provider, in both languages, driven for real through the simulators. ${shots.length} captures, ${findings.length} findings of the screen checks (red outline; full list in findings.txt)${errors.length ? `; <b>walk errors: ${errors.map(esc).join('; ')}</b>` : ''}. Generated ${new Date().toISOString()} by <code>npm run screenshots</code>.</p>
+<p class="summary">Every popup (360 px wide, natural height capped at 600 px as Chrome shows it) and toolbar (its frame on the demo CRM page) state of every provider, in both languages, driven for real through the simulators. ${shots.length} captures, ${findings.length} findings of the screen checks (red outline; full list in findings.txt)${errors.length ? `; <b>walk errors: ${errors.map(esc).join('; ')}</b>` : ''}. Generated ${new Date().toISOString()} by <code>npm run screenshots</code>.</p>
 ${sections.join('\n')}
 </body></html>`;
 writeFileSync(join(OUT, 'index.html'), html);

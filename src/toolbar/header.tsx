@@ -87,10 +87,16 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, 
         <GripIcon />
       </span>
       <span class={`light ${stateLight(state)}`} aria-hidden="true" />
+      {/* Name over extension: a company's long agent names (李四（测试企业）) fit without being cut. */}
       <span class="agent" data-testid="toolbar-agent" title={state.agent ? `${state.agent.name} · ${state.agent.extension}` : undefined}>
         {state.agent && (
           <>
-            <span data-platform>{state.agent.name}</span> · <span data-platform>{state.agent.extension}</span>
+            <span class="agent-name" data-platform>
+              {state.agent.name}
+            </span>
+            <span class="agent-ext" data-platform>
+              {state.agent.extension}
+            </span>
           </>
         )}
       </span>

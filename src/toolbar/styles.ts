@@ -51,7 +51,10 @@ html { overflow: auto; scrollbar-width: thin; }
 .light.orange { background: #f79009; box-shadow: 0 0 0 3px rgba(247, 144, 9, .22); animation: pulse 1.2s ease-in-out infinite; }
 .light.blue { background: #2e7bff; box-shadow: 0 0 0 3px rgba(46, 123, 255, .2); }
 @keyframes pulse { 50% { box-shadow: 0 0 0 6px rgba(247, 144, 9, .05); } }
-.agent { flex: 1; min-width: 0; margin-left: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-weight: 600; }
+.agent { flex: 1; min-width: 0; margin-left: 2px; display: flex; flex-direction: column; justify-content: center; line-height: 1.2; }
+.agent > span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.agent-name { font-weight: 600; font-size: 12.5px; }
+.agent-ext { font-size: 11px; color: var(--muted); font-variant-numeric: tabular-nums; }
 .agent-state, .mini { flex: none; max-width: 108px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   font-size: 12px; color: var(--muted); }
 .agent-state.ready { color: var(--ok); }
@@ -132,10 +135,9 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 .dial { padding: 10px 12px; }
 .dial input { font-size: 14px; font-variant-numeric: tabular-nums; letter-spacing: .2px; }
 .dial button.back { width: 28px; }
-.hint { font-size: 12px; line-height: 18px; min-height: 18px; margin-top: 4px; color: var(--fg);
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.hint { font-size: 12px; line-height: 16px; min-height: 18px; margin-top: 4px; color: var(--fg); overflow-wrap: anywhere; }
 .hint .muted { color: var(--subtle); }
-.hint .err { color: var(--err); white-space: normal; }
+.hint .err { color: var(--err); }
 .dial-string { font-weight: 650; font-variant-numeric: tabular-nums; }
 .keys { display: grid; grid-template-columns: repeat(6, 1fr); gap: 4px; margin-top: 6px; }
 .keys button.key { height: 28px; padding: 0; border: none; background: var(--seg); font-size: 15px; font-weight: 500;

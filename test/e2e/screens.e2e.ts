@@ -2,7 +2,7 @@
  * The screen review as a test: every popup and toolbar state of every provider, in both
  * languages, walked for real (support/screen-walk.ts, shared with `npm run screenshots`), and in
  * each state the checks of support/screen-checks.ts: no clipped or overflowing text, no text
- * outside the popup's 380 px or the toolbar frame, none cut by an ancestor, no text on text, and
+ * outside the popup's 360 px or the toolbar frame, none cut by an ancestor, no text on text, and
  * in English no Chinese that is not platform data (`data-platform`). Each provider × language
  * fails with every finding at once (provider, language, state, view, text, selector).
  *
@@ -21,6 +21,7 @@ const SAMPLE = `<!doctype html><html><head><meta charset="utf-8"><style>
 </style></head><body>
   <div id="clipped" style="width: 60px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis">A label much too long for its box</div>
   <div class="stack"><span id="first" style="left: 0">First text</span><span id="second" style="left: 20px">Second</span></div>
+  <div class="stack"><span id="under" style="left: 0">Scrolled under a bar</span><span style="left: 0; background: #fff; width: 200px">A sticky bar</span></div>
   <p id="chinese">登录</p>
   <p data-platform><span id="agent">张三</span> <b>8001</b></p>
   <div style="width: 600px"><span id="wide" style="margin-left: 300px">runs past the popup's edge</span></div>
@@ -37,15 +38,15 @@ describe('the screen checks themselves', () => {
   beforeAll(async () => {
     ext = await launchWithExtension({ language: 'en_US' });
     page = await ext.browser.newPage();
-    await page.setViewport({ width: 380, height: 600 });
+    await page.setViewport({ width: 360, height: 600 });
     await page.setContent(SAMPLE);
   });
   afterAll(async () => {
     await ext?.close();
   });
 
-  it('finds clipped elements and fields, text on text, text outside the width, text cut by its ancestor and Chinese in English — and nothing else (not platform data, not a typed value)', async () => {
-    const { findings } = await checkScreen(page, { english: true, bounds: { width: 380, height: 'none' } });
+  it('finds clipped elements and fields, text on text, text outside the width, text cut by its ancestor and Chinese in English — and nothing else (not platform data, not a typed value, not text hidden under an opaque bar)', async () => {
+    const { findings } = await checkScreen(page, { english: true, bounds: { width: 360, height: 'none' } });
     const found = findings.map((f) => `${f.check} ${f.selector}`).sort();
     expect(found).toEqual(
       [
@@ -62,7 +63,7 @@ describe('the screen checks themselves', () => {
   });
 
   it('leaves Chinese alone in the Chinese UI', async () => {
-    const { findings } = await checkScreen(page, { english: false, bounds: { width: 380, height: 'none' } });
+    const { findings } = await checkScreen(page, { english: false, bounds: { width: 360, height: 'none' } });
     expect(findings.filter((f) => f.check === 'cjk')).toEqual([]);
   });
 });

@@ -115,7 +115,7 @@ describe('cmcc-softbar: an agent shift', () => {
     expect(await crm.$eval(`${MOBILE_CELL(2)} callbarcall`, (h) => h.getAttribute('aria-label'))).toBe('拨打 13912345678');
     // Picking the column enabled the site: the popup says so, and the toolbar is on the page.
     await waitForText(popup, '[data-testid="site-status"]', '已在');
-    await waitForToolbarText(crm, '[data-testid="toolbar-agent"]', `张三 · ${EXTENSION}`);
+    await waitForToolbarText(crm, '[data-testid="toolbar-agent"]', `张三${EXTENSION}`);
     await waitForToolbarAgentState(crm, '在线');
   });
 

@@ -4,7 +4,7 @@
  *  - clipped: a visible text element's content is larger than its box (scrollWidth/scrollHeight
  *    over clientWidth/clientHeight by more than 1 px; for an <input> or <select>, its shown text
  *    measured against its content box) — cut off, or running over its neighbours;
- *  - outside: its text runs outside the view (the popup's 380 px width; the toolbar frame's box);
+ *  - outside: its text runs outside the view (the popup's 360 px width; the toolbar frame's box);
  *  - cut: its text is cut by an ancestor with `overflow: hidden` (or `clip`);
  *  - overlap: two visible text elements' text boxes overlap (an element and its own descendants
  *    excepted);
@@ -183,7 +183,16 @@ const CHECK_SOURCE = String.raw`
     }
   }
 
-  // (2) text on text.
+  // (2) text on text. Not when one of the two is scrolled under an opaque layer that holds only
+  // the other (a sticky bar): what is drawn there is the layer, the text under it is hidden.
+  function underLayer(x, y, cx, cy) {
+    let top = document.elementFromPoint(cx, cy);
+    for (; top; top = top.parentElement) {
+      const bg = getComputedStyle(top).backgroundColor;
+      if (bg && bg !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(bg)) break;
+    }
+    return !!top && top.contains(x) !== top.contains(y);
+  }
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       const a = items[i], b = items[j];
@@ -193,7 +202,7 @@ const CHECK_SOURCE = String.raw`
         for (const s of b.shown) {
           const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
           const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
-          if (w > TOL && h > TOL) { hit = px(w) + '×' + px(h) + ' px'; break; }
+          if (w > TOL && h > TOL && !underLayer(a.el, b.el, Math.max(r.left, s.left) + w / 2, Math.max(r.top, s.top) + h / 2)) { hit = px(w) + '×' + px(h) + ' px'; break; }
         }
         if (hit) break;
       }

@@ -219,7 +219,7 @@ async function callShown(run: ScreenRun, state: string, timeout = 15_000): Promi
 
 /** The agent state `id` is current in the popup and the toolbar has its light for it. */
 async function agentStateShown(run: ScreenRun, id: string, timeout = 15_000): Promise<void> {
-  await eventually(async () => !!(await run.popup.$(`${T('agent-state-current')}[data-state="${id}"]`)), `the agent state ${id} in the popup`, timeout);
+  await eventually(async () => !!(await run.popup.$(`${T('agent-state')}[data-state="${id}"]`)), `the agent state ${id} in the popup`, timeout);
 }
 
 /** No call card: the popup offers the dial field again. */
@@ -246,6 +246,13 @@ async function dialFromCrm(run: ScreenRun, row: number): Promise<string> {
 
 async function popupClick(run: ScreenRun, selector: string): Promise<void> {
   await run.popup.bringToFront();
+  // A platform action folded under 平台功能（N）: the agent opens it first.
+  await run.popup.waitForSelector(selector);
+  if (await run.popup.$eval(selector, (el) => !!el.closest('details:not([open])'))) {
+    await run.popup.$eval(selector, (el) => el.closest('details')!.querySelector('summary')!.scrollIntoView({ block: 'center' }));
+    await run.popup.$eval(selector, (el) => el.closest('details')!.querySelector('summary')!.setAttribute('data-opening', ''));
+    await run.popup.click('summary[data-opening]');
+  }
   await run.popup.waitForSelector(selector, { visible: true });
   await run.popup.click(selector);
 }
@@ -327,6 +334,24 @@ const when = (fn: () => void, what: string) =>
 
 // ── the providers ─────────────────────────────────────────────────────────────────────
 
+/**
+ * The toolbar's parts that open on demand (dial pad, platform actions, transfer) and the popup's
+ * folded 平台功能, opened and captured as `name`, then closed again. Nothing to open: no capture.
+ */
+async function shotOpened(run: ScreenRun, shot: Shot, name: string, toggles: string[]): Promise<void> {
+  const opened: string[] = [];
+  for (const id of toggles) {
+    if (await toolbarHas(run.crm, T(id))) {
+      await clickToolbar(run.crm, T(id));
+      opened.push(id);
+    }
+  }
+  const folded = await run.popup.$$eval('details:not([open])', (all) => all.filter((d) => d.matches('[data-testid="popup-extras"]')).map((d) => ((d as HTMLDetailsElement).open = true)).length);
+  if (opened.length || folded) await shot(name);
+  for (const id of opened.reverse()) if (await toolbarHas(run.crm, T(id))) await clickToolbar(run.crm, T(id));
+  await run.popup.$$eval('details[data-testid="popup-extras"][open]', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = false)));
+}
+
 export async function walkProvider(run: ScreenRun, provider: ProviderId, shot: Shot): Promise<void> {
   // A walk that broke may have left its session (leave() could not end it): start from the login form.
   if (await run.popup.$(T('logout'))) await step(provider, 'log out what a broken walk left', () => logout(run));
@@ -355,6 +380,7 @@ async function walkSoftbar(run: ScreenRun, shot: Shot): Promise<void> {
       }
       await chooseAgentState(run, 'sipOnline');
       await shot('idle (agent state sipOnline)');
+      await shotOpened(run, shot, 'idle, dial pad and platform actions open', ['toolbar-dialpad-toggle', 'toolbar-more-toggle']);
     });
     await step(P, 'outbound call', async () => {
       await dialFromCrm(run, 2);
@@ -363,6 +389,8 @@ async function walkSoftbar(run: ScreenRun, shot: Shot): Promise<void> {
       sim.calleeAnswer();
       await callShown(run, 'connected');
       await shot('connected');
+      await shotOpened(run, shot, 'connected, platform actions and dial pad open', ['toolbar-call-more', 'toolbar-dialpad-toggle']);
+      await shotOpened(run, shot, 'connected, transfer open', ['toolbar-transfer-open']);
       await clickToolbar(run.crm, T('toolbar-mute'));
       await eventually(() => sim.state.muted, 'mute at the bar');
       await eventually(() => toolbarHas(run.crm, `${T('toolbar-mute')}[aria-pressed="true"]`), 'the toolbar to show the call muted');
@@ -460,6 +488,7 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
       await chooseAgentState(run, 'ready');
       await eventually(() => member()?.paused === 0, 'the PBX to have the agent ready');
       await shot('idle (agent state ready)');
+      await shotOpened(run, shot, 'idle, dial pad and platform actions open', ['toolbar-dialpad-toggle', 'toolbar-more-toggle']);
     });
     await step(P, 'ringing, connected, held, ended', async () => {
       // dscom rings the agent's own phone first (ringing, answered by itself at once), then the
@@ -470,6 +499,8 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
       await shot('ringing (outbound: the customer rings, 外呼中 — connected, answer unknown)');
       await when(() => sim.calleeAnswer(number), 'the callee to answer');
       await shot('connected');
+      await shotOpened(run, shot, 'connected, platform actions and dial pad open', ['toolbar-call-more', 'toolbar-dialpad-toggle']);
+      await shotOpened(run, shot, 'connected, transfer open', ['toolbar-transfer-open']);
       await clickToolbar(run.crm, T('toolbar-hold'));
       await callShown(run, 'held');
       await shot('held');
@@ -568,6 +599,7 @@ async function walk800ing(run: ScreenRun, shot: Shot): Promise<void> {
       await shot('logged out (login form, cloud API)');
       await login(run, EXTENSION);
       await shot('idle (cloud API)');
+      await shotOpened(run, shot, 'idle, dial pad and platform actions open', ['toolbar-dialpad-toggle', 'toolbar-more-toggle']);
     });
     await step(P, 'outbound call', async () => {
       await dialFromCrm(run, 2);
@@ -576,6 +608,8 @@ async function walk800ing(run: ScreenRun, shot: Shot): Promise<void> {
       await when(() => sim.calleeAnswer(), 'the callee to answer');
       await callShown(run, 'connected');
       await shot('connected');
+      await shotOpened(run, shot, 'connected, platform actions and dial pad open', ['toolbar-call-more', 'toolbar-dialpad-toggle']);
+      await shotOpened(run, shot, 'connected, transfer open', ['toolbar-transfer-open']);
       await popupClick(run, T('popup-hangup'));
       await callShown(run, 'ended');
       await shot('ended: answered, agent hung up');
@@ -619,6 +653,7 @@ async function walk800ing(run: ScreenRun, shot: Shot): Promise<void> {
       await shot('logged out (login form, desktop client)');
       await login(run, EXTENSION);
       await shot('idle (desktop client)');
+      await shotOpened(run, shot, 'idle, dial pad and platform actions open', ['toolbar-dialpad-toggle', 'toolbar-more-toggle']);
     });
     await step(P, 'transfer (desktop client)', async () => {
       await dialFromCrm(run, 5);
