@@ -25,6 +25,7 @@ import {
   seedRules,
   tabIdOf,
   toolbarFrame,
+  shadowText,
   waitForToast,
   waitForToolbarCallState,
 } from './support/extension.ts';
@@ -294,10 +295,16 @@ describe('the CRM site itself, its own scripts hostile', () => {
   });
 
   it('a real click on a visible call button still dials (control)', async () => {
+    // The tab is in front again (the framing site's tab was closed): its buttons are seen as visible.
+    await crm.waitForFunction(() => document.visibilityState === 'visible');
     await quietFor(600);
     sim.clearRequests();
     await agentClick(crm, `${MOBILE} callbarcall`);
-    const makeCall = await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall');
+    const makeCall = await eventually(() => sim.requestsTo('makeCall')[0], 'makeCall').catch(async (error: Error) => {
+      // Refused clicks say why in a toast: put it in the failure.
+      const said = await shadowText(crm, 'callbar-toast', '[data-testid="callbar-toast"]').catch(() => 'no toast');
+      throw new Error(`${error.message}; the page said: ${said}`);
+    });
     expect(makeCall.body).toMatchObject({ callUri: '13800138000' });
     sim.remoteHangup();
     await waitForToolbarCallState(crm, 'ended');
