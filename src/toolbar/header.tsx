@@ -4,6 +4,7 @@
  * events, pointer capture, screen coordinates: the frame moves under the pointer); its grip
  * is focusable and arrow keys move the toolbar.
  */
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { Call } from '../shared/call-state.ts';
 import { AGENT_STATE_BUTTONS_MAX, agentStateLabel, callStateLabel, selectableStates, stateLight } from '../shared/format.ts';
@@ -22,6 +23,8 @@ export interface HeaderProps {
   /** How long the agent has been in the current state (a countdown for after-call work). */
   stateTimer: { text: string; countdown: boolean } | null;
   mover: Mover;
+  /** Controls shown in the header (the dial pad toggle, when there is no state switch to sit beside). */
+  tools?: ComponentChildren;
   bodyId: string;
   onCollapse: (collapsed: boolean) => void;
   onHide: () => void;
@@ -29,7 +32,7 @@ export interface HeaderProps {
 
 const INTERACTIVE = 'button, input, select, textarea, a';
 
-export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, onCollapse, onHide }: HeaderProps) {
+export function Header({ state, collapsed, miniCall, stateTimer, mover, tools, bodyId, onCollapse, onHide }: HeaderProps) {
   const drag = useRef<{ pointerId: number; x: number; y: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const kind = state.capabilities?.agentStates.find((s) => s.id === state.agentState)?.kind ?? 'unknown';
@@ -105,7 +108,8 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, 
           {callStateLabel(miniCall.call.state, miniCall.call)} <span class="mini-timer">{miniCall.timer}</span>
         </span>
       ) : (
-        !stateShownBelow && (
+        // Without a state switch the light says logged in; the room goes to the name and the tools.
+        !stateShownBelow && !tools && (
           <span class={`agent-state ${kind}`} data-testid="toolbar-agent-state" title={stateTimer ? `${t('agentStateElapsed')} ${stateTimer.text}` : undefined}>
             {agentStateLabel(state)}
           </span>
@@ -122,6 +126,7 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, bodyId, 
           {stateTimer.text}
         </span>
       )}
+      {tools}
       <button
         class="icon"
         type="button"

@@ -94,6 +94,7 @@ input[aria-invalid="true"] { border-color: var(--err); }
 .body > .controls + * { border-top: none; }
 .states { flex: 1; min-width: 0; display: flex; flex-wrap: wrap; gap: 2px; padding: 2px; background: var(--seg); border-radius: 8px; }
 button.icon.toggle { width: 30px; height: 30px; color: var(--muted); border-radius: 8px; }
+.head button.icon.toggle { width: 26px; height: 26px; border-radius: 6px; }
 button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color: var(--accent); }
 .states button.seg { flex: 1 1 auto; height: 26px; border: none; background: transparent; color: var(--muted); border-radius: 6px;
   padding: 0 8px; font-size: 12px; }

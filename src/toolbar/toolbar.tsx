@@ -69,6 +69,20 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
   // Actions without a call (pickup, 驻留列表 …) sit above the dial pad; a call's are in its card.
   const idleExtras = call ? [] : extraActionsNow(state);
   const recentNote = state.note && (active || now - state.note.at < NOTE_SHOWN_MS) ? state.note : null;
+  const toggles = (
+    <>
+      {idleExtras.length > 0 && (
+        <Toggle open={moreOpen} label={t('toolbarMoreActions')} testid="toolbar-more-toggle" controls="callbar-toolbar-more" onToggle={setMoreOpen}>
+          <MoreIcon />
+        </Toggle>
+      )}
+      {caps?.dial && (
+        <Toggle open={padOpen} label={t('toolbarDialPadToggle')} testid="toolbar-dialpad-toggle" controls="callbar-toolbar-dialpad" onToggle={setPadOpen}>
+          <KeypadIcon />
+        </Toggle>
+      )}
+    </>
+  );
   return (
     <div
       class={`bar${collapsed ? ' collapsed' : ''}`}
@@ -84,24 +98,17 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
         stateTimer={agentStateTimer(state, now)}
         mover={mover}
         bodyId={BODY_ID}
+        // No agent states (八百呼): the toggles go in the header rather than a row of their own.
+        tools={!collapsed && states.length === 0 ? toggles : null}
         onCollapse={onCollapse}
         onHide={onHide}
       />
       {state.pendingDial && <ConfirmDial pending={state.pendingDial} run={runner.run} />}
       <div class="body" id={BODY_ID}>
-        {!collapsed && (states.length > 0 || caps?.dial || idleExtras.length > 0) && (
+        {!collapsed && states.length > 0 && (
           <div class="controls">
-            {states.length > 0 && <AgentStates state={state} runner={runner} />}
-            {idleExtras.length > 0 && (
-              <Toggle open={moreOpen} label={t('toolbarMoreActions')} testid="toolbar-more-toggle" controls="callbar-toolbar-more" onToggle={setMoreOpen}>
-                <MoreIcon />
-              </Toggle>
-            )}
-            {caps?.dial && (
-              <Toggle open={padOpen} label={t('toolbarDialPadToggle')} testid="toolbar-dialpad-toggle" controls="callbar-toolbar-dialpad" onToggle={setPadOpen}>
-                <KeypadIcon />
-              </Toggle>
-            )}
+            <AgentStates state={state} runner={runner} />
+            {toggles}
           </div>
         )}
         {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} masked={!!state.agent?.maskNumbers} runner={runner} />}
