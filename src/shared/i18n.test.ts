@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CJK, useLocale } from '../../test/support/locale.ts';
-import { t, text } from './i18n.ts';
+import { messageTable, t, text } from './i18n.ts';
 
 type Messages = Record<string, { message: string; description?: string }>;
 const localesDir = new URL('../../_locales/', import.meta.url);
@@ -47,6 +47,21 @@ describe('en', () => {
     }
     expect(t('save')).toBe('保存');
     expect(text('dscomStateAfterCall')).toBe('整理');
+  });
+});
+
+describe('messageTable', () => {
+  it('reads each message when it is read, in the language of the moment, and keeps the entries that take values', () => {
+    const table = messageTable({ saved: 'save' }, { transferred: (to: string) => t('causeTransferredTo', to) });
+    expect(table.saved).toBe('保存');
+    useLocale('en');
+    try {
+      expect(table.saved).toBe('Save');
+      expect(table.transferred('8005')).toBe('Transferred to 8005');
+      expect(Object.keys(table)).toEqual(['saved', 'transferred']);
+    } finally {
+      useLocale('zh_CN');
+    }
   });
 });
 

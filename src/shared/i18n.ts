@@ -39,3 +39,14 @@ export type Text = MessageKey | readonly [MessageKey, ...string[]];
 export function text(value: Text): string {
   return typeof value === 'string' ? t(value as MessageKey) : t(value[0], ...value.slice(1));
 }
+
+/**
+ * A table whose properties read the messages `keys` names, in the language of the moment (each
+ * read calls t()): for message tables other code reads as properties (`ERRORS.notJson`).
+ * `extra` adds the entries that take values (functions calling t() with them).
+ */
+export function messageTable<K extends string, E extends object = Record<never, never>>(keys: Readonly<Record<K, MessageKey>>, extra?: E): Readonly<Record<K, string>> & E {
+  const table = {} as Record<K, string>;
+  for (const [name, key] of Object.entries(keys) as Array<[K, MessageKey]>) Object.defineProperty(table, name, { get: () => t(key), enumerable: true });
+  return Object.assign(table, extra);
+}

@@ -31,7 +31,7 @@ import {
   type SettingsChanges,
   settingsShape,
 } from './settings-file.ts';
-import { t } from './i18n.ts';
+import { messageTable, t } from './i18n.ts';
 
 export interface ManagedPolicy {
   /** The provider the agent uses; locked when set. */
@@ -58,28 +58,24 @@ export interface PolicyState {
 
 export const NO_POLICY: ManagedPolicy = Object.freeze({ providers: {}, dialPlans: {}, lockAll: false }) as ManagedPolicy;
 
-export const POLICY_MESSAGES = {
-  get locked() {
-    return t('policyLocked');
+export const POLICY_MESSAGES = messageTable(
+  {
+    locked: 'policyLocked',
   },
-  invalid: (path: string, message: string) => t('policyInvalid', path, message),
-  unknown: (path: string) => t('policyUnknown', path),
-  unreadable: (message: string) => t('policyUnreadable', message),
-  /** Refusal of a change to a locked value. */
-  refused: (label: string, path: string) => t('policyRefused', label, path),
-} as const;
+  {
+    invalid: (path: string, message: string) => t('policyInvalid', path, message),
+    unknown: (path: string) => t('policyUnknown', path),
+    unreadable: (message: string) => t('policyUnreadable', message),
+    /** Refusal of a change to a locked value. */
+    refused: (label: string, path: string) => t('policyRefused', label, path),
+  },
+);
 
-const DIAL_PLAN_LABELS: Readonly<Record<keyof DialPlan, string>> = {
-  get outsideLinePrefix() {
-    return t('dialPlanOutsidePrefixLabel');
-  },
-  get internationalPrefix() {
-    return t('dialPlanInternationalLabel');
-  },
-  get extension() {
-    return t('dialPlanExtensionLabel');
-  },
-};
+const DIAL_PLAN_LABELS: Readonly<Record<keyof DialPlan, string>> = messageTable({
+  outsideLinePrefix: 'dialPlanOutsidePrefixLabel',
+  internationalPrefix: 'dialPlanInternationalLabel',
+  extension: 'dialPlanExtensionLabel',
+});
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -23,7 +23,7 @@ import { PROVIDER_IDS, type ProviderId } from './ids.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan } from './phone/dial-plan.ts';
 import { type ButtonRule, newRuleId, ruleProblem, type RulesFile, type SiteSettings } from './rules.ts';
 import { configureZodLocale, message } from './zod-locale.ts';
-import { t } from './i18n.ts';
+import { messageTable, t } from './i18n.ts';
 
 // zod's default messages in the extension's language, like ours.
 configureZodLocale();
@@ -128,45 +128,29 @@ export interface SettingsFile {
 /** What the page changes in one go: the body of a settings file, and the `settings/save` payload. */
 export type SettingsChanges = Pick<SettingsFile, 'activeProvider' | 'dialPlans'> & { providers?: SettingsFile['providers'] };
 
-export const SETTINGS_FILE_ERRORS = {
-  get notJson() {
-    return t('fileNotJson');
+export const SETTINGS_FILE_ERRORS = messageTable(
+  {
+    notJson: 'fileNotJson',
+    tooBig: 'settingsFileTooBig',
+    notObject: 'settingsFileNotObject',
+    format: 'settingsFileFormat',
+    version: 'settingsFileVersion',
+    providersNotObject: 'settingsFileProvidersNotObject',
+    sectionNotObject: 'settingsFileSectionNotObject',
   },
-  get tooBig() {
-    return t('settingsFileTooBig');
+  {
+    unknownField: (keys: readonly string[]) => t('settingsFileUnknownField', quote(keys)),
+    unknownProvider: (keys: readonly string[]) => t('settingsFileUnknownProvider', quote(keys), PROVIDER_IDS.join(t('listSeparator'))),
+    unknownSetting: (keys: readonly string[]) => t('settingsFileUnknownSetting', quote(keys)),
   },
-  get notObject() {
-    return t('settingsFileNotObject');
-  },
-  get format() {
-    return t('settingsFileFormat');
-  },
-  get version() {
-    return t('settingsFileVersion');
-  },
-  unknownField: (keys: readonly string[]) => t('settingsFileUnknownField', quote(keys)),
-  unknownProvider: (keys: readonly string[]) => t('settingsFileUnknownProvider', quote(keys), PROVIDER_IDS.join(t('listSeparator'))),
-  get providersNotObject() {
-    return t('settingsFileProvidersNotObject');
-  },
-  get sectionNotObject() {
-    return t('settingsFileSectionNotObject');
-  },
-  unknownSetting: (keys: readonly string[]) => t('settingsFileUnknownSetting', quote(keys)),
-} as const;
+);
 
-export const DIAL_PLAN_ERRORS = {
-  /** The same words the background has always used. */
-  get outsideLinePrefix() {
-    return t('dialPlanOutsidePrefixInvalid');
-  },
-  get internationalPrefix() {
-    return t('dialPlanInternationalInvalid');
-  },
-  get extension() {
-    return t('dialPlanExtensionInvalid');
-  },
-} as const;
+/** The same words the background has always used. */
+export const DIAL_PLAN_ERRORS = messageTable({
+  outsideLinePrefix: 'dialPlanOutsidePrefixInvalid',
+  internationalPrefix: 'dialPlanInternationalInvalid',
+  extension: 'dialPlanExtensionInvalid',
+});
 
 function quote(keys: readonly string[]): string {
   return keys.map((k) => `“${k}”`).join(t('listSeparator'));

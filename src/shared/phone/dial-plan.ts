@@ -4,7 +4,7 @@
  * Rules and examples: docs/dialing.md, "Dial plan".
  */
 import { findPhoneNumbers, type PhoneMatch } from './detect.ts';
-import { t } from '../i18n.ts';
+import { messageTable, t } from '../i18n.ts';
 
 export interface DialPlan {
   /** Prefix for an outside line, e.g. '9' or '0'; '' for none. */
@@ -19,23 +19,19 @@ export interface DialPlan {
 export const DEFAULT_DIAL_PLAN: DialPlan = { outsideLinePrefix: '', internationalPrefix: '00', extension: 'drop' };
 
 /** The messages normalizeDialInput answers with (shown to the agent as they are). */
-export const DIAL_INPUT_ERRORS = {
-  get empty() {
-    return t('dialPadEnterNumber');
+export const DIAL_INPUT_ERRORS = messageTable(
+  {
+    empty: 'dialPadEnterNumber',
+    masked: 'dialNumberMasked',
+    tooLongText: 'dialTextTooLong',
+    tooLong: 'dialNumberTooLong',
   },
-  get masked() {
-    return t('dialNumberMasked');
+  {
+    notANumber: (shown: string) => t('dialNotANumber', shown),
+    invalid: (shown: string) => t('dialInvalidNumber', shown),
+    several: (a: string, b: string) => t('dialSeveralNumbers', a, b),
   },
-  get tooLongText() {
-    return t('dialTextTooLong');
-  },
-  get tooLong() {
-    return t('dialNumberTooLong');
-  },
-  notANumber: (shown: string) => t('dialNotANumber', shown),
-  invalid: (shown: string) => t('dialInvalidNumber', shown),
-  several: (a: string, b: string) => t('dialSeveralNumbers', a, b),
-} as const;
+);
 
 /** E.164 allows 15 digits; longer input is refused outright. */
 const MAX_DIGITS = 15;
