@@ -39,6 +39,8 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
   const extras = caps?.extraActions.filter((a) => a.when.includes(call.state)) ?? [];
   const canTransfer = !!caps?.transfer && (call.state === 'connected' || call.state === 'held');
   const [open, setOpen] = useState<'more' | 'transfer' | null>(null);
+  // Kept here, not in the field: closing 转接 (or opening 更多) does not lose what the agent typed.
+  const [transferTarget, setTransferTarget] = useState('');
   const toggle = (what: 'more' | 'transfer') => trusted(() => setOpen(open === what ? null : what));
 
   return (
@@ -93,7 +95,7 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
         {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} masked={masked} run={run} numberRef={numberRef} />}
       </div>
       {open === 'more' && extras.length > 0 && <ExtraActions id="callbar-call-more" actions={extras} runner={runner} />}
-      {open === 'transfer' && canTransfer && <TransferForm pending={isPending('transfer')} run={run} />}
+      {open === 'transfer' && canTransfer && <TransferForm target={transferTarget} onTarget={setTransferTarget} pending={isPending('transfer')} run={run} />}
     </div>
   );
 }
@@ -154,8 +156,7 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; masked
   );
 }
 
-function TransferForm({ pending, run }: { pending: boolean; run: Run }) {
-  const [target, setTarget] = useState('');
+function TransferForm({ target, onTarget: setTarget, pending, run }: { target: string; onTarget: (target: string) => void; pending: boolean; run: Run }) {
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => field.current?.focus(), []);
   const submit = async () => {

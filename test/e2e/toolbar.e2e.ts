@@ -300,6 +300,11 @@ describe('floating toolbar', () => {
     await clickToolbar(crm, T('toolbar-transfer-open'));
     expect(await inToolbar(crm, T('toolbar-extra-switchTransfer'))).toBe(false);
     await typeInToolbar(crm, T('toolbar-transfer-input'), '8002');
+    // Switching to 更多 and back keeps what was typed.
+    await clickToolbar(crm, T('toolbar-call-more'));
+    expect(await inToolbar(crm, T('toolbar-transfer-input'))).toBe(false);
+    await clickToolbar(crm, T('toolbar-transfer-open'));
+    expect(await fieldValue(crm, T('toolbar-transfer-input'))).toBe('8002');
     const host = (await crm.$('callbar-toolbar'))!;
     await scheme('light');
     await host.screenshot({ path: join(OUT, 'toolbar-call-light.png') });

@@ -576,27 +576,33 @@ export interface CrmShift {
  * demo CRM enabled through the popup with a selector rule for its phone column (the picker
  * itself is covered by softbar.e2e.ts), the CRM page with its buttons, and the popup.
  */
-export async function startCrmShift(): Promise<CrmShift> {
+export async function startCrmShift(options: Pick<LaunchOptions, 'language'> = {}): Promise<CrmShift> {
   const fixtures = await startFixtureServer();
-  const ext = await launchWithExtension();
-  const browser = ext.browser;
-  const crmUrl = `${fixtures.url}/crm/index.html`;
-  const crm = await browser.newPage();
-  await crm.goto(crmUrl);
-  await crm.waitForSelector('#customer-table td.col-mobile');
-  // The site is enabled as an agent does it, through the popup (根据路径插入).
-  const popup = await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile');
-  await crm.waitForSelector('#customer-table td.col-mobile callbarcall');
-  return {
-    fixtures,
-    ext,
-    browser,
-    crmUrl,
-    crm,
-    popup,
-    close: async () => {
-      await ext.close();
-      await fixtures.close();
-    },
-  };
+  const ext = await launchWithExtension(options);
+  try {
+    const browser = ext.browser;
+    const crmUrl = `${fixtures.url}/crm/index.html`;
+    const crm = await browser.newPage();
+    await crm.goto(crmUrl);
+    await crm.waitForSelector('#customer-table td.col-mobile');
+    // The site is enabled as an agent does it, through the popup (根据路径插入).
+    const popup = await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile');
+    await crm.waitForSelector('#customer-table td.col-mobile callbarcall');
+    return {
+      fixtures,
+      ext,
+      browser,
+      crmUrl,
+      crm,
+      popup,
+      close: async () => {
+        await ext.close();
+        await fixtures.close();
+      },
+    };
+  } catch (error) {
+    await ext.close();
+    await fixtures.close();
+    throw error;
+  }
 }

@@ -12,15 +12,14 @@ import type { Browser, Page } from 'puppeteer-core';
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../../simulators/800ing/ing800-simulator.ts';
 import { SoftbarSimulator } from '../../simulators/cmcc-softbar/softbar-simulator.ts';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../../simulators/dscom/dscom-simulator.ts';
-import { startFixtureServer } from '../../support/fixture-server.ts';
 import {
   agentClick,
   clickToolbar,
-  enableSiteWithSelector,
   eventually,
   type ExtensionBrowser,
   fill,
-  launchWithExtension,
+  startCrmShift,
+  testid as T,
   toolbarCallState,
   toolbarFrameOf,
   toolbarHas,
@@ -35,7 +34,6 @@ export type Language = 'zh_CN' | 'en';
 export const POPUP_WIDTH = 360;
 export const POPUP_MAX_HEIGHT = 600;
 
-const T = (id: string) => `[data-testid="${id}"]`;
 const CALL_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile callbarcall`;
 const EXTENSION = '8001';
 
@@ -50,32 +48,8 @@ export interface ScreenRun {
 }
 
 export async function startScreenRun(language: Language): Promise<ScreenRun> {
-  const fixtures = await startFixtureServer();
-  const ext = await launchWithExtension({ language: language === 'en' ? 'en_US' : 'zh_CN' });
-  try {
-    const browser = ext.browser;
-    const crm = await browser.newPage();
-    await crm.goto(`${fixtures.url}/crm/index.html`);
-    await crm.waitForSelector('#customer-table td.col-mobile');
-    // Enabled as an agent does it: the popup opened for the CRM tab, 根据路径插入.
-    const popup = await enableSiteWithSelector(browser, crm, '#customer-table td.col-mobile');
-    await crm.waitForSelector('#customer-table td.col-mobile callbarcall');
-    return {
-      language,
-      ext,
-      browser,
-      crm,
-      popup,
-      close: async () => {
-        await ext.close();
-        await fixtures.close();
-      },
-    };
-  } catch (error) {
-    await ext.close();
-    await fixtures.close();
-    throw error;
-  }
+  const shift = await startCrmShift({ language: language === 'en' ? 'en_US' : 'zh_CN' });
+  return { language, ext: shift.ext, browser: shift.browser, crm: shift.crm, popup: shift.popup, close: shift.close };
 }
 
 // ── capturing one state ───────────────────────────────────────────────────────────────
@@ -311,6 +285,25 @@ async function problemGone(run: ScreenRun, timeout: number): Promise<void> {
   await eventually(async () => !(await run.popup.$(T('popup-problem'))), 'the problem banner to go', timeout);
 }
 
+/** The platform (or the local program) stops answering: its banner, captured as `name`; then back. */
+async function platformDown(run: ScreenRun, sim: { stop(): Promise<void>; start(): Promise<unknown> }, shot: Shot, name: string, timeouts: { shown: number; gone: number }): Promise<void> {
+  await sim.stop();
+  await problemShown(run, timeouts.shown);
+  await shot(name);
+  await sim.start();
+  await problemGone(run, timeouts.gone);
+}
+
+/** A caller rings and hangs up before the agent answers: incoming, then ended (missed). */
+async function incomingMissed(run: ScreenRun, sim: { injectIncoming(number: string): unknown; remoteHangup(): void }, shot: Shot): Promise<void> {
+  sim.injectIncoming('13500001111');
+  await callShown(run, 'incoming');
+  await shot('incoming');
+  sim.remoteHangup();
+  await callShown(run, 'ended');
+  await shot('ended: incoming missed');
+}
+
 /** Wraps a step so a failure says where the walk was. */
 async function step<T>(provider: ProviderId, what: string, fn: () => Promise<T>): Promise<T> {
   if (process.env.SCREENS_LOG) console.log(`${new Date().toISOString().slice(11, 23)} ${provider}: ${what}`);
@@ -429,20 +422,11 @@ async function walkSoftbar(run: ScreenRun, shot: Shot): Promise<void> {
     });
     await step(P, 'incoming', async () => {
       await dismiss(run);
-      sim.injectIncoming('13500001111');
-      await callShown(run, 'incoming');
-      await shot('incoming');
-      sim.remoteHangup();
-      await callShown(run, 'ended');
-      await shot('ended: incoming missed');
+      await incomingMissed(run, sim, shot);
     });
     await step(P, 'bar not running', async () => {
       await dismiss(run);
-      await sim.stop();
-      await problemShown(run, 20_000);
-      await shot('problem: softphone bar unreachable');
-      await sim.start();
-      await problemGone(run, 20_000);
+      await platformDown(run, sim, shot, 'problem: softphone bar unreachable', { shown: 20_000, gone: 20_000 });
     });
     await step(P, 'log out', () => logout(run));
   } finally {
@@ -550,11 +534,7 @@ async function walkDscom(run: ScreenRun, shot: Shot): Promise<void> {
     });
     await step(P, 'server down', async () => {
       await dismissAfterWrapUp(run, ready);
-      await sim.stop();
-      await problemShown(run, 25_000);
-      await shot('problem: server unreachable');
-      await sim.start();
-      await problemGone(run, 30_000);
+      await platformDown(run, sim, shot, 'problem: server unreachable', { shown: 25_000, gone: 30_000 });
     });
     await step(P, 'log out', () => logout(run));
   } finally {
@@ -632,20 +612,11 @@ async function walk800ing(run: ScreenRun, shot: Shot): Promise<void> {
     });
     await step(P, 'incoming', async () => {
       await dismiss(run);
-      sim.injectIncoming('13500001111');
-      await callShown(run, 'incoming');
-      await shot('incoming');
-      sim.remoteHangup();
-      await callShown(run, 'ended');
-      await shot('ended: incoming missed');
+      await incomingMissed(run, sim, shot);
     });
     await step(P, 'server down', async () => {
       await dismiss(run);
-      await sim.stop();
-      await problemShown(run, 25_000);
-      await shot('problem: platform unreachable');
-      await sim.start();
-      await problemGone(run, 30_000);
+      await platformDown(run, sim, shot, 'problem: platform unreachable', { shown: 25_000, gone: 30_000 });
     });
     await step(P, 'desktop client', async () => {
       await logout(run);
