@@ -14,7 +14,7 @@ const SLOT = '\u2063';
 const CSS = `
 .bar { font: 13px/1.5 -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f1f1f; background: #fff;
   border: 1px solid #91caff; box-shadow: 0 6px 16px rgba(0,0,0,.12); border-radius: 8px; padding: 10px 14px;
-  display: flex; gap: 12px; align-items: center; }
+  display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; box-sizing: border-box; max-width: 100%; pointer-events: auto; }
 .bar b { color: #1677ff; }
 .marked { color: #595959; }
 button { font: inherit; border: 1px solid #d9d9d9; background: #fff; border-radius: 6px; padding: 3px 12px; cursor: pointer; }
@@ -73,10 +73,15 @@ export function startPicker(): Promise<PickResult | null> {
       highlight.style.setProperty(k, v, 'important');
     }
     const { host, root } = createShadowHost('callbar-picker', CSS, {
+      // The width of the window (less a margin), the bar centred in it: a long sentence (English)
+      // has the room of the window before it wraps. The empty sides let the page's pointer through.
       position: 'fixed',
       top: '12px',
-      left: '50%',
-      transform: 'translateX(-50%)',
+      left: '12px',
+      right: '12px',
+      display: 'flex',
+      'justify-content': 'center',
+      'pointer-events': 'none',
       'z-index': '2147483647',
     });
     isolateKeys(root);
