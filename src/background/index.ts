@@ -36,13 +36,19 @@ import { reportCount, watchTabs } from './tab-badges.ts';
 import { waitForAccess } from './host-access.ts';
 import { applyPolicyOrigins, dialAllowedFrom, disableSite, enableSite, onRulesChanged, sitesAwaitingAccess, siteStatus, syncRegistration } from './sites.ts';
 import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
+import { PHONE_STATUS_CHANNEL, type PhoneStatus } from '../shared/softphone.ts';
+import { ChromePhoneLink, fromOffscreen, OFFSCREEN_URL_PATH } from './phone-link.ts';
+import { hasOffscreen } from './offscreen-document.ts';
 
 // Settings as in force: enterprise policy (chrome.storage.managed) on top of what the agent saved.
 const settings = createPolicyStore(
   { loadSettings, storeSettings, lastProviderId, setLastProviderId, loadDialPlan, saveDialPlan, secretsServers, setSecretsServers, dropSecrets },
   () => browser.storage.managed.get(),
 );
+// The browser phone in the offscreen document; it registers with the devices chosen in the settings.
+const phone = new ChromePhoneLink(async () => (await loadGeneral()).devices);
 const engine = new SessionEngine({
+  phone,
   providers: PROVIDERS,
   storage: browser.storage.session as never,
   loadSettings: settings.loadSettings,
@@ -67,7 +73,11 @@ const handlers = createHandlers({
   loadHistory,
   clearHistory: () => saveHistory([]),
   loadGeneral,
-  saveGeneral,
+  saveGeneral: async (general) => {
+    await saveGeneral(general);
+    // A phone already running takes the new microphone / speaker at once.
+    if (await hasOffscreen()) await phone.send({ type: 'devices', devices: general.devices }).catch(() => undefined);
+  },
   rememberCredentials,
   setRememberCredentials,
   forgetCredentials,
@@ -80,7 +90,13 @@ const handlers = createHandlers({
 });
 const extensionOrigin = browser.runtime.getURL('');
 
+const offscreenUrl = browser.runtime.getURL(OFFSCREEN_URL_PATH);
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  if ((message as { channel?: unknown })?.channel === PHONE_STATUS_CHANNEL) {
+    // The phone's status (a call came in, the socket dropped …): it wakes a stopped worker.
+    if (fromOffscreen(sender, browser.runtime.id, offscreenUrl)) void engine.wake().then(() => phone.deliver((message as { status: PhoneStatus }).status));
+    return undefined;
+  }
   if (!isEnvelope(message)) return undefined;
   const kind = classifySender(sender, browser.runtime.id, extensionOrigin);
   return route(message, kind, handlers, engine, {

@@ -83,7 +83,7 @@ function setup(failWith?: unknown, options: { dialAllowed?: boolean; access?: bo
     stopPicker: (...args) => void calls.push({ method: 'stopPicker', args }),
     loadHistory: async () => [],
     clearHistory: async () => undefined,
-    loadGeneral: async () => ({ screenPop: { when: 'off', urlTemplate: '' }, ringtone: true }),
+    loadGeneral: async () => ({ screenPop: { when: 'off', urlTemplate: '' }, ringtone: true, devices: { input: '', output: '', ring: '' } }),
     saveGeneral: async (...args) => void calls.push({ method: 'saveGeneral', args }),
     // Enterprise policy (policy.ts, tested there): here a policy that pushes nothing.
     loginSettings: async (_providerId, settings) => settings,

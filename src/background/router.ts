@@ -14,6 +14,7 @@ import type { GeneralSettings } from '../shared/general-settings.ts';
 import { screenPopProblem } from '../shared/screen-pop.ts';
 import { type EnableResult, type EnableThen, type Envelope, MESSAGE_SENDERS, type Messages, type MessageType, type Reply, type SenderKind, type SiteStatus } from '../shared/messages.ts';
 import { isSiteOrigin } from '../shared/rules.ts';
+import { DTMF_PATTERN } from '../shared/softphone.ts';
 import { serverPatterns } from '../shared/server-patterns.ts';
 import { t } from '../shared/i18n.ts';
 import type { SessionEngine } from './session-engine.ts';
@@ -116,6 +117,9 @@ export interface HandlerDeps {
   sitesAwaitingAccess(): Promise<string[]>;
 }
 
+/** A media device id from enumerateDevices ('' = the system default). */
+const deviceId = z.string().max(200);
+
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     'state/get': { payload: empty, handle: async (_p, engine) => (await engine.wake(), engine.publicState()) },
@@ -171,6 +175,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       payload: z.object({ target: dialString }),
       handle: ({ target }, engine) => engine.transfer(target),
     },
+    'call/dtmf': {
+      payload: z.object({ digits: z.string().regex(DTMF_PATTERN) }),
+      handle: ({ digits }, engine) => engine.dtmf(digits),
+    },
     'call/extra': {
       payload: z.object({ actionId: z.string().min(1).max(64), input: dialString.optional() }),
       handle: ({ actionId, input }, engine) => engine.extraAction(actionId, input),
@@ -198,10 +206,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           .superRefine((value, ctx) => {
             const problem = screenPopProblem(value);
             if (problem) ctx.addIssue({ code: 'custom', message: problem });
-          }),
-        ringtone: z.boolean(),
+          })
+          .optional(),
+        ringtone: z.boolean().optional(),
+        devices: z.object({ input: deviceId, output: deviceId, ring: deviceId }).optional(),
       }),
-      handle: async (settings) => (await deps.saveGeneral(settings), settings),
+      // A form changes its part; the rest stays as saved.
+      handle: async (patch) => {
+        const current = await deps.loadGeneral();
+        const next: GeneralSettings = {
+          screenPop: patch.screenPop ?? current.screenPop,
+          ringtone: patch.ringtone ?? current.ringtone,
+          devices: patch.devices ?? current.devices,
+        };
+        await deps.saveGeneral(next);
+        return next;
+      },
     },
     'sites/status': { payload: z.object({ origin: siteOrigin }), handle: ({ origin }) => deps.siteStatus(origin) },
     'sites/enable': {

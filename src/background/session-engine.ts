@@ -16,7 +16,7 @@ import { DEFAULT_DIAL_PLAN, type DialPlan, normalizeDialInput } from '../shared/
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
 import { sameServers, serverOrigins } from '../shared/settings-file.ts';
-import { ACTION_CAPABILITY, type CallAction, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
+import { ACTION_CAPABILITY, type CallAction, type PhoneLink, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
 import { EMPTY_SESSION, readSession, type SessionStorageArea, type StoredSession, writeSession } from './session-store.ts';
 
 export interface EngineDeps {
@@ -39,6 +39,8 @@ export interface EngineDeps {
   onCallRecord?(record: CallRecord): void;
   now(): number;
   log?(message: string, detail?: unknown): void;
+  /** The browser phone (background/phone-link.ts); absent in tests of providers without one. */
+  phone?: PhoneLink;
 }
 
 interface Running {
@@ -46,6 +48,12 @@ interface Running {
   session: ProviderSession;
   abort: AbortController;
 }
+
+/** Where no browser phone exists (unit tests of providers that do not use it). */
+const NO_PHONE: PhoneLink = {
+  send: () => Promise.reject(new CallbarError('unsupported', t('phoneDocument', 'no phone'))),
+  subscribe: () => () => undefined,
+};
 
 /** A proposed number waits this long for the agent's confirmation. */
 export const PROPOSAL_TTL_MS = 30_000;
@@ -220,6 +228,17 @@ export class SessionEngine {
     return this.publicState();
   }
 
+  /** DTMF in the current call (digits checked by the router: 0-9 * # A-D and ',' pauses). */
+  async dtmf(digits: string): Promise<PublicState> {
+    const { session } = await this.requireRunning('dtmf');
+    if (!isActive(this.state.call) || !['connected', 'held'].includes(this.state.call.state)) {
+      throw new CallbarError('precondition', t('dtmfNeedsCall'));
+    }
+    if (!session.dtmf) throw new CallbarError('unsupported', t('providerUnsupported', this.running?.provider.name ?? ''));
+    await session.dtmf(digits);
+    return this.publicState();
+  }
+
   async extraAction(actionId: string, input?: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
     const action = this.capabilities(provider).extraActions.find((a) => a.id === actionId);
@@ -322,6 +341,7 @@ export class SessionEngine {
         void this.mutate(async () => this.applyProblem(problem));
       },
       snapshot: () => ({ call: this.state.call, agentState: this.state.agentState }),
+      phone: this.deps.phone ?? NO_PHONE,
       loadCursor: <T>() => this.state.cursor as T | undefined,
       saveCursor: (value) =>
         this.mutate(async () => {

@@ -1,21 +1,59 @@
 /**
- * The offscreen document: the extension's only DOM that outlives pages and popups.
- * Today it plays the ringtone (the service worker has no audio); the WebRTC phone
- * (JsSIP, which only this folder may import) will live here too.
+ * The offscreen document: the extension's only DOM that outlives pages, popups and the
+ * service worker. It holds the WebRTC phone (phone/, the only code that imports JsSIP) and
+ * plays the ringtone (a service worker has no audio).
  *
- * It takes orders only from the service worker (same extension, no tab).
+ * It takes orders only from the service worker (same extension, no tab, the worker's URL) and
+ * sends the phone's status to it after every change; a stopped worker wakes on that message.
  */
+import { PHONE_CHANNEL, PHONE_STATUS_CHANNEL, type PhoneCommand, type PhoneReply, type PhoneStatus } from '../shared/softphone.ts';
+import { Phone, PhoneCommandError } from './phone/phone.ts';
 import { Ringtone } from './ringtone.ts';
 
 const ringtone = new Ringtone();
+const remoteAudio = document.createElement('audio');
+remoteAudio.autoplay = true;
+remoteAudio.dataset.role = 'remote-audio';
+document.body.append(remoteAudio);
 
-chrome.runtime.onMessage.addListener((message: { channel?: string; type?: string }, sender, sendResponse) => {
-  if (message?.channel !== 'callbar-offscreen' || sender.id !== chrome.runtime.id || sender.tab) return undefined;
-  if (message.type === 'ring/start') void ringtone.start().then((state) => sendResponse({ ok: true, state }));
+function sendStatus(status: PhoneStatus): void {
+  chrome.runtime.sendMessage({ channel: PHONE_STATUS_CHANNEL, status }).catch(() => {
+    // No listener right now (the worker is starting): it asks for the status when it wakes.
+  });
+}
+const phone = new Phone(remoteAudio, sendStatus);
+
+const background = chrome.runtime.getManifest().background;
+const workerUrl = chrome.runtime.getURL(background && 'service_worker' in background ? background.service_worker : '');
+
+function fromWorker(sender: chrome.runtime.MessageSender): boolean {
+  return sender.id === chrome.runtime.id && !sender.tab && sender.url === workerUrl;
+}
+
+chrome.runtime.onMessage.addListener((message: { channel?: string; type?: string; command?: PhoneCommand }, sender, sendResponse) => {
+  if (!fromWorker(sender)) return undefined;
+  if (message?.channel === PHONE_CHANNEL && message.command) {
+    phone.run(message.command).then(
+      (status): void => sendResponse({ ok: true, status } satisfies PhoneReply),
+      (error: unknown): void => {
+        const e = error instanceof PhoneCommandError ? error : new PhoneCommandError('sip', error instanceof Error ? error.message : String(error));
+        sendResponse({ ok: false, error: { code: e.code, message: e.message, ...(e.reason ? { cause: e.reason } : {}) }, status: phone.current() } satisfies PhoneReply);
+      },
+    );
+    return true;
+  }
+  if (message?.channel !== 'callbar-offscreen') return undefined;
+  if (message.type === 'ring/start') void ringtone.start(phone.ringDevice()).then((state) => sendResponse({ ok: true, state }));
   else if (message.type === 'ring/stop') {
     ringtone.stop();
-    sendResponse({ ok: true, state: 'stopped' });
+    sendResponse({ ok: true, state: 'stopped', keep: phoneInUse() });
   } else if (message.type === 'ring/state') sendResponse({ ok: true, state: ringtone.state() });
   else return undefined;
   return true;
 });
+
+/** The document must stay while the phone is registered or in a call. */
+function phoneInUse(): boolean {
+  const status = phone.current();
+  return status.account !== null || (status.call !== null && status.call.state !== 'ended');
+}

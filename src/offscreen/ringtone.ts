@@ -13,10 +13,15 @@ export class Ringtone {
   private gain: GainNode | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  /** Start ringing; resolves with the audio context's state ('running' when audible). */
-  async start(): Promise<AudioContextState | 'stopped'> {
+  /**
+   * Start ringing on `sinkId` (an output device id, '' = default: a speaker while the call goes
+   * to a headset); resolves with the audio context's state ('running' when audible).
+   */
+  async start(sinkId = ''): Promise<AudioContextState | 'stopped'> {
     if (this.timer) return this.state();
     this.context ??= new AudioContext();
+    const withSink = this.context as AudioContext & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+    if (withSink.setSinkId && withSink.sinkId !== sinkId) await withSink.setSinkId(sinkId).catch(() => undefined);
     await this.context.resume().catch(() => undefined);
     const context = this.context;
     this.gain = context.createGain();

@@ -28,12 +28,13 @@ import type { Call } from '../shared/call-state.ts';
 import type { Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { AgentInfo, Capabilities } from '../shared/session-state.ts';
+import type { PhoneCommand, PhoneStatus } from '../shared/softphone.ts';
 
 export type { AgentInfo, AgentStateOption, Capabilities, ExtraAction } from '../shared/session-state.ts';
 export type { SettingsFieldInfo as SettingsField } from '../shared/settings-file.ts';
 import type { SettingsFieldInfo as SettingsField } from '../shared/settings-file.ts';
 
-export type CallAction = 'dial' | 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'transfer';
+export type CallAction = 'dial' | 'answer' | 'hangup' | 'hold' | 'unhold' | 'mute' | 'unmute' | 'transfer' | 'dtmf';
 
 /** Which capability an action needs. */
 export const ACTION_CAPABILITY: Readonly<Record<CallAction, keyof Omit<Capabilities, 'agentStates' | 'extraActions'>>> = {
@@ -45,6 +46,7 @@ export const ACTION_CAPABILITY: Readonly<Record<CallAction, keyof Omit<Capabilit
   mute: 'mute',
   unmute: 'mute',
   transfer: 'transfer',
+  dtmf: 'dtmf',
 };
 
 
@@ -64,6 +66,11 @@ export interface ProviderInfo<S = unknown> {
    * must then list everything the provider can ever do.
    */
   capabilitiesFor?(settings: S): Capabilities;
+  /**
+   * The agent talks through the browser's WebRTC phone with these settings: the popup then makes
+   * sure the microphone may be used before login (src/microphone/).
+   */
+  usesPhone?(settings: S): boolean;
 }
 
 export interface SessionSnapshot {
@@ -85,6 +92,20 @@ export interface ProviderContext {
   /** Provider-private data that must survive a service-worker restart (e.g. a cursor). */
   loadCursor<T>(): T | undefined;
   saveCursor(value: unknown): Promise<void>;
+  /** The browser phone (only providers that declare `usesPhone` call it). */
+  phone: PhoneLink;
+}
+
+/**
+ * The browser's WebRTC phone (docs/phone.md), for providers whose agents talk through the
+ * browser. Commands go to the offscreen document; the phone's whole status comes back with each
+ * reply and after every change (also while no command runs: an incoming call, a dropped socket).
+ */
+export interface PhoneLink {
+  /** Resolves with the phone's status; rejects with a CallbarError in the agent's words. */
+  send(command: PhoneCommand): Promise<PhoneStatus>;
+  /** Every newer status the phone publishes. Returns the unsubscribe function. */
+  subscribe(listener: (status: PhoneStatus) => void): () => void;
 }
 
 export interface ProviderSession {
@@ -105,6 +126,8 @@ export interface ProviderSession {
   mute(): Promise<void>;
   unmute(): Promise<void>;
   transfer(target: string): Promise<void>;
+  /** DTMF in the current call; needed when capabilities.dtmf is true. */
+  dtmf?(digits: string): Promise<void>;
   /**
    * Run one of capabilities.extraActions. The engine has checked the id, the call state and
    * that `input` is a non-empty dial string when the action declares one.

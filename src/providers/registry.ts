@@ -7,10 +7,12 @@ import type { ProviderId } from '../shared/ids.ts';
 import { cmccSoftbar } from './cmcc-softbar/index.ts';
 import { ing800 } from './800ing/index.ts';
 import { dscom } from './dscom/index.ts';
+import { sip } from './sip/index.ts';
 import type { Provider } from './provider.ts';
 
 export const PROVIDERS: Readonly<Record<ProviderId, Provider<any>>> = {
   'cmcc-softbar': cmccSoftbar,
   dscom,
   '800ing': ing800,
+  sip,
 };

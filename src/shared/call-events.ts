@@ -1,3 +1,4 @@
+import type { CallQuality } from './call-quality.ts';
 import { type Call, isActive, stateOf, transition } from './call-state.ts';
 
 /**
@@ -25,6 +26,10 @@ export type ProviderEvent =
    * live state missed the hang-up, and it is what recent calls keep (its talk time wins).
    */
   | { type: 'call.record'; record: CallRecord }
+  /** The digits the agent has sent in this call so far (the whole string: replays are harmless). */
+  | { type: 'call.digits'; digits: string }
+  /** The latest call-quality figures (the browser phone samples them while the call is up). */
+  | { type: 'call.quality'; quality: CallQuality }
   /** Something worth showing that changes no state (e.g. the bar opened its transfer screen). */
   | { type: 'note'; text: string };
 
@@ -100,6 +105,13 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
       case 'call.muted':
         if (!isActive(call) || call.muted === event.muted) return same(call);
         return { call: { ...call, muted: event.muted }, changed: true };
+      case 'call.digits':
+        if (!isActive(call) || (call.digits ?? '') === event.digits) return same(call);
+        return { call: { ...call, digits: event.digits }, changed: true };
+      case 'call.quality':
+        // The last sample may arrive just after the hang-up: it still belongs to the call.
+        if (!call || sameQuality(call.quality, event.quality)) return same(call);
+        return { call: { ...call, quality: event.quality }, changed: true };
       default:
         return same(call);
     }
@@ -123,6 +135,10 @@ function settleAnswer(call: Call, record: CallRecord): Call {
   // Still up (the record of another leg?): nothing is settled yet.
   if (call.state !== 'ended') return call;
   return { ...rest, cause: record.result };
+}
+
+function sameQuality(a: CallQuality | undefined, b: CallQuality): boolean {
+  return !!a && a.samples === b.samples && a.mos === b.mos && a.poor === b.poor;
 }
 
 function move(call: Call | null, to: 'ringing' | 'connected' | 'held', now: number): ApplyResult {

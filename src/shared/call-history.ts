@@ -16,6 +16,8 @@ export interface HistoryEntry {
   connected: boolean;
   /** What happened, in words: 已接通 · 对方挂断, 未接通 · 对方忙, 未接听 … */
   result: string;
+  /** Call quality measured by the browser phone: mean and worst MOS, the last figures. */
+  quality?: { meanMos: number; worstMos: number; rttMs: number; jitterMs: number; lossPct: number };
 }
 
 export const HISTORY_LIMIT = 200;
@@ -40,6 +42,9 @@ export function historyEntry(call: Call): HistoryEntry {
     durationSec: talkSeconds(call, endedAt),
     connected: !!call.connectedAt && !call.answerUnknown,
     result: resultText(call),
+    ...(call.quality
+      ? { quality: { meanMos: call.quality.meanMos, worstMos: call.quality.worstMos, rttMs: call.quality.rttMs, jitterMs: call.quality.jitterMs, lossPct: call.quality.lossPct } }
+      : {}),
   };
 }
 

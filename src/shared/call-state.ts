@@ -12,6 +12,8 @@
  * cleared back to idle. `transition()` is the only place a call changes state and
  * it throws on any move not in the table below.
  */
+import type { CallQuality } from './call-quality.ts';
+
 export type CallState = 'idle' | 'dialing' | 'ringing' | 'incoming' | 'connected' | 'held' | 'ended';
 
 export const CALL_STATES: readonly CallState[] = ['idle', 'dialing', 'ringing', 'incoming', 'connected', 'held', 'ended'];
@@ -51,6 +53,10 @@ export interface Call {
    * platform's call record settles it.
    */
   readonly answerUnknown?: true;
+  /** DTMF the agent sent in this call, echoed on the keypad (a phone provider reports it). */
+  readonly digits?: string;
+  /** Measured call quality (the browser phone's getStats): kept with the call in recent calls. */
+  readonly quality?: CallQuality;
 }
 
 export class InvalidTransitionError extends Error {

@@ -78,6 +78,8 @@ export interface Messages {
   'call/dial-text': { req: { text: string }; res: PublicState };
   'call/action': { req: { action: SimpleCallAction }; res: PublicState };
   'call/transfer': { req: { target: string }; res: PublicState };
+  /** Send DTMF digits in the current call (the keypad during a call; capabilities.dtmf). */
+  'call/dtmf': { req: { digits: string }; res: PublicState };
   /** One of capabilities.extraActions; `input` when the action declares one (a number or extension). */
   'call/extra': { req: { actionId: string; input?: string }; res: PublicState };
   /** Dismiss the ended call card. */
@@ -90,7 +92,8 @@ export interface Messages {
   'history/clear': { req: Record<string, never>; res: HistoryEntry[] };
   /** Settings that are not per provider (screen pop, ringtone). */
   'settings/general-get': { req: Record<string, never>; res: GeneralSettings };
-  'settings/general-set': { req: GeneralSettings; res: GeneralSettings };
+  /** Change part of the general settings (each form sends its own part). */
+  'settings/general-set': { req: Partial<GeneralSettings>; res: GeneralSettings };
   /** Whether CallBar runs on a site, and whether it has access there (popup page tools). */
   'sites/status': { req: { origin: string }; res: SiteStatus };
   /**
@@ -123,6 +126,7 @@ export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]
   'call/dial-text': ['extension-page'],
   'call/action': ['extension-page'],
   'call/transfer': ['extension-page'],
+  'call/dtmf': ['extension-page'],
   'call/extra': ['extension-page'],
   'call/dismiss': ['extension-page'],
   'settings/dial-plan-get': ['extension-page'],

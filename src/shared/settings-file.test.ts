@@ -62,6 +62,14 @@ const CATALOG: SettingsCatalog = {
     settingsSchema: z.object({ account: z.string().min(1, '请填写帐号') }),
     defaultSettings: { account: '' },
   },
+  // A phone platform: only its presence matters here.
+  sip: {
+    id: 'sip',
+    name: '第四平台',
+    settingsFields: [{ key: 'user', label: '账号', type: 'text' }],
+    settingsSchema: z.object({ user: z.string() }),
+    defaultSettings: { user: '' },
+  },
 };
 
 const PLAN: DialPlan = { outsideLinePrefix: '9', internationalPrefix: '+', extension: 'dtmf' };

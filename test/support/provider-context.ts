@@ -3,9 +3,14 @@
  * applied with the engine's own `applyEvents`, the cursor is saved with them in one write when
  * given, and everything is recorded for the test to look at.
  */
-import type { ProviderContext } from '../../src/providers/provider.ts';
+import type { PhoneLink, ProviderContext } from '../../src/providers/provider.ts';
 import { applyEvents, type CallRecord, type EventState, type ProviderEvent } from '../../src/shared/call-events.ts';
 import { CallbarError, type Problem } from '../../src/shared/errors.ts';
+
+const NO_PHONE: PhoneLink = {
+  send: () => Promise.reject(new Error('this provider has no phone')),
+  subscribe: () => () => undefined,
+};
 
 export interface ContextWrite {
   events: readonly ProviderEvent[];
@@ -27,7 +32,7 @@ export interface FakeState extends EventState {
   failEmits: number;
 }
 
-export function fakeContext(cursor?: unknown): { ctx: ProviderContext; state: FakeState } {
+export function fakeContext(cursor?: unknown, phone: PhoneLink = NO_PHONE): { ctx: ProviderContext; state: FakeState } {
   const state: FakeState = {
     call: null,
     agentState: null,
@@ -63,6 +68,7 @@ export function fakeContext(cursor?: unknown): { ctx: ProviderContext; state: Fa
       state.problems.push(problem);
     },
     snapshot: () => ({ call: state.call, agentState: state.agentState }),
+    phone,
     loadCursor: <T,>() => state.cursor as T | undefined,
     saveCursor: async (value) => {
       state.cursor = JSON.parse(JSON.stringify(value)) as unknown;
