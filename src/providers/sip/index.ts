@@ -45,6 +45,8 @@ export function sipAccount(settings: SipSettings): PhoneAccount {
 export class SipSession implements ProviderSession {
   private readonly account: PhoneAccount;
   private queue: Promise<void> = Promise.resolve();
+  /** The newest status applied: a reply overtaken by a pushed status must not undo it. */
+  private applied: { instance: string; seq: number } | null = null;
 
   constructor(
     private readonly settings: SipSettings,
@@ -98,6 +100,8 @@ export class SipSession implements ProviderSession {
   private reconcile(status: PhoneStatus): Promise<void> {
     const run = this.queue.then(async () => {
       if (status.account !== null && status.account !== phoneAccountKey(this.account)) return;
+      if (this.applied && this.applied.instance === status.instance && status.seq <= this.applied.seq) return;
+      this.applied = { instance: status.instance, seq: status.seq };
       this.ctx.setProblem(phoneProblem(status, this.account.wsUrl));
       const cursor = this.ctx.loadCursor<SipCursor>() ?? {};
       const events: ProviderEvent[] = sipEvents(this.ctx.snapshot(), status, cursor.callId);
