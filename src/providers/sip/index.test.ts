@@ -21,7 +21,7 @@ function setup() {
 describe('sip session', () => {
   it('logs in by registering the phone, and says who the agent is', async () => {
     const { phone, state, session } = setup();
-    await expect(session.login()).resolves.toEqual({ name: '张三', extension: '1001@pbx.example.com' });
+    await expect(session.login()).resolves.toEqual({ name: '张三', extension: '1001' });
     expect(phone.commands[0]).toMatchObject({ type: 'register', account: { wsUrl: SETTINGS.wsUrl, uri: 'sip:1001@pbx.example.com', password: 'pw' }, dnd: false });
     expect(state.agentState).toBe('ready');
   });

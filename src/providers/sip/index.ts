@@ -59,7 +59,8 @@ export class SipSession implements ProviderSession {
     const status = await this.ctx.phone.send({ type: 'register', account: this.account, dnd: false });
     await this.reconcile(status);
     const { user, domain } = splitSipUser(this.settings.user);
-    return { name: this.settings.displayName || user, extension: `${user}@${domain || this.settings.domain}` };
+    // 张三 · 1001, or 1001@pbx.example.com · 1001 without a display name.
+    return { name: this.settings.displayName || `${user}@${domain || this.settings.domain}`, extension: user };
   }
 
   async logout(): Promise<void> {
