@@ -99,7 +99,9 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 .states button.seg { flex: 1 1 auto; height: 26px; border: none; background: transparent; color: var(--muted); border-radius: 6px;
   padding: 0 8px; font-size: 12px; }
 .states button.seg:hover:not(:disabled) { color: var(--fg); }
-.states button.seg.on { background: var(--bg); color: var(--fg); font-weight: 600; box-shadow: 0 1px 2px rgba(15, 23, 42, .12); }
+.states button.seg.on { background: var(--bg); color: var(--fg); font-weight: 600; box-shadow: inset 0 -1px 0 rgba(15, 23, 42, .14), inset 0 0 0 1px rgba(15, 23, 42, .06); }
+/* (Inset, not a drop shadow: a shadow that spills onto the neighbouring state button counts as
+   covering it for IntersectionObserver v2, and the input guard then refuses the agent's click there.) */
 .states button.seg.on.ready { color: var(--ok); }
 .states button.seg:disabled { opacity: 1; cursor: progress; }
 .states span.seg { display: inline-flex; align-items: center; height: 26px; padding: 0 8px; font-size: 12px; border-radius: 6px;

@@ -32,3 +32,17 @@ export function classify(error: unknown): MicrophoneError {
   }
   return new MicrophoneError('missing', `No usable microphone (${name || String(error)})`);
 }
+
+/**
+ * Follow the extension's microphone permission (the agent answers on the microphone page, or
+ * unblocks it in Chrome's settings): 'granted' → the phone may open it; anything else → it may not.
+ */
+export async function watchPermission(onChange: (granted: boolean) => void): Promise<void> {
+  try {
+    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    onChange(status.state === 'granted');
+    status.addEventListener('change', () => onChange(status.state === 'granted'));
+  } catch {
+    // No Permissions API for the microphone: the first call finds out.
+  }
+}

@@ -21,7 +21,7 @@ import {
   validDtmf,
 } from '../../shared/softphone.ts';
 import { type PhoneSignal, reduceCall } from './call-signals.ts';
-import { openMicrophone, MicrophoneError } from './microphone.ts';
+import { MicrophoneError, openMicrophone, watchPermission } from './microphone.ts';
 
 /** A failed command: `code` is stable (docs/phone.md), the service worker puts it into words. */
 export class PhoneCommandError extends Error {
@@ -60,7 +60,13 @@ export class Phone {
     private readonly audio: HTMLAudioElement,
     private readonly publish: (status: PhoneStatus) => void,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+  ) {
+    // The banner says so before the first call, and goes when the agent allowed it.
+    void watchPermission((granted) => {
+      if (!granted && this.status.mic !== 'denied') this.change({ mic: 'denied' });
+      else if (granted && this.status.mic === 'denied') this.change({ mic: 'unknown' });
+    });
+  }
 
   current(): PhoneStatus {
     return this.status;
