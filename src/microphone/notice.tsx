@@ -14,7 +14,10 @@ export function MicNotice({ permission, needed, from, testid = 'mic-notice' }: {
   if (kind === 'prompt') {
     return (
       <div class="banner mic-notice" role="status" data-testid={testid} data-state="prompt">
-        <span>{t('micNeeded')}</span>
+        <span class="mic-text">
+          <b>{t('micNeeded')}</b>
+          <span>{t('micNeededWhy')}</span>
+        </span>
         {/* type="button": the notice sits in the login form, where a plain button would log in. */}
         <button type="button" class="primary" data-testid="mic-allow" onClick={() => void openMicrophonePage(from)}>
           {t('micAllow')}
@@ -25,11 +28,14 @@ export function MicNotice({ permission, needed, from, testid = 'mic-notice' }: {
   return (
     <div class="banner error mic-notice" role="alert" data-testid={testid} data-state="denied">
       <b>{t('micBlocked')}</b>
-      <span>{t('micBlockedHow')}</span>
+      <span class="mic-step">
+        <button type="button" data-testid="mic-open-settings" onClick={() => void openMicSettings()}>
+          {t('micOpenSettings')}
+        </button>
+        <span>{t('micBlockedHow')}</span>
+      </span>
+      <span class="small">{t('micBlockedAddress')}</span>
       <CopyableAddress />
-      <button type="button" data-testid="mic-open-settings" onClick={() => void openMicSettings()}>
-        {t('micOpenSettings')}
-      </button>
     </div>
   );
 }
