@@ -13,7 +13,7 @@ export function MicNotice({ permission, needed, from, testid = 'mic-notice' }: {
   if (!kind) return null;
   if (kind === 'prompt') {
     return (
-      <div class="banner mic-notice" role="status" data-testid={testid} data-state="prompt">
+      <div class="banner warn mic-notice" role="status" data-testid={testid} data-state="prompt">
         <span class="mic-text">
           <b>{t('micNeeded')}</b>
           <span>{t('micNeededWhy')}</span>
