@@ -23,11 +23,15 @@ function sendStatus(status: PhoneStatus): void {
 }
 const phone = new Phone(remoteAudio, sendStatus);
 
-const background = chrome.runtime.getManifest().background;
-const workerUrl = chrome.runtime.getURL(background && 'service_worker' in background ? background.service_worker : '');
+const origin = chrome.runtime.getURL('');
 
+/**
+ * The service worker, and nothing else of ours: a worker has no document (pages — the popup,
+ * options, the toolbar frame — carry a documentId) and its URL is a script. (An offscreen
+ * document gets only part of chrome.runtime: no getManifest() to read the worker's name from.)
+ */
 function fromWorker(sender: chrome.runtime.MessageSender): boolean {
-  return sender.id === chrome.runtime.id && !sender.tab && sender.url === workerUrl;
+  return sender.id === chrome.runtime.id && !sender.tab && !sender.documentId && !!sender.url?.startsWith(origin) && sender.url.endsWith('.js');
 }
 
 chrome.runtime.onMessage.addListener((message: { channel?: string; type?: string; command?: PhoneCommand }, sender, sendResponse) => {

@@ -45,6 +45,8 @@ export function sipAccount(settings: SipSettings): PhoneAccount {
 export class SipSession implements ProviderSession {
   private readonly account: PhoneAccount;
   private queue: Promise<void> = Promise.resolve();
+  /** The newest status applied: a reply overtaken by a pushed status must not undo it. */
+  private applied: { instance: string; seq: number } | null = null;
 
   constructor(
     private readonly settings: SipSettings,
@@ -57,7 +59,8 @@ export class SipSession implements ProviderSession {
     const status = await this.ctx.phone.send({ type: 'register', account: this.account, dnd: false });
     await this.reconcile(status);
     const { user, domain } = splitSipUser(this.settings.user);
-    return { name: this.settings.displayName || user, extension: `${user}@${domain || this.settings.domain}` };
+    // 张三 · 1001, or 1001@pbx.example.com · 1001 without a display name.
+    return { name: this.settings.displayName || `${user}@${domain || this.settings.domain}`, extension: user };
   }
 
   async logout(): Promise<void> {
@@ -98,6 +101,8 @@ export class SipSession implements ProviderSession {
   private reconcile(status: PhoneStatus): Promise<void> {
     const run = this.queue.then(async () => {
       if (status.account !== null && status.account !== phoneAccountKey(this.account)) return;
+      if (this.applied && this.applied.instance === status.instance && status.seq <= this.applied.seq) return;
+      this.applied = { instance: status.instance, seq: status.seq };
       this.ctx.setProblem(phoneProblem(status, this.account.wsUrl));
       const cursor = this.ctx.loadCursor<SipCursor>() ?? {};
       const events: ProviderEvent[] = sipEvents(this.ctx.snapshot(), status, cursor.callId);

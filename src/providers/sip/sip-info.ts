@@ -51,7 +51,7 @@ export const sipSettingsSchema = z
     wsUrl: z
       .string(message('sipWsUrlMissing'))
       .trim()
-      .min(1, message('sipWsUrlMissing'))
+      .min(1, { ...message('sipWsUrlMissing'), abort: true })
       .superRefine((value, ctx) => {
         const problem = wsUrlProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', message: message(problem).error() });
@@ -59,7 +59,7 @@ export const sipSettingsSchema = z
     user: z
       .string(message('sipUserMissing'))
       .trim()
-      .min(1, message('sipUserMissing'))
+      .min(1, { ...message('sipUserMissing'), abort: true })
       .refine((v) => USER.test(splitSipUser(v).user), message('sipUserInvalid'))
       .refine((v) => !splitSipUser(v).domain || HOST.test(splitSipUser(v).domain), message('sipDomainInvalid')),
     domain: z.string(message('sipDomainInvalid')).trim().refine((v) => v === '' || HOST.test(v), message('sipDomainInvalid')).default(''),
@@ -76,8 +76,8 @@ export const sipSettingsSchema = z
       .trim()
       .refine((v) => splitIceUrls(v).every((u) => ICE_URL.test(u)), message('sipIceServersInvalid'))
       .default(''),
-    turnUsername: z.string().trim().max(128).default(''),
-    turnPassword: z.string().max(256).default(''),
+    turnUsername: z.string(message('sipTurnCredentialsMissing')).trim().max(128, message('sipTurnCredentialsMissing')).default(''),
+    turnPassword: z.string(message('sipTurnCredentialsMissing')).max(256, message('sipTurnCredentialsMissing')).default(''),
     dtmfMode: z.enum(['rfc4733', 'info'], message('sipDtmfModeInvalid')).default('rfc4733'),
   })
   // The domain comes from the user field (1001@pbx) or the domain field; one of them must say it.

@@ -576,7 +576,7 @@ export interface CrmShift {
  * demo CRM enabled through the popup with a selector rule for its phone column (the picker
  * itself is covered by softbar.e2e.ts), the CRM page with its buttons, and the popup.
  */
-export async function startCrmShift(options: Pick<LaunchOptions, 'language'> = {}): Promise<CrmShift> {
+export async function startCrmShift(options: Pick<LaunchOptions, 'language' | 'args'> = {}): Promise<CrmShift> {
   const fixtures = await startFixtureServer();
   const ext = await launchWithExtension(options);
   try {
