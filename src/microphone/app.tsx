@@ -136,6 +136,7 @@ function Denied() {
     <div class="banner error" role="alert" data-testid="mic-result">
       <p class="strong">{t('micDeniedTitle')}</p>
       <p>{t('micDeniedWhy')}</p>
+      <p>{t('micUnblockTitle')}</p>
       <ol class="steps">
         <li>
           {t('micUnblockSettings')}
