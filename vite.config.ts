@@ -7,9 +7,11 @@ export default defineConfig({
   // After crx(): it drops the fixed-URL web-accessible entries crxjs adds for built scripts.
   plugins: [crx({ manifest }), onlyDeclaredWebAccessible(WEB_ACCESSIBLE)],
   build: {
-    // Pages the manifest does not name: the offscreen document, and the toolbar page that the
-    // content script frames into enabled sites (web-accessible, src/toolbar/).
-    rollupOptions: { input: { offscreen: 'src/offscreen/index.html', toolbar: 'src/toolbar/index.html' } },
+    // Pages the manifest does not name: the offscreen document, the toolbar page that the
+    // content script frames into enabled sites (web-accessible, src/toolbar/), and the
+    // microphone page the popup opens in a tab to get the phone its permission (not
+    // web-accessible: only CallBar's own pages open it, src/microphone/).
+    rollupOptions: { input: { offscreen: 'src/offscreen/index.html', toolbar: 'src/toolbar/index.html', microphone: 'src/microphone/index.html' } },
     outDir: 'dist',
     emptyOutDir: true,
     target: 'chrome116',

@@ -1,13 +1,15 @@
 /**
- * The options page: every provider's settings and dial plan, the default provider, import and
- * export of the settings file. Values pushed by enterprise policy (chrome.storage.managed) are
- * shown locked. Settings are saved through the background (`settings/save`).
+ * The options page: every provider's settings and dial plan, the default provider, the browser
+ * phone's devices, import and export of the settings file. Values pushed by enterprise policy
+ * (chrome.storage.managed) are shown locked. Settings are saved through the background
+ * (`settings/save`; the devices with `settings/general-set`).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { isProviderId, PROVIDER_IDS } from '../shared/ids.ts';
 import { isActiveProviderLocked, isManaged, type ManagedPolicy, NO_POLICY, type PolicyState } from '../shared/managed-schema.ts';
+import { DevicesCard } from './devices-card.tsx';
 import { LockIcon, LockNote } from './lock.tsx';
 import { usePolicy } from './policy.ts';
 import { ProviderCard } from './provider-card.tsx';
@@ -56,6 +58,7 @@ export function App() {
       {PROVIDER_IDS.map((id) => (
         <ProviderCard key={`${id}:${generation}`} info={PROVIDER_CATALOG[id]} saved={saved} policy={policy} onSaved={() => reload(false)} />
       ))}
+      <DevicesCard />
       <TransferCard policy={policy} rulesCount={saved.rules.rules.length} onImported={() => reload(true)} />
     </main>
   );

@@ -4,6 +4,8 @@ import { PROVIDER_CATALOG } from '../providers/catalog.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { isProviderId, type ProviderId } from '../shared/ids.ts';
 import { isActiveProviderLocked, isSettingLocked, NO_POLICY } from '../shared/managed-schema.ts';
+import { MicNotice } from '../microphone/notice.tsx';
+import { useMicPermission } from '../microphone/permission.ts';
 import { LockNote } from '../options/lock.tsx';
 import { usePolicy } from '../options/policy.ts';
 import { SettingInput } from '../options/setting-input.tsx';
@@ -32,6 +34,11 @@ export function LoginForm({ state }: { state: PublicState }) {
     if (Object.hasOwn(pushed, key)) return field ? toFormValue(field, pushed[key]) : String(pushed[key]);
     return values[key] ?? (field?.type === 'checkbox' ? false : '');
   };
+
+  // The browser phone needs the microphone for calls, not to register: 登录 stays enabled and the
+  // notice above it says calls need the permission (the phone's banner says it again if a call fails).
+  const micPermission = useMicPermission();
+  const usesPhone = info.usesPhone?.(settingsFromForm(info.settingsFields, shown)) ?? false;
 
   // Fields the agent has typed in: saved values arriving late never overwrite them.
   const typed = useRef(new Set<string>());
@@ -164,6 +171,7 @@ export function LoginForm({ state }: { state: PublicState }) {
       )}
       {/* Always in view: a long settings form scrolls under it (Chrome caps a popup at 600 px). */}
       <div class="submit-bar">
+        <MicNotice permission={micPermission} needed={usesPhone} from="popup" />
         {hasCredential && (
           <label class="check" title={t('loginRememberHelp')}>
             <input

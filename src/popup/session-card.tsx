@@ -6,14 +6,20 @@ import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
+import { MicNotice } from '../microphone/notice.tsx';
+import { useMicPermission } from '../microphone/permission.ts';
 import { AgentStateControl } from './agent-state-control.tsx';
 import { ExtraActions } from './extra-actions.tsx';
+import { useUsesPhone } from './uses-phone.ts';
 
 export function Session({ state }: { state: PublicState }) {
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
   const caps = state.capabilities;
   const call = state.call;
+  // Logged in to a phone provider without the microphone: registered, but no call can be made or taken.
+  const micPermission = useMicPermission();
+  const usesPhone = useUsesPhone(state.providerId);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
@@ -63,6 +69,7 @@ export function Session({ state }: { state: PublicState }) {
           </button>
         </div>
         <AgentStateControl state={state} now={now} onChoose={(id) => void run(() => send('agent/set-state', { stateId: id }))} />
+        <MicNotice permission={micPermission} needed={usesPhone} from="popup" testid="session-mic-notice" />
       </section>
       <section class="card" data-testid="popup-call">
         {call ? (
