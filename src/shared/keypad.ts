@@ -68,13 +68,14 @@ export function isTextField(el: FocusedElement | null | undefined): boolean {
 export const ECHO_KEYS = 20;
 
 /**
- * The keys sent so far, as the keypad shows them: spaced so each press reads on its own
- * ("1 # 9"), the last `max` only, “…” in front when earlier ones are left out. Empty: ''.
+ * The keys sent so far, as the keypad shows them: the last `max` (“…” in front when earlier
+ * ones are left out); empty when none. Unspaced — the keypads space them with letter-spacing,
+ * so 20 keys and 已按键： fit the toolbar's 280 px where "1 # 9" with spaces would not.
  */
 export function digitsEcho(digits: string | undefined, max = ECHO_KEYS): string {
   const all = [...(digits ?? '')];
-  const shown = all.slice(-max).join(' ');
-  return all.length > max ? `… ${shown}` : shown;
+  const shown = all.slice(-max).join('');
+  return all.length > max ? `…${shown}` : shown;
 }
 
 /** The most keys one request carries ('call/dtmf' takes 1–32, DTMF_PATTERN in softphone.ts). */
