@@ -80,7 +80,8 @@ export function DtmfKeypad({ id, call, runner }: { id: string; call: Call; runne
 
   const echo = digitsEcho(call.digits);
   return (
-    <div class="dtmf" id={id} data-keypad data-testid="toolbar-dtmf">
+    // Focusable: a click anywhere on it (between the keys, on the echo) puts the focus where typed keys count.
+    <div class="dtmf" id={id} tabIndex={-1} data-keypad data-testid="toolbar-dtmf">
       <div class="dtmf-echo" aria-live="polite" data-testid="toolbar-dtmf-echo" data-digits={call.digits ?? ''} title={call.digits || undefined}>
         {echo ? (
           <>

@@ -176,6 +176,7 @@ button.quality[aria-expanded="true"] { background: var(--seg); }
 
 /* the keypad of a call (DTMF): what was sent, then the keys */
 .dtmf { margin-top: 8px; }
+.dtmf:focus { outline: none; } /* not a tab stop: only a place to click, the keys show focus */
 .dtmf-echo { display: flex; align-items: baseline; gap: 4px; min-height: 20px; line-height: 20px; font-size: 12px; white-space: nowrap; overflow: hidden; }
 .dtmf-label { flex: none; color: var(--muted); }
 .dtmf-echo .digits { min-width: 0; flex: 1; display: flex; justify-content: flex-end; overflow: hidden; font-family: var(--mono); font-size: 12px;

@@ -79,6 +79,11 @@ describe('the toolbar in a browser-phone call', () => {
     await page.keyboard.type('90');
     await frame.waitForSelector(`${T('toolbar-dtmf-echo')}[data-digits="1#*90"]`);
 
+    // A click on the keypad between the keys (here: on the echo) is a place where typed keys count.
+    await agentClick(frame, T('toolbar-dtmf-echo'));
+    await page.keyboard.type('4');
+    await frame.waitForSelector(`${T('toolbar-dtmf-echo')}[data-digits="1#*904"]`);
+
     // On the bare frame (where a page's focus() on the frame leaves it): nothing is sent.
     await frame.evaluate(() => (document.activeElement as HTMLElement).blur());
     await page.keyboard.type('5');
@@ -94,7 +99,7 @@ describe('the toolbar in a browser-phone call', () => {
     await page.keyboard.type('7');
     expect(await frame.$eval(T('toolbar-dial-input'), (el) => (el as HTMLInputElement).value)).toBe('7');
     await pause(300);
-    expect(await sentDigits(frame)).toBe('1#*90');
+    expect(await sentDigits(frame)).toBe('1#*904');
 
     await fitToolbar(page, frame);
     await page.screenshot({ path: join(OUT, 'call-keypad-toolbar.png') });
