@@ -1,9 +1,14 @@
-/** 最近通话: number, direction, time, talk time and result; click a row to redial. */
+/**
+ * 最近通话: number, direction, time, talk time and result — and, for a call the browser phone
+ * measured, its quality (the mean MOS, the worst when notably lower; the figures in its title);
+ * click a row to redial.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { formatDuration, shownNumber } from '../shared/format.ts';
 import { send } from '../shared/messaging.ts';
+import { qualityBadge } from '../shared/quality-text.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -52,8 +57,11 @@ export function RecentCalls({ state }: { state: PublicState }) {
               <span class="small" data-testid="history-duration">
                 {formatDuration(h.durationSec)}
               </span>
-              <span class={`small ${h.connected ? 'ok-text' : 'muted'}`} data-testid="history-result">
-                {h.result}
+              <span class="history-meta">
+                <span class={`small ${h.connected ? 'ok-text' : 'muted'}`} data-testid="history-result">
+                  {h.result}
+                </span>
+                {h.quality && <QualityBadge quality={h.quality} />}
               </span>
             </button>
           </li>
@@ -61,5 +69,14 @@ export function RecentCalls({ state }: { state: PublicState }) {
       </ul>
       {error && <div class="banner error">{error}</div>}
     </details>
+  );
+}
+
+function QualityBadge({ quality }: { quality: NonNullable<HistoryEntry['quality']> }) {
+  const badge = qualityBadge(quality);
+  return (
+    <span class={`quality-badge ${badge.level}`} title={badge.title} data-testid="history-quality" data-mos={String(quality.meanMos)} data-worst={String(quality.worstMos)}>
+      {badge.text}
+    </span>
   );
 }

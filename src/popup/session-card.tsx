@@ -1,5 +1,10 @@
-/** The logged-in agent: agent state, the call card with the provider's actions, the dial pad. */
+/**
+ * The logged-in agent: agent state, the call card with the provider's actions (a call the
+ * browser phone measures shows its quality; with capabilities.dtmf, 按键 opens the keypad), the
+ * dial pad.
+ */
 import { useEffect, useState } from 'preact/hooks';
+import { inTalk } from '../shared/call-state.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { callStateLabel, callTimer, extraActionsNow, shownNumber } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
@@ -9,6 +14,8 @@ import { t } from '../shared/i18n.ts';
 import { MicNotice } from '../microphone/notice.tsx';
 import { useMicPermission } from '../microphone/permission.ts';
 import { AgentStateControl } from './agent-state-control.tsx';
+import { NetworkWarning, QualityFigures, QualityIndicator, usePoorWarning } from './call-quality.tsx';
+import { DtmfKeypad } from './keypad.tsx';
 import { ExtraActions } from './extra-actions.tsx';
 import { useUsesPhone } from './uses-phone.ts';
 
@@ -36,6 +43,16 @@ export function Session({ state }: { state: PublicState }) {
   };
   const act = (a: SimpleCallAction) => () => run(() => send('call/action', { action: a }));
   const active = call && call.state !== 'ended';
+  const quality = inTalk(call) ? call.quality : undefined;
+  const canKeypad = !!caps?.dtmf && inTalk(call);
+  const poorNetwork = usePoorWarning(call, now);
+  const [keypadOpen, setKeypadOpen] = useState(false);
+  const [figuresOpen, setFiguresOpen] = useState(false);
+  // A new call starts with its keypad and figures closed.
+  useEffect(() => {
+    setKeypadOpen(false);
+    setFiguresOpen(false);
+  }, [call?.id]);
 
   return (
     <>
@@ -78,8 +95,11 @@ export function Session({ state }: { state: PublicState }) {
               <span class="number" data-testid="popup-call-number" data-platform>
                 {shownNumber(call.number, state)}
               </span>
-              <span class="muted" title={t('callDuration')} aria-label={`${t('callDuration')} ${callTimer(call, now)}`}>
-                {callTimer(call, now)}
+              <span class="call-meta">
+                {quality && <QualityIndicator quality={quality} expanded={figuresOpen} onToggle={() => setFiguresOpen(!figuresOpen)} />}
+                <span class="muted" title={t('callDuration')} aria-label={`${t('callDuration')} ${callTimer(call, now)}`}>
+                  {callTimer(call, now)}
+                </span>
               </span>
             </div>
             <div class="small" data-testid="popup-call-state" data-state={call.state}>
@@ -87,6 +107,8 @@ export function Session({ state }: { state: PublicState }) {
               {call.cause ? ` · ${call.cause}` : ''}
               {call.muted ? ` · ${t('callMuted')}` : ''}
             </div>
+            {quality && figuresOpen && <QualityFigures quality={quality} />}
+            {poorNetwork && <NetworkWarning />}
             <div class="actions">
               {caps?.answer && call.state === 'incoming' && (
                 <button class="ok" data-testid="popup-answer" onClick={act('answer')}>
@@ -99,6 +121,17 @@ export function Session({ state }: { state: PublicState }) {
               {caps?.hangup && active && (
                 <button class="danger" data-testid="popup-hangup" onClick={act('hangup')}>
                   {call.state === 'incoming' ? t('callReject') : t('callHangup')}
+                </button>
+              )}
+              {canKeypad && (
+                <button
+                  title={t('callKeypadTitle')}
+                  aria-expanded={keypadOpen}
+                  aria-controls="popup-call-keypad"
+                  data-testid="popup-keypad-toggle"
+                  onClick={() => setKeypadOpen(!keypadOpen)}
+                >
+                  {t('callKeypad')}
                 </button>
               )}
               {!active && (
@@ -115,6 +148,7 @@ export function Session({ state }: { state: PublicState }) {
                 </>
               )}
             </div>
+            {canKeypad && keypadOpen && <DtmfKeypad call={call} run={run} />}
             <ExtraActions actions={extraActionsNow(state)} run={run} />
             {caps?.transfer && call.state === 'connected' && (
               <NumberForm label={t('callTransfer')} placeholder={t('popupTransferPlaceholder')} testid="transfer" onSubmit={(n) => run(() => send('call/transfer', { target: n }))} />

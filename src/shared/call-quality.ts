@@ -25,6 +25,13 @@ export interface CallQuality {
   /** Mean of the call's samples, one decimal. */
   meanMos: number;
   samples: number;
+  /**
+   * The samples' MOS added up, unrounded: the mean is worked out from it. (A running mean of
+   * one-decimal means stops moving once one sample shifts it by less than 0.05 — after about a
+   * minute and a half of 2 s samples — and a call that went bad later kept its good mean.)
+   * Absent from a quality folded by an older phone: then meanMos × samples stands in.
+   */
+  mosSum?: number;
 }
 
 /** Below this MOS, or above these figures, the toolbar warns of a bad network. */
@@ -96,7 +103,7 @@ export function readStats(entries: Iterable<StatEntry>, previous: StatsCounters 
 export function nextQuality(previous: CallQuality | undefined, sample: Omit<StatsSample, 'counters'>): CallQuality {
   const mos = estimateMos(sample.rttMs, sample.jitterMs, sample.lossPct);
   const samples = (previous?.samples ?? 0) + 1;
-  const meanMos = round1(((previous?.meanMos ?? 0) * (samples - 1) + mos) / samples);
+  const mosSum = (previous ? (previous.mosSum ?? previous.meanMos * previous.samples) : 0) + mos;
   return {
     mos,
     rttMs: sample.rttMs,
@@ -104,15 +111,18 @@ export function nextQuality(previous: CallQuality | undefined, sample: Omit<Stat
     lossPct: sample.lossPct,
     poor: isPoor({ mos, rttMs: sample.rttMs, lossPct: sample.lossPct }),
     worstMos: Math.min(previous?.worstMos ?? mos, mos),
-    meanMos,
+    meanMos: round1(mosSum / samples),
     samples,
+    mosSum,
   };
 }
 
 /** Whether a new quality is worth telling the service worker (not every 2 s sample is). */
 export function qualityChanged(a: CallQuality | undefined, b: CallQuality): boolean {
   if (!a) return true;
-  return a.poor !== b.poor || Math.abs(a.mos - b.mos) >= 0.2 || a.worstMos !== b.worstMos || Math.abs(a.rttMs - b.rttMs) >= 50 || Math.abs(a.lossPct - b.lossPct) >= 1;
+  // MOS and loss have one decimal: compared in tenths (4.3 − 4.1 is 0.1999… in floating point).
+  const tenths = (x: number, y: number) => Math.abs(Math.round(x * 10) - Math.round(y * 10));
+  return a.poor !== b.poor || tenths(a.mos, b.mos) >= 2 || a.worstMos !== b.worstMos || Math.abs(a.rttMs - b.rttMs) >= 50 || tenths(a.lossPct, b.lossPct) >= 10;
 }
 
 function finite(value: number): number {

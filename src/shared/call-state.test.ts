@@ -3,6 +3,7 @@ import {
   type Call,
   type CallState,
   canTransition,
+  inTalk,
   InvalidTransitionError,
   isActive,
   type NewCall,
@@ -181,23 +182,25 @@ describe('transition: details', () => {
   });
 });
 
-describe('stateOf / isActive', () => {
+describe('stateOf / isActive / inTalk', () => {
   it.each([
-    ['idle', false],
-    ['dialing', true],
-    ['ringing', true],
-    ['incoming', true],
-    ['connected', true],
-    ['held', true],
-    ['ended', false],
-  ] as const)('%s: active=%s', (state, active) => {
+    ['idle', false, false],
+    ['dialing', true, false],
+    ['ringing', true, false],
+    ['incoming', true, false],
+    ['connected', true, true],
+    ['held', true, true],
+    ['ended', false, false],
+  ] as const)('%s: active=%s, in talk=%s', (state, active, talking) => {
     expect(stateOf(CALLS[state])).toBe(state);
     expect(isActive(CALLS[state])).toBe(active);
+    expect(inTalk(CALLS[state])).toBe(talking);
   });
 
-  it('undefined is idle and not active', () => {
+  it('undefined is idle, not active, not in talk', () => {
     expect(stateOf(undefined)).toBe('idle');
     expect(isActive(undefined)).toBe(false);
+    expect(inTalk(undefined)).toBe(false);
   });
 });
 

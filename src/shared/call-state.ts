@@ -77,6 +77,14 @@ export function isActive(call: Call | null | undefined): call is Call {
   return !!call && ACTIVE_CALL_STATES.includes(call.state);
 }
 
+/**
+ * The call is up — connected or held: the other side is there to receive key tones (DTMF), and
+ * its quality is worth showing and acting on.
+ */
+export function inTalk(call: Call | null | undefined): call is Call {
+  return !!call && (call.state === 'connected' || call.state === 'held');
+}
+
 /** The state of a possibly absent call: no call is `idle`. */
 export function stateOf(call: Call | null | undefined): CallState {
   return call ? call.state : 'idle';

@@ -1,13 +1,14 @@
 /**
  * The current call: number, direction, state (announced), timer and the actions the
  * provider declares in its capabilities — never a per-provider condition. The common ones
- * are buttons; the platform's own (咨询转接, 驻留 …) wait behind 更多 and the transfer field
- * behind 转接, so a call card is as small as the call. After the call: its result, 复制号码,
- * 重拨 and 关闭.
+ * are buttons; the platform's own (咨询转接, 驻留 …) wait behind 更多, the transfer field
+ * behind 转接 and the keypad (DTMF, capabilities.dtmf) behind 按键 — one of them open at a
+ * time — so a call card is as small as the call. A call the browser phone measures shows its
+ * quality beside the timer (quality.tsx). After the call: its result, 复制号码, 重拨 and 关闭.
  */
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type Call, isActive } from '../shared/call-state.ts';
+import { type Call, inTalk, isActive } from '../shared/call-state.ts';
 import { callStateLabel, callTimer, maskNumber } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
@@ -17,7 +18,11 @@ import { type Run, type Runner, trusted } from './actions.ts';
 import { isAgentInput } from './actions.ts';
 import { redialString } from './dial-input.ts';
 import { ExtraActions } from './extra-actions.tsx';
+import { DtmfKeypad } from './keypad.tsx';
+import { QualityFigures, QualityIndicator } from './quality.tsx';
 import { t } from '../shared/i18n.ts';
+
+type Panel = 'more' | 'transfer' | 'keypad';
 
 export interface CallCardProps {
   call: Call;
@@ -37,11 +42,66 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
   const active = isActive(call);
   const act = (action: SimpleCallAction) => trusted(() => void run(action, () => send('call/action', { action })));
   const extras = caps?.extraActions.filter((a) => a.when.includes(call.state)) ?? [];
-  const canTransfer = !!caps?.transfer && (call.state === 'connected' || call.state === 'held');
-  const [open, setOpen] = useState<'more' | 'transfer' | null>(null);
+  const canTransfer = !!caps?.transfer && inTalk(call);
+  const canKeypad = !!caps?.dtmf && inTalk(call);
+  const quality = inTalk(call) ? call.quality : undefined;
+  const [open, setOpen] = useState<Panel | null>(null);
+  const [figuresOpen, setFiguresOpen] = useState(false);
   // Kept here, not in the field: closing 转接 (or opening 更多) does not lose what the agent typed.
   const [transferTarget, setTransferTarget] = useState('');
-  const toggle = (what: 'more' | 'transfer') => trusted(() => setOpen(open === what ? null : what));
+  const toggle = (what: Panel) => trusted(() => setOpen(open === what ? null : what));
+  const controls = [
+    caps?.answer && call.state === 'incoming' && (
+      <button key="answer" type="button" class="ok" data-testid="toolbar-answer" onClick={act('answer')}>
+        {t('callAnswer')}
+      </button>
+    ),
+    caps?.mute && call.state === 'connected' && (
+      <button key="mute" type="button" aria-pressed={call.muted} data-testid="toolbar-mute" onClick={act(call.muted ? 'unmute' : 'mute')}>
+        {call.muted ? t('callUnmute') : t('callMute')}
+      </button>
+    ),
+    caps?.hold && inTalk(call) && (
+      <button key="hold" type="button" aria-pressed={call.state === 'held'} data-testid="toolbar-hold" onClick={act(call.state === 'held' ? 'unhold' : 'hold')}>
+        {call.state === 'held' ? t('callResume') : t('callHold')}
+      </button>
+    ),
+    caps?.hangup && active && (
+      <button key="hangup" type="button" class="danger" data-testid="toolbar-hangup" onClick={act('hangup')}>
+        {call.state === 'incoming' ? t('callReject') : t('callHangup')}
+      </button>
+    ),
+  ].filter(Boolean);
+  const panels = [
+    canTransfer && (
+      <button key="transfer" type="button" aria-expanded={open === 'transfer'} aria-controls="callbar-call-transfer" data-testid="toolbar-transfer-open" onClick={toggle('transfer')}>
+        {t('callTransfer')}
+      </button>
+    ),
+    canKeypad && (
+      <button
+        key="keypad"
+        type="button"
+        title={t('callKeypadTitle')}
+        aria-expanded={open === 'keypad'}
+        aria-controls="callbar-call-keypad"
+        data-testid="toolbar-keypad-toggle"
+        onClick={toggle('keypad')}
+      >
+        {t('callKeypad')}
+      </button>
+    ),
+    extras.length > 0 && (
+      <button key="more" type="button" class="more" aria-expanded={open === 'more'} aria-controls="callbar-call-more" data-testid="toolbar-call-more" onClick={toggle('more')}>
+        {t('callMore')}
+      </button>
+    ),
+  ].filter(Boolean);
+  // A new call starts with its panels closed (the card stays mounted from one call to the next).
+  useEffect(() => {
+    setOpen(null);
+    setFiguresOpen(false);
+  }, [call.id]);
 
   return (
     <div class={`call ${call.state}`} data-testid="toolbar-call">
@@ -57,45 +117,32 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
           {call.state === 'ended' && call.cause ? ` · ${call.cause}` : ''}
           {call.muted ? ` · ${t('callMuted')}` : ''}
         </span>
-        <span class="timer" data-testid="toolbar-timer" aria-label={t('callDuration')}>
-          {callTimer(call, now)}
+        <span class="meta">
+          {quality && <QualityIndicator quality={quality} expanded={figuresOpen} controls="callbar-call-quality" onToggle={() => setFiguresOpen(!figuresOpen)} />}
+          <span class="timer" data-testid="toolbar-timer" aria-label={t('callDuration')}>
+            {callTimer(call, now)}
+          </span>
         </span>
       </div>
+      {quality && figuresOpen && <QualityFigures id="callbar-call-quality" quality={quality} />}
       <div class="actions">
-        {caps?.answer && call.state === 'incoming' && (
-          <button type="button" class="ok" data-testid="toolbar-answer" onClick={act('answer')}>
-            {t('callAnswer')}
-          </button>
+        {/* The call's own controls, then the panel toggles: when they do not fit one line (English),
+            the toggles move to the next line together, not one stretched button alone. */}
+        {controls.length > 0 && (
+          <span class="group" style={{ flexGrow: controls.length }}>
+            {controls}
+          </span>
         )}
-        {caps?.mute && call.state === 'connected' && (
-          <button type="button" aria-pressed={call.muted} data-testid="toolbar-mute" onClick={act(call.muted ? 'unmute' : 'mute')}>
-            {call.muted ? t('callUnmute') : t('callMute')}
-          </button>
-        )}
-        {caps?.hold && (call.state === 'connected' || call.state === 'held') && (
-          <button type="button" aria-pressed={call.state === 'held'} data-testid="toolbar-hold" onClick={act(call.state === 'held' ? 'unhold' : 'hold')}>
-            {call.state === 'held' ? t('callResume') : t('callHold')}
-          </button>
-        )}
-        {caps?.hangup && active && (
-          <button type="button" class="danger" data-testid="toolbar-hangup" onClick={act('hangup')}>
-            {call.state === 'incoming' ? t('callReject') : t('callHangup')}
-          </button>
-        )}
-        {canTransfer && (
-          <button type="button" aria-expanded={open === 'transfer'} aria-controls="callbar-call-transfer" data-testid="toolbar-transfer-open" onClick={toggle('transfer')}>
-            {t('callTransfer')}
-          </button>
-        )}
-        {extras.length > 0 && (
-          <button type="button" class="more" aria-expanded={open === 'more'} aria-controls="callbar-call-more" data-testid="toolbar-call-more" onClick={toggle('more')}>
-            {t('callMore')}
-          </button>
+        {panels.length > 0 && (
+          <span class="group" style={{ flexGrow: panels.length }}>
+            {panels}
+          </span>
         )}
         {!active && <EndedActions call={call} plan={plan} busy={dialing || isPending('dial')} masked={masked} run={run} numberRef={numberRef} />}
       </div>
       {open === 'more' && extras.length > 0 && <ExtraActions id="callbar-call-more" actions={extras} runner={runner} />}
       {open === 'transfer' && canTransfer && <TransferForm target={transferTarget} onTarget={setTransferTarget} pending={isPending('transfer')} run={run} />}
+      {open === 'keypad' && canKeypad && <DtmfKeypad id="callbar-call-keypad" call={call} runner={runner} />}
     </div>
   );
 }

@@ -11,22 +11,8 @@ import { type Run, trusted } from './actions.ts';
 import { isAgentInput } from './actions.ts';
 import { checkDialInput, cleanPastedText, MAX_FIELD_CHARS } from './dial-input.ts';
 import { BackspaceIcon } from './icons.tsx';
+import { KeyGrid } from './keypad.tsx';
 import { t } from '../shared/i18n.ts';
-
-const KEYS = [
-  { key: '1', id: '1', label: '1' },
-  { key: '2', id: '2', label: '2' },
-  { key: '3', id: '3', label: '3' },
-  { key: '4', id: '4', label: '4' },
-  { key: '5', id: '5', label: '5' },
-  { key: '6', id: '6', label: '6' },
-  { key: '7', id: '7', label: '7' },
-  { key: '8', id: '8', label: '8' },
-  { key: '9', id: '9', label: '9' },
-  { key: '*', id: 'star', label: 'dialPadStar' },
-  { key: '0', id: '0', label: '0' },
-  { key: '#', id: 'hash', label: 'dialPadHash' },
-] as const;
 
 export interface DialPadProps {
   /** The element id (the dial pad toggle controls it). */
@@ -156,23 +142,7 @@ export function DialPad({ id, plan, text, onText, attemptError, onAttemptError, 
       <div class="hint" id="callbar-dial-hint" aria-live="polite">
         {hint}
       </div>
-      {!inCall && (
-        <div class="keys" role="group" aria-label={t('dialPadKeys')}>
-          {KEYS.map((k) => (
-            <button
-              key={k.id}
-              type="button"
-              class="key"
-              aria-label={k.id === 'star' || k.id === 'hash' ? t(k.label) : k.label}
-              disabled={dialing}
-              data-testid={`toolbar-key-${k.id}`}
-              onClick={trusted(() => setText(text + k.key))}
-            >
-              {k.key}
-            </button>
-          ))}
-        </div>
-      )}
+      {!inCall && <KeyGrid label={t('dialPadKeys')} testid="toolbar-key" disabled={dialing} onKey={(key) => setText(text + key)} />}
     </div>
   );
 }

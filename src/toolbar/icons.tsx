@@ -64,3 +64,13 @@ export function ClockIcon() {
     </svg>
   );
 }
+
+export function WarnIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
+      <path d="M7 1.6 13 12.2H1Z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
+      <path d="M7 5.4v3.2" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" />
+      <circle cx="7" cy="10.3" r=".8" fill="currentColor" />
+    </svg>
+  );
+}

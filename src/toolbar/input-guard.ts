@@ -4,9 +4,13 @@
  * decoy, cover it, move it under the cursor, or focus it so the agent's next keys land here.
  * Every control is watched with IntersectionObserver v2 from the moment it appears
  * (src/shared/agent-intent.ts); in the capture phase, before any of the toolbar's own handlers,
- * a click or an Enter / Space that does not count is stopped and the agent is told why.
+ * a click or an Enter / Space that does not count is stopped and the agent is told why — and,
+ * while a call's keypad is open (`data-keypad`), a digit, * or # typed on a control: it sends a
+ * tone to the other side, so it counts only where the agent put the focus, not where a page's
+ * focus() on this frame sent it.
  */
 import { AgentIntent, type Refusal } from '../shared/agent-intent.ts';
+import { isTextField, padKeyOf } from '../shared/keypad.ts';
 
 const CONTROLS = 'button, input, select, textarea, a[href], [role="button"], [tabindex]';
 
@@ -61,8 +65,10 @@ export function guardInput(root: HTMLElement, onRefused: (reason: Exclude<Refusa
     (event) => {
       const el = controlOf(event);
       if (!el) return;
-      // Enter / Space act; in a list any key may pick another entry (a pause reason).
-      const activates = el.matches('select') ? event.key !== 'Tab' : event.key === 'Enter' || (event.key === ' ' && !el.matches('input, textarea'));
+      // Enter / Space act; in a list any key may pick another entry (a pause reason); with the
+      // keypad open, a phone key typed on a control sends a tone (keypad.tsx).
+      const tone = !isTextField(el as HTMLElement) && padKeyOf(event) !== null && !!root.querySelector('[data-keypad]');
+      const activates = el.matches('select') ? event.key !== 'Tab' : event.key === 'Enter' || (event.key === ' ' && !el.matches('input, textarea')) || tone;
       if (activates) refuse(event, intent.keyVerdictNow(el, event));
     },
     true,

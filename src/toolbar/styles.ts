@@ -17,6 +17,8 @@ html { overflow: auto; scrollbar-width: thin; }
   --ok: #14a05a; --ok-hover: #22b56a; --danger: #e5484d; --danger-hover: #f0666a;
   --warn: #d46b08; --seg: #eef0f3; --field: #ffffff; --err: #d92d20; --ring: #91b6ff;
   --problem-bg: #fff1f0; --problem-line: #ffd4d1;
+  --warn-bg: #fff7e8; --warn-line: #fbd7a6; --warn-fg: #a8500a;
+  --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
   color-scheme: light;
   font: 13px/1.45 -apple-system, BlinkMacSystemFont, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
   color: var(--fg); background: var(--bg);
@@ -33,6 +35,7 @@ html { overflow: auto; scrollbar-width: thin; }
     --ok: #1fa463; --ok-hover: #2cb872; --danger: #e5484d; --danger-hover: #f0666a;
     --warn: #f0a050; --seg: #2a2d33; --field: #16181b; --err: #ff8a80; --ring: #4f8cff;
     --problem-bg: #2c1719; --problem-line: #5a2328;
+    --warn-bg: #2d2213; --warn-line: #5c4018; --warn-fg: #f3b168;
     color-scheme: dark;
   }
 }
@@ -127,8 +130,12 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 .call.connected .call-state { color: var(--ok); } .call.incoming .call-state { color: var(--warn); }
 .call.held .call-state { color: var(--warn); } .call.ended .call-state { color: var(--muted); }
 .timer { flex: none; font-variant-numeric: tabular-nums; color: var(--muted); }
-.actions { display: flex; gap: 6px; margin-top: 8px; flex-wrap: wrap; align-items: center; }
-.actions button { flex: 1 0 auto; padding: 0 8px; }
+.meta { flex: none; display: inline-flex; align-items: baseline; gap: 4px; }
+.actions { display: flex; gap: 5px; margin-top: 8px; flex-wrap: wrap; align-items: center; }
+/* Buttons grow to fill their line; the padding is only what they keep when they do not fit it. */
+.actions button { flex: 1 0 auto; padding: 0 6px; }
+.actions .group { display: flex; gap: 5px; flex: 1 0 auto; }
+.actions button[aria-expanded="true"] { background: var(--accent-soft); border-color: var(--accent); color: var(--accent); }
 .copied { flex-basis: 100%; font-size: 12px; color: var(--ok); }
 .field-row { display: flex; gap: 6px; align-items: center; }
 .transfer { margin-top: 8px; }
@@ -147,6 +154,39 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
   font-variant-numeric: tabular-nums; color: var(--fg); }
 .keys button.key:hover:not(:disabled) { background: var(--accent-soft); color: var(--accent); }
 .keys button.key:active:not(:disabled) { background: var(--accent); color: var(--on-accent); }
+
+/* call quality: bars and MOS beside the timer (a button: the figures on a line of their own) */
+/* Baseline-aligned: the bars (no text) stand on the line the MOS and the timer sit on. */
+button.quality { display: inline-flex; align-items: baseline; gap: 4px; height: 20px; padding: 0 5px; border: none; border-radius: 5px;
+  background: transparent; color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
+button.quality:hover:not(:disabled) { background: var(--btn-hover); color: var(--fg); }
+button.quality[aria-expanded="true"] { background: var(--seg); }
+.bars { display: inline-flex; align-items: flex-end; gap: 1.5px; height: 11px; }
+.bars i { width: 3px; border-radius: 1px; background: var(--btn-line); }
+.bars i:nth-child(1) { height: 4px; } .bars i:nth-child(2) { height: 7.5px; } .bars i:nth-child(3) { height: 11px; }
+.quality.good .bars i.on { background: var(--ok); }
+.quality.fair .bars i.on { background: var(--warn); }
+.quality.poor .bars i.on { background: var(--err); }
+.quality.poor .mos { color: var(--warn-fg); font-weight: 600; }
+.quality-figures { margin-top: 2px; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; text-align: right; }
+/* the bad-network warning: amber and still (something to act on, not an alarm) */
+.net-warn { flex: 1; min-width: 0; display: flex; align-items: center; gap: 6px; min-height: 30px; padding: 4px 8px; border-radius: 8px;
+  background: var(--warn-bg); border: 1px solid var(--warn-line); color: var(--warn-fg); font-size: 12px; line-height: 16px; font-weight: 500; }
+.net-warn svg { flex: none; }
+.warn-row { display: flex; margin: 8px 8px 8px 10px; }
+.body > .warn-row + * { border-top: none; }
+
+/* the keypad of a call (DTMF): what was sent, then the keys */
+.dtmf { margin-top: 8px; }
+.dtmf:focus { outline: none; } /* not a tab stop: only a place to click, the keys show focus */
+.dtmf-echo { display: flex; align-items: baseline; gap: 4px; min-height: 20px; line-height: 20px; font-size: 12px; white-space: nowrap; overflow: hidden; }
+.dtmf-label { flex: none; color: var(--muted); }
+.dtmf-echo .digits { min-width: 0; flex: 1; display: flex; justify-content: flex-end; overflow: hidden; font-family: var(--mono); font-size: 12px;
+  letter-spacing: 2px; color: var(--fg); font-weight: 600; }
+/* Left-aligned while it fits; more than fits (another font) loses its oldest keys, never the newest. */
+.dtmf-echo .digits > span { flex: none; margin-right: auto; }
+.dtmf .keys { margin-top: 4px; }
+.keys button.key.lit { background: var(--accent); color: var(--on-accent); }
 
 /* problems */
 .problem { flex: none; padding: 7px 12px; color: var(--err); background: var(--problem-bg); border-top: 1px solid var(--problem-line);

@@ -3,9 +3,12 @@
  * handle, state light, agent, collapse, hide), the agent state switch, the current call with
  * the actions the provider declares. Compact by default, so it covers as little of the CRM as
  * it can: the dial pad and the platform's idle actions open on demand (the two toggles beside
- * the state switch), a call's platform actions and transfer behind 更多 / 转接 in its card.
- * Every action needs the agent's own click (or Enter) on a control that is visible and at rest
- * (input-guard.ts). Collapsed it shows the header only — and an incoming call's card.
+ * the state switch), a call's platform actions, transfer and keypad behind 更多 / 转接 / 按键 in
+ * its card. While the browser phone finds the network bad, a warning takes the state switch's
+ * place (the least needed row during a call: the toolbar does not grow) — or, where there is no
+ * switch or the toolbar is collapsed, a row of its own. Every action needs the agent's own click
+ * (or Enter) on a control that is visible and at rest (input-guard.ts). Collapsed it shows the
+ * header only — and an incoming call's card, and the bad-network warning.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -22,6 +25,7 @@ import { Header } from './header.tsx';
 import { KeypadIcon, MoreIcon } from './icons.tsx';
 import { trusted } from './actions.ts';
 import type { Mover } from './mover.ts';
+import { NetworkWarning, usePoorWarning } from './quality.tsx';
 import { t } from '../shared/i18n.ts';
 
 export { TOOLBAR_CSS } from './styles.ts';
@@ -69,6 +73,7 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
   // Actions without a call (pickup, 驻留列表 …) sit above the dial pad; a call's are in its card.
   const idleExtras = call ? [] : extraActionsNow(state);
   const recentNote = state.note && (active || now - state.note.at < NOTE_SHOWN_MS) ? state.note : null;
+  const poorNetwork = usePoorWarning(call, now);
   const toggles = (
     <>
       {idleExtras.length > 0 && (
@@ -107,8 +112,13 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
       <div class="body" id={BODY_ID}>
         {!collapsed && states.length > 0 && (
           <div class="controls">
-            <AgentStates state={state} runner={runner} />
+            {poorNetwork ? <NetworkWarning /> : <AgentStates state={state} runner={runner} />}
             {toggles}
+          </div>
+        )}
+        {poorNetwork && (collapsed || states.length === 0) && (
+          <div class="warn-row">
+            <NetworkWarning />
           </div>
         )}
         {showCall && call && <CallCard call={call} caps={caps} plan={state.dialPlan} now={now} dialing={state.dialing} masked={!!state.agent?.maskNumbers} runner={runner} />}
