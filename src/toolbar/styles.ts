@@ -123,6 +123,9 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 /* call card */
 .call { padding: 10px 12px; }
 .line { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
+/* As tall as the quality button from the start: its arrival a few seconds into the call must not
+   grow the toolbar (bottom-anchored, every control would move under the agent's pointer). */
+.meta { height: 20px; align-self: center; align-items: center; }
 .number { font-size: 18px; font-weight: 650; letter-spacing: .3px; font-variant-numeric: tabular-nums; user-select: text;
   min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .dir { flex: none; font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; }

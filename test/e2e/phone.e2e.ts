@@ -27,6 +27,7 @@ import {
   serviceWorkerStarted,
   startCrmShift,
   testid,
+  toolbarFrame,
   toolbarHas,
   waitForPopupAgentState,
   waitForText,
@@ -196,15 +197,20 @@ describe('the browser phone (sip) with Kamailio', () => {
     await waitForTone(bob, AGENT_TONE, true);
   });
 
-  it('keys pressed during the call reach the far end as DTMF', async () => {
-    const popup = await openPopup(shift.browser);
-    // The keypad of the call card sends each key at once (as an agent walks an IVR).
-    for (const key of ['1', '#', '9']) {
-      await popup.evaluate((digits) => chrome.runtime.sendMessage({ channel: 'callbar', type: 'call/dtmf', payload: { digits } }), key);
-    }
+  it('keys pressed on the toolbar\'s keypad during the call reach the far end as DTMF, echoed', async () => {
+    await clickToolbar(shift.crm, testid('toolbar-keypad-toggle'));
+    for (const key of ['1', 'hash', '9']) await clickToolbar(shift.crm, testid(`toolbar-dtmf-key-${key}`));
     await waitForDtmf(bob, '1#9');
-    await popup.close();
-    await shift.crm.bringToFront();
+    const frame = await toolbarFrame(shift.crm);
+    await eventually(async () => (await frame.$eval(testid('toolbar-dtmf-echo'), (e) => e.getAttribute('data-digits'))) === '1#9' || null, 'the digits echoed');
+    await clickToolbar(shift.crm, testid('toolbar-keypad-toggle'));
+  });
+
+  it('shows the call quality measured by the phone: a good MOS on a local network, no warning', async () => {
+    const frame = await toolbarFrame(shift.crm);
+    const mos = await eventually(async () => Number((await frame.$(testid('toolbar-quality'))) && (await frame.$eval(testid('toolbar-quality'), (e) => e.getAttribute('data-mos')))) || null, 'the quality indicator', 15_000);
+    expect(mos).toBeGreaterThanOrEqual(4);
+    expect(await toolbarHas(shift.crm, testid('toolbar-network-warning'))).toBe(false);
   });
 
   it('the service worker is killed mid-call: the audio keeps flowing and the call is hung up from the toolbar after the restart', async () => {
@@ -217,6 +223,12 @@ describe('the browser phone (sip) with Kamailio', () => {
     await waitForCallState(bob, ['ended', 'idle']);
     await waitForToolbarText(shift.crm, testid('toolbar-call-state'), /已挂断|通话结束/);
     await dismiss();
+    // The figures stay with the call in 最近通话.
+    const popup = await openPopup(shift.browser);
+    const badge = await popup.waitForSelector(testid('history-quality'), { timeout: 10_000 });
+    expect(Number(await badge!.evaluate((e) => e.getAttribute('data-mos')))).toBeGreaterThanOrEqual(4);
+    await popup.close();
+    await shift.crm.bringToFront();
   });
 
   it('an incoming call rings with a notification and is answered from the toolbar', async () => {
@@ -249,9 +261,14 @@ describe('the browser phone (sip) with Kamailio', () => {
     await waitForCallState(bob, 'incoming');
     await bob.answer();
     await waitForToolbarCallState(shift.crm, 'connected');
+    // The quality figures arrive within seconds: the toolbar must not move when they do.
+    const before = await shift.crm.$eval('callbar-toolbar', (h) => h.getBoundingClientRect().top);
+    const frame = await toolbarFrame(shift.crm);
+    await eventually(() => frame.$(testid('toolbar-quality')), 'the quality indicator', 15_000);
+    expect(await shift.crm.$eval('callbar-toolbar', (h) => h.getBoundingClientRect().top)).toBe(before);
     await clickToolbar(shift.crm, testid('toolbar-transfer-open'));
     await clickToolbar(shift.crm, testid('toolbar-transfer-input'));
-    await shift.crm.keyboard.type(CAROL);
+    await shift.crm.keyboard.type(CAROL, { delay: 40 });
     await clickToolbar(shift.crm, testid('toolbar-transfer'));
     await waitForCallState(carol, 'incoming');
     expect((await carol.snapshot()).remoteIdentity).toBe(bobNumber);
