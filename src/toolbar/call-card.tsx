@@ -19,6 +19,7 @@ import { isAgentInput } from './actions.ts';
 import { redialString } from './dial-input.ts';
 import { ExtraActions } from './extra-actions.tsx';
 import { DtmfKeypad } from './keypad.tsx';
+import { KeypadIcon } from './icons.tsx';
 import { QualityFigures, QualityIndicator } from './quality.tsx';
 import { t } from '../shared/i18n.ts';
 
@@ -82,13 +83,16 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
       <button
         key="keypad"
         type="button"
+        class="icon-button"
         title={t('callKeypadTitle')}
+        aria-label={t('callKeypad')}
         aria-expanded={open === 'keypad'}
         aria-controls="callbar-call-keypad"
         data-testid="toolbar-keypad-toggle"
         onClick={toggle('keypad')}
       >
-        {t('callKeypad')}
+        {/* An icon (the one of the dial pad): five labelled buttons do not fit one line in English. */}
+        <KeypadIcon />
       </button>
     ),
     extras.length > 0 && (

@@ -137,6 +137,7 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 .actions { display: flex; gap: 5px; margin-top: 8px; flex-wrap: wrap; align-items: center; }
 /* Buttons grow to fill their line; the padding is only what they keep when they do not fit it. */
 .actions button { flex: 1 0 auto; padding: 0 6px; }
+.actions button.icon-button { flex: 0 0 auto; width: 32px; display: inline-flex; align-items: center; justify-content: center; }
 .actions .group { display: flex; gap: 5px; flex: 1 0 auto; }
 .actions button[aria-expanded="true"] { background: var(--accent-soft); border-color: var(--accent); color: var(--accent); }
 .copied { flex-basis: 100%; font-size: 12px; color: var(--ok); }

@@ -12,7 +12,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { isActive } from '../shared/call-state.ts';
+import { inTalk, isActive } from '../shared/call-state.ts';
 import { agentStateTimer, callTimer, extraActionsNow } from '../shared/format.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { useRunner } from './actions.ts';
@@ -54,6 +54,8 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
   const call = state.call;
   const caps = state.capabilities;
   const active = isActive(call);
+  // In a call whose keys go to the far end (DTMF), the call card's keypad is the one keypad shown.
+  const showPad = !!caps?.dial && !(caps.dtmf && inTalk(call));
 
   // Call timer (twice a second) and agent-state timer (once a second) while logged in.
   const loggedIn = state.status === 'loggedIn';
@@ -81,7 +83,7 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
           <MoreIcon />
         </Toggle>
       )}
-      {caps?.dial && (
+      {showPad && (
         <Toggle open={padOpen} label={t('toolbarDialPadToggle')} testid="toolbar-dialpad-toggle" controls="callbar-toolbar-dialpad" onToggle={setPadOpen}>
           <KeypadIcon />
         </Toggle>
@@ -128,7 +130,7 @@ export function Toolbar({ state, collapsed, mover, refused = null, onCollapse, o
           </div>
         )}
         {!collapsed && moreOpen && idleExtras.length > 0 && <ExtraActions id="callbar-toolbar-more" actions={idleExtras} runner={runner} />}
-        {!collapsed && padOpen && caps?.dial && (
+        {!collapsed && padOpen && showPad && (
           <DialPad
             id="callbar-toolbar-dialpad"
             plan={state.dialPlan}
