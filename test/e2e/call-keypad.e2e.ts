@@ -93,11 +93,12 @@ describe('the toolbar in a browser-phone call', () => {
     await frame.waitForSelector(T('toolbar-refused'));
     expect(await frame.evaluate(() => document.documentElement.dataset.refused)).toBe('keydown:unfocused');
 
-    // In a text field (the dial pad's next number) digits are text.
-    await agentClick(frame, T('toolbar-dialpad-toggle'));
-    await frame.waitForSelector(T('toolbar-dial-input'));
+    // In a text field (the transfer target) digits are text.
+    await agentClick(frame, T('toolbar-transfer-open'));
+    await frame.waitForSelector(T('toolbar-transfer-input'));
+    await agentClick(frame, T('toolbar-transfer-input'));
     await page.keyboard.type('7');
-    expect(await frame.$eval(T('toolbar-dial-input'), (el) => (el as HTMLInputElement).value)).toBe('7');
+    expect(await frame.$eval(T('toolbar-transfer-input'), (el) => (el as HTMLInputElement).value)).toBe('7');
     await pause(300);
     expect(await sentDigits(frame)).toBe('1#*904');
 
