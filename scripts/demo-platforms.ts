@@ -3,11 +3,19 @@
  * the popup like an agent would, makes the agent ready, and knows how to ring the agent and pick
  * up on its side. Adding a provider to the demo = one entry here.
  */
-import type { Page } from 'puppeteer-core';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { SoftbarSimulator } from '../test/simulators/cmcc-softbar/softbar-simulator.ts';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../test/simulators/dscom/dscom-simulator.ts';
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../test/simulators/800ing/ing800-simulator.ts';
-import { fill, waitForPopupAgentState, waitForText } from '../test/e2e/support/extension.ts';
+import { EXTENSION_ORIGIN, fill, ROOT, waitForPopupAgentState, waitForText } from '../test/e2e/support/extension.ts';
+import { sipPassword, startKamailio } from '../test/support/kamailio.ts';
+import { launchPeerBrowser, openPeer } from '../test/support/sip-peer.ts';
+import { startFixtureServer } from '../test/support/fixture-server.ts';
+import { fakeMicrophoneArgs, writeToneWav } from '../test/support/tone.ts';
 
 export interface DemoPlatform {
   /** What to print about the running simulator. */
@@ -23,6 +31,10 @@ export interface DemoPlatform {
   answer(popup: Page): Promise<void>;
   /** Hints for a person using the demo with a display. */
   hints: string[];
+  /** Extra Chromium flags for the agent's browser (the browser phone's fake microphone). */
+  launchArgs?: string[];
+  /** Once the agent's browser is up (grant the microphone …). */
+  afterLaunch?(browser: Browser): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -132,4 +144,64 @@ async function ing800(): Promise<DemoPlatform> {
   };
 }
 
-export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800 };
+/**
+ * The browser phone (provider sip) on a real SIP server: Kamailio over WebSocket, and the
+ * customers as JsSIP phones in a second headless Chromium — one answers every number of the
+ * demo CRM (Kamailio's catch-all), one rings the agent. The agent's microphone is Chromium's fake
+ * device playing a 440 Hz tone.
+ */
+async function sip(): Promise<DemoPlatform> {
+  // The customers' phone page is a test fixture (npm run build:fixtures builds it with the rest).
+  if (!existsSync(join(ROOT, 'test/fixtures/sip-peer/dist/index.html'))) {
+    const built = spawnSync('npx', ['vite', 'build', '--config', 'test/fixtures/sip-peer/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('could not build the SIP phone page (test/fixtures/sip-peer)');
+  }
+  const work = mkdtempSync(join(tmpdir(), 'callbar-demo-sip-'));
+  const wav = writeToneWav(join(work, 'agent.wav'), 440, 60);
+  const kam = await startKamailio({ catchAll: 'customers' });
+  const fixtures = await startFixtureServer();
+  const peers = await launchPeerBrowser();
+  const customers = await openPeer(peers, fixtures.url, { tone: 1000, autoAnswer: true });
+  await customers.registerOn(kam, 'customers');
+  const caller = await openPeer(peers, fixtures.url, { tone: 700 });
+  let permissions: CDPSession | undefined;
+  return {
+    banner: [`SIP server (Kamailio): ${kam.wsUrl}  domain ${kam.domain}`, `  agent 1001 / ${sipPassword('1001')}; every CRM number answers after a ring (a JsSIP phone)`],
+    // No --use-fake-ui-for-media-stream: the grant is the extension's, as the microphone page leaves it.
+    launchArgs: fakeMicrophoneArgs(wav).filter((a) => a !== '--use-fake-ui-for-media-stream'),
+    async afterLaunch(browser) {
+      permissions = await browser.target().createCDPSession();
+      await permissions.send('Browser.setPermission', { origin: EXTENSION_ORIGIN, permission: { name: 'microphone' }, setting: 'granted' });
+    },
+    async fillLogin(popup) {
+      await popup.select('[data-testid="provider-select"]', 'sip');
+      await popup.waitForSelector('[data-testid="setting-wsUrl"]');
+      await fill(popup, '[data-testid="setting-wsUrl"]', kam.wsUrl);
+      await fill(popup, '[data-testid="setting-user"]', `1001@${kam.domain}`);
+      await fill(popup, '[data-testid="setting-displayName"]', '张三');
+      await fill(popup, '[data-testid="setting-password"]', sipPassword('1001'));
+    },
+    async loginAndReady(popup) {
+      await popup.click('[data-testid="login"]');
+      await waitForText(popup, '[data-testid="popup-agent"]', '1001', 20_000);
+      await waitForPopupAgentState(popup, '示闲');
+    },
+    readyLabel: '示闲',
+    ringAgent: (number) =>
+      void caller
+        .registerOn(kam, number)
+        .then(() => caller.call('1001'))
+        .catch((error: unknown) => console.error('the demo caller could not ring the agent:', error)),
+    answer: (popup) => popup.click('[data-testid="popup-answer"]'),
+    hints: [`The customers are JsSIP phones: any number answers. Ring the agent by hand: npm run sim:sip (another server), or register a JsSIP phone on ${kam.wsUrl} and call 1001.`],
+    async stop() {
+      await permissions?.detach().catch(() => undefined);
+      await peers.close().catch(() => undefined);
+      await fixtures.close();
+      await kam.stop();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800, sip };

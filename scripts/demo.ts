@@ -7,7 +7,7 @@
  * --headless) it walks through a call headless and saves a screenshot per step in
  * demo-output/<provider>/.
  *
- *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing]
+ *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing|sip]
  *
  * Platforms: scripts/demo-platforms.ts.
  */
@@ -65,8 +65,9 @@ async function main() {
   const crmUrl = `${fixtures.url}/crm/index.html`;
   for (const line of platform.banner) console.log(line);
   console.log(`Demo CRM: ${crmUrl}`);
-  const ext = await launchWithExtension({ headless });
+  const ext = await launchWithExtension({ headless, ...(platform.launchArgs ? { args: platform.launchArgs } : {}) });
   const browser: Browser = ext.browser;
+  await platform.afterLaunch?.(browser);
   const stop = async () => {
     await ext.close();
     await fixtures.close();

@@ -41,7 +41,9 @@ export interface KamailioOptions {
   authenticateCalls?: boolean;
   /** Kamailio's debug level (default 2: info, one line per request). */
   debugLevel?: number;
-  /** Another config template with the same three substdef lines (default test/sip/kamailio.cfg). */
+  /** A user every call to an unregistered number goes to (the demo's answering customers); default none. */
+  catchAll?: string;
+  /** Another config template with the same substdef lines (default test/sip/kamailio.cfg). */
   config?: string;
   /** How long startup may take (default 10 s). */
   startTimeoutMs?: number;
@@ -95,7 +97,7 @@ function canConnect(port: number): Promise<boolean> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The config of this run: test/sip/kamailio.cfg with its substdef lines rewritten. */
-export function renderConfig(template: string, port: number, domain: string, authenticateCalls: boolean, debugLevel: number): string {
+export function renderConfig(template: string, port: number, domain: string, authenticateCalls: boolean, debugLevel: number, catchAll = ''): string {
   const set = (text: string, name: string, value: string) => {
     const re = new RegExp(`^#!substdef "!${name}!.*!g"$`, 'm');
     if (!re.test(text)) throw new Error(`kamailio.cfg: no '#!substdef "!${name}!…!g"' line to rewrite`);
@@ -105,6 +107,8 @@ export function renderConfig(template: string, port: number, domain: string, aut
   let cfg = set(template, 'WS_PORT', String(port));
   cfg = set(cfg, 'SIP_DOMAIN', domain);
   cfg = set(cfg, 'AUTH_INVITE', authenticateCalls ? '1' : '0');
+  if (catchAll && !/^[A-Za-z0-9]+$/.test(catchAll)) throw new Error(`not a usable catch-all user: ${catchAll}`);
+  cfg = set(cfg, 'CATCH_ALL', catchAll);
   return cfg.replace(/^debug=\d+$/m, `debug=${debugLevel}`);
 }
 
@@ -118,7 +122,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   const echo = options.onLog ?? (process.env.KAMAILIO_LOG ? (line: string) => process.stderr.write(`[kamailio:${port}] ${line}\n`) : undefined);
   const dir = mkdtempSync(join(tmpdir(), 'callbar-kamailio-'));
   const cfgPath = join(dir, 'kamailio.cfg');
-  writeFileSync(cfgPath, renderConfig(readFileSync(options.config ?? KAMAILIO_CONFIG, 'utf8'), port, domain, options.authenticateCalls ?? true, options.debugLevel ?? 2));
+  writeFileSync(cfgPath, renderConfig(readFileSync(options.config ?? KAMAILIO_CONFIG, 'utf8'), port, domain, options.authenticateCalls ?? true, options.debugLevel ?? 2, options.catchAll));
 
   const lines: string[] = [];
   let child: ChildProcess | undefined;
