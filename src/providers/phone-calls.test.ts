@@ -49,6 +49,11 @@ describe('phoneCallEvents: the phone\'s call → the session\'s call', () => {
     }
   });
 
+  it('a call the phone answers by itself never shows as ringing', () => {
+    expect(phoneCallEvents(null, phoneCall({ direction: 'inbound', state: 'incoming', autoAnswered: true }))).toEqual([]);
+    expect(after(null, phoneCall({ direction: 'inbound', state: 'connected', autoAnswered: true, connectedAt: T })).call).toMatchObject({ state: 'connected', direction: 'inbound' });
+  });
+
   it('an ended call the agent already dismissed stays dismissed', () => {
     expect(phoneCallEvents(null, phoneCall({ state: 'ended', cause: 'remote-hangup' }), 'p1')).toEqual([]);
   });

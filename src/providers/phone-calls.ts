@@ -22,6 +22,8 @@ export function phoneCallEvents(current: Call | null, phone: PhoneCall | null, s
   }
   if (!phone) return events;
   if (!same && phone.id === seenCallId) return events;
+  // Answered by the phone itself (a platform's callback after the agent's dial): it never rings.
+  if (!same && phone.autoAnswered && phone.state === 'incoming') return events;
   let state: Call['state'];
   if (same) state = current!.state;
   else {
