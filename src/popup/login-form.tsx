@@ -12,7 +12,7 @@ import { SettingInput } from '../options/setting-input.tsx';
 import { send } from '../shared/messaging.ts';
 import { type FormValue, type FormValues, isFieldShown, settingsFromForm, toFormValue } from '../shared/settings-form.ts';
 import { askServerAccess } from './server-access.ts';
-import { serverBoundKeys } from '../shared/settings-file.ts';
+import { type SettingsFieldInfo as SettingsField, serverBoundKeys } from '../shared/settings-file.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -95,30 +95,7 @@ export function LoginForm({ state }: { state: PublicState }) {
     }
   };
 
-  return (
-    <form class="card" onSubmit={submit} data-testid="login-form" noValidate>
-      <label>
-        {t('loginProvider')}
-        <select
-          data-testid="provider-select"
-          value={providerId}
-          disabled={isActiveProviderLocked(policy)}
-          onChange={(e) => {
-            const v = (e.target as HTMLSelectElement).value;
-            if (isProviderId(v)) setProviderId(v);
-          }}
-        >
-          {Object.values(PROVIDER_CATALOG).map((p) => (
-            <option value={p.id} key={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <p class="muted small">{info.description}</p>
-      {info.settingsFields
-        .filter((field) => isFieldShown(field, shown))
-        .map((field) => {
+  const renderField = (field: SettingsField) => {
           const locked = isSettingLocked(policy, providerId, field.key);
           const control = (
             <SettingInput
@@ -163,7 +140,39 @@ export function LoginForm({ state }: { state: PublicState }) {
               )}
             </label>
           );
-        })}
+  };
+  const visible = info.settingsFields.filter((field) => isFieldShown(field, shown));
+  const advanced = visible.filter((field) => field.advanced);
+
+  return (
+    <form class="card" onSubmit={submit} data-testid="login-form" noValidate>
+      <label>
+        {t('loginProvider')}
+        <select
+          data-testid="provider-select"
+          value={providerId}
+          disabled={isActiveProviderLocked(policy)}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            if (isProviderId(v)) setProviderId(v);
+          }}
+        >
+          {Object.values(PROVIDER_CATALOG).map((p) => (
+            <option value={p.id} key={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p class="muted small">{info.description}</p>
+      {visible.filter((field) => !field.advanced).map(renderField)}
+      {advanced.length > 0 && (
+        // Rarely needed settings stay out of the way; opened when one of them is set or wrong.
+        <details class="advanced-settings" data-testid="advanced-settings" open={advanced.some((f) => !!fieldErrors[f.key] || hasValue(shown(f.key), f)) || undefined}>
+          <summary>{t('loginAdvanced')}</summary>
+          {advanced.map(renderField)}
+        </details>
+      )}
       {error && (
         <div class="banner error" role="alert" data-testid="login-error">
           {error}
@@ -195,3 +204,8 @@ export function LoginForm({ state }: { state: PublicState }) {
   );
 }
 
+/** A value the agent (or a file) set, other than a select's first choice. */
+function hasValue(value: FormValue, field: SettingsField): boolean {
+  if (field.type === 'select') return !!field.options?.[0] && value !== field.options[0].value;
+  return typeof value === 'string' ? value.trim() !== '' : value === true;
+}

@@ -51,6 +51,8 @@ export interface SettingsFieldInfo {
   credential?: boolean;
   /** Shown only when another field has this value (e.g. desktop-client fields in desktop mode). */
   showWhen?: { key: string; value: string | boolean };
+  /** Rarely needed (an outbound proxy, TURN): the popup folds it under 高级设置. */
+  advanced?: boolean;
 }
 
 /**
