@@ -230,6 +230,38 @@ function instrumentation(hz: number): string {
 })()`;
 }
 
+/**
+ * The service worker's side of a dial, noted the same way (Date.now(), and a performance mark for a
+ * trace): the content script's `call/dial` arriving (noted after the worker's own listener began
+ * with it), its `chrome.runtime.getContexts` (ensureOffscreen, before every command), and the `call`
+ * command leaving for the offscreen document. Nothing the worker does changes.
+ */
+const SW_INSTRUMENTATION = `(() => {
+  if (globalThis.__cbBench) return 'again';
+  const B = (globalThis.__cbBench = { marks: [] });
+  const mark = (name) => { B.marks.push({ name, at: Date.now() }); performance.mark('cb:' + name); };
+  B.clear = () => { B.marks = []; };
+  chrome.runtime.onMessage.addListener((message) => {
+    if (message && message.channel === 'callbar' && message.type === 'call/dial') mark('sw:dial');
+    return undefined;
+  });
+  const runtime = chrome.runtime;
+  const getContexts = runtime.getContexts;
+  runtime.getContexts = function (...args) {
+    mark('sw:getContexts');
+    const result = getContexts.apply(this, args);
+    Promise.resolve(result).then(() => mark('sw:getContexts:done'), () => undefined);
+    return result;
+  };
+  const sendMessage = runtime.sendMessage;
+  runtime.sendMessage = function (...args) {
+    const message = args[0];
+    if (message && message.command && message.command.type === 'call') mark('sw:send call');
+    return sendMessage.apply(this, args);
+  };
+  return runtime.getContexts !== getContexts && runtime.sendMessage !== sendMessage ? 'installed' : 'not wrapped';
+})()`;
+
 interface Mark {
   name: string;
   at: number;
@@ -281,6 +313,8 @@ interface CallSample {
   answer: number;
   heard: number;
   marks: Mark[];
+  /** The service worker's marks (extension calls made while it was instrumented). */
+  sw?: Mark[];
 }
 
 export async function benchPhone(options: { calls?: number; callSeconds?: number; log?: (line: string) => void } = {}): Promise<PhoneResults> {
@@ -323,6 +357,16 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
 
     const offTarget = await browser.waitForTarget((t) => t.url() === OFFSCREEN_URL, { timeout: 10_000 });
     const ext = new Doc(await offTarget.createCDPSession(), 'the offscreen document');
+    // The service worker, for the dials of the main series only (an attached DevTools session keeps
+    // it alive; it is let go before the long call, where it may stop as it would for an agent).
+    const swTarget = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`${EXTENSION_ORIGIN}/`), { timeout: 10_000 });
+    let sw: Doc | null = new Doc(await swTarget.createCDPSession(), 'the service worker');
+    const swInstalled = await sw.eval<string>(SW_INSTRUMENTATION).catch((e: Error) => `failed: ${e.message}`);
+    if (swInstalled !== 'installed') notes.push(`service worker marks: ${swInstalled}`);
+    const swMarks = async (): Promise<Mark[] | undefined> => {
+      if (!sw) return undefined;
+      return sw.eval<Mark[]>('(() => { const m = globalThis.__cbBench ? globalThis.__cbBench.marks : []; if (globalThis.__cbBench) globalThis.__cbBench.clear(); return m; })()').catch(() => undefined);
+    };
 
     // The far ends, in a Chromium of their own; the baseline caller alone in another.
     farBrowser = await launchPeerBrowser();
@@ -382,6 +426,7 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
       const toolbar = toolbarFrameOf(crm) !== null;
       await clickClock();
       await ext.eval('window.__cbBench.clear()');
+      await swMarks();
       await ext.eval('window.__cbBench.arm()');
       const before = Date.now();
       await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
@@ -392,6 +437,7 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
       const heard = await ext.heard();
       await sleep(100); // the marks that follow the first sound (ICE, DTLS states) are in
       const marks = await ext.marks();
+      const swSeen = await swMarks();
       await far.hangup();
       await waitForCallState(far, ['ended', 'idle']);
       if (toolbar) {
@@ -402,7 +448,7 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
         await eventually(async () => (await ext.eval<string | null>('window.__cbBench.marks.some((m) => m.name === "sip:in BYE") || null')) ?? null, 'the phone to hear the BYE', 10_000);
         await sleep(500);
       }
-      return { t0, invite: seen.at, answer, heard, marks };
+      return { t0, invite: seen.at, answer, heard, marks, ...(swSeen ? { sw: swSeen } : {}) };
     };
     const baselineCall = async (target: string, farEnd: SipPeer): Promise<CallSample> => {
       await base.eval('window.__cbBench.clear()');
@@ -458,6 +504,9 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
       const b = baseHidden.at(-1)!;
       log(`phone: toolbar hidden, call ${i + 1}/${hiddenCalls}: dial ${e.invite - e.t0} vs ${b.invite - b.t0} ms, audio ${e.heard - e.answer} vs ${b.heard - b.answer} ms`);
     }
+
+    await sw?.session.detach().catch(() => undefined);
+    sw = null;
 
     // ── 4. CPU over a connected call, both at once ────────────────────────────
     log(`phone: CPU over a ${callSeconds} s call, the extension and the bare page at once…`);
@@ -610,17 +659,31 @@ async function heapPair(ext: Doc, base: Doc): Promise<{ extension: { js: number;
  * message to the offscreen document) → `call` command → getUserMedia → JsSIP's offer → ICE
  * gathering complete (JsSIP sends no INVITE before) → first INVITE → Kamailio's 407 and the INVITE
  * with credentials → the far end's session:new. The baseline starts at call() and has no command
- * or microphone step. Audio: the far end's answer() → its 200 OK handled by the caller → remote
- * description set → ICE connected → DTLS done (connectionState 'connected') → the tone heard.
+ * or microphone step. Audio, as times since the far end's answer(): its 200 OK handled by the
+ * caller, remote description set, ICE connected, DTLS done (connectionState 'connected'), the tone heard.
  * (Received SIP is noted after JsSIP handled it: JsSIP's own handler runs first.)
  */
 function timeBreakdown(extCalls: CallSample[], baseCalls: CallSample[]): PhoneResults['breakdown'] {
-  const at = (c: CallSample, name: string, nth = 0) => c.marks.filter((m) => m.name === name)[nth]?.at;
+  const at = (c: CallSample, name: string, nth = 0) => [...c.marks, ...(c.sw ?? [])].filter((m) => m.name === name)[nth]?.at;
+  // The phone's listener runs before the bench's: it may ask for the microphone before the command is noted.
+  const received = (c: CallSample) => {
+    const both = [at(c, 'command:call'), at(c, 'gum:start')].filter((v): v is number => v !== undefined);
+    return both.length ? Math.min(...both) : undefined;
+  };
+  const swAfter = (c: CallSample, name: string, from: number | undefined) => (from === undefined ? undefined : (c.sw ?? []).find((m) => m.name === name && m.at >= from)?.at);
+  const asked = (c: CallSample) => swAfter(c, 'sw:getContexts', at(c, 'sw:dial'));
+  const answered = (c: CallSample) => swAfter(c, 'sw:getContexts:done', asked(c));
+  const sent = (c: CallSample) => swAfter(c, 'sw:send call', at(c, 'sw:dial'));
   const gathered = (c: CallSample) => at(c, 'ice:gathering:complete') ?? at(c, 'ice:end');
   type Step = ['dial' | 'audio', string, (c: CallSample) => [number | undefined, number | undefined]];
   const steps: Step[] = [
-    ['dial', 'click → the call command reaches the offscreen document (content script, service worker, provider, messaging)', (c) => [c.t0, at(c, 'command:call')]],
-    ['dial', 'command → getUserMedia asked', (c) => [at(c, 'command:call'), at(c, 'gum:start')]],
+    ['dial', 'click → the call command reaches the offscreen document (content script, service worker, provider, messaging)', (c) => [c.t0, received(c)]],
+    ['dial', '  of which: click → the service worker has the dial (content script, message)', (c) => [c.t0, at(c, 'sw:dial')]],
+    ['dial', '  of which: the service worker, dial → getContexts asked (router, site check: storage and permission reads, session engine, provider)', (c) => [at(c, 'sw:dial'), asked(c)]],
+    ['dial', '  of which: getContexts (ensureOffscreen, before every command)', (c) => [asked(c), answered(c)]],
+    ['dial', '  of which: getContexts answered → the call command sent', (c) => [answered(c), sent(c)]],
+    ['dial', '  of which: command sent → the offscreen document has it', (c) => [sent(c), received(c)]],
+    ['dial', 'command → getUserMedia asked', (c) => [received(c), at(c, 'gum:start')]],
     ['dial', 'getUserMedia: the microphone opened', (c) => [at(c, 'gum:start'), at(c, 'gum:done')]],
     ['dial', 'start (microphone open / call()) → createOffer', (c) => [at(c, 'gum:done') ?? c.t0, at(c, 'pc:createOffer')]],
     ['dial', 'createOffer → setLocalDescription done', (c) => [at(c, 'pc:createOffer'), at(c, 'pc:setLocalDescription:done')]],
@@ -629,12 +692,12 @@ function timeBreakdown(extCalls: CallSample[], baseCalls: CallSample[]): PhoneRe
     ['dial', 'first INVITE → INVITE with credentials (Kamailio’s 407 challenge)', (c) => [at(c, 'sip:out INVITE'), at(c, 'sip:out INVITE', 1)]],
     ['dial', 'INVITE with credentials → the far end sees it (Kamailio, the far end’s JsSIP)', (c) => [at(c, 'sip:out INVITE', 1), c.invite]],
     ['dial', 'total: start → the far end sees the INVITE', (c) => [c.t0, c.invite]],
-    ['audio', 'far end answers → its 200 OK handled by the caller', (c) => [c.answer, at(c, 'sip:in 200')]],
-    ['audio', '200 OK → remote description set', (c) => [at(c, 'sip:in 200'), at(c, 'pc:setRemoteDescription:done')]],
-    ['audio', 'remote description set → ICE connected', (c) => [at(c, 'pc:setRemoteDescription:done'), at(c, 'ice:connection:connected')]],
-    ['audio', 'ICE connected → DTLS done (connection connected)', (c) => [at(c, 'ice:connection:connected'), at(c, 'pc:connected')]],
-    ['audio', 'DTLS done → the far end’s tone heard', (c) => [at(c, 'pc:connected'), c.heard]],
-    ['audio', 'total: answer → tone heard', (c) => [c.answer, c.heard]],
+    // From the answer on, milestones rather than steps: ICE may connect before the remote description's promise resolves.
+    ['audio', 'answer → the 200 OK handled by the caller', (c) => [c.answer, at(c, 'sip:in 200')]],
+    ['audio', 'answer → remote description set', (c) => [c.answer, at(c, 'pc:setRemoteDescription:done')]],
+    ['audio', 'answer → ICE connected', (c) => [c.answer, at(c, 'ice:connection:connected')]],
+    ['audio', 'answer → DTLS done (connectionState connected)', (c) => [c.answer, at(c, 'pc:connected')]],
+    ['audio', 'answer → the far end’s tone heard', (c) => [c.answer, c.heard]],
   ];
   const of = (list: CallSample[], span: Step[2]) => {
     const values = list.map(span).filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined).map(([a, b]) => b - a);
@@ -693,7 +756,7 @@ async function traceDials(browser: Browser, count: number, dial: () => Promise<u
   return analyseTrace(events, frames);
 }
 
-function analyseTrace(events: TraceEvent[], frames: Map<string, string>): PhoneResults['traced'] {
+export function analyseTrace(events: TraceEvent[], frames: Map<string, string>): PhoneResults['traced'] {
   const key = (e: { pid: number; tid: number }) => `${e.pid}:${e.tid}`;
   const threadName = new Map<string, string>();
   for (const e of events) {
@@ -714,11 +777,12 @@ function analyseTrace(events: TraceEvent[], frames: Map<string, string>): PhoneR
   const crmMain = tidOf(crmPid, (n) => n === 'CrRendererMain')[0];
   const swThreads = tidOf(extPid, (n) => /service ?worker/i.test(n));
   const kind = (url: string | undefined) => {
-    if (!url) return 'other';
+    if (!url) return 'no page named (IPC, WebRTC and audio plumbing, GC)';
+    if (/^https?:/.test(url)) return 'the CRM page (its content script included)';
     if (url.includes('/src/offscreen/')) return 'the offscreen document';
     if (url.includes('/src/toolbar/')) return 'the toolbar frame';
     if (url.startsWith(EXTENSION_ORIGIN)) return `an extension page (${url.replace(EXTENSION_ORIGIN, '')})`;
-    return 'other';
+    return url;
   };
   const frameOf = (e: TraceEvent): string | undefined => {
     const a = e.args ?? {};
@@ -731,7 +795,8 @@ function analyseTrace(events: TraceEvent[], frames: Map<string, string>): PhoneR
     const tasks: Array<{ ts: number; end: number; work: Map<string, number> }> = [];
     for (const e of own) {
       const last = tasks.at(-1);
-      const isTask = e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask';
+      // The scheduler's own task events (devtools.timeline's RunTask wraps each with the tracing's cost).
+      const isTask = e.name === 'ThreadControllerImpl::RunTask';
       if (last && e.ts < last.end) {
         const frame = frameOf(e);
         if (frame) last.work.set(frame, (last.work.get(frame) ?? 0) + (e.dur ?? 0));

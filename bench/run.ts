@@ -647,7 +647,7 @@ function writePhone(phone: PhoneResults): void {
     ...head,
     steps('dial'),
     '',
-    'From the answer to the sound:',
+    'From the answer to the sound (milestones: ms since the far end’s answer):',
     '',
     ...head,
     steps('audio'),
