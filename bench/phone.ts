@@ -67,7 +67,7 @@ export interface PhoneResults {
    * document, the busy time of each thread that works for the dial, split by the page it worked for
    * (median ms over the traced dials).
    */
-  traced: { calls: number; windowMs: number; busy: Array<{ thread: string; work: string; ms: number }> };
+  traced: { calls: number; windowMs: number; busy: Array<{ thread: string; work: string; ms: number; parts: Array<{ what: string; ms: number }> }> };
   /** Where the time goes: median ms of each step, extension and baseline (null: no such step). */
   breakdown: Array<{ part: string; step: string; extension: number | null; baseline: number | null }>;
   notes: string[];
@@ -102,7 +102,7 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
  * - getUserMedia asked / opened; the RTCPeerConnection's offer, local description, ICE gathering;
  * - SIP on the WebSocket: every INVITE / ACK / BYE sent, every response to an INVITE received;
  * - in the offscreen document, the service worker's `call` command arriving;
- * and it carries the ears: a ScriptProcessorNode on the stream a media element is given (the
+ * and it carries the ears (suspended but from just before the far end answers): a ScriptProcessorNode on the stream a media element is given (the
  * offscreen document's remote <audio>, the peer page's player of the remote track). Once armed,
  * the first 256-sample buffer where `hz` carries most of the signal is noted as `heardAt`. A
  * ScriptProcessorNode, not a timer: the offscreen document is a hidden page, whose timers Chrome
@@ -178,6 +178,7 @@ function instrumentation(hz: number): string {
 
   // The ears.
   const ctx = new AudioContext({ latencyHint: 'interactive' });
+  void ctx.suspend(); // quiet until armed
   const N = 256;
   const processor = ctx.createScriptProcessor(N, 1, 1);
   const quiet = ctx.createGain();
@@ -187,6 +188,8 @@ function instrumentation(hz: number): string {
   const coeff = 2 * Math.cos((2 * Math.PI * ${hz}) / ctx.sampleRate);
   processor.onaudioprocess = (event) => {
     if (!B.armed) return;
+    // The first buffers after a resume may still hold audio from before the suspend (the last call's).
+    if (B.skip > 0) { B.skip--; return; }
     B.buffers++;
     const x = event.inputBuffer.getChannelData(0);
     let s1 = 0, s2 = 0, energy = 0;
@@ -224,7 +227,7 @@ function instrumentation(hz: number): string {
       }
     },
   });
-  B.arm = async () => { B.heardAt = 0; B.heardAmp = 0; B.buffers = 0; await ctx.resume(); B.armed = true; return ctx.state; };
+  B.arm = async () => { B.heardAt = 0; B.heardAmp = 0; B.buffers = 0; B.skip = 8; await ctx.resume(); B.armed = true; return ctx.state; };
   B.rest = async () => { B.armed = false; try { if (source) source.disconnect(); } catch (e) { /* gone */ } source = null; await ctx.suspend(); return ctx.state; };
   return 'installed';
 })()`;
@@ -427,14 +430,16 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
       await clickClock();
       await ext.eval('window.__cbBench.clear()');
       await swMarks();
-      await ext.eval('window.__cbBench.arm()');
       const before = Date.now();
       await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
       const seen = await waitForEvent(far, 'session:new', { since: before });
       const t0 = await crm.evaluate(() => (window as unknown as { __cbClicks: number[] }).__cbClicks.at(-1) ?? 0);
       await waitForCallState(far, 'incoming');
+      // The ears listen from just before the answer (quiet while dialling: no audio callbacks then).
+      await ext.eval('window.__cbBench.arm()');
       const answer = await answerNow(far);
       const heard = await ext.heard();
+      await ext.eval('window.__cbBench.rest()');
       await sleep(100); // the marks that follow the first sound (ICE, DTLS states) are in
       const marks = await ext.marks();
       const swSeen = await swMarks();
@@ -452,13 +457,14 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
     };
     const baselineCall = async (target: string, farEnd: SipPeer): Promise<CallSample> => {
       await base.eval('window.__cbBench.clear()');
-      await base.eval('window.__cbBench.arm()');
       const before = Date.now();
       const t0 = await base.eval<number>(`(() => { const at = Date.now(); window.__cbBench.mark('call'); window.peer.call(${JSON.stringify(target)}); return at; })()`);
       const seen = await waitForEvent(farEnd, 'session:new', { since: before });
       await waitForCallState(farEnd, 'incoming');
+      await base.eval('window.__cbBench.arm()');
       const answer = await answerNow(farEnd);
       const heard = await base.heard();
+      await base.eval('window.__cbBench.rest()');
       await sleep(100);
       const marks = await base.marks();
       await farEnd.hangup();
@@ -510,12 +516,12 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
 
     // ── 4. CPU over a connected call, both at once ────────────────────────────
     log(`phone: CPU over a ${callSeconds} s call, the extension and the bare page at once…`);
-    await ext.eval('window.__cbBench.arm()');
-    await base.eval('window.__cbBench.arm()');
     await agentClick(crm, `${MOBILE_CELL(1)} callbarcall`);
     await base.eval(`window.peer.call(${JSON.stringify(CPU_FAR_END)})`);
     await waitForCallState(far, 'incoming');
     await waitForCallState(cpuFar, 'incoming');
+    await ext.eval('window.__cbBench.arm()');
+    await base.eval('window.__cbBench.arm()');
     await answerNow(far);
     await answerNow(cpuFar);
     await ext.heard();
@@ -543,8 +549,12 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
     // ── figures ───────────────────────────────────────────────────────────────
     const dialExt = extCalls.map((c) => c.invite - c.t0);
     const dialBase = baseCalls.map((c) => c.invite - c.t0);
-    const audioExt = extCalls.map((c) => c.heard - c.answer);
-    const audioBase = baseCalls.map((c) => c.heard - c.answer);
+    // Heard before the answer cannot be the far end's audio (it would be a stale buffer): not counted.
+    const audio = (list: CallSample[]) => list.filter((c) => c.heard > c.answer).map((c) => c.heard - c.answer);
+    const audioExt = audio(extCalls);
+    const audioBase = audio(baseCalls);
+    const dropped = [...extCalls, ...baseCalls, ...extHidden, ...baseHidden].filter((c) => c.heard <= c.answer).length;
+    if (dropped) notes.push(`${dropped} calls' audio time not counted (the tone "heard" before the answer: a stale buffer)`);
     const rows: PhoneRow[] = [];
     const latencyRows = (what: string, target: string, ours: number[], theirs: number[]) => {
       const added = median(ours) - median(theirs);
@@ -555,9 +565,9 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
     latencyRows('dial click → the far end sees the INVITE', '< 20 ms', dialExt, dialBase);
     latencyRows('far end answers → the caller receives its audio', '< 20 ms', audioExt, audioBase);
     const hiddenDial = median(extHidden.map((c) => c.invite - c.t0)) - median(baseHidden.map((c) => c.invite - c.t0));
-    const hiddenAudio = median(extHidden.map((c) => c.heard - c.answer)) - median(baseHidden.map((c) => c.heard - c.answer));
+    const hiddenAudio = median(audio(extHidden)) - median(audio(baseHidden));
     rows.push({ metric: `dial click → INVITE with the toolbar hidden (the agent's ×): added by the extension at the median, ${extHidden.length} calls each (diagnosis: the toolbar frame shares the offscreen document's main thread)`, value: hiddenDial, unit: 'ms', baseline: median(baseHidden.map((c) => c.invite - c.t0)), target: 'reported' });
-    rows.push({ metric: `far end answers → audio with the toolbar hidden: added by the extension at the median, ${extHidden.length} calls each`, value: hiddenAudio, unit: 'ms', baseline: median(baseHidden.map((c) => c.heard - c.answer)), target: 'reported' });
+    rows.push({ metric: `far end answers → audio with the toolbar hidden: added by the extension at the median, ${extHidden.length} calls each`, value: hiddenAudio, unit: 'ms', baseline: median(audio(baseHidden)), target: 'reported' });
     const kb = (bytes: number) => bytes / 1024 / 1024;
     rows.push({ metric: 'JS heap, registered and idle (after a full GC): the offscreen document (baseline: the bare JsSIP page, registered and idle)', value: kb(heapIdle.extension.js), unit: 'MB', baseline: kb(heapIdle.baseline.js), ratio: heapIdle.extension.js / heapIdle.baseline.js, target: 'reported' });
     rows.push({ metric: `JS heap, idle again after every call: the offscreen document (baseline: the bare JsSIP page after as many)`, value: kb(heapAfter.extension.js), unit: 'MB', baseline: kb(heapAfter.baseline.js), ratio: heapAfter.extension.js / heapAfter.baseline.js, target: 'reported' });
@@ -593,8 +603,8 @@ export async function benchPhone(options: { calls?: number; callSeconds?: number
         audioBaseline: audioBase,
         dialExtensionToolbarHidden: extHidden.map((c) => c.invite - c.t0),
         dialBaselineToolbarHidden: baseHidden.map((c) => c.invite - c.t0),
-        audioExtensionToolbarHidden: extHidden.map((c) => c.heard - c.answer),
-        audioBaselineToolbarHidden: baseHidden.map((c) => c.heard - c.answer),
+        audioExtensionToolbarHidden: audio(extHidden),
+        audioBaselineToolbarHidden: audio(baseHidden),
         warmDial: [warm.extension.invite - warm.extension.t0, warm.baseline.invite - warm.baseline.t0],
         warmAudio: [warm.extension.heard - warm.extension.answer, warm.baseline.heard - warm.baseline.answer],
         heapIdleBytes: [heapIdle.extension.js, heapIdle.baseline.js],
@@ -699,11 +709,12 @@ function timeBreakdown(extCalls: CallSample[], baseCalls: CallSample[]): PhoneRe
     ['audio', 'answer → DTLS done (connectionState connected)', (c) => [c.answer, at(c, 'pc:connected')]],
     ['audio', 'answer → the far end’s tone heard', (c) => [c.answer, c.heard]],
   ];
-  const of = (list: CallSample[], span: Step[2]) => {
+  const of = (all: CallSample[], span: Step[2], part: string) => {
+    const list = part === 'audio' ? all.filter((c) => c.heard > c.answer) : all;
     const values = list.map(span).filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined).map(([a, b]) => b - a);
     return values.length ? round(median(values), 1) : null;
   };
-  return steps.map(([part, step, span]) => ({ part, step, extension: of(extCalls, span), baseline: of(baseCalls, span) }));
+  return steps.map(([part, step, span]) => ({ part, step, extension: of(extCalls, span, part), baseline: of(baseCalls, span, part) }));
 }
 
 interface TraceEvent {
@@ -788,11 +799,22 @@ export function analyseTrace(events: TraceEvent[], frames: Map<string, string>):
     const a = e.args ?? {};
     return a.data?.frame ?? a.beginData?.frame ?? a.data?.frameId ?? a.frame;
   };
-  /** Outermost tasks of a thread, each with the frame its nested work was mostly for. */
+  /** What a trace event's own time (without the events inside it) was spent on. */
+  const groupOf = (name: string): string => {
+    if (/^(FunctionCall|EvaluateScript|TimerFire|EventDispatch|FireAnimationFrame|RunMicrotasks|V8\.Execute|v8\.callFunction|v8\.run|V8\.CompileCode|v8\.compile)/.test(name)) return 'script';
+    if (/^(UpdateLayoutTree|Layout|RecalcStyle|ScheduleStyleRecalculation)/.test(name)) return 'style and layout';
+    if (/^(PrePaint|Paint|Layerize|Commit|UpdateLayer|PaintImage|CompositeLayers)/.test(name)) return 'paint';
+    if (/IntersectionObserver|^HitTest/.test(name)) return 'visibility checks (IntersectionObserver, hit tests)';
+    if (/GC|^BlinkGC/i.test(name)) return 'garbage collection';
+    return 'other (IPC, scheduling)';
+  };
+  /** Outermost tasks of a thread, each with the frame its nested work was mostly for, and its own time by kind of work. */
   const tasksOf = (pid: number, tid: number | undefined) => {
     if (tid === undefined) return [];
-    const own = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && typeof e.dur === 'number').sort((a, b) => a.ts - b.ts);
-    const tasks: Array<{ ts: number; end: number; work: Map<string, number> }> = [];
+    const own = events
+      .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && typeof e.dur === 'number')
+      .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const tasks: Array<{ ts: number; end: number; work: Map<string, number>; inner: TraceEvent[] }> = [];
     for (const e of own) {
       const last = tasks.at(-1);
       // The scheduler's own task events (devtools.timeline's RunTask wraps each with the tracing's cost).
@@ -800,13 +822,31 @@ export function analyseTrace(events: TraceEvent[], frames: Map<string, string>):
       if (last && e.ts < last.end) {
         const frame = frameOf(e);
         if (frame) last.work.set(frame, (last.work.get(frame) ?? 0) + (e.dur ?? 0));
+        last.inner.push(e);
         continue;
       }
-      if (isTask) tasks.push({ ts: e.ts, end: e.ts + e.dur!, work: new Map() });
+      if (isTask) tasks.push({ ts: e.ts, end: e.ts + e.dur!, work: new Map(), inner: [] });
     }
     return tasks.map((t) => {
       const top = [...t.work].sort((a, b) => b[1] - a[1])[0]?.[0];
-      return { ts: t.ts, end: t.end, work: kind(top ? frames.get(top) : undefined) };
+      // Self times: each event's duration minus its direct children's.
+      const parts = new Map<string, number>();
+      const stack: Array<{ end: number; group: string; self: number }> = [{ end: t.end, group: 'other (IPC, scheduling)', self: t.end - t.ts }];
+      const close = (until: number) => {
+        while (stack.length > 1 && stack.at(-1)!.end <= until) {
+          const done = stack.pop()!;
+          parts.set(done.group, (parts.get(done.group) ?? 0) + done.self);
+        }
+      };
+      for (const e of t.inner) {
+        close(e.ts);
+        const end = Math.min(e.ts + e.dur!, stack.at(-1)!.end);
+        stack.at(-1)!.self -= end - e.ts;
+        stack.push({ end, group: groupOf(e.name), self: end - e.ts });
+      }
+      close(Number.POSITIVE_INFINITY);
+      parts.set(stack[0]!.group, (parts.get(stack[0]!.group) ?? 0) + stack[0]!.self);
+      return { ts: t.ts, end: t.end, work: kind(top ? frames.get(top) : undefined), parts };
     });
   };
   const extTasks = tasksOf(extPid, extMain);
@@ -820,12 +860,15 @@ export function analyseTrace(events: TraceEvent[], frames: Map<string, string>):
   const perCall = new Map<string, number[]>();
   for (const [from, to] of windows) {
     const sums = new Map<string, number>();
-    const add = (thread: string, list: Array<{ ts: number; end: number; work: string }>) => {
+    const add = (thread: string, list: Array<{ ts: number; end: number; work: string; parts: Map<string, number> }>) => {
       for (const t of list) {
         const overlap = Math.min(t.end, to) - Math.max(t.ts, from);
         if (overlap <= 0) continue;
         const k = `${thread}\u0000${t.work}`;
         sums.set(k, (sums.get(k) ?? 0) + overlap / 1000);
+        // A task cut by the window's edge counts its parts in proportion.
+        const share = overlap / (t.end - t.ts);
+        for (const [group, us] of t.parts) sums.set(`${k}\u0000${group}`, (sums.get(`${k}\u0000${group}`) ?? 0) + (us * share) / 1000);
       }
     };
     add('extension renderer, main thread', extTasks);
@@ -840,9 +883,15 @@ export function analyseTrace(events: TraceEvent[], frames: Map<string, string>):
   // Keys first seen in a later window missed the earlier ones: pad with zeros.
   for (const list of perCall.values()) while (list.length < windows.length) list.unshift(0);
   const busy = [...perCall]
+    .filter(([k]) => k.split('\u0000').length === 2)
     .map(([k, list]) => {
       const [thread, work] = k.split('\u0000') as [string, string];
-      return { thread, work, ms: round(median(list), 1) };
+      const parts = [...perCall]
+        .filter(([p]) => p.startsWith(`${k}\u0000`))
+        .map(([p, values]) => ({ what: p.split('\u0000')[2]!, ms: round(median(values), 1) }))
+        .filter((p) => p.ms >= 0.1)
+        .sort((a, b) => b.ms - a.ms);
+      return { thread, work, ms: round(median(list), 1), parts };
     })
     .sort((a, b) => a.thread.localeCompare(b.thread) || b.ms - a.ms);
   return { calls: windows.length, windowMs: round(median(windows.map(([a, b]) => (b - a) / 1000)), 1), busy };

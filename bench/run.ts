@@ -632,7 +632,7 @@ function writePhone(phone: PhoneResults): void {
       })
       .join('\n');
   const head = ['| Step | Extension | Bare JsSIP page | Extension, toolbar hidden | Bare page, same pairs |', '| --- | --- | --- | --- | --- |'];
-  const busy = phone.traced.busy.map((b) => `| ${b.thread} | ${b.work} | ${b.ms} |`).join('\n');
+  const busy = phone.traced.busy.map((b) => `| ${b.thread} | ${b.work} | ${b.ms} | ${b.parts.map((p) => `${p.what} ${p.ms}`).join('; ')} |`).join('\n');
   const notes = phone.notes.length ? `\n\nNotes of this run: ${phone.notes.join('; ')}.` : '';
   const block = [
     '<!-- phone-results -->',
@@ -654,8 +654,8 @@ function writePhone(phone: PhoneResults): void {
     '',
     `Under a trace (${phone.traced.calls} more dials, toolbar shown; tracing slows everything, so only the split counts): between the click and the INVITE with credentials leaving the offscreen document (median ${phone.traced.windowMs} ms), the busy time of each thread, by the page its tasks worked for (median ms):`,
     '',
-    '| Thread | Work for | Busy ms |',
-    '| --- | --- | --- |',
+    '| Thread | Work for | Busy ms | Of which (ms, each part’s own median) |',
+    '| --- | --- | --- | --- |',
     busy,
     '<!-- /phone-results -->',
   ].join('\n');
