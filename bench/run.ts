@@ -11,7 +11,10 @@
  * - automatic detection on a 10k-row table and on ~1 MB of CRM text vs RingCentral's
  *   click-to-dial library (ringcentral-c2d) set up as its App Connect extension does it;
  * - detection throughput and precision/recall vs libphonenumber-js (bench/detection.ts);
- * - gzip size of everything injected into pages; the agent-intent tracking's pointer cost.
+ * - gzip size of everything injected into pages; the agent-intent tracking's pointer cost;
+ * - the browser phone (bench/phone.ts, `npm run bench -- phone`): dial click → INVITE and answer →
+ *   audio against a bare JsSIP page on the same Kamailio, the offscreen document's idle heap and its
+ *   CPU in a call; its own table in BENCHMARKS.md and its own `phone` key in results.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
