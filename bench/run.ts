@@ -493,7 +493,9 @@ async function main(): Promise<void> {
   // own table and its own key in results.json, written whenever it runs.
   const merge = process.argv.includes('merge');
   const only = process.argv.slice(2).filter((a) => a !== 'merge' && a !== '--only');
-  if (merge) mergeWith(only);
+  // The phone section writes its own table and key: it is never a re-run of the page-feature table.
+  const pagesOnly = only.filter((o) => o !== 'phone');
+  if (merge && pagesOnly.length) mergeWith(pagesOnly);
   const want = (name: string) => only.length === 0 || only.includes(name);
   const failed: string[] = [];
   if (want('detection')) {
@@ -544,7 +546,6 @@ async function main(): Promise<void> {
   if (want('columns')) {
     for (const kind of ['table', 'grid'] as const) sections.push([`columns ${kind} 100000`, () => pickedColumn(ext.browser, fixtures.url, kind, 100_000)]);
   }
-  const pagesOnly = only.filter((o) => o !== 'phone');
   if (sections.length) {
     writeTextPage();
     fixtures = await startFixtureServer({ root: HERE });
@@ -566,10 +567,10 @@ async function main(): Promise<void> {
       await ext.close();
       await fixtures.close();
     }
-  } else if (!only.length || merge) writeResults(failed);
+  } else if (merge && pagesOnly.length) writeResults(failed);
   if (only.length) {
     const wrote = only.includes('phone') ? ' (the phone section\'s own table and results.json key were written)' : '';
-    console.log(merge ? '\n(a partial run, merged into BENCHMARKS.md and results.json)' : `\n(a partial run: the page-feature table and results left as they were${wrote})`);
+    console.log(merge && pagesOnly.length ? '\n(a partial run, merged into BENCHMARKS.md and results.json)' : `\n(a partial run: the page-feature table and results left as they were${wrote})`);
   }
 }
 
