@@ -11,7 +11,10 @@
  * - automatic detection on a 10k-row table and on ~1 MB of CRM text vs RingCentral's
  *   click-to-dial library (ringcentral-c2d) set up as its App Connect extension does it;
  * - detection throughput and precision/recall vs libphonenumber-js (bench/detection.ts);
- * - gzip size of everything injected into pages; the agent-intent tracking's pointer cost.
+ * - gzip size of everything injected into pages; the agent-intent tracking's pointer cost;
+ * - the browser phone (bench/phone.ts, `npm run bench -- phone`): dial click → INVITE and answer →
+ *   audio against a bare JsSIP page on the same Kamailio, the offscreen document's idle heap and its
+ *   CPU in a call; its own table in BENCHMARKS.md and its own `phone` key in results.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +27,7 @@ import { startFixtureServer } from '../test/support/fixture-server.ts';
 import { DIST, launchWithExtension, pageCount, extensionApis } from '../test/e2e/support/extension.ts';
 import { mixedCrmText } from '../test/fixtures/phone-corpus/mixed-crm-text.ts';
 import { benchDetection } from './detection.ts';
+import { benchPhone, type PhoneResults } from './phone.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -42,8 +46,8 @@ interface Row {
   met?: boolean;
 }
 const rows: Row[] = [];
-function record(row: Row): void {
-  rows.push(row);
+function record(row: Row, table = true): void {
+  if (table) rows.push(row);
   const ratio = row.ratio !== undefined ? `  ratio ${round(row.ratio, 2)}` : '';
   const mark = row.met === undefined ? '·' : row.met ? '✔' : '✘';
   console.log(`${mark} ${row.metric}: ${round(row.value, 2)} ${row.unit}${ratio}  (target ${row.target})`);
@@ -485,10 +489,15 @@ function writeTextPage(): void {
 async function main(): Promise<void> {
   // `npm run bench -- <section…> merge`: re-run some sections and put their rows into the last
   // full run's table (rows with the same metric are replaced; the table says what was re-run).
+  // `npm run bench -- phone` (or `--only phone`) runs the browser phone's section alone; it has its
+  // own table and its own key in results.json, written whenever it runs.
   const merge = process.argv.includes('merge');
-  const only = process.argv.slice(2).filter((a) => a !== 'merge');
-  if (merge) mergeWith(only);
+  const only = process.argv.slice(2).filter((a) => a !== 'merge' && a !== '--only');
+  // The phone section writes its own table and key: it is never a re-run of the page-feature table.
+  const pagesOnly = only.filter((o) => o !== 'phone');
+  if (merge && pagesOnly.length) mergeWith(pagesOnly);
   const want = (name: string) => only.length === 0 || only.includes(name);
+  const failed: string[] = [];
   if (want('detection')) {
     console.log('Detection (Node, 1 MB of mixed CRM text)…');
     const detection = await benchDetection();
@@ -497,9 +506,21 @@ async function main(): Promise<void> {
     record({ metric: `detection precision on the labelled corpus (${detection.corpusCases} cases)`, value: ours.precision, unit: '', baseline: lib.precision, target: '1.0, and > libphonenumber', met: ours.precision >= 1 && ours.precision > lib.precision });
     record({ metric: 'detection recall on the labelled corpus', value: ours.recall, unit: '', baseline: lib.recall, target: '≥ 0.99 and > libphonenumber', met: ours.recall >= 0.99 && ours.recall > lib.recall });
   }
-  writeTextPage();
-  const fixtures = await startFixtureServer({ root: HERE });
-  const ext = await launchWithExtension({ protocolTimeout: 900_000 });
+  if (want('phone')) {
+    // Its own browsers (the agent's with a fake microphone, the peers'), Kamailio: nothing else runs meanwhile.
+    console.log('Phone (Kamailio, the extension\'s WebRTC phone vs a bare JsSIP page)…');
+    try {
+      const phone = await benchPhone();
+      for (const row of phone.rows) record(row, false);
+      console.log(`phone: the section took ${Math.round(phone.runSeconds)} s`);
+      writePhone(phone);
+    } catch (error) {
+      failed.push(`phone: ${(error as Error).message.split('\n')[0]}`);
+      console.error(`✘ phone failed: ${(error as Error).stack ?? error}`);
+    }
+  }
+  let ext!: Awaited<ReturnType<typeof launchWithExtension>>;
+  let fixtures!: Awaited<ReturnType<typeof startFixtureServer>>;
   const sections: Array<[string, () => Promise<void>]> = [];
   // One picked-column case on its own: columns:<table|grid>:<rows>[:<rules>] (any number of them).
   for (const quick of only.filter((o) => o.startsWith('columns:'))) {
@@ -525,25 +546,32 @@ async function main(): Promise<void> {
   if (want('columns')) {
     for (const kind of ['table', 'grid'] as const) sections.push([`columns ${kind} 100000`, () => pickedColumn(ext.browser, fixtures.url, kind, 100_000)]);
   }
-  const failed: string[] = [];
-  try {
-    console.log('Pages (headless Chromium with the built extension)…');
-    for (const [name, run] of sections) {
-      try {
-        await run();
-      } catch (error) {
-        // One section failing (a page too slow for this machine) does not lose the others' figures.
-        failed.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
-        console.error(`✘ ${name} failed: ${(error as Error).message.split('\n')[0]}`);
-        for (const page of await ext.browser.pages()) if (!page.url().startsWith('chrome-extension:') && page.url() !== 'about:blank') await page.close().catch(() => undefined);
+  if (sections.length) {
+    writeTextPage();
+    fixtures = await startFixtureServer({ root: HERE });
+    ext = await launchWithExtension({ protocolTimeout: 900_000 });
+    try {
+      console.log('Pages (headless Chromium with the built extension)…');
+      for (const [name, run] of sections) {
+        try {
+          await run();
+        } catch (error) {
+          // One section failing (a page too slow for this machine) does not lose the others' figures.
+          failed.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
+          console.error(`✘ ${name} failed: ${(error as Error).message.split('\n')[0]}`);
+          for (const page of await ext.browser.pages()) if (!page.url().startsWith('chrome-extension:') && page.url() !== 'about:blank') await page.close().catch(() => undefined);
+        }
+        if (!pagesOnly.length || merge) writeResults(failed);
       }
-      if (!only.length || merge) writeResults(failed);
+    } finally {
+      await ext.close();
+      await fixtures.close();
     }
-  } finally {
-    await ext.close();
-    await fixtures.close();
+  } else if (merge && pagesOnly.length) writeResults(failed);
+  if (only.length) {
+    const wrote = only.includes('phone') ? ' (the phone section\'s own table and results.json key were written)' : '';
+    console.log(merge && pagesOnly.length ? '\n(a partial run, merged into BENCHMARKS.md and results.json)' : `\n(a partial run: the page-feature table and results left as they were${wrote})`);
   }
-  if (only.length) console.log(merge ? '\n(a partial run, merged into BENCHMARKS.md and results.json)' : '\n(a partial run: BENCHMARKS.md and results.json left as they were)');
 }
 
 /** Rows of the last full run, which this partial run's rows replace or join (see `merge`). */
@@ -564,7 +592,9 @@ function writeResults(failed: string[]): void {
     previous.rows = merged;
   }
   const rerun = previous?.rerun ?? [];
-  writeFileSync(join(HERE, 'results.json'), `${JSON.stringify({ when, machine, failed, rerun, results: rows }, null, 2)}\n`);
+  // The phone section's figures (their own key, written when it runs) stay as they were.
+  const phone = readResultsFile()?.phone;
+  writeFileSync(join(HERE, 'results.json'), `${JSON.stringify({ when, machine, failed, rerun, results: rows, ...(phone ? { phone } : {}) }, null, 2)}\n`);
   const met = (r: Row) => (r.met === undefined ? '—' : r.met ? 'yes' : '**no**');
   const table = rows
     .map((r) => `| ${r.metric} | ${round(r.value, 2)} ${r.unit} | ${r.baseline !== undefined ? round(r.baseline, 2) : ''} | ${r.ratio !== undefined ? `${round(r.ratio, 2)}×` : ''} | ${r.target} | ${met(r)} |`)
@@ -576,6 +606,67 @@ function writeResults(failed: string[]): void {
   const reruns = rerun.length ? ` Re-run since, rows replaced: ${rerun.join('; ')}.` : '';
   const block = `<!-- results -->\nLast run: ${when} on ${machine}.${reruns}${failures}\n\n| Metric | Value | Baseline | Ratio | Target | Met |\n| --- | --- | --- | --- | --- | --- |\n${table}\n<!-- /results -->`;
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + '<!-- /results -->'.length) : `${doc}\n${block}\n`);
+}
+
+function readResultsFile(): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(join(HERE, 'results.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** The phone section: `phone` in results.json, and its own table in BENCHMARKS.md (between the phone-results marks). */
+function writePhone(phone: PhoneResults): void {
+  const machine = `${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} cores`;
+  const file = readResultsFile() ?? { when: phone.when, machine, failed: [], rerun: [], results: [] };
+  file.phone = { machine, ...phone };
+  writeFileSync(join(HERE, 'results.json'), `${JSON.stringify(file, null, 2)}\n`);
+  const met = (r: Row) => (r.met === undefined ? '—' : r.met ? 'yes' : '**no**');
+  const table = phone.rows
+    .map((r) => `| ${r.metric} | ${round(r.value, 2)} ${r.unit} | ${r.baseline !== undefined ? round(r.baseline, 2) : ''} | ${r.ratio !== undefined ? `${round(r.ratio, 2)}×` : ''} | ${r.target} | ${met(r)} |`)
+    .join('\n');
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
+  const steps = (part: string) =>
+    phone.breakdown
+      .filter((b) => b.part === part)
+      .map((b) => {
+        const hidden = phone.breakdown.find((h) => h.part === `${part}, toolbar hidden` && h.step === b.step);
+        return `| ${b.step} | ${cell(b.extension)} | ${cell(b.baseline)} | ${cell(hidden?.extension)} | ${cell(hidden?.baseline)} |`;
+      })
+      .join('\n');
+  const head = ['| Step | Extension | Bare JsSIP page | Extension, toolbar hidden | Bare page, same pairs |', '| --- | --- | --- | --- | --- |'];
+  const busy = phone.traced.busy.map((b) => `| ${b.thread} | ${b.work} | ${b.ms} | ${b.parts.map((p) => `${p.what} ${p.ms}`).join('; ')} |`).join('\n');
+  const notes = phone.notes.length ? `\n\nNotes of this run: ${phone.notes.join('; ')}.` : '';
+  const block = [
+    '<!-- phone-results -->',
+    `Last run: ${phone.when} on ${machine}: ${phone.calls} calls each way, alternating, after one call each not counted; a ${phone.callSeconds} s call for CPU; the section took ${Math.round(phone.runSeconds)} s.${notes}`,
+    '',
+    '| Metric | Value | Baseline | Ratio | Target | Met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    table,
+    '',
+    'Where the time goes (median ms of each step over the calls, each step’s own median: they need not add up to the total). Dialling (the baseline starts at `call()`):',
+    '',
+    ...head,
+    steps('dial'),
+    '',
+    'From the answer to the sound (milestones: ms since the far end’s answer):',
+    '',
+    ...head,
+    steps('audio'),
+    '',
+    `Under a trace (${phone.traced.calls} more dials, toolbar shown; tracing slows everything, so only the split counts): between the click and the INVITE with credentials leaving the offscreen document (median ${phone.traced.windowMs} ms), the busy time of each thread, by the page its tasks worked for (median ms):`,
+    '',
+    '| Thread | Work for | Busy ms | Of which (ms, each part’s own median) |',
+    '| --- | --- | --- | --- |',
+    busy,
+    '<!-- /phone-results -->',
+  ].join('\n');
+  const doc = readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');
+  const start = doc.indexOf('<!-- phone-results -->');
+  const end = doc.indexOf('<!-- /phone-results -->');
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + '<!-- /phone-results -->'.length) : `${doc}\n${block}\n`);
 }
 
 main().catch((error) => {
