@@ -125,4 +125,16 @@ describe('sip session', () => {
     expect(state.agentState).toBe('ready');
     expect(state.problem).toBeNull();
   });
+
+  it('a call the phone answers by itself shows once it is up, never as ringing', async () => {
+    const { phone, state, session, abort } = setup();
+    await session.login();
+    session.resume(abort.signal);
+    phone.push({ call: call({ direction: 'inbound', state: 'incoming', autoAnswered: true }) });
+    await settle();
+    expect(state.call).toBeNull();
+    phone.push({ call: call({ direction: 'inbound', state: 'connected', autoAnswered: true, connectedAt: 2 }) });
+    await settle();
+    expect(state.call).toMatchObject({ state: 'connected', vendorCallId: 'p1' });
+  });
 });

@@ -106,7 +106,11 @@ export class SipSession implements ProviderSession {
       this.ctx.setProblem(phoneProblem(status, this.account.wsUrl));
       const cursor = this.ctx.loadCursor<SipCursor>() ?? {};
       const events: ProviderEvent[] = sipEvents(this.ctx.snapshot(), status, cursor.callId);
-      const callId = status.call?.id ?? cursor.callId;
+      // The phone call the session shows (or is about to): remembered as seen. A call not adopted
+      // yet (answered by the phone itself, not up yet) is not, or it would never be shown.
+      const session = this.ctx.snapshot().call;
+      const adopted = events.some((e) => e.type === 'call.dialing' || e.type === 'call.incoming') || (!!status.call && session?.vendorCallId === status.call.id);
+      const callId = adopted ? status.call?.id : cursor.callId;
       if (events.length || callId !== cursor.callId) await this.ctx.emit(events, { cursor: { callId } satisfies SipCursor });
     });
     this.queue = run.catch(() => undefined);
