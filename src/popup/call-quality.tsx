@@ -4,11 +4,10 @@
  * the bars — on a line of their own; while the network is bad, a warning that the other side may
  * not hear the agent (amber and still: something to act on, not an alarm).
  */
-import { useEffect, useState } from 'preact/hooks';
-import { type Call, inTalk } from '../shared/call-state.ts';
+
 import type { CallQuality } from '../shared/call-quality.ts';
 import { t } from '../shared/i18n.ts';
-import { formatMos, poorWarningShown, qualityFigures, qualityLevel, qualityTitle, signalBars } from '../shared/quality-text.ts';
+import { formatMos, qualityFigures, qualityLevel, qualityTitle, signalBars } from '../shared/quality-text.ts';
 
 export function QualityIndicator({ quality, expanded, onToggle }: { quality: CallQuality; expanded: boolean; onToggle: () => void }) {
   const level = qualityLevel(quality);
@@ -58,21 +57,6 @@ export function NetworkWarning() {
       <span>{t('networkPoor')}</span>
     </div>
   );
-}
-
-/**
- * Whether the bad-network warning shows now: while the call's quality is poor, and a few seconds
- * after it recovers (POOR_WARNING_HOLD_MS) — `now` ticks twice a second.
- */
-export function usePoorWarning(call: Call | null, now: number): boolean {
-  const poor = inTalk(call) && !!call.quality?.poor;
-  const [poorUntil, setPoorUntil] = useState<number | null>(null);
-  // When it stops being poor, remember when (the cleanup runs as `poor` turns false).
-  useEffect(() => {
-    if (poor) return () => setPoorUntil(Date.now());
-  }, [poor]);
-  useEffect(() => setPoorUntil(null), [call?.id]);
-  return inTalk(call) && poorWarningShown(poor, poorUntil, now);
 }
 
 function WarnIcon() {

@@ -4,11 +4,10 @@
  * on a line of their own; while the network is bad, a warning that the other side may not hear
  * the agent. Amber and still: something to act on (speak up, check the network), not an alarm.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { type Call, inTalk } from '../shared/call-state.ts';
+
 import type { CallQuality } from '../shared/call-quality.ts';
 import { t } from '../shared/i18n.ts';
-import { formatMos, poorWarningShown, qualityFigures, qualityLevel, qualityTitle, signalBars } from '../shared/quality-text.ts';
+import { formatMos, qualityFigures, qualityLevel, qualityTitle, signalBars } from '../shared/quality-text.ts';
 import { trusted } from './actions.ts';
 import { WarnIcon } from './icons.tsx';
 
@@ -64,17 +63,3 @@ export function NetworkWarning() {
   );
 }
 
-/**
- * Whether the bad-network warning shows now: while the call's quality is poor, and a few seconds
- * after it recovers (POOR_WARNING_HOLD_MS) — `now` ticks while a call is up.
- */
-export function usePoorWarning(call: Call | null, now: number): boolean {
-  const poor = inTalk(call) && !!call.quality?.poor;
-  const [poorUntil, setPoorUntil] = useState<number | null>(null);
-  // When it stops being poor, remember when (the cleanup runs as `poor` turns false).
-  useEffect(() => {
-    if (poor) return () => setPoorUntil(Date.now());
-  }, [poor]);
-  useEffect(() => setPoorUntil(null), [call?.id]);
-  return inTalk(call) && poorWarningShown(poor, poorUntil, now);
-}

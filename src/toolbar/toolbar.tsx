@@ -25,7 +25,8 @@ import { Header } from './header.tsx';
 import { KeypadIcon, MoreIcon } from './icons.tsx';
 import { trusted } from './actions.ts';
 import type { Mover } from './mover.ts';
-import { NetworkWarning, usePoorWarning } from './quality.tsx';
+import { NetworkWarning } from './quality.tsx';
+import { usePoorWarning } from '../shared/use-poor-warning.ts';
 import { t } from '../shared/i18n.ts';
 
 export { TOOLBAR_CSS } from './styles.ts';
