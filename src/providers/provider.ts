@@ -27,10 +27,10 @@ import type { ProviderEvent } from '../shared/call-events.ts';
 import type { Call } from '../shared/call-state.ts';
 import type { Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
-import type { AgentInfo, Capabilities } from '../shared/session-state.ts';
+import type { AgentInfo, Capabilities, InputOption } from '../shared/session-state.ts';
 import type { PhoneCommand, PhoneStatus } from '../shared/softphone.ts';
 
-export type { AgentInfo, AgentStateOption, Capabilities, ExtraAction } from '../shared/session-state.ts';
+export type { AgentInfo, AgentStateOption, Capabilities, ExtraAction, ExtraActionInput, InputOption } from '../shared/session-state.ts';
 export type { SettingsFieldInfo as SettingsField } from '../shared/settings-file.ts';
 import type { SettingsFieldInfo as SettingsField } from '../shared/settings-file.ts';
 
@@ -130,9 +130,18 @@ export interface ProviderSession {
   dtmf?(digits: string): Promise<void>;
   /**
    * Run one of capabilities.extraActions. The engine has checked the id, the call state and
-   * that `input` is a non-empty dial string when the action declares one.
+   * that `input` is a non-empty dial string when the action declares one (any non-empty text when
+   * it is `free`), and that `kind` is one of the input's `kinds` when it declares them.
    */
-  extraAction(actionId: string, input?: string): Promise<void>;
+  extraAction(actionId: string, input?: string, kind?: string): Promise<void>;
+  /** Choices for an extra action's input that declares `options` (e.g. the idle agents to consult). */
+  inputOptions?(actionId: string, kind?: string): Promise<readonly InputOption[]>;
+  /**
+   * What the platform said this agent may do, once logged in (v-call's busy reasons arrive with its
+   * Login event). When it returns capabilities, the engine keeps them in the session instead of the
+   * declared ones, and the UI draws from them.
+   */
+  loggedInCapabilities?(): Capabilities | undefined;
 }
 
 export interface Provider<S = unknown> extends ProviderInfo<S> {

@@ -44,7 +44,27 @@ export interface ExtraAction {
   /** The call states in which it is offered and accepted ('idle' = no call). */
   when: readonly CallState[];
   /** The action needs a number or extension from the agent (e.g. 代接 which extension). */
-  input?: { label: string; placeholder?: string };
+  input?: ExtraActionInput;
+}
+
+export interface ExtraActionInput {
+  label: string;
+  placeholder?: string;
+  /**
+   * What the input names, when it can name several things (v-call's consult: 坐席 / 外线号码 / 技能组 /
+   * IVR): the agent picks one before typing; its id reaches the provider with the input.
+   */
+  kinds?: readonly { id: string; label: string; placeholder?: string }[];
+  /** The provider can list choices for the input (ProviderSession.inputOptions: idle agents, skill groups). */
+  options?: boolean;
+  /** The input is a name or id from the platform, not a dial string (a skill group, an IVR). */
+  free?: boolean;
+}
+
+/** One choice for an extra action's input, as the platform lists it. */
+export interface InputOption {
+  value: string;
+  label: string;
 }
 
 /** Who the platform says the agent is. */
