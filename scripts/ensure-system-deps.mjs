@@ -9,7 +9,7 @@
  * Missing ones are installed with one `apt-get update` followed by one
  * `apt-get install -y --no-install-recommends …` (DEBIAN_FRONTEND=noninteractive),
  * through sudo when not root. Exits non-zero with a clear message on failure.
- * A system Kamailio that installing `kamailio` starts is stopped again (tests run their own).
+ * A system Kamailio or RabbitMQ that installing them starts is stopped again (tests run their own).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -101,15 +101,16 @@ const still = missing.filter((p) => !isPresent(p).ok);
 if (still.length) fail(`installed, but still not usable: ${still.join(', ')}`);
 log(`installed: ${missing.join(' ')}`);
 
-// Debian's kamailio package starts a system Kamailio (its sample config, port 5060) on install.
-// The tests run their own on a free port of 127.0.0.1 (test/support/kamailio.ts) and need none:
-// stop the one this install just started, and keep it from starting at boot.
-if (missing.includes('kamailio')) {
+// Debian's kamailio and rabbitmq-server packages start a system service on install (Kamailio's
+// sample config on port 5060, a broker on 5672). The tests run their own on free ports of 127.0.0.1
+// (test/support/kamailio.ts, rabbitmq.ts) and need none: stop what this install just started, and
+// keep it from starting at boot.
+for (const service of ['kamailio', 'rabbitmq-server'].filter((p) => missing.includes(p))) {
   const systemd = quiet('sh', ['-c', 'command -v systemctl >/dev/null && [ -d /run/systemd/system ]']).ok;
-  const cmds = systemd ? [['systemctl', 'disable', '--now', 'kamailio']] : [['sh', '-c', 'command -v invoke-rc.d >/dev/null && invoke-rc.d kamailio stop || service kamailio stop']];
+  const cmds = systemd ? [['systemctl', 'disable', '--now', service]] : [['sh', '-c', `command -v invoke-rc.d >/dev/null && invoke-rc.d ${service} stop || service ${service} stop`]];
   for (const c of cmds) {
     const [cmd, ...rest] = [...prefix, ...c];
     const r = quiet(cmd, rest);
-    log(`system kamailio service: ${r.ok ? 'stopped' : 'not running'} (the tests start their own)`);
+    log(`system ${service} service: ${r.ok ? 'stopped' : 'not running'} (the tests start their own)`);
   }
 }
