@@ -254,6 +254,7 @@ describe('login', () => {
       call: null,
       problem: null,
       note: null,
+      team: null,
       dialing: false,
       dialPlan: DEFAULT_DIAL_PLAN,
       pendingDial: null,
@@ -822,6 +823,19 @@ describe('provider contract extensions', () => {
     const again = boot(w);
     await again.engine.wake();
     expect(again.engine.publicState().capabilities).toEqual(PLATFORM);
+  });
+
+  it('a supervisor\'s team list is kept with the session, shown only while logged in', async () => {
+    const w = world();
+    const { session, engine } = await loggedIn(w);
+    const members = [{ id: '1002', name: '王芳', state: '空闲', kind: 'ready' as const, since: 500 }];
+    await session().ctx.emit([{ type: 'team', members, at: 900 }]);
+    expect(engine.publicState().team).toEqual({ members, at: 900 });
+    const again = boot(w);
+    await again.engine.wake();
+    expect(again.engine.publicState().team).toEqual({ members, at: 900 });
+    await again.engine.logout();
+    expect(again.engine.publicState().team).toBeNull();
   });
 
   it('the platform ends the session: the call ends with the reason, the agent is logged out and told why', async () => {

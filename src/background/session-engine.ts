@@ -95,6 +95,7 @@ export class SessionEngine {
       call: this.state.call,
       problem: this.state.problem,
       note: this.state.note,
+      team: loggedIn ? this.state.team : null,
       dialing: this.dialing,
       dialPlan: this.dialPlan,
       pendingDial: this.proposal && this.deps.now() - this.proposal.at < PROPOSAL_TTL_MS ? { dial: this.proposal.dial, text: this.proposal.text } : null,
