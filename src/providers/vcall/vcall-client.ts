@@ -7,7 +7,8 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { type MessageKey, t } from '../../shared/i18n.ts';
 import { actionFailed, withCode, withReason } from '../error-text.ts';
-import { type FetchLike, isRecord, requestJson } from '../http.ts';
+import { exchange, type FetchLike, isRecord, withoutQuery } from '../http.ts';
+import { cannotConnect } from '../error-text.ts';
 import { type ControlIdentity, controlBody, type RequestName, type VcallCommand } from './vcall-requests.ts';
 
 export type { FetchLike } from '../http.ts';
@@ -75,8 +76,26 @@ export class VcallClient {
   }
 
   private async post(path: string, body: unknown, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const reply = await requestJson(`${this.options.server}${path}`, { method: 'POST', body }, { what: platformName(this.options.server), ...(signal ? { signal } : {}) });
-    if (!isRecord(reply)) throw new CallbarError('malformed-reply', t('vcallMalformedReply', platformName(this.options.server)), `${path}: ${cap(JSON.stringify(reply))}`);
+    const url = `${this.options.server}${path}`;
+    const what = platformName(this.options.server);
+    const { status, text } = await exchange(
+      url,
+      { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) },
+      {
+        unreachable: cannotConnect(what),
+        timeout: t('httpNoTimelyReply', what),
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        ...(signal ? { signal } : {}),
+      },
+    );
+    let reply: unknown;
+    try {
+      reply = JSON.parse(text);
+    } catch {
+      if (status < 200 || status >= 300) throw new CallbarError('refused', t('httpRefused', what, String(status)), `${withoutQuery(url)}: ${cap(text)}`);
+      throw new CallbarError('malformed-reply', t('vcallMalformedReply', what), `${path}: ${cap(text)}`);
+    }
+    if (!isRecord(reply)) throw new CallbarError('malformed-reply', t('vcallMalformedReply', what), `${path}: ${cap(text)}`);
     return reply;
   }
 

@@ -142,6 +142,7 @@ export class VcallAgentSession implements ProviderSession {
       await this.openStream();
       const sequence = this.sequences.next();
       const answer = this.waitFor(['Login', 'Reconnect'], sequence);
+      answer.catch(() => undefined);
       await this.client.control(this.identity, { request: 'login', password: this.settings.password, loginType: this.settings.loginType }, sequence);
       await answer.catch((error: unknown) => {
         throw error instanceof CallbarError && error.code === 'timeout' ? new CallbarError('timeout', t('vcallLoginNoEvent', String(this.eventTimeout() / 1000))) : error;
