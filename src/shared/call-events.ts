@@ -48,6 +48,8 @@ export interface CallRecord {
   talkSeconds: number;
   /** The platform's outcome in words (已接通, 对方忙 …). */
   result: string;
+  /** Where the platform keeps the call's recording (v-call's After `recordPath`), as it sent it. */
+  recording?: string;
 }
 
 export interface ApplyResult {
