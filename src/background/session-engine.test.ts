@@ -823,6 +823,11 @@ describe('provider contract extensions', () => {
     const again = boot(w);
     await again.engine.wake();
     expect(again.engine.publicState().capabilities).toEqual(PLATFORM);
+    // Later the platform says more (the after-call countdown arrives with the first call's end).
+    const LATER: Capabilities = { ...PLATFORM, agentStates: [...PLATFORM.agentStates, { id: 'after', label: '话后', kind: 'afterCall', selectable: false, countdownSeconds: 10 }] };
+    sw.session().platformCapabilities = LATER;
+    await sw.session().ctx.emit([{ type: 'agent.state', state: 'after' }]);
+    expect(sw.engine.publicState().capabilities).toEqual(LATER);
   });
 
   it('a supervisor\'s team list is kept with the session, shown only while logged in', async () => {

@@ -363,6 +363,7 @@ export class SessionEngine {
           : this.mutate(async () => {
               this.applyEvents(events);
               if (options) this.state = { ...this.state, cursor: options.cursor };
+              this.refreshCapabilities();
             }),
       setProblem: (problem) => {
         if (signal.aborted) return;
@@ -389,6 +390,17 @@ export class SessionEngine {
       if (isActive(this.state.call)) this.applyEvents([{ type: 'call.ended', cause: problem.message }]);
       this.state = { ...EMPTY_SESSION, providerId: this.state.providerId, call: this.state.call, problem: { ...problem, since: this.deps.now() } };
     });
+  }
+
+  /**
+   * What the platform said the agent may do can grow after login (v-call's 话后 countdown arrives with
+   * the first After event): the session keeps the provider's latest answer.
+   */
+  private refreshCapabilities(): void {
+    const session = this.running?.session;
+    if (this.state.status !== 'loggedIn' || !session?.loggedInCapabilities) return;
+    const latest = session.loggedInCapabilities();
+    if (latest && JSON.stringify(latest) !== JSON.stringify(this.state.capabilities)) this.state = { ...this.state, capabilities: latest };
   }
 
   private applyEvents(events: readonly ProviderEvent[]): void {

@@ -64,6 +64,11 @@ export function RecentCalls({ state }: { state: PublicState }) {
                 {h.quality && <QualityBadge quality={h.quality} />}
               </span>
             </button>
+            {h.recording && (
+              <a class="recording small" href={h.recording} target="_blank" rel="noopener noreferrer" data-testid="history-recording" title={h.recording}>
+                {t('historyRecording')}
+              </a>
+            )}
           </li>
         ))}
       </ul>

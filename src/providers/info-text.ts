@@ -20,6 +20,7 @@ export interface ExtraActionDef extends Omit<ExtraAction, 'label' | 'input'> {
     kinds?: readonly { id: string; label: Text; placeholder?: Text }[];
     options?: boolean;
     free?: boolean;
+    member?: boolean;
   };
 }
 export interface CapabilitiesDef extends Omit<Capabilities, 'agentStates' | 'extraActions'> {
@@ -58,6 +59,7 @@ export function localizeAction(def: ExtraActionDef): ExtraAction {
             ...(input.kinds ? { kinds: input.kinds.map((k) => ({ id: k.id, label: text(k.label), ...(k.placeholder ? { placeholder: text(k.placeholder) } : {}) })) } : {}),
             ...(input.options !== undefined ? { options: input.options } : {}),
             ...(input.free !== undefined ? { free: input.free } : {}),
+            ...(input.member !== undefined ? { member: input.member } : {}),
           },
         }
       : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addRecordToHistory, addToHistory, historyEntry, HISTORY_LIMIT, resultText } from './call-history.ts';
+import { addRecordToHistory, addToHistory, historyEntry, HISTORY_LIMIT, recordingUrl, resultText } from './call-history.ts';
 import type { Call } from './call-state.ts';
 
 const base: Call = { id: 'c1', direction: 'outbound', number: '13912345678', state: 'ended', startedAt: 1_000, muted: false };
@@ -53,5 +53,20 @@ describe('call records (the platform’s CDR)', () => {
     expect(once.map((h) => h.id)).toEqual(['c2', 'record:hwd-1.1', 'c0']);
     expect(once[1]).toMatchObject({ connected: false, durationSec: 0, result: '对方忙' });
     expect(addRecordToHistory(once, { ...record, answeredAt: undefined, talkSeconds: 0, result: '对方忙' } as never)).toEqual(once);
+  });
+});
+
+describe('the platform\'s recording of a call', () => {
+  const record = { vendorCallId: 'occ-1', direction: 'outbound', number: '13912345678', startedAt: 1_000, answeredAt: 2_000, endedAt: 9_000, talkSeconds: 7, result: '已接通' } as const;
+
+  it('is kept with the row when it is an http(s) address', () => {
+    const [row] = addRecordToHistory([], { ...record, recording: 'https://rec.example.com/2026/occ-1.mp3' });
+    expect(row?.recording).toBe('https://rec.example.com/2026/occ-1.mp3');
+  });
+
+  it.each(['javascript:alert(1)', 'data:text/html,<b>x</b>', 'not a url', `https://x.example/${'a'.repeat(1001)}`])('is dropped when it is %s', (value) => {
+    expect(recordingUrl(value)).toBeUndefined();
+    const [row] = addRecordToHistory([], { ...record, recording: value });
+    expect(row).not.toHaveProperty('recording');
   });
 });

@@ -18,6 +18,8 @@ export interface HistoryEntry {
   result: string;
   /** Call quality measured by the browser phone: mean and worst MOS, the last figures. */
   quality?: { meanMos: number; worstMos: number; rttMs: number; jitterMs: number; lossPct: number };
+  /** The platform's recording of the call (an http(s) URL from its call record), opened in a new tab. */
+  recording?: string;
 }
 
 export const HISTORY_LIMIT = 200;
@@ -58,6 +60,17 @@ export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEnt
  * knows when the customer answered; a polled live state may not), or adds a row for a call the
  * extension never saw (the worker was stopped, the poll missed it).
  */
+/** A recording address worth a link: http(s) only (never javascript: or data:), of sane length. */
+export function recordingUrl(value: string | undefined): string | undefined {
+  if (!value || value.length > 1000) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function addRecordToHistory(history: readonly HistoryEntry[], record: CallRecord): HistoryEntry[] {
   const existing = history.find((h) => h.vendorCallId === record.vendorCallId);
   const fromRecord = {
@@ -69,6 +82,7 @@ export function addRecordToHistory(history: readonly HistoryEntry[], record: Cal
     durationSec: record.talkSeconds,
     connected: record.answeredAt !== undefined,
     result: record.result,
+    ...(recordingUrl(record.recording) ? { recording: recordingUrl(record.recording) } : {}),
   };
   if (existing) return history.map((h) => (h === existing ? { ...h, ...fromRecord, number: h.number || record.number } : h));
   const entry: HistoryEntry = { id: `record:${record.vendorCallId}`, ...fromRecord };

@@ -3,15 +3,13 @@
  * session (vcall-session.ts) whose events arrive over STOMP through an injected OpenVcallStream;
  * modes (b) and (c) dial with one HTTP request each (vcall-direct.ts).
  *
- * Wiring the STOMP transport: `createVcallProvider(openVcallStream)` — vcall-stomp.ts on this
- * branch declares only the interface; once it exports `openVcallStream`, the last line becomes
- * `export const vcall = createVcallProvider(openVcallStream);`.
+ * The STOMP transport (vcall-stomp.ts, @stomp/stompjs) is injected: tests give a fake stream.
  */
 import type { Provider } from '../provider.ts';
 import { vcallInfo, type VcallSettings } from './vcall-info.ts';
 import { type DirectSessionDeps, VcallDirectSession } from './vcall-direct.ts';
 import { type AgentSessionDeps, VcallAgentSession } from './vcall-session.ts';
-import type { OpenVcallStream } from './vcall-stomp.ts';
+import { type OpenVcallStream, openVcallStream } from './vcall-stomp.ts';
 
 export type VcallDeps = Omit<AgentSessionDeps, 'openStream'> & DirectSessionDeps;
 
@@ -23,4 +21,4 @@ export function createVcallProvider(openStream?: OpenVcallStream, deps: VcallDep
   };
 }
 
-export const vcall: Provider<VcallSettings> = createVcallProvider();
+export const vcall: Provider<VcallSettings> = createVcallProvider(openVcallStream);

@@ -76,7 +76,7 @@ export const CALL_ACTIONS: readonly ExtraActionDef[] = [
   { id: 'tripartiteTalk', label: 'vcallActionTripartite', when: IN_CALL },
 ];
 
-const AGENT_INPUT = { label: 'vcallInputAgent', placeholder: ['exampleValue', '1002'], options: true, free: true } as const satisfies ExtraActionDef['input'];
+const AGENT_INPUT = { label: 'vcallInputAgent', placeholder: ['exampleValue', '1002'], options: true, free: true, member: true } as const satisfies ExtraActionDef['input'];
 
 /** 班长 (Login `agentType` 1) only; the request names of seed 2788-2885 (forceBusy: the SDK's, seed 4127). */
 export const SUPERVISOR_ACTIONS: readonly ExtraActionDef[] = [

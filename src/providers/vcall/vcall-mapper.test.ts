@@ -71,7 +71,7 @@ const ROWS: [string, VcallEvent, MapContext, ProviderEvent[], VcallEffect[]][] =
     { type: 'call.record', record: { vendorCallId: 'occ-1', direction: 'outbound', number: '15800000000', startedAt: T - 5000, endedAt: T, talkSeconds: 0, result: '用户忙', recording: '/rec/occ-1.wav' } },
     state('afterCall'),
   ], [{ type: 'autoIdle', seconds: 15 }]],
-  ['Surveillance', ev('Surveillance', { agentList: [{ agentNumber: '1002', agentName: '李四', nowState: 'Idle', operatingTime: '1689127936000', groupList: [{ id: 'g1', name: '研发部2' }] }] }), none, [], [{ type: 'team', members: [{ agentNumber: '1002', agentName: '李四', nowState: 'Idle', operatingTime: 1689127936000, groups: [{ id: 'g1', name: '研发部2' }] }] }]],
+  ['Surveillance', ev('Surveillance', { agentList: [{ agentNumber: '1002', agentName: '李四', nowState: 'Idle', operatingTime: '1689127936000', groupList: [{ id: 'g1', name: '研发部2' }] }] }), none, [{ type: 'team', members: [{ id: '1002', name: '李四', state: '示闲', kind: 'ready', since: 1689127936000 }], at: T }], [{ type: 'team', members: [{ agentNumber: '1002', agentName: '李四', nowState: 'Idle', operatingTime: 1689127936000, groups: [{ id: 'g1', name: '研发部2' }] }] }]],
   ['Lock', ev('Lock'), none, [state('locked')], []],
   ['Kick', ev('Kick'), none, [state('loggedOut')], [{ type: 'end', reason: 'kick' }]],
   ['GroupInfo', ev('GroupInfo', { groupList: [{ id: 'g2', name: '售后', type: '1' }] }), none, [], [{ type: 'groups', groups: [{ id: 'g2', name: '售后' }] }]],
@@ -209,5 +209,21 @@ describe('in English', () => {
         expect(words.replace('座席话机未注册', '').replace('用户忙', ''), words).not.toMatch(CJK);
       }
     }
+  });
+});
+
+describe('a supervisor\'s team list (Surveillance)', () => {
+  it.each([
+    ['a 13-digit operatingTime is the moment the state began (event schema, seed 3547)', { operatingTime: 1689127936000 }, { since: 1689127936000 }],
+    ['a smaller one is how long it has lasted (SDK, seed 4586)', { operatingTime: 65_000 }, { since: T - 65_000 }],
+    ['none: no time', {}, {}],
+  ])('%s', (_name, extra, expected) => {
+    const result = mapEvent(ev('Surveillance', { agentList: [{ agentNumber: '1003', agentName: '王五', nowState: 'After', peerId: '13900001111', ...extra }] }), { call: null, agentState: null });
+    expect(result.events).toEqual([{ type: 'team', members: [{ id: '1003', name: '王五', state: '话后', kind: 'afterCall', otherParty: '13900001111', ...expected }], at: T }]);
+  });
+
+  it('an agent in a state the document does not name shows the platform\'s word, and one with no name its number only', () => {
+    const result = mapEvent(ev('Surveillance', { agentList: [{ agentNumber: '1004', nowState: 'Training' }] }), { call: null, agentState: null });
+    expect(result.events).toEqual([{ type: 'team', members: [{ id: '1004', name: '', state: 'Training', kind: 'offline' }], at: T }]);
   });
 });

@@ -16,6 +16,7 @@ import type { CallRecord, ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, isActive } from '../../shared/call-state.ts';
 import { t } from '../../shared/i18n.ts';
 import type { MessageKey } from '../../shared/i18n.ts';
+import type { AgentStateKind, TeamMember as SharedTeamMember } from '../../shared/session-state.ts';
 import { BUSY_PREFIX } from './vcall-info.ts';
 import { afterCauseText, makeCallFailText } from './vcall-causes.ts';
 
@@ -241,6 +242,36 @@ export const NOW_STATES: Readonly<Record<string, string>> = {
   Lock: 'locked',
   Logout: 'loggedOut',
 };
+
+/** What each nowState looks like in a supervisor's team list (label: the agent state's, see vcall-info.ts). */
+const TEAM_STATES: Readonly<Record<string, { key: MessageKey; kind: AgentStateKind }>> = {
+  login: { key: 'vcallStateLogin', kind: 'notReady' },
+  idle: { key: 'vcallStateIdle', kind: 'ready' },
+  busy: { key: 'vcallStateBusy', kind: 'notReady' },
+  ringing: { key: 'vcallStateRinging', kind: 'busy' },
+  inCall: { key: 'vcallStateInCall', kind: 'busy' },
+  afterCall: { key: 'vcallStateAfterCall', kind: 'afterCall' },
+  locked: { key: 'vcallStateLocked', kind: 'notReady' },
+  loggedOut: { key: 'vcallStateLoggedOut', kind: 'offline' },
+};
+
+/**
+ * One agent of a Surveillance list as the team view shows it. `operatingTime` is "状态变更时间13位时间戳"
+ * in the event schema (seed 3547) but "当前状态维持时间毫秒数" in the SDK (seed 4586): a 13-digit value
+ * is the moment, a smaller one how long before the event.
+ */
+export function teamMember(m: TeamMember, eventTime: number | undefined): SharedTeamMember {
+  const known = TEAM_STATES[NOW_STATES[m.nowState] ?? ''];
+  const since = m.operatingTime === undefined ? undefined : m.operatingTime > 1e12 ? m.operatingTime : positive(eventTime) !== undefined ? eventTime! - m.operatingTime : undefined;
+  return {
+    id: m.agentNumber,
+    name: m.agentName === m.agentNumber ? '' : m.agentName,
+    state: known ? t(known.key) : m.nowState || t('vcallStateUnknown'),
+    kind: known?.kind ?? 'offline',
+    ...(since !== undefined && since > 0 ? { since } : {}),
+    ...(m.peer ? { otherParty: m.peer } : {}),
+  };
+}
 
 /** Events that only say how a consult, transfer, conference or supervision goes: a note each. */
 export const NOTE_EVENTS: Readonly<Record<string, MessageKey>> = {
@@ -477,10 +508,8 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
     case 'IdleAgent':
       effects.push({ type: 'idleAgents', agents: (d.agentList ?? []).flatMap((a) => (a.agentNumber ? [{ id: a.agentNumber, name: a.agentName || a.agentNumber }] : [])) });
       break;
-    case 'Surveillance':
-      effects.push({
-        type: 'team',
-        members: [...(d.agentList ?? []), ...(d.infoList ?? [])].flatMap((a) =>
+    case 'Surveillance': {
+      const members: TeamMember[] = [...(d.agentList ?? []), ...(d.infoList ?? [])].flatMap((a) =>
           a.agentNumber
             ? [
                 {
@@ -493,9 +522,11 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
                 },
               ]
             : [],
-        ),
-      });
+        );
+      effects.push({ type: 'team', members });
+      events.push({ type: 'team', members: members.map((m) => teamMember(m, event.eventTime)), ...(positive(event.eventTime) ? { at: event.eventTime } : {}) });
       break;
+    }
     default: {
       const key = NOTE_EVENTS[event.event];
       if (key) note(key);

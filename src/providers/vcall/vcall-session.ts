@@ -35,6 +35,11 @@ export const STREAM_MAX_RECONNECT = 10;
  * and the service worker is kept awake at that pace anyway (background/keep-alive.ts, 30 s alarm).
  */
 export const HEARTBEAT_MS = 30_000;
+/**
+ * A supervisor's team list is asked for this often (the SDK's surveillanceStart polls every 2 s by
+ * default, seed 4065): each answer is a Surveillance event that replaces the list the popup shows.
+ */
+export const SURVEILLANCE_MS = 5000;
 /** How long after the agent's dial the platform's INVITE is answered by the phone itself. */
 export const EXPECT_CALL_MS = 60_000;
 /** Message keys remembered as applied (a redelivery comes right after a restart, never hundreds later). */
@@ -71,6 +76,7 @@ export interface AgentSessionDeps {
   log?: (message: string, detail?: unknown) => void;
   eventTimeoutMs?: number;
   heartbeatMs?: number;
+  surveillanceMs?: number;
 }
 
 const PROBLEM_ORDER = ['ended', 'stream', 'event', 'phone', 'heartbeat'] as const;
@@ -109,6 +115,7 @@ export class VcallAgentSession implements ProviderSession {
   private readonly waiters = new Set<Waiter>();
   private stopped = false;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private surveillance: ReturnType<typeof setInterval> | null = null;
   private unsubscribePhone: (() => void) | null = null;
   private phoneApplied: { instance: string; seq: number } | null = null;
   private team: TeamMember[] = [];
@@ -182,6 +189,10 @@ export class VcallAgentSession implements ProviderSession {
     this.stopped = false;
     void this.openStream().catch((error: unknown) => this.log('vcall: stream did not open', error));
     this.heartbeat ??= setInterval(() => void this.beat(), this.deps.heartbeatMs ?? HEARTBEAT_MS);
+    if (this.cursor.login?.supervisor && !this.surveillance) {
+      this.surveillance = setInterval(() => void this.watchTeam(), this.deps.surveillanceMs ?? SURVEILLANCE_MS);
+      void this.watchTeam();
+    }
     if (this.webrtc) {
       this.unsubscribePhone ??= this.ctx.phone.subscribe((status) => this.onPhone(status));
       if (!this.loggedInHere) void this.keepPhoneRegistered();
@@ -314,6 +325,8 @@ export class VcallAgentSession implements ProviderSession {
     const message = t(END_TEXT[reason]);
     this.stop();
     this.setProblem('ended', { code: 'not-logged-in', message, hint: t('vcallReloginHint') });
+    // CallBar logs out too (a call still shown ends with the reason); the banner stays.
+    void this.ctx.endSession({ code: 'not-logged-in', message, hint: t('vcallReloginHint') });
     if (this.webrtc && reason !== 'sipError') void this.ctx.phone.send({ type: 'unregister' }).catch(() => undefined);
   }
 
@@ -324,6 +337,8 @@ export class VcallAgentSession implements ProviderSession {
     this.connected = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    if (this.surveillance) clearInterval(this.surveillance);
+    this.surveillance = null;
     this.unsubscribePhone?.();
     this.unsubscribePhone = null;
   }
@@ -348,6 +363,16 @@ export class VcallAgentSession implements ProviderSession {
 
   private eventTimeout(): number {
     return this.deps.eventTimeoutMs ?? EVENT_TIMEOUT_MS;
+  }
+
+  /** Ask for the team list; its Surveillance event updates the popup's 班组监控 (vcall-mapper.ts). */
+  private async watchTeam(): Promise<void> {
+    if (this.stopped || this.cursor.ended) return;
+    try {
+      await this.client.control(this.identity, { request: 'surveillance' }, this.sequences.next());
+    } catch (error) {
+      this.log('vcall: surveillance request failed', error);
+    }
   }
 
   private async beat(): Promise<void> {
