@@ -49,10 +49,18 @@ export interface SettingsFieldInfo {
    * in chrome.storage.session (memory, gone when the browser closes). Implies `secret`.
    */
   credential?: boolean;
-  /** Shown only when another field has this value (e.g. desktop-client fields in desktop mode). */
-  showWhen?: { key: string; value: string | boolean };
+  /**
+   * Shown only when another field has this value, or one of these values (e.g. desktop-client fields
+   * in desktop mode); several conditions must all hold (v-call's phone address: agent mode and WebRTC).
+   */
+  showWhen?: ShowWhen | readonly ShowWhen[];
   /** Rarely needed (an outbound proxy, TURN): the popup folds it under 高级设置. */
   advanced?: boolean;
+}
+
+export interface ShowWhen {
+  key: string;
+  value: string | boolean | readonly (string | boolean)[];
 }
 
 /**

@@ -36,3 +36,18 @@ describe('settings form values', () => {
     expect(settingsFromForm([mode, port], (k) => ({ mode: 'client', port: '10800' })[k])).toEqual({ mode: 'client', port: 10800 });
   });
 });
+
+describe('showWhen with several values or several conditions', () => {
+  const keys: SettingsFieldInfo = { key: 'secret', label: '密钥', type: 'text', showWhen: { key: 'mode', value: ['openCall', 'callback'] } };
+  const phone: SettingsFieldInfo = { key: 'ws', label: '话机地址', type: 'url', showWhen: [{ key: 'mode', value: 'agent' }, { key: 'loginType', value: '3' }] };
+  it.each([
+    [keys, { mode: 'openCall' }, true],
+    [keys, { mode: 'callback' }, true],
+    [keys, { mode: 'agent' }, false],
+    [phone, { mode: 'agent', loginType: '3' }, true],
+    [phone, { mode: 'agent', loginType: '1' }, false],
+    [phone, { mode: 'callback', loginType: '3' }, false],
+  ] as const)('%#', (field, values, shown) => {
+    expect(isFieldShown(field, (k) => (values as Record<string, string>)[k])).toBe(shown);
+  });
+});

@@ -4,7 +4,7 @@
  * checkboxes booleans; a number field sends a number when it holds one (else the text, so the
  * schema names the mistake); fields hidden by `showWhen` still send their value.
  */
-import type { SettingsFieldInfo } from './settings-file.ts';
+import type { SettingsFieldInfo, ShowWhen } from './settings-file.ts';
 
 export type FormValue = string | boolean;
 export type FormValues = Record<string, FormValue>;
@@ -35,5 +35,9 @@ export function settingsFromForm(fields: readonly SettingsFieldInfo[], value: (k
 
 export function isFieldShown(field: SettingsFieldInfo, value: (key: string) => FormValue | undefined): boolean {
   if (!field.showWhen) return true;
-  return value(field.showWhen.key) === field.showWhen.value;
+  const conditions: readonly ShowWhen[] = Array.isArray(field.showWhen) ? field.showWhen : [field.showWhen as ShowWhen];
+  return conditions.every((c) => {
+    const current = value(c.key);
+    return Array.isArray(c.value) ? c.value.some((v) => v === current) : current === c.value;
+  });
 }

@@ -268,6 +268,9 @@ export function vcallCapabilitiesFor(settings: Pick<VcallSettings, 'mode' | 'log
 
 const AGENT = { key: 'mode', value: 'agent' } as const;
 const CALLBACK = { key: 'mode', value: 'callback' } as const;
+/** The company-wide keys: the open-call and callback modes. */
+const WITH_KEYS = { key: 'mode', value: ['openCall', 'callback'] } as const;
+const WEBRTC = [AGENT, { key: 'loginType', value: '3' }] as const;
 
 export const vcallInfoDef: ProviderInfoDef<VcallSettings> = {
   id: 'vcall',
@@ -316,13 +319,15 @@ export const vcallInfoDef: ProviderInfoDef<VcallSettings> = {
     },
     { key: 'streamUrl', label: 'vcallStreamUrl', type: 'url', placeholder: ['verbatim', 'wss://cc.v-call.cn/ws'], help: 'vcallStreamUrlHelp', showWhen: AGENT },
     { key: 'connectAccount', label: 'vcallConnectAccount', type: 'text', help: 'vcallConnectAccountHelp', showWhen: AGENT },
-    { key: 'connectPassword', label: 'vcallConnectPassword', type: 'password', secret: true, credential: true, showWhen: AGENT },
+    // The queue account is the company's (the SDK's options, like the server address): kept like the
+    // access keys and deliverable by enterprise policy, not typed at every login like the agent's password.
+    { key: 'connectPassword', label: 'vcallConnectPassword', type: 'password', secret: true, showWhen: AGENT },
     { key: 'vhost', label: 'vcallVhost', type: 'text', placeholder: 'mayBeEmpty', help: 'vcallVhostHelp', showWhen: AGENT, advanced: true },
     { key: 'subscribePath', label: 'vcallSubscribePath', type: 'text', placeholder: ['exampleValue', '/exchange/agent/1001'], help: 'vcallSubscribePathHelp', showWhen: AGENT },
-    { key: 'phoneWsUrl', label: 'vcallPhoneWsUrl', type: 'url', placeholder: ['verbatim', 'wss://sip.example.com:7443'], help: 'vcallPhoneWsUrlHelp', showWhen: AGENT },
+    { key: 'phoneWsUrl', label: 'vcallPhoneWsUrl', type: 'url', placeholder: ['verbatim', 'wss://sip.example.com:7443'], help: 'vcallPhoneWsUrlHelp', showWhen: WEBRTC },
     { key: 'maskNumbers', label: 'vcallMaskNumbers', type: 'checkbox', help: 'vcallMaskNumbersHelp' },
-    { key: 'accessKeyId', label: 'vcallAccessKeyId', type: 'text', help: 'vcallAccessKeyHelp' },
-    { key: 'accessKeySecret', label: 'vcallAccessKeySecret', type: 'password', secret: true, help: 'vcallAccessKeyHelp' },
+    { key: 'accessKeyId', label: 'vcallAccessKeyId', type: 'text', help: 'vcallAccessKeyHelp', showWhen: WITH_KEYS },
+    { key: 'accessKeySecret', label: 'vcallAccessKeySecret', type: 'password', secret: true, help: 'vcallAccessKeyHelp', showWhen: WITH_KEYS },
     { key: 'callnum', label: 'vcallCallnum', type: 'text', placeholder: 'mayBeEmpty', help: 'vcallCallnumHelp' },
     { key: 'callerPhone', label: 'vcallCallerPhone', type: 'text', placeholder: ['exampleValue', '13800000000'], help: 'vcallCallerPhoneHelp', showWhen: CALLBACK },
     {
