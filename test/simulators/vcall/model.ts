@@ -133,6 +133,8 @@ export interface AgentLeg {
   callType: CallType;
   phase: 'dialling' | 'agentRinging' | 'agentUp' | 'calledRinging' | 'talking';
   ring: AgentRing | null;
+  /** Which of the agent's phones the platform rang for this leg. */
+  phone?: 'sip' | 'mobile' | 'webrtc';
   beginTime: number;
   ringTime?: number;
   answerTime?: number;

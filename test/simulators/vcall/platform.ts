@@ -270,6 +270,7 @@ export class Platform {
     const hook = this.opts.agentLeg;
     const c = agent.config;
     leg.ringTime = Date.now();
+    leg.phone = channel;
     leg.ring = ringAgentPhone(
       this.clock,
       leg.call.occCallId,
