@@ -99,11 +99,11 @@ export class Platform {
       subscribePath: `/queue/vcall.${config.companyId}.${n}`,
       ...config,
     };
-    for (const id of full.groupIds) {
+    for (const id of config.groupIds ?? full.groupIds) {
       if (!company.groups.some((g) => g.id === id)) throw new ControlError(`company ${config.companyId} has no group ${id}`, 'input');
     }
     if (existing !== undefined) {
-      existing.config = { ...existing.config, ...full, agentId: existing.config.agentId };
+      existing.config = { ...existing.config, ...config, agentId: existing.config.agentId };
       existing.registered = existing.config.sipRegistered;
       return existing;
     }
