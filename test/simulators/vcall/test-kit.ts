@@ -3,7 +3,8 @@
  * clients as a CRM page would call them, and waiting for an agent's events.
  */
 import { expect } from 'vitest';
-import { DEFAULT_COMPANY, VcallSimulator, type VcallSimulatorOptions } from './vcall-simulator.ts';
+import type { VcallSimulator} from './vcall-simulator.ts';
+import { DEFAULT_COMPANY, type VcallSimulatorOptions } from './vcall-simulator.ts';
 
 /** Short delays keep the flows fast; tests wait for events rather than sleeping. */
 export const FAST: VcallSimulatorOptions = {

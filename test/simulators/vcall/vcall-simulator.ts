@@ -64,6 +64,8 @@ export interface VcallSimulatorOptions {
   /** The WebRTC leg (loginType 3): a real SIP call to the agent's browser phone. */
   agentLeg?: AgentLegHook;
   onRequest?: (request: RecordedRequest) => void;
+  /** Called for each event as it is queued for the broker. */
+  onEvent?: (event: PublishedEvent) => void;
 }
 
 export interface RecordedRequest {
@@ -137,7 +139,11 @@ export class VcallSimulator {
         recordBaseUrl: opts.recordBaseUrl ?? '',
         ...(opts.agentLeg === undefined ? {} : { agentLeg: opts.agentLeg }),
       },
-      (destination, body) => this.outbox.push(destination, body),
+      (destination, body) => {
+        this.outbox.push(destination, body);
+        const last = this.platform.events.at(-1);
+        if (last !== undefined) this.opts.onEvent?.(last);
+      },
       o.speed,
     );
     this.platform.beforeMakeCall = (agent) => {
