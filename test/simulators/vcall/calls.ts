@@ -82,7 +82,9 @@ export function startOutbound(p: Platform, agent: AgentRuntime, o: OutboundOptio
     o.callAgentType,
     () => {
       p.callEvent(agent, 'AgentAnswer');
-      dialCustomer(p, agent, call);
+      const callee = p.agent(agent.config.companyId, call.called);
+      if (callee !== undefined && callee !== agent) dialAgent(p, agent, callee, call);
+      else dialCustomer(p, agent, call);
     },
     (_cause, text) => {
       agent.leg = null;
@@ -112,6 +114,41 @@ function dialCustomer(p: Platform, agent: AgentRuntime, call: Call): void {
     onFail: (cause) => p.endCall(call, cause, null),
     onHangup: () => customerHungUp(p, call),
   });
+}
+
+/**
+ * `called` is an agent number of the company (the SDK's calledType 1, seed 2629, 3977): that
+ * agent's phone rings (AgentRinging, callDirection 0 for it) while the caller hears CalledRinging.
+ * A callee not logged in ends the call with 2137 座席未登录, a callee not Idle with 1017 用户忙.
+ */
+function dialAgent(p: Platform, agent: AgentRuntime, callee: AgentRuntime, call: Call): void {
+  const leg = agent.leg;
+  if (leg === null) return;
+  leg.phase = 'calledRinging';
+  if (callee.session === null || callee.state !== 'Idle' || callee.leg !== null) {
+    const cause = callee.session === null ? CAUSE.AGENT_NOT_LOGGED_IN : CAUSE.USER_BUSY;
+    queueMicrotask(() => p.endCall(call, cause, null));
+    return;
+  }
+  const calleeLeg = p.newLeg(call, 'normal', 'agentRinging');
+  calleeLeg.direction = 0;
+  callee.leg = calleeLeg;
+  call.agents.add(callee.key);
+  p.callEvent(callee, 'AgentRinging');
+  p.callEvent(agent, 'CalledRinging');
+  p.ringAgent(
+    callee,
+    'default',
+    () => {
+      calleeLeg.phase = 'talking';
+      leg.phase = 'talking';
+      p.callEvent(callee, 'AgentAnswer');
+      p.callEvent(agent, 'CalledAnswer');
+      p.callEvent(agent, 'Conversation');
+      p.callEvent(callee, 'Conversation');
+    },
+    (cause) => p.endCall(call, cause, callee.key),
+  );
 }
 
 function customerHungUp(p: Platform, call: Call): void {
@@ -213,7 +250,7 @@ export function hangUpAgent(p: Platform, agent: AgentRuntime, hangupDirection: 0
   }
   endConsultOf(p, agent, CAUSE.NORMAL);
   if (leg.phase !== 'talking') {
-    const cause = call.direction === 0 && leg.phase === 'agentRinging' ? CAUSE.CALL_REJECTED : CAUSE.ORIGINATOR_CANCEL;
+    const cause = (leg.direction ?? call.direction) === 0 && leg.phase === 'agentRinging' ? CAUSE.CALL_REJECTED : CAUSE.ORIGINATOR_CANCEL;
     p.endCall(call, cause, agent.key);
     return;
   }

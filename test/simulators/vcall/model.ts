@@ -144,6 +144,8 @@ export interface AgentLeg {
   consult: Consult | null;
   /** Set when this agent is the consulted / transfer-target party of `by` (agent key). */
   consultedBy?: string;
+  /** This agent's view of the direction when it differs from the call's (the callee of an agent-to-agent call). */
+  direction?: 0 | 1;
   /** Supervisor legs: the supervised agent's key. */
   supervising?: string;
   lastEvent: string;

@@ -225,7 +225,7 @@ export class Platform {
     if (leg === null) return {};
     const call = leg.call;
     const data: Record<string, unknown> = {
-      callDirection: call.direction,
+      callDirection: leg.direction ?? call.direction,
       caller: call.caller,
       called: call.called,
     };
@@ -332,7 +332,7 @@ export class Platform {
     const call = leg.call;
     const answered = leg.answerTime !== undefined && (call.customer === null || call.customer.answerTime !== undefined);
     const data: Record<string, unknown> = {
-      callDirection: call.direction,
+      callDirection: leg.direction ?? call.direction,
       recordPath: answered ? `${this.opts.recordBaseUrl}/obc/api/file/download/${call.occCallId}` : '',
       cause,
       hangupDirection,

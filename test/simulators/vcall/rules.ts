@@ -197,6 +197,8 @@ export const CAUSE = {
   ATTENDED_TRANSFER: 1601,
   PICKED_OFF: 1605,
   PROGRESS_TIMEOUT: 1607,
+  /** 挂机原因枚举 2137 座席未登录 (not in the 话后 table). */
+  AGENT_NOT_LOGGED_IN: 2137,
 } as const;
 
 /**

@@ -346,6 +346,44 @@ describe('outbound call (makeCall)', () => {
   });
 });
 
+describe('agent-to-agent call (called = an agent number)', () => {
+  it('rings the other agent (callDirection 0 for it); both talk; one hanging up gives both After', async () => {
+    await k.loginIdle('1001');
+    await k.loginIdle('1002');
+    await k.ok('1001', 'makeCall', { called: '1002' });
+    const conv1 = await k.waitEvent('1001', 'Conversation');
+    const conv2 = await k.waitEvent('1002', 'Conversation');
+    expect(k.names('1002').slice(-3)).toEqual(['AgentRinging', 'AgentAnswer', 'Conversation']);
+    expect(conv1.data).toMatchObject({ callDirection: 1, called: '1002' });
+    expect(conv2.data).toMatchObject({ callDirection: 0, called: '1002', occCallId: conv1.data.occCallId });
+    await k.ok('1002', 'cancelCall');
+    expect((await k.waitEvent('1002', 'After')).data).toMatchObject({ hangupDirection: 0, callDirection: 0 });
+    expect((await k.waitEvent('1001', 'After')).data).toMatchObject({ hangupDirection: 1, cause: 0 });
+  });
+
+  it('a callee not logged in ends the call with 2137 座席未登录, a busy one with 1017', async () => {
+    await k.loginIdle('1001');
+    await k.ok('1001', 'makeCall', { called: '1003' });
+    expect((await k.waitEvent('1001', 'After')).data).toMatchObject({ cause: 2137, data: '座席未登录' });
+    await k.waitEvent('1001', 'Idle');
+    await k.login('1003');
+    await k.ok('1001', 'makeCall', { called: '1003' });
+    expect((await k.waitEvent('1001', 'After')).data).toMatchObject({ cause: 1017, data: '用户忙' });
+    expect(k.names('1003')).toEqual(['Login']);
+  });
+
+  it('the callee refusing with cancelCall gives both After 1021', async () => {
+    sim.addAgent({ companyId: COMPANY, agentNumber: '1002', password: '123456', autoAnswer: false });
+    await k.loginIdle('1001');
+    await k.loginIdle('1002');
+    await k.ok('1001', 'makeCall', { called: '1002' });
+    await k.waitEvent('1002', 'AgentRinging');
+    await k.ok('1002', 'cancelCall');
+    expect((await k.waitEvent('1001', 'After')).data.cause).toBe(1021);
+    expect((await k.waitEvent('1002', 'After')).data.cause).toBe(1021);
+  });
+});
+
 describe('hold and mute', () => {
   it('refuses hold / unHold / mute / unmute without a call, and before the conversation', async () => {
     await k.loginIdle('1001');
