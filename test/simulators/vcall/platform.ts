@@ -318,6 +318,14 @@ export class Platform {
     leg.ring?.cancel();
     agent.leg = null;
     leg.call.agents.delete(agent.key);
+    // A consultation or pending transfer of this agent ends with it.
+    const consult = leg.consult;
+    leg.consult = null;
+    if (consult !== null) {
+      consult.outside?.cancel();
+      const target = consult.agentKey === undefined ? undefined : this.agents.get(consult.agentKey);
+      if (target?.leg?.consultedBy === agent.key) this.endLeg(target, target.leg.phase === 'talking' ? cause : CAUSE.ORIGINATOR_CANCEL, 1);
+    }
     const forced = this.forcedCauses.get(agent.key);
     if (forced !== undefined) {
       this.forcedCauses.delete(agent.key);

@@ -91,6 +91,25 @@ describe('consultation', () => {
     expect(k.stateOf('1001').nowState).toBe('Conversation');
   });
 
+  it('the consulting agent’s call ending (customer hangs up, forceBreak) ends the consulted agent’s leg too', async () => {
+    await talking();
+    await k.login('1009');
+    await k.ok('1001', 'consultCall', { consultType: 1, consultId: '1002' });
+    await k.waitEvent('1001', 'ConsultCalling');
+    sim.customerHangup('13900000001');
+    await k.waitEvent('1001', 'After');
+    expect((await k.waitEvent('1002', 'After')).data).toMatchObject({ callType: 'consult', hangupDirection: 1 });
+    await k.waitEvent('1001', 'Idle');
+    await k.waitEvent('1002', 'Idle');
+    await k.talk('1001');
+    await k.ok('1001', 'consultCall', { consultType: 1, consultId: '1002' });
+    await k.waitEvent('1001', 'ConsultCalling');
+    await k.ok('1009', 'forceBreak', { beAgentNumber: '1001' });
+    expect((await k.waitEvent('1001', 'After')).data.cause).toBe(1503);
+    await k.waitEvent('1002', 'After');
+    expect(k.stateOf('1002').call).toBeNull();
+  });
+
   it('an outside number that does not answer gives ConsultCallFail', async () => {
     await talking();
     sim.setPartyMode('busy', '13911112222');
