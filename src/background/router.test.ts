@@ -73,6 +73,7 @@ function setup(failWith?: unknown, options: { dialAllowed?: boolean; access?: bo
     callAction: record('callAction'),
     transfer: record('transfer'),
     extraAction: record('extraAction'),
+    extraActionOptions: record('extraActionOptions'),
     dismissCall: record('dismissCall'),
     dialText: record('dialText'),
     confirmDial: record('confirmDial'),
@@ -225,6 +226,8 @@ describe('route: payloads are validated before any handler runs', () => {
     { name: 'agent state too long', type: 'agent/set-state', payload: { stateId: 'x'.repeat(65) }, message: /./ },
     { name: 'extra action empty', type: 'call/extra', payload: { actionId: '' }, message: /./ },
     { name: 'extra action not a string', type: 'call/extra', payload: { actionId: 1 }, message: /./ },
+    { name: 'extra action input too long', type: 'call/extra', payload: { actionId: 'consult', input: '1'.repeat(65) }, message: /./ },
+    { name: 'extra options without an action', type: 'call/extra-options', payload: {}, message: /./ },
     { name: 'call action not in the list', type: 'call/action', payload: { action: 'dial' }, message: /./ },
     { name: 'call action missing', type: 'call/action', payload: {}, message: /./ },
     { name: 'state/get with extra keys', type: 'state/get', payload: { x: 1 }, message: /./ },
@@ -331,8 +334,11 @@ describe('route: valid requests reach the engine', () => {
     { type: 'call/action', payload: { action: 'hangup' }, call: { method: 'callAction', args: ['hangup'] } },
     { type: 'call/action', payload: { action: 'unmute' }, call: { method: 'callAction', args: ['unmute'] } },
     { type: 'agent/set-state', payload: { stateId: 'sipOnline' }, call: { method: 'setAgentState', args: ['sipOnline'] } },
-    { type: 'call/extra', payload: { actionId: 'switchTransfer' }, call: { method: 'extraAction', args: ['switchTransfer', undefined] } },
-    { type: 'call/extra', payload: { actionId: 'pickup', input: ' 8002 ' }, call: { method: 'extraAction', args: ['pickup', '8002'] } },
+    { type: 'call/extra', payload: { actionId: 'switchTransfer' }, call: { method: 'extraAction', args: ['switchTransfer', undefined, undefined] } },
+    // The input is the engine's to check: a dial string, or a platform name for a `free` input.
+    { type: 'call/extra', payload: { actionId: 'pickup', input: ' 8002 ' }, call: { method: 'extraAction', args: ['pickup', ' 8002 ', undefined] } },
+    { type: 'call/extra', payload: { actionId: 'consult', input: '售后组', kind: 'group' }, call: { method: 'extraAction', args: ['consult', '售后组', 'group'] } },
+    { type: 'call/extra-options', payload: { actionId: 'consult', kind: 'agent' }, call: { method: 'extraActionOptions', args: ['consult', 'agent'] } },
     { type: 'call/dismiss', payload: {}, call: { method: 'dismissCall', args: [] } },
     { type: 'call/dismiss', payload: undefined, call: { method: 'dismissCall', args: [] } },
   ])('$type $payload → engine.$call.method', async ({ type, payload, call }) => {
@@ -352,7 +358,7 @@ describe('route: settings changes', () => {
 
   it.each([
     [{ providers: { 'cmcc-softbar': { extension: '80a1' } } }, 'providers.cmcc-softbar.extension：800 号码只能由 3–20 位数字组成'],
-    [{ providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip）'],
+    [{ providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）'],
     [{ dialPlans: { 'cmcc-softbar': { ...DEFAULT_DIAL_PLAN, outsideLinePrefix: '12345' } } }, 'dialPlans.cmcc-softbar.outsideLinePrefix：外线前缀只能是最多 4 位数字'],
     [{ theme: 'dark' }, '未知的字段“theme”'],
   ])('settings/save %j → invalid-input, nothing saved', async (payload, message) => {

@@ -180,8 +180,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       handle: ({ digits }, engine) => engine.dtmf(digits),
     },
     'call/extra': {
-      payload: z.object({ actionId: z.string().min(1).max(64), input: dialString.optional() }),
-      handle: ({ actionId, input }, engine) => engine.extraAction(actionId, input),
+      // The input is checked by the engine: a dial string, or a platform name for a `free` input.
+      payload: z.object({ actionId: z.string().min(1).max(64), input: z.string().max(64, message('numberTooLong')).optional(), kind: z.string().min(1).max(32).optional() }),
+      handle: ({ actionId, input, kind }, engine) => engine.extraAction(actionId, input, kind),
+    },
+    'call/extra-options': {
+      payload: z.object({ actionId: z.string().min(1).max(64), kind: z.string().min(1).max(32).optional() }),
+      handle: ({ actionId, kind }, engine) => engine.extraActionOptions(actionId, kind),
     },
     'call/dismiss': { payload: empty, handle: (_p, engine) => engine.dismissCall() },
     'settings/dial-plan-get': {

@@ -6,7 +6,7 @@ import type { ProviderEvent } from '../shared/call-events.ts';
 import { CallbarError } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { PublicState } from '../shared/session-state.ts';
-import type { AgentInfo, Capabilities, Provider, ProviderContext, ProviderSession } from '../providers/provider.ts';
+import type { AgentInfo, Capabilities, InputOption, Provider, ProviderContext, ProviderSession } from '../providers/provider.ts';
 import { SessionEngine } from './session-engine.ts';
 import type { SessionStorageArea } from './session-store.ts';
 
@@ -101,8 +101,17 @@ class FakeSession implements ProviderSession {
   async transfer(target: string): Promise<void> {
     this.record('transfer', target);
   }
-  async extraAction(actionId: string, input?: string): Promise<void> {
-    this.record('extraAction', actionId, ...(input === undefined ? [] : [input]));
+  async extraAction(actionId: string, input?: string, kind?: string): Promise<void> {
+    this.record('extraAction', actionId, ...(input === undefined ? [] : [input]), ...(kind === undefined ? [] : [kind]));
+  }
+  /** Set by a test: what the platform said at login. */
+  platformCapabilities: Capabilities | undefined;
+  loggedInCapabilities(): Capabilities | undefined {
+    return this.platformCapabilities;
+  }
+  async inputOptions(actionId: string, kind?: string): Promise<readonly InputOption[]> {
+    this.record('inputOptions', actionId, ...(kind === undefined ? [] : [kind]));
+    return [{ value: '1002', label: '1002 王芳' }];
   }
 }
 
@@ -159,7 +168,7 @@ function boot(w: World, clock = { now: 1_000 }, customize?: (provider: Provider<
   const logged: string[] = [];
   const saved: unknown[] = [];
   const engine = new SessionEngine({
-    providers: { 'cmcc-softbar': provider, dscom: provider, '800ing': provider, sip: provider },
+    providers: { 'cmcc-softbar': provider, dscom: provider, '800ing': provider, sip: provider, vcall: provider },
     storage: w.storage,
     loadSettings: async (id) => structuredClone(w.settings.get(id)),
     saveSettings: async (id, settings) => {
@@ -245,6 +254,7 @@ describe('login', () => {
       call: null,
       problem: null,
       note: null,
+      team: null,
       dialing: false,
       dialPlan: DEFAULT_DIAL_PLAN,
       pendingDial: null,
@@ -766,6 +776,78 @@ describe('provider contract extensions', () => {
     await sw.engine.extraAction('pickup', ' 8002 ');
     expect(sw.session().calls.at(-1)).toEqual({ method: 'extraAction', args: ['pickup', '8002'] });
     expect((await failure(sw.engine.extraAction('consult', '8003'))).code).toBe('precondition'); // no call to consult on
+    expect((await failure(sw.engine.extraAction('pickup', '王芳'))).message).toContain('王芳'); // not a number
+    expect(sw.session().calls.filter((c) => c.method === 'extraAction')).toHaveLength(1);
+  });
+
+  const KINDS: Capabilities = {
+    ...CAPABILITIES,
+    extraActions: [
+      {
+        id: 'consultTo',
+        label: '咨询',
+        when: ['idle'],
+        input: { label: '咨询对象', kinds: [{ id: 'agent', label: '坐席' }, { id: 'group', label: '技能组' }], options: true, free: true },
+      },
+    ],
+  };
+
+  it('an input with kinds needs one of them and passes it on; a free input takes a name', async () => {
+    const sw = boot(world(), { now: 1_000 }, (p) => (p.capabilitiesFor = () => KINDS));
+    await sw.engine.login('cmcc-softbar', SETTINGS);
+    expect((await failure(sw.engine.extraAction('consultTo', '售后组'))).code).toBe('invalid-input'); // no kind
+    expect((await failure(sw.engine.extraAction('consultTo', '售后组', 'ivr'))).code).toBe('invalid-input'); // not one of them
+    await sw.engine.extraAction('consultTo', ' 售后组 ', 'group');
+    expect(sw.session().calls.at(-1)).toEqual({ method: 'extraAction', args: ['consultTo', '售后组', 'group'] });
+    expect((await failure(sw.engine.extraAction('consultTo', 'a\u0000b', 'group'))).code).toBe('invalid-input');
+    expect(await sw.engine.extraActionOptions('consultTo', 'agent')).toEqual([{ value: '1002', label: '1002 王芳' }]);
+    expect(sw.session().calls.at(-1)).toEqual({ method: 'inputOptions', args: ['consultTo', 'agent'] });
+    // An action without listed options asks the provider nothing.
+    expect(await failure(sw.engine.extraActionOptions('nope'))).toMatchObject({ code: 'unsupported' });
+  });
+
+  it('what the platform says at login wins over what the settings imply, and survives a restart', async () => {
+    const w = world();
+    const PLATFORM: Capabilities = { ...CAPABILITIES, agentStates: [{ id: 'busy-3', label: '小休', kind: 'notReady' }] };
+    const sw = boot(w, { now: 1_000 }, (p) => {
+      p.capabilitiesFor = () => KINDS;
+      const create = p.createSession.bind(p);
+      p.createSession = (settings, ctx) => {
+        const session = create(settings, ctx) as FakeSession;
+        session.platformCapabilities = PLATFORM;
+        return session;
+      };
+    });
+    await sw.engine.login('cmcc-softbar', SETTINGS);
+    expect(sw.engine.publicState().capabilities).toEqual(PLATFORM);
+    const again = boot(w);
+    await again.engine.wake();
+    expect(again.engine.publicState().capabilities).toEqual(PLATFORM);
+  });
+
+  it('a supervisor\'s team list is kept with the session, shown only while logged in', async () => {
+    const w = world();
+    const { session, engine } = await loggedIn(w);
+    const members = [{ id: '1002', name: '王芳', state: '空闲', kind: 'ready' as const, since: 500 }];
+    await session().ctx.emit([{ type: 'team', members, at: 900 }]);
+    expect(engine.publicState().team).toEqual({ members, at: 900 });
+    const again = boot(w);
+    await again.engine.wake();
+    expect(again.engine.publicState().team).toEqual({ members, at: 900 });
+    await again.engine.logout();
+    expect(again.engine.publicState().team).toBeNull();
+  });
+
+  it('the platform ends the session: the call ends with the reason, the agent is logged out and told why', async () => {
+    const { session, engine, records, keepAlive } = await loggedIn();
+    await session().ctx.emit([{ type: 'call.dialing', number: '13912345678' }, { type: 'call.connected' }]);
+    const signal = session().signals.at(-1)!;
+    await session().ctx.endSession({ code: 'not-logged-in', message: '已在其他地方登录' });
+    expect(signal.aborted).toBe(true);
+    expect(keepAlive.at(-1)).toBe(false);
+    expect(engine.publicState()).toMatchObject({ status: 'loggedOut', problem: { message: '已在其他地方登录' }, call: { state: 'ended', cause: '已在其他地方登录' } });
+    expect(records.at(-1)).toBe('change:ended');
+    expect(session().methods()).not.toContain('logout'); // the platform already ended it
   });
 
   it('agent state: the platform’s start time is kept; without one, the time the state changed', async () => {

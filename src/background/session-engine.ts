@@ -13,7 +13,7 @@ import { CallbarError, type Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan, normalizeDialInput } from '../shared/phone/dial-plan.ts';
-import type { PublicState } from '../shared/session-state.ts';
+import type { ExtraAction, InputOption, PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
 import { sameServers, serverOrigins } from '../shared/settings-file.ts';
 import { ACTION_CAPABILITY, type CallAction, type PhoneLink, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
@@ -95,6 +95,7 @@ export class SessionEngine {
       call: this.state.call,
       problem: this.state.problem,
       note: this.state.note,
+      team: loggedIn ? this.state.team : null,
       dialing: this.dialing,
       dialPlan: this.dialPlan,
       pendingDial: this.proposal && this.deps.now() - this.proposal.at < PROPOSAL_TTL_MS ? { dial: this.proposal.dial, text: this.proposal.text } : null,
@@ -164,7 +165,8 @@ export class SessionEngine {
     });
     const session = provider.createSession(parsed.data, this.context(abort.signal));
     const agent = await session.login();
-    const capabilities = provider.capabilitiesFor?.(parsed.data) ?? null;
+    // What the platform said at login (v-call's busy reasons) wins over what the settings imply.
+    const capabilities = session.loggedInCapabilities?.() ?? provider.capabilitiesFor?.(parsed.data) ?? null;
     const servers = serverOrigins(provider.settingsFields, parsed.data);
     await this.mutate(async () => {
       this.state = { ...this.state, status: 'loggedIn', providerId, agent, capabilities, problem: null, servers };
@@ -239,17 +241,43 @@ export class SessionEngine {
     return this.publicState();
   }
 
-  async extraAction(actionId: string, input?: string): Promise<PublicState> {
+  async extraAction(actionId: string, input?: string, kind?: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
-    const action = this.capabilities(provider).extraActions.find((a) => a.id === actionId);
-    if (!action) throw new CallbarError('unsupported', t('providerNoSuchAction', provider.name, actionId));
+    const action = this.extraActionOf(provider, actionId, kind);
     if (!action.when.includes(this.state.call?.state ?? 'idle')) {
       throw new CallbarError('precondition', t('actionNotAvailableInCallState', action.label));
     }
-    const value = input?.trim();
-    if (action.input && !value) throw new CallbarError('invalid-input', t('fillIn', action.input.label));
-    await session.extraAction(actionId, action.input ? value : undefined);
+    let value: string | undefined;
+    if (action.input) {
+      value = input?.trim();
+      if (!value) throw new CallbarError('invalid-input', t('fillIn', action.input.label));
+      if (action.input.free) {
+        // A platform name or id (a skill group, an IVR): any printable text.
+        if (/[\u0000-\u001f\u007f]/.test(value)) throw new CallbarError('invalid-input', t('notDialable', value.slice(0, 32)));
+      } else {
+        const compact = value.replace(/[\s\-().]/g, '');
+        if (!/^\+?[0-9*#]{1,20}(,[0-9*#]{1,10})?$/.test(compact)) throw new CallbarError('invalid-input', t('notDialable', value.slice(0, 32)));
+        value = compact;
+      }
+    }
+    await session.extraAction(actionId, value, action.input?.kinds ? kind : undefined);
     return this.publicState();
+  }
+
+  /** The platform's choices for an extra action's input (idle agents, skill groups …). */
+  async extraActionOptions(actionId: string, kind?: string): Promise<readonly InputOption[]> {
+    const { provider, session } = await this.requireRunning();
+    const action = this.extraActionOf(provider, actionId, kind);
+    if (!action.input?.options || !session.inputOptions) return [];
+    return session.inputOptions(actionId, action.input.kinds ? kind : undefined);
+  }
+
+  private extraActionOf(provider: Provider<any>, actionId: string, kind?: string): ExtraAction {
+    const action = this.capabilities(provider).extraActions.find((a) => a.id === actionId);
+    if (!action) throw new CallbarError('unsupported', t('providerNoSuchAction', provider.name, actionId));
+    const kinds = action.input?.kinds;
+    if (kinds?.length && !kinds.some((k) => k.id === kind)) throw new CallbarError('invalid-input', t('fillIn', action.input?.label ?? action.label));
+    return action;
   }
 
   /** Dismiss an ended call (back to idle). */
@@ -341,6 +369,7 @@ export class SessionEngine {
         void this.mutate(async () => this.applyProblem(problem));
       },
       snapshot: () => ({ call: this.state.call, agentState: this.state.agentState }),
+      endSession: (problem) => (signal.aborted ? Promise.resolve() : this.endSession(problem)),
       phone: this.deps.phone ?? NO_PHONE,
       loadCursor: <T>() => this.state.cursor as T | undefined,
       saveCursor: (value) =>
@@ -348,6 +377,18 @@ export class SessionEngine {
           this.state = { ...this.state, cursor: value };
         }),
     };
+  }
+
+  /**
+   * The platform ended the agent's session (logged in elsewhere, the phone unregistered): a call still
+   * shown ends with the reason (recent calls keep it), the session is logged out and the banner says why.
+   */
+  private async endSession(problem: Omit<Problem, 'since'>): Promise<void> {
+    await this.stopRunning();
+    await this.mutate(async () => {
+      if (isActive(this.state.call)) this.applyEvents([{ type: 'call.ended', cause: problem.message }]);
+      this.state = { ...EMPTY_SESSION, providerId: this.state.providerId, call: this.state.call, problem: { ...problem, since: this.deps.now() } };
+    });
   }
 
   private applyEvents(events: readonly ProviderEvent[]): void {

@@ -6,7 +6,7 @@
 import type { Call } from '../shared/call-state.ts';
 import type { Problem } from '../shared/errors.ts';
 import type { ProviderId } from '../shared/ids.ts';
-import type { AgentInfo, Capabilities, SessionStatus } from '../shared/session-state.ts';
+import type { AgentInfo, Capabilities, SessionStatus, Team } from '../shared/session-state.ts';
 
 export interface StoredSession {
   status: SessionStatus;
@@ -19,6 +19,8 @@ export interface StoredSession {
   call: Call | null;
   problem: Problem | null;
   note: { text: string; at: number } | null;
+  /** A supervisor's live list of the group's agents. */
+  team: Team | null;
   /** The provider's private resume point (e.g. last event seen, a token). */
   cursor: unknown;
   /**
@@ -38,6 +40,7 @@ export const EMPTY_SESSION: StoredSession = {
   call: null,
   problem: null,
   note: null,
+  team: null,
   cursor: undefined,
   servers: null,
 };

@@ -30,6 +30,28 @@ const VALID = {
 const ING800 = { mode: 'cloud', server: 'http://voip.example.com:8080', account: '100008800', clientType: '1', clientPort: 10800, disablePop: false };
 /** A valid dscom section (no password: it is the agent's own and never in a file). */
 const SIP = { wsUrl: 'wss://pbx.example.com:8089/ws', user: '1001@pbx.example.com', domain: '', authUser: '', displayName: '', outboundProxy: '', iceServers: '', turnUsername: '', dtmfMode: 'rfc4733' };
+/** A valid v-call section with every field (secrets included, so rules across fields run too). */
+const VCALL = {
+  mode: 'agent',
+  server: 'https://cc.v-call.cn',
+  companyId: '74722c42eea35272d005c2c731f17c46',
+  agentNumber: '1001',
+  password: 'pw',
+  loginType: '3',
+  callAgentType: 'default',
+  streamUrl: 'wss://cc.v-call.cn/ws',
+  connectAccount: 'mq',
+  connectPassword: 'mqpw',
+  vhost: '',
+  subscribePath: '/exchange/agent/1001',
+  phoneWsUrl: 'wss://sip.example.com:7443',
+  maskNumbers: true,
+  accessKeyId: 'ak-1',
+  accessKeySecret: 'sk',
+  callnum: '',
+  callerPhone: '13800000000',
+  callbackType: 'default',
+};
 const DSCOM = { baseUrl: 'https://pbx.example.com', billingUrl: '', clientId: '4', clientSecret: 's3cret', username: 'agent1', extension: '8001', agentId: '1011', queues: '200,201', displaycid: '', supervisor: false, wrapUpSeconds: 0 };
 
 describe('the settings file with the real catalog', () => {
@@ -80,7 +102,7 @@ describe('docs/settings.md', () => {
   });
 
   it.each(rows.map((r) => [r.path, r.value, r.message] as const))('%s = %j → “%s”', (path, value, message) => {
-    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM, '800ing': ING800, sip: SIP } }) as Record<string, unknown>;
+    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM, '800ing': ING800, sip: SIP, vcall: VCALL } }) as Record<string, unknown>;
     const keys = path.split('.');
     let at = file;
     for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;

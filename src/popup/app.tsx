@@ -12,6 +12,7 @@ import { PageTools } from './page-tools.tsx';
 import { RecentCalls } from './recent-calls.tsx';
 import { ScreenPopForm } from './screen-pop-form.tsx';
 import { Session } from './session-card.tsx';
+import { TeamCard } from './team-card.tsx';
 import { useSession } from './use-session.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -40,6 +41,7 @@ export function App() {
         </div>
       )}
       {state.status === 'loggedIn' ? <Session state={state} /> : <LoginForm state={state} />}
+      <TeamCard state={state} />
       <RecentCalls state={state} />
       <PageTools />
       <DialPlanForm state={state} />

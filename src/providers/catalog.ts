@@ -7,6 +7,7 @@ import { cmccSoftbarInfo } from './cmcc-softbar/cmcc-softbar-info.ts';
 import { ing800Info } from './800ing/800ing-info.ts';
 import { dscomInfo } from './dscom/dscom-info.ts';
 import { sipInfo } from './sip/sip-info.ts';
+import { vcallInfo } from './vcall/vcall-info.ts';
 import type { ProviderInfo } from './provider.ts';
 
 export const PROVIDER_CATALOG: Readonly<Record<ProviderId, ProviderInfo<any>>> = {
@@ -14,4 +15,5 @@ export const PROVIDER_CATALOG: Readonly<Record<ProviderId, ProviderInfo<any>>> =
   dscom: dscomInfo,
   '800ing': ing800Info,
   sip: sipInfo,
+  vcall: vcallInfo,
 };

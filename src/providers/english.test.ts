@@ -16,6 +16,7 @@ import { dscomInfoDef, dscomSettingsSchema } from './dscom/dscom-info.ts';
 import { DISPOSITION_RESULTS, mapBillingRows } from './dscom/dscom-mapper.ts';
 import { reconnectHint } from './dscom/dscom-billing.ts';
 import { ing800SettingsSchema } from './800ing/800ing-info.ts';
+import { vcallInfoDef, vcallSettingsSchema } from './vcall/vcall-info.ts';
 import { localizeInfo, type ProviderInfoDef } from './info-text.ts';
 import type { ProviderInfo } from './provider.ts';
 
@@ -40,6 +41,7 @@ const PROVIDERS: [string, ProviderInfoDef<any>, unknown[]][] = [
   ['cmcc-softbar', cmccSoftbarInfoDef, []],
   ['dscom', dscomInfoDef, [{ ...dscomInfoDef.defaultSettings, supervisor: true, wrapUpSeconds: 30 }]],
   ['800ing', ing800InfoDef, [{ ...ing800InfoDef.defaultSettings, mode: 'cloud' }, { ...ing800InfoDef.defaultSettings, mode: 'desktop' }]],
+  ['vcall', vcallInfoDef, [{ ...vcallInfoDef.defaultSettings, loginType: '3' }, { ...vcallInfoDef.defaultSettings, mode: 'openCall' }]],
 ];
 
 describe('provider info in English', () => {
@@ -69,6 +71,7 @@ describe('provider info in English', () => {
     ['cmcc-softbar', softbarSettingsSchema],
     ['dscom', dscomSettingsSchema],
     ['800ing', ing800SettingsSchema],
+    ['vcall', vcallSettingsSchema],
   ])('%s: settings refusals', (_, schema) => {
     for (const input of [{}, { baseUrl: 'x', server: 'x', extension: 'x', clientId: 'x', account: ' ', mode: 'x', wrapUpSeconds: -1 }]) {
       const result = schema.safeParse(input);

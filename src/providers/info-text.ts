@@ -14,7 +14,13 @@ export interface AgentStateDef extends Omit<AgentStateOption, 'label'> {
 }
 export interface ExtraActionDef extends Omit<ExtraAction, 'label' | 'input'> {
   label: Text;
-  input?: { label: Text; placeholder?: Text };
+  input?: {
+    label: Text;
+    placeholder?: Text;
+    kinds?: readonly { id: string; label: Text; placeholder?: Text }[];
+    options?: boolean;
+    free?: boolean;
+  };
 }
 export interface CapabilitiesDef extends Omit<Capabilities, 'agentStates' | 'extraActions'> {
   agentStates: readonly AgentStateDef[];
@@ -44,7 +50,17 @@ export function localizeAction(def: ExtraActionDef): ExtraAction {
   return {
     ...rest,
     label: text(def.label),
-    ...(input ? { input: { label: text(input.label), ...(input.placeholder ? { placeholder: text(input.placeholder) } : {}) } } : {}),
+    ...(input
+      ? {
+          input: {
+            label: text(input.label),
+            ...(input.placeholder ? { placeholder: text(input.placeholder) } : {}),
+            ...(input.kinds ? { kinds: input.kinds.map((k) => ({ id: k.id, label: text(k.label), ...(k.placeholder ? { placeholder: text(k.placeholder) } : {}) })) } : {}),
+            ...(input.options !== undefined ? { options: input.options } : {}),
+            ...(input.free !== undefined ? { free: input.free } : {}),
+          },
+        }
+      : {}),
   };
 }
 

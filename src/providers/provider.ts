@@ -89,6 +89,12 @@ export interface ProviderContext {
   setProblem(problem: Omit<Problem, 'since'> | null): void;
   /** The current call and agent state, for local precondition checks. */
   snapshot(): SessionSnapshot;
+  /**
+   * The platform ended the agent's session (v-call's Kick: logged in elsewhere; SipError: the phone
+   * unregistered). CallBar logs out locally — a call still shown ends with this reason — and the banner
+   * shows the problem. The session's signal aborts; do not call the platform's logout.
+   */
+  endSession(problem: Omit<Problem, 'since'>): Promise<void>;
   /** Provider-private data that must survive a service-worker restart (e.g. a cursor). */
   loadCursor<T>(): T | undefined;
   saveCursor(value: unknown): Promise<void>;

@@ -8,6 +8,7 @@ import { cmccSoftbar } from './cmcc-softbar/index.ts';
 import { ing800 } from './800ing/index.ts';
 import { dscom } from './dscom/index.ts';
 import { sip } from './sip/index.ts';
+import { vcall } from './vcall/index.ts';
 import type { Provider } from './provider.ts';
 
 export const PROVIDERS: Readonly<Record<ProviderId, Provider<any>>> = {
@@ -15,4 +16,5 @@ export const PROVIDERS: Readonly<Record<ProviderId, Provider<any>>> = {
   dscom,
   '800ing': ing800,
   sip,
+  vcall,
 };

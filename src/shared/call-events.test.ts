@@ -214,9 +214,20 @@ describe('events that are not about the call', () => {
   it.each<ProviderEvent>([
     { type: 'agent.state', state: 'sipOnline' },
     { type: 'note', text: '正在转接到 8002' },
+    { type: 'team', members: [{ id: '1002', name: '王芳', state: '空闲', kind: 'ready' }] },
   ])('$type leaves the call alone', (event) => {
     const current = call('connected');
     expect(applyCallEvent(current, event, NOW)).toEqual({ call: current, changed: false });
+  });
+});
+
+describe('a team list', () => {
+  it('replaces the one before (the whole list each time), stamped with the platform\'s time or now', () => {
+    const base = { call: null, agentState: null, agentStateSince: null, note: null, team: null };
+    const first = applyEvents(base, [{ type: 'team', members: [{ id: '1002', name: '王芳', state: '空闲', kind: 'ready' }] }], NOW).state;
+    expect(first.team).toEqual({ members: [{ id: '1002', name: '王芳', state: '空闲', kind: 'ready' }], at: NOW });
+    const second = applyEvents(first, [{ type: 'team', members: [], at: NOW - 5 }], NOW).state;
+    expect(second.team).toEqual({ members: [], at: NOW - 5 });
   });
 });
 

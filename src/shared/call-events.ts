@@ -1,5 +1,6 @@
 import type { CallQuality } from './call-quality.ts';
 import { type Call, isActive, stateOf, transition } from './call-state.ts';
+import type { Team, TeamMember } from './session-state.ts';
 
 /**
  * Vendor-free events. Every provider's mapper turns its vendor's events into a
@@ -31,7 +32,9 @@ export type ProviderEvent =
   /** The latest call-quality figures (the browser phone samples them while the call is up). */
   | { type: 'call.quality'; quality: CallQuality }
   /** Something worth showing that changes no state (e.g. the bar opened its transfer screen). */
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  /** A supervisor's group as the platform reports it now (the whole list: replays are harmless). */
+  | { type: 'team'; members: readonly TeamMember[]; at?: number };
 
 export interface CallRecord {
   /** Matches Call.vendorCallId of the call it records. */
@@ -45,6 +48,8 @@ export interface CallRecord {
   talkSeconds: number;
   /** The platform's outcome in words (已接通, 对方忙 …). */
   result: string;
+  /** Where the platform keeps the call's recording (v-call's After `recordPath`), as it sent it. */
+  recording?: string;
 }
 
 export interface ApplyResult {
@@ -166,6 +171,8 @@ export interface EventState {
   agentState: string | null;
   agentStateSince: number | null;
   note: { text: string; at: number } | null;
+  /** A supervisor's group (absent where a session keeps none). */
+  team?: Team | null;
 }
 
 export interface ApplyEventsResult<S extends EventState> {
@@ -192,6 +199,7 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
         next = { ...next, agentState: event.state, agentStateSince: since };
       }
     } else if (event.type === 'note') next = { ...next, note: { text: event.text, at: now } };
+    else if (event.type === 'team') next = { ...next, team: { members: event.members, at: event.at ?? now } };
     else if (event.type === 'call.record') {
       // The platform's record closes the call it describes if the live state missed the end.
       const call = next.call;

@@ -67,6 +67,13 @@ const CATALOG: SettingsCatalog = {
     settingsSchema: z.object({ user: z.string() }),
     defaultSettings: { user: '' },
   },
+  vcall: {
+    id: 'vcall',
+    name: '第五平台',
+    settingsFields: [{ key: 'agentNumber', label: '工号', type: 'text' }],
+    settingsSchema: z.object({ agentNumber: z.string() }),
+    defaultSettings: { agentNumber: '' },
+  },
 };
 
 /** Keywords Chrome's policy schema understands (components/policy/core/common/schema.cc). */
@@ -157,7 +164,7 @@ describe('parsePolicy', () => {
     );
     expect(state.policy).toEqual({ providers: { 'cmcc-softbar': { extension: '8001' } }, dialPlans: { 'cmcc-softbar': { extension: 'dtmf' } }, lockAll: false });
     expect(state.problems).toEqual([
-      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip）',
+      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）',
       '管理员策略中的 providers.cmcc-softbar.baseUrl 无效，已忽略：地址必须是本机地址',
       '管理员策略中的 providers.cmcc-softbar.port 不是 CallBar 的设置项，已忽略',
       '管理员策略中的 providers.acme 不是 CallBar 的设置项，已忽略',

@@ -13,7 +13,7 @@ import type { ProviderId } from './ids.ts';
 import type { HistoryEntry } from './call-history.ts';
 import type { DialPlan } from './phone/dial-plan.ts';
 import type { GeneralSettings } from './general-settings.ts';
-import type { PublicState } from './session-state.ts';
+import type { InputOption, PublicState } from './session-state.ts';
 import type { SettingsChanges } from './settings-file.ts';
 
 /**
@@ -80,8 +80,13 @@ export interface Messages {
   'call/transfer': { req: { target: string }; res: PublicState };
   /** Send DTMF digits in the current call (the keypad during a call; capabilities.dtmf). */
   'call/dtmf': { req: { digits: string }; res: PublicState };
-  /** One of capabilities.extraActions; `input` when the action declares one (a number or extension). */
-  'call/extra': { req: { actionId: string; input?: string }; res: PublicState };
+  /**
+   * One of capabilities.extraActions; `input` when the action declares one (a number, an extension, or
+   * a platform name when the input is `free`), `kind` when its input declares kinds (坐席 / 外线号码 …).
+   */
+  'call/extra': { req: { actionId: string; input?: string; kind?: string }; res: PublicState };
+  /** The platform's choices for an extra action's input that declares `options` (idle agents, skill groups). */
+  'call/extra-options': { req: { actionId: string; kind?: string }; res: readonly InputOption[] };
   /** Dismiss the ended call card. */
   'call/dismiss': { req: Record<string, never>; res: PublicState };
   /** The dial plan of a provider as in force (extension pages). Setting it refuses locked fields. */
@@ -128,6 +133,7 @@ export const MESSAGE_SENDERS: Readonly<Record<MessageType, readonly SenderKind[]
   'call/transfer': ['extension-page'],
   'call/dtmf': ['extension-page'],
   'call/extra': ['extension-page'],
+  'call/extra-options': ['extension-page'],
   'call/dismiss': ['extension-page'],
   'settings/dial-plan-get': ['extension-page'],
   'settings/dial-plan-set': ['extension-page'],

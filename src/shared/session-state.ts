@@ -57,6 +57,11 @@ export interface ExtraActionInput {
   kinds?: readonly { id: string; label: string; placeholder?: string }[];
   /** The provider can list choices for the input (ProviderSession.inputOptions: idle agents, skill groups). */
   options?: boolean;
+  /**
+   * The input is a team member's id (a supervisor's 强制示闲 / 监听 …): the team list (PublicState.team)
+   * offers the action on each member's row, with the member's id as the input.
+   */
+  member?: boolean;
   /** The input is a name or id from the platform, not a dial string (a skill group, an IVR). */
   free?: boolean;
 }
@@ -65,6 +70,27 @@ export interface ExtraActionInput {
 export interface InputOption {
   value: string;
   label: string;
+}
+
+/** One agent of the supervisor's group, as the platform reports it (v-call's Surveillance). */
+export interface TeamMember {
+  /** The platform's agent number: the input of the member actions. */
+  id: string;
+  name: string;
+  /** The agent's state in the platform's words (空闲, 忙碌, 通话中 …). */
+  state: string;
+  kind: AgentStateKind;
+  /** When that state began (ms), when the platform says. */
+  since?: number;
+  /** The other party while in a call, as the platform shows it (masked when it masks numbers). */
+  otherParty?: string;
+}
+
+/** The live list of a supervisor's group (班长监控), newest report. */
+export interface Team {
+  members: readonly TeamMember[];
+  /** When the platform sent this list (ms). */
+  at: number;
 }
 
 /** Who the platform says the agent is. */
@@ -93,6 +119,8 @@ export interface PublicState {
   problem: Problem | null;
   /** Last informational note from the platform (e.g. "正在转接到 …"). */
   note: { text: string; at: number } | null;
+  /** A supervisor's live list of the group's agents (null: not a supervisor, or no list yet). */
+  team: Team | null;
   /** A dial request is on its way (buttons are disabled: no double dial). */
   dialing: boolean;
   /** How page numbers become what is dialled (the active or last provider's plan). */
@@ -128,6 +156,7 @@ export const LOGGED_OUT: PublicState = {
   call: null,
   problem: null,
   note: null,
+  team: null,
   dialing: false,
   dialPlan: DEFAULT_DIAL_PLAN,
   pendingDial: null,

@@ -1,11 +1,15 @@
 /**
  * The provider's own actions (park, pickup, 咨询转 …) offered in the current call state. One
  * that needs a number (an extension to pick up, a parked caller) opens a small field first;
- * Enter or the button sends it, Esc closes it. Only trusted input runs anything.
+ * Enter or the button sends it, Esc closes it. An input that names several kinds of target shows
+ * them as a choice above the field, and the platform's listed choices (idle agents, skill groups)
+ * as buttons that fill it. Only trusted input runs anything.
  */
 import { useState } from 'preact/hooks';
 import { send } from '../shared/messaging.ts';
 import type { ExtraAction } from '../shared/session-state.ts';
+import { t } from '../shared/i18n.ts';
+import { useExtraInput } from '../shared/use-extra-input.ts';
 import { type Runner, trusted } from './actions.ts';
 import { isAgentInput } from './actions.ts';
 
@@ -13,10 +17,12 @@ export function ExtraActions({ id, actions, runner }: { id?: string; actions: re
   const [open, setOpen] = useState<string | null>(null);
   const [value, setValue] = useState('');
   const asking = actions.find((a) => a.id === open && a.input) ?? null;
+  const extra = useExtraInput(asking);
   if (!actions.length) return null;
 
   const runAction = async (action: ExtraAction, input?: string) => {
-    const ok = await runner.run(`extra:${action.id}`, () => send('call/extra', { actionId: action.id, ...(input ? { input } : {}) }));
+    const kind = action.input?.kinds ? extra.kind : undefined;
+    const ok = await runner.run(`extra:${action.id}`, () => send('call/extra', { actionId: action.id, ...(input ? { input } : {}), ...(kind ? { kind } : {}) }));
     if (ok) {
       setOpen(null);
       setValue('');
@@ -45,15 +51,31 @@ export function ExtraActions({ id, actions, runner }: { id?: string; actions: re
           </button>
         ))}
       </div>
+      {asking?.input?.kinds && (
+        <div class="kinds" role="radiogroup" aria-label={asking.input.label} data-testid="toolbar-extra-kinds">
+          {asking.input.kinds.map((k) => (
+            <button
+              key={k.id}
+              type="button"
+              role="radio"
+              aria-checked={extra.kind === k.id}
+              data-testid={`toolbar-extra-kind-${k.id}`}
+              onClick={trusted(() => extra.setKind(k.id))}
+            >
+              {k.label}
+            </button>
+          ))}
+        </div>
+      )}
       {asking?.input && (
         <div class="field-row">
           <input
             type="text"
-            inputMode="tel"
+            inputMode={asking.input.free ? 'text' : 'tel'}
             autocomplete="off"
             spellcheck={false}
-            maxLength={40}
-            placeholder={asking.input.placeholder ?? asking.input.label}
+            maxLength={asking.input.free ? 64 : 40}
+            placeholder={extra.placeholder}
             aria-label={asking.input.label}
             value={value}
             data-testid="toolbar-extra-input"
@@ -71,6 +93,25 @@ export function ExtraActions({ id, actions, runner }: { id?: string; actions: re
           <button type="button" class="primary" disabled={!value.trim()} data-testid="toolbar-extra-submit" onClick={trusted(submit)}>
             {asking.label}
           </button>
+        </div>
+      )}
+      {asking?.input?.options && (
+        <div class="choices" data-testid="toolbar-extra-choices" aria-busy={extra.loading}>
+          {extra.loading && <span class="muted">{t('extraOptionsLoading')}</span>}
+          {!extra.loading && extra.optionsError && <span class="muted" data-testid="toolbar-extra-choices-error">{extra.optionsError}</span>}
+          {!extra.loading && !extra.optionsError && extra.options.length === 0 && <span class="muted">{t('extraOptionsNone')}</span>}
+          {extra.options.map((o) => (
+            <button
+              key={o.value}
+              type="button"
+              class={value === o.value ? 'chosen' : undefined}
+              data-testid="toolbar-extra-choice"
+              data-value={o.value}
+              onClick={trusted(() => setValue(o.value))}
+            >
+              {o.label}
+            </button>
+          ))}
         </div>
       )}
     </div>

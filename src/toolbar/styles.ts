@@ -119,6 +119,14 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 .call .extras { padding: 0; margin-top: 6px; }
 .call .extras .actions { margin-top: 0; }
 .extras .field-row { margin-top: 6px; }
+/* What the input names (坐席 / 外线号码 / 技能组 / IVR): a segmented choice above the field. */
+.extras .kinds { display: flex; gap: 2px; margin-top: 6px; padding: 2px; border-radius: 6px; background: var(--seg); }
+.extras .kinds button { flex: 1 1 0; height: 24px; padding: 0 4px; border: none; background: none; font-size: 12px; }
+.extras .kinds button[aria-checked="true"] { background: var(--btn); color: var(--accent); font-weight: 600; box-shadow: 0 0 0 1px var(--line) inset; }
+/* The platform's choices (idle agents, skill groups): buttons that fill the field. */
+.extras .choices { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; max-height: 84px; overflow-y: auto; font-size: 12px; }
+.extras .choices button { height: 24px; padding: 0 8px; font-size: 12px; }
+.extras .choices button.chosen { border-color: var(--accent); color: var(--accent); }
 
 /* call card */
 .call { padding: 10px 12px; }

@@ -30,6 +30,8 @@ export interface FakeState extends EventState {
   cursor: unknown;
   /** Make the next n emits fail before anything is written (a storage failure). */
   failEmits: number;
+  /** Set when the provider ended the session from the platform's side (ctx.endSession), with why. */
+  ended: Omit<Problem, 'since'> | null;
 }
 
 export function fakeContext(cursor?: unknown, phone: PhoneLink = NO_PHONE): { ctx: ProviderContext; state: FakeState } {
@@ -46,6 +48,7 @@ export function fakeContext(cursor?: unknown, phone: PhoneLink = NO_PHONE): { ct
     writes: [],
     cursor,
     failEmits: 0,
+    ended: null,
   };
   const ctx: ProviderContext = {
     emit: async (events, options) => {
@@ -68,6 +71,12 @@ export function fakeContext(cursor?: unknown, phone: PhoneLink = NO_PHONE): { ct
       state.problems.push(problem);
     },
     snapshot: () => ({ call: state.call, agentState: state.agentState }),
+    endSession: async (problem) => {
+      // As the engine does: a call still shown ends with the reason.
+      const result = applyEvents(state, [{ type: 'call.ended', cause: problem.message }], Date.now());
+      state.call = result.state.call;
+      state.ended = problem;
+    },
     phone,
     loadCursor: <T,>() => state.cursor as T | undefined,
     saveCursor: async (value) => {

@@ -36,6 +36,11 @@ export interface Rabbit {
   /** ws://127.0.0.1:<port>/ws — the web-STOMP endpoint (@stomp/stompjs brokerURL). */
   stompUrl: string;
   stompPort: number;
+  /**
+   * ws://127.0.0.1:<port>/ws of the broker itself, bypassing the relay: for the platform's publisher
+   * (a simulator), which the agent's network faults (dropConnections, setUnreachable) do not touch.
+   */
+  platformUrl: string;
   /** Full rights on vhost '/' and on every vhost made by addUser: for a publisher (a simulator). */
   admin: { login: string; passcode: string };
   /** Create the vhost if missing and a user (or reset its password) with full permissions on it. */
@@ -237,6 +242,7 @@ export async function startRabbit(options: RabbitOptions = {}): Promise<Rabbit> 
   return {
     stompUrl: `ws://127.0.0.1:${stompPort}/ws`,
     stompPort,
+    platformUrl: `ws://127.0.0.1:${brokerPort}/ws`,
     admin,
     async addUser(vhost, login, passcode) {
       if (!vhosts.has(vhost)) {

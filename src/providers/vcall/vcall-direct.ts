@@ -1,0 +1,121 @@
+/**
+ * v-call modes (b) `/api/agent/open/call` and (c) two-leg callback `/api/sip/makecall`: one HTTP
+ * request per dial with the company token (vcall-token.ts: reused 24 h, refreshed in its last 4 h,
+ * kept in the cursor). Neither gives live events, so the call card says what is known — the
+ * platform accepted the request and is calling — and ends there: the agent dismisses it and 最近通话
+ * keeps it. No state is invented.
+ */
+import { CallbarError } from '../../shared/errors.ts';
+import { t } from '../../shared/i18n.ts';
+import type { AgentInfo, ProviderContext, ProviderSession } from '../provider.ts';
+import { type FetchLike, VcallClient } from './vcall-client.ts';
+import type { VcallSettings } from './vcall-info.ts';
+import { callbackBody, openCallBody } from './vcall-requests.ts';
+import { isVcallToken, TokenKeeper, type VcallToken } from './vcall-token.ts';
+
+const PHONE_NUMBER = /^\+?[0-9]{3,32}$/;
+
+export interface DirectCursor {
+  v: 1;
+  token: VcallToken | null;
+}
+
+export interface DirectSessionDeps {
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+export class VcallDirectSession implements ProviderSession {
+  private readonly client: VcallClient;
+  private readonly tokens: TokenKeeper;
+  private stopped = false;
+
+  constructor(
+    private readonly settings: VcallSettings,
+    private readonly ctx: ProviderContext,
+    deps: DirectSessionDeps = {},
+  ) {
+    this.client = new VcallClient({ server: settings.server, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    const saved = ctx.loadCursor<Partial<DirectCursor>>();
+    this.tokens = new TokenKeeper({
+      request: (signal) => this.client.token(settings.accessKeyId, settings.accessKeySecret, signal),
+      now: deps.now ?? Date.now,
+      initial: isVcallToken(saved?.token) ? saved.token : null,
+      save: async (token) => {
+        if (!this.stopped) await ctx.saveCursor({ v: 1, token } satisfies DirectCursor);
+      },
+    });
+  }
+
+  /** Checks the keys (a token is asked for, and kept) and says who dials. */
+  async login(): Promise<AgentInfo> {
+    await this.tokens.fetch();
+    return this.settings.mode === 'openCall'
+      ? { name: this.settings.agentNumber, extension: this.settings.agentNumber, maskNumbers: this.settings.maskNumbers }
+      : { name: t('vcallCallbackAgent', this.settings.callerPhone), extension: this.settings.callerPhone, maskNumbers: this.settings.maskNumbers };
+  }
+
+  async logout(): Promise<void> {
+    this.stopped = true;
+  }
+
+  resume(signal: AbortSignal): void {
+    signal.addEventListener('abort', () => (this.stopped = true), { once: true });
+  }
+
+  async dial(number: string): Promise<void> {
+    if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', t('vcallNumberInvalid'));
+    const token = await this.tokens.get();
+    const options = this.settings.callnum ? { callnum: this.settings.callnum } : {};
+    const mode = this.settings.mode === 'openCall' ? 'openCall' : 'callback';
+    const body =
+      mode === 'openCall'
+        ? openCallBody(token, this.settings.agentNumber, number, this.settings.callAgentType, options)
+        : callbackBody(token, this.settings.callerPhone, number, this.settings.callbackType, options);
+    let callId: string | undefined;
+    try {
+      // Never retried (a retried dial can ring the customer twice).
+      callId = await this.client.dial(mode, body);
+    } catch (error) {
+      if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
+      throw error;
+    }
+    const cause = mode === 'openCall' ? t('vcallOpenCallAccepted', this.settings.agentNumber) : t('vcallCallbackAccepted', this.settings.callerPhone);
+    await this.ctx.emit([
+      { type: 'call.dialing', number, ...(callId ? { vendorCallId: callId } : {}) },
+      { type: 'call.ended', cause },
+    ]);
+  }
+
+  private unsupported(): Promise<never> {
+    return Promise.reject(new CallbarError('unsupported', t('vcallDirectNoControl')));
+  }
+
+  setAgentState(): Promise<void> {
+    return this.unsupported();
+  }
+  answer(): Promise<void> {
+    return this.unsupported();
+  }
+  hangup(): Promise<void> {
+    return this.unsupported();
+  }
+  hold(): Promise<void> {
+    return this.unsupported();
+  }
+  unhold(): Promise<void> {
+    return this.unsupported();
+  }
+  mute(): Promise<void> {
+    return this.unsupported();
+  }
+  unmute(): Promise<void> {
+    return this.unsupported();
+  }
+  transfer(): Promise<void> {
+    return this.unsupported();
+  }
+  extraAction(): Promise<void> {
+    return this.unsupported();
+  }
+}
