@@ -6,6 +6,7 @@
  */
 import browser from 'webextension-polyfill';
 import { addRecordToHistory, addToHistory, historyEntry } from '../shared/call-history.ts';
+import { announceHistoryChanged } from '../shared/history-channel.ts';
 import type { CallRecord } from '../shared/call-events.ts';
 import type { Call } from '../shared/call-state.ts';
 import { shownNumber } from '../shared/format.ts';
@@ -28,6 +29,7 @@ export function onCallChange(previous: Call | null, current: Call | null, state:
     const entry = historyEntry(current);
     historyQueue = historyQueue
       .then(async () => saveHistory(addToHistory(await loadHistory(), entry)))
+      .then(announceHistoryChanged)
       .catch((error) => console.warn('[callbar] the call could not be added to the recent calls', error));
   }
   if (current?.state === 'incoming' && previous?.id !== current.id) {
@@ -48,6 +50,7 @@ export function onCallChange(previous: Call | null, current: Call | null, state:
 export function onCallRecord(record: CallRecord): void {
   historyQueue = historyQueue
     .then(async () => saveHistory(addRecordToHistory(await loadHistory(), record)))
+    .then(announceHistoryChanged)
     .catch((error) => console.warn('[callbar] the call record could not be added to the recent calls', error));
 }
 

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { HistoryEntry } from '../shared/call-history.ts';
 import { errorMessage } from '../shared/errors.ts';
 import { formatDuration, shownNumber } from '../shared/format.ts';
+import { onHistoryChanged } from '../shared/history-channel.ts';
 import { send } from '../shared/messaging.ts';
 import { qualityBadge } from '../shared/quality-text.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -26,6 +27,8 @@ export function RecentCalls({ state }: { state: PublicState }) {
   useEffect(() => {
     void send('history/get', {}).then(setHistory, () => setHistory([]));
   }, [callKey]);
+  // A platform's call record can correct a row after the call ended (its cause, talk time, recording).
+  useEffect(() => onHistoryChanged(() => void send('history/get', {}).then(setHistory, () => undefined)), []);
   if (history.length === 0) return null;
   const busy = state.status !== 'loggedIn' || state.dialing || (!!state.call && state.call.state !== 'ended');
   return (

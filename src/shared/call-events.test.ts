@@ -221,6 +221,27 @@ describe('events that are not about the call', () => {
   });
 });
 
+describe('the platform\'s id arriving late', () => {
+  it('a confirmation of the dialled call after it began to ring gives it the id and keeps its state', () => {
+    const ringing = call('ringing');
+    const result = applyCallEvent(ringing, { type: 'call.dialing', number: ringing.number, vendorCallId: 'occ-9' }, NOW);
+    expect(result).toMatchObject({ changed: true, call: { state: 'ringing', vendorCallId: 'occ-9', id: ringing.id } });
+    // Another id for a call that has one is another call: refused as before (a new dial while one rings).
+    expect(applyCallEvent({ ...ringing, vendorCallId: 'occ-1' }, { type: 'call.dialing', number: ringing.number, vendorCallId: 'occ-2' }, NOW).rejected).toBeDefined();
+  });
+});
+
+describe('a platform record with its own end cause', () => {
+  it('replaces the cause of the ended call it describes (the hang-up came first, the reason after)', () => {
+    const ended = { ...call('ended'), vendorCallId: 'occ-1', cause: '已挂断' };
+    const record: CallRecord = { vendorCallId: 'occ-1', direction: 'outbound', number: '13912345678', startedAt: NOW - 9_000, answeredAt: NOW - 7_000, endedAt: NOW, talkSeconds: 7, result: '正常结束（座席挂断）', endCause: '正常结束（座席挂断）' };
+    const base = { call: ended, agentState: null, agentStateSince: null, note: null };
+    expect(applyEvents(base, [{ type: 'call.record', record }], NOW).state.call?.cause).toBe('正常结束（座席挂断）');
+    // Another call's record leaves this one alone.
+    expect(applyEvents(base, [{ type: 'call.record', record: { ...record, vendorCallId: 'occ-2' } }], NOW).state.call?.cause).toBe('已挂断');
+  });
+});
+
 describe('a team list', () => {
   it('replaces the one before (the whole list each time), stamped with the platform\'s time or now', () => {
     const base = { call: null, agentState: null, agentStateSince: null, note: null, team: null };

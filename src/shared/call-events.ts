@@ -48,6 +48,11 @@ export interface CallRecord {
   talkSeconds: number;
   /** The platform's outcome in words (已接通, 对方忙 …). */
   result: string;
+  /**
+   * The platform's final word on why the call ended, in words (v-call's After cause, which follows the
+   * hang-up): it replaces the cause the call's card shows once the call has ended.
+   */
+  endCause?: string;
   /** Where the platform keeps the call's recording (v-call's After `recordPath`), as it sent it. */
   recording?: string;
 }
@@ -78,8 +83,11 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
       case 'call.incoming': {
         const target = event.type === 'call.dialing' ? 'dialing' : 'incoming';
         // The extension shows `dialing` as soon as the vendor accepts the request;
-        // the vendor's own confirmation of the same call is a duplicate.
-        if (call && call.state === target && sameNumber(call.number, event.number)) {
+        // the vendor's own confirmation of the same call is a duplicate. It may come late (the
+        // call already rings): the call keeps its state and takes the platform's id if it had none.
+        const direction = target === 'dialing' ? 'outbound' : 'inbound';
+        const sameCall = call && (call.state === target || (isActive(call) && call.direction === direction && (!call.vendorCallId || call.vendorCallId === event.vendorCallId)));
+        if (call && sameCall && sameNumber(call.number, event.number)) {
           if (event.vendorCallId && !call.vendorCallId) return { call: { ...call, vendorCallId: event.vendorCallId }, changed: true };
           return same(call);
         }
@@ -208,6 +216,11 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
         const cause = event.record.answeredAt === undefined ? event.record.result : undefined;
         const result = applyCallEvent(call, { type: 'call.ended', ...(cause ? { cause } : {}) }, now);
         if (result.changed) next = { ...next, call: result.call };
+      }
+      // The platform's own end cause, arriving after the hang-up the card already shows.
+      const shown = next.call;
+      if (event.record.endCause && shown?.state === 'ended' && shown.vendorCallId === event.record.vendorCallId && shown.cause !== event.record.endCause) {
+        next = { ...next, call: { ...shown, cause: event.record.endCause } };
       }
       // A call whose answer the live state could not see: the record says whether it was.
       if (next.call?.answerUnknown && next.call.vendorCallId === event.record.vendorCallId) next = { ...next, call: settleAnswer(next.call, event.record) };

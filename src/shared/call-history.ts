@@ -55,11 +55,6 @@ export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEnt
   return [entry, ...history.filter((h) => h.id !== entry.id)].slice(0, HISTORY_LIMIT);
 }
 
-/**
- * The platform's record of a call: it corrects the row of the call it describes (the platform
- * knows when the customer answered; a polled live state may not), or adds a row for a call the
- * extension never saw (the worker was stopped, the poll missed it).
- */
 /** A recording address worth a link: http(s) only (never javascript: or data:), of sane length. */
 export function recordingUrl(value: string | undefined): string | undefined {
   if (!value || value.length > 1000) return undefined;
@@ -71,6 +66,11 @@ export function recordingUrl(value: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The platform's record of a call: it corrects the row of the call it describes (the platform
+ * knows when the customer answered; a polled live state may not), or adds a row for a call the
+ * extension never saw (the worker was stopped, the poll missed it).
+ */
 export function addRecordToHistory(history: readonly HistoryEntry[], record: CallRecord): HistoryEntry[] {
   const existing = history.find((h) => h.vendorCallId === record.vendorCallId);
   const fromRecord = {

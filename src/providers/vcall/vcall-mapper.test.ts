@@ -68,7 +68,7 @@ const ROWS: [string, VcallEvent, MapContext, ProviderEvent[], VcallEffect[]][] =
   ['Conversation', ev('Conversation', { ...OUT, callType: 'normal' }), on(connected), [{ type: 'call.connected' }, state('inCall')], []],
   ['After', ev('After', AFTER), on(ringing), [
     { type: 'call.ended', cause: '用户忙' },
-    { type: 'call.record', record: { vendorCallId: 'occ-1', direction: 'outbound', number: '15800000000', startedAt: T - 5000, endedAt: T, talkSeconds: 0, result: '用户忙', recording: '/rec/occ-1.wav' } },
+    { type: 'call.record', record: { vendorCallId: 'occ-1', direction: 'outbound', number: '15800000000', startedAt: T - 5000, endedAt: T, talkSeconds: 0, result: '用户忙', endCause: '用户忙', recording: '/rec/occ-1.wav' } },
     state('afterCall'),
   ], [{ type: 'autoIdle', seconds: 15 }]],
   ['Surveillance', ev('Surveillance', { agentList: [{ agentNumber: '1002', agentName: '李四', nowState: 'Idle', operatingTime: '1689127936000', groupList: [{ id: 'g1', name: '研发部2' }] }] }), none, [{ type: 'team', members: [{ id: '1002', name: '李四', state: '示闲', kind: 'ready', since: 1689127936000 }], at: T }], [{ type: 'team', members: [{ agentNumber: '1002', agentName: '李四', nowState: 'Idle', operatingTime: 1689127936000, groups: [{ id: 'g1', name: '研发部2' }] }] }]],

@@ -352,8 +352,7 @@ function ensureCall(ctx: MapContext, direction: 'inbound' | 'outbound', d: Event
   const call = ctx.call;
   if (isActive(call)) {
     // The same call: the platform's id is taken once known (a dial CallBar started has none yet).
-    const state = direction === 'outbound' ? 'dialing' : 'incoming';
-    if (d.occCallId && !call.vendorCallId && call.state === state) return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: call.number, ...id }];
+    if (d.occCallId && !call.vendorCallId && call.direction === direction) return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: call.number, ...id }];
     return [];
   }
   return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: number ?? '', ...id }];
@@ -387,6 +386,7 @@ function afterRecord(event: VcallEvent, ctx: MapContext, cause: string): CallRec
     endedAt,
     talkSeconds: answeredAt !== undefined ? Math.max(0, Math.round((endedAt - answeredAt) / 1000)) : 0,
     result: cause,
+    endCause: cause,
     ...(d.recordPath ? { recording: d.recordPath } : {}),
   };
 }

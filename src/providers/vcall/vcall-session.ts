@@ -215,7 +215,8 @@ export class VcallAgentSession implements ProviderSession {
         url: this.settings.streamUrl,
         login: this.settings.connectAccount,
         passcode: this.settings.connectPassword,
-        vhost: this.settings.vhost,
+        // The SDK's `host` (virtual host); left empty, RabbitMQ's default one.
+        vhost: this.settings.vhost || '/',
         destination: this.settings.subscribePath,
         heartbeatMs: STREAM_HEARTBEAT_MS,
         maxReconnect: STREAM_MAX_RECONNECT,

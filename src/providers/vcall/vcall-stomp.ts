@@ -122,10 +122,13 @@ export function openVcallStreamWith(WebSocketImpl: WebSocketConstructor): OpenVc
       if (mine === generation && client.connected) message.ack();
     }
 
+    /** The broker's last ERROR frame: the reason the next close reports. */
+    let brokerError: string | null = null;
     client.onStompError = (frame: IFrame) => {
       const text = `${frame.headers.message ?? 'ERROR'}${frame.body ? `: ${frame.body.trim().slice(0, 300)}` : ''}`;
+      brokerError = text;
       // RabbitMQ answers a wrong login, passcode or vhost with "Bad CONNECT" / "Access refused" or "not_allowed".
-      if (!connectedNow && /access refused|not_allowed|login|vhost/i.test(text) && refused === null) {
+      if (!connectedNow && /access refused|access denied|not_allowed|login|virtual host|vhost/i.test(text) && refused === null) {
         refused = text;
         handlers.onStatus({ kind: 'failed', error: text, refused: true });
         void client.deactivate();
@@ -139,7 +142,8 @@ export function openVcallStreamWith(WebSocketImpl: WebSocketConstructor): OpenVc
       generation++;
       if (refused !== null) return;
       failures = wasConnected ? 1 : failures + 1;
-      const error = event?.reason || `connection closed (${event?.code ?? 'no code'})`;
+      const error = brokerError ?? (event?.reason || `connection closed (${event?.code ?? 'no code'})`);
+      brokerError = null;
       if (failures > config.maxReconnect) {
         handlers.onStatus({ kind: 'failed', error });
         void client.deactivate();

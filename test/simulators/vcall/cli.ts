@@ -127,7 +127,8 @@ async function main(): Promise<void> {
     console.log('starting RabbitMQ (web-STOMP)…');
     mq = await startRabbit({ stompPort: cli.stompPort, amqpPort: cli.amqpPort });
     await mq.addUser(cli.vhost, cli.mqLogin, cli.mqPasscode);
-    stomp = { url: mq.stompUrl, login: mq.admin.login, passcode: mq.admin.passcode };
+    // The platform publishes to the broker itself, not through the relay the agent connects by.
+    stomp = { url: mq.platformUrl, login: mq.admin.login, passcode: mq.admin.passcode };
     stompUrl = mq.stompUrl;
   }
   const sim = new VcallSimulator({

@@ -1,0 +1,195 @@
+/**
+ * Provider vcall (seed 001) end to end: the built extension in headless Chromium, the demo CRM page,
+ * the v-call simulator (HTTP APIs + agent control) and a real RabbitMQ carrying the agent's events
+ * over STOMP. Steps run in order and share one browser, as an agent's shift would.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRabbit, type Rabbit } from '../support/rabbitmq.ts';
+import { DEFAULT_COMPANY, VcallSimulator } from '../simulators/vcall/vcall-simulator.ts';
+import {
+  agentClick,
+  clickToolbar,
+  type CrmShift,
+  eventually,
+  fill,
+  fillToolbar,
+  killServiceWorker,
+  startCrmShift,
+  testid as T,
+  toolbarHas,
+  waitForPopupAgentState,
+  waitForText,
+  waitForToolbarAgentState,
+  waitForToolbarCallState,
+  waitForToolbarText,
+} from './support/extension.ts';
+
+const AGENT = '1001';
+const PASSWORD = '123456';
+/** The broker's default virtual host: what an empty 虚拟主机 setting means. */
+const VHOST = '/';
+const MQ = { login: 'vcall-agent', passcode: 'vcall-agent-pw' };
+const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
+
+let mq: Rabbit;
+let sim: VcallSimulator;
+let shift: CrmShift;
+let browser: Browser;
+let crm: Page;
+let popup: Page;
+
+const agentOnPlatform = (number = AGENT) =>
+  (sim.state.agents as { agentNumber: string; nowState: string; loggedIn: boolean; currentBusyType: string | null; call: { held: boolean; muted: boolean } | null }[]).find(
+    (a) => a.agentNumber === number,
+  )!;
+const controlBodies = (request: string) =>
+  sim.requestsTo('control').flatMap((r) => (typeof r.body === 'object' && r.body && (r.body as { request?: string }).request === request ? [r.body as Record<string, unknown>] : []));
+
+beforeAll(async () => {
+  mq = await startRabbit();
+  await mq.addUser(VHOST, MQ.login, MQ.passcode);
+  sim = new VcallSimulator({
+    stomp: { url: mq.platformUrl, login: mq.admin.login, passcode: mq.admin.passcode, vhost: VHOST },
+    // The agent's SIP phone answers by itself after 1.2 s (an incoming call rings that long).
+    agentAnswerDelayMs: 1200,
+    ringDelayMs: 200,
+    answerDelayMs: 800,
+    autoIdleSeconds: 4,
+  });
+  await sim.start();
+  shift = await startCrmShift();
+  ({ browser, crm, popup } = shift);
+}, 120_000);
+
+afterAll(async () => {
+  await shift?.close();
+  await sim?.close();
+  await mq?.stop();
+});
+
+async function agentForm(password: string, loginType = '1'): Promise<void> {
+  await popup.bringToFront();
+  await popup.select(T('provider-select'), 'vcall');
+  await popup.waitForSelector(T('setting-mode'));
+  await popup.select(T('setting-mode'), 'agent');
+  await fill(popup, T('setting-server'), sim.baseUrl);
+  await fill(popup, T('setting-companyId'), DEFAULT_COMPANY.companyId);
+  await fill(popup, T('setting-agentNumber'), AGENT);
+  await fill(popup, T('setting-password'), password);
+  await popup.select(T('setting-loginType'), loginType);
+  await fill(popup, T('setting-streamUrl'), mq.stompUrl);
+  await fill(popup, T('setting-connectAccount'), MQ.login);
+  await fill(popup, T('setting-connectPassword'), MQ.passcode);
+  await fill(popup, T('setting-subscribePath'), `/queue/vcall.${DEFAULT_COMPANY.companyId}.${AGENT}`);
+  await popup.click(T('login'));
+}
+
+describe('vcall: an agent shift (agent session, SIP phone)', () => {
+  it('a wrong password gets a readable error and no session', async () => {
+    await agentForm('wrong');
+    await waitForText(popup, T('login-error'), '登录座席失败：座席密码错误（错误码 -1）');
+    expect(agentOnPlatform().loggedIn).toBe(false);
+  });
+
+  it('logs in over HTTP, hears its Login event over STOMP, and shows the company’s busy reasons', async () => {
+    await agentForm(PASSWORD);
+    await waitForText(popup, T('popup-agent'), AGENT);
+    expect(controlBodies('login').at(-1)).toMatchObject({ companyId: DEFAULT_COMPANY.companyId, agentNumber: AGENT, request: 'login', password: PASSWORD, loginType: '1' });
+    expect(agentOnPlatform().loggedIn).toBe(true);
+    const options = await popup.$$eval(`${T('agent-state-select')} option`, (os) => os.map((o) => o.textContent));
+    for (const reason of DEFAULT_COMPANY.busyTypes!) expect(options.join('|')).toContain(reason);
+  });
+
+  it('idle, then busy with a reason from the toolbar: each reaches the platform and comes back as an event', async () => {
+    await popup.select(T('agent-state-select'), 'idle');
+    await eventually(() => agentOnPlatform().nowState === 'Idle', 'the platform to have the agent idle');
+    await waitForToolbarAgentState(crm, '示闲');
+    await crm.bringToFront();
+    await clickToolbar(crm, T('toolbar-agent-select'));
+    await crm.keyboard.press('Escape');
+    // 示闲 → 示忙 → 示忙：小休 …: each step down the list is a choice the platform acts on.
+    await crm.keyboard.press('ArrowDown');
+    await eventually(() => agentOnPlatform().nowState === 'Busy', 'busy on the platform');
+    await waitForToolbarAgentState(crm, '示忙');
+    // The list was disabled while the platform answered: the agent clicks it again for the next choice.
+    await clickToolbar(crm, T('toolbar-agent-select'));
+    await crm.keyboard.press('Escape');
+    await crm.keyboard.press('ArrowDown');
+    await eventually(() => agentOnPlatform().nowState === 'Busy' && agentOnPlatform().currentBusyType === '小休', 'busy 小休 on the platform');
+    await waitForToolbarAgentState(crm, /小休/);
+    expect(controlBodies('busy').at(-1)).toMatchObject({ request: 'busy', busyType: '小休' });
+  });
+
+  it('dials from a CRM button: ringing, connected, hold, unhold, mute, hang up, and the After cause in words', async () => {
+    await popup.select(T('agent-state-select'), 'idle');
+    await eventually(() => agentOnPlatform().nowState === 'Idle', 'idle again');
+    await crm.bringToFront();
+    const number = await crm.$eval(`${MOBILE_CELL(2)} callbarcall`, (h) => h.getAttribute('data-callbar-number'));
+    await agentClick(crm, `${MOBILE_CELL(2)} callbarcall`);
+    await waitForToolbarCallState(crm, 'ringing');
+    expect(controlBodies('makeCall').at(-1)).toMatchObject({ request: 'makeCall', called: number });
+    await waitForToolbarCallState(crm, 'connected');
+    await clickToolbar(crm, T('toolbar-hold'));
+    await waitForToolbarCallState(crm, 'held');
+    await eventually(() => agentOnPlatform().call?.held === true, 'held on the platform');
+    await clickToolbar(crm, T('toolbar-hold'));
+    await waitForToolbarCallState(crm, 'connected');
+    expect(controlBodies('unHold')).toHaveLength(1);
+    await clickToolbar(crm, T('toolbar-mute'));
+    await waitForToolbarText(crm, T('toolbar-mute'), '取消静音');
+    await eventually(() => agentOnPlatform().call?.muted === true, 'muted on the platform');
+    await clickToolbar(crm, T('toolbar-hangup'));
+    await waitForToolbarCallState(crm, 'ended');
+    expect(controlBodies('cancelCall')).toHaveLength(1);
+    // The After event's cause, in words, on the card and in 最近通话 — then the countdown to idle.
+    await waitForToolbarText(crm, T('toolbar-call'), '正常结束（座席挂断）');
+    await waitForToolbarAgentState(crm, /话后/);
+    await popup.bringToFront();
+    await waitForText(popup, `${T('history-row')}:first-child ${T('history-result')}`, '正常结束（座席挂断）');
+    await waitForToolbarAgentState(crm, '示闲', 10_000);
+  });
+
+  it('a dial the platform refuses (MakeCallFail) says why, in words', async () => {
+    sim.failNextMakeCall('座席电话未注册');
+    await crm.bringToFront();
+    await agentClick(crm, `${MOBILE_CELL(3)} callbarcall`);
+    await waitForToolbarCallState(crm, 'ended');
+    await waitForToolbarText(crm, T('toolbar-call'), /座席电话未注册/);
+    await clickToolbar(crm, T('toolbar-dismiss'));
+  });
+
+  it('an incoming call rings, is answered on the agent’s own phone, and ends when the customer hangs up', async () => {
+    await waitForToolbarAgentState(crm, '示闲', 10_000);
+    sim.incoming({ caller: '13911112222', agentNumber: AGENT });
+    await waitForToolbarCallState(crm, 'incoming');
+    await waitForToolbarText(crm, T('toolbar-call-number'), /^139\*{4}2222$/); // the platform masks numbers by default (phoneEncryption)
+    await waitForToolbarCallState(crm, 'connected');
+    sim.customerHangup('13911112222');
+    await waitForToolbarCallState(crm, 'ended');
+    await waitForToolbarText(crm, T('toolbar-call'), /挂机|挂断/);
+  });
+
+  it('the service worker killed mid-call: the call is still there, and its end arrives once', async () => {
+    await waitForToolbarAgentState(crm, '示闲', 10_000);
+    await popup.bringToFront();
+    const rowsBefore = (await popup.$$(T('history-row'))).length;
+    await crm.bringToFront();
+    await agentClick(crm, `${MOBILE_CELL(4)} callbarcall`);
+    await waitForToolbarCallState(crm, 'connected');
+    await killServiceWorker(browser);
+    // The customer hangs up while no worker runs: CancelCall/After wait in the agent's queue.
+    sim.customerHangup();
+    await waitForToolbarCallState(crm, 'ended', 20_000);
+    await waitForToolbarText(crm, T('toolbar-call'), /对方挂机|挂断/);
+    await popup.bringToFront();
+    await eventually(async () => (await popup.$$(T('history-row'))).length === rowsBefore + 1, 'one new row in 最近通话');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await popup.$$(T('history-row'))).length).toBe(rowsBefore + 1);
+  });
+});
+
+// Used by later steps of this file.
+void fillToolbar;
+void toolbarHas;
+void waitForPopupAgentState;
