@@ -18,6 +18,7 @@ import {
   startCrmShift,
   testid as T,
   toolbarHas,
+  toolbarText,
   waitForPopupAgentState,
   waitForText,
   waitForToolbarAgentState,
@@ -39,8 +40,15 @@ let browser: Browser;
 let crm: Page;
 let popup: Page;
 
+interface PlatformAgent {
+  agentNumber: string;
+  nowState: string;
+  loggedIn: boolean;
+  currentBusyType: string | null;
+  call: { held: boolean; muted: boolean; consult: { state: string; target: string } | null } | null;
+}
 const agentOnPlatform = (number = AGENT) =>
-  (sim.state.agents as { agentNumber: string; nowState: string; loggedIn: boolean; currentBusyType: string | null; call: { held: boolean; muted: boolean } | null }[]).find(
+  (sim.state.agents as PlatformAgent[]).find(
     (a) => a.agentNumber === number,
   )!;
 const controlBodies = (request: string) =>
@@ -189,7 +197,140 @@ describe('vcall: an agent shift (agent session, SIP phone)', () => {
   });
 });
 
-// Used by later steps of this file.
-void fillToolbar;
-void toolbarHas;
+/** A platform action from the call card's 更多: the kind of target, the target, then the action's button. */
+async function callAction(actionId: string, kind?: string, target?: string): Promise<void> {
+  if (!(await toolbarHas(crm, T(`toolbar-extra-${actionId}`)))) await clickToolbar(crm, T('toolbar-call-more'));
+  await clickToolbar(crm, T(`toolbar-extra-${actionId}`));
+  if (kind && target) {
+    await clickToolbar(crm, T(`toolbar-extra-kind-${kind}`));
+    await fillToolbar(crm, T('toolbar-extra-input'), target);
+    await clickToolbar(crm, T('toolbar-extra-submit'));
+  }
+}
+
+async function dialCustomer(row: number): Promise<void> {
+  await waitForToolbarAgentState(crm, '示闲', 10_000);
+  await crm.bringToFront();
+  await agentClick(crm, `${MOBILE_CELL(row)} callbarcall`);
+  await waitForToolbarCallState(crm, 'connected');
+}
+
+const CONSULTED = '13800000002';
+
+/** Waits for the platform to reach a state; on failure says what the platform and the toolbar show. */
+async function onPlatform(check: () => boolean, what: string, timeout = 10_000): Promise<void> {
+  try {
+    await eventually(check, what, timeout);
+  } catch (error) {
+    const requests = sim.requestsTo('control').slice(-3).map((r) => ({ body: r.body, reply: r.reply }));
+    const shown = (await toolbarHas(crm, T('toolbar-error'))) ? await toolbarText(crm, T('toolbar-error')) : '';
+    throw new Error(`${String(error)}\nplatform: ${JSON.stringify(agentOnPlatform())}\nrequests: ${JSON.stringify(requests)}\ntoolbar error: ${shown}`);
+  }
+}
+
+describe('vcall: consult, transfer and three-way from the toolbar', () => {
+  it('consults an outside number and cancels: the customer is back with the agent', async () => {
+    await dialCustomer(5);
+    await callAction('consult', 'number', CONSULTED);
+    await onPlatform(() => agentOnPlatform().call?.consult?.state === 'up', 'the consultation to be up');
+    expect(controlBodies('consultCall').at(-1)).toMatchObject({ request: 'consultCall', consultType: '2', consultId: CONSULTED });
+    await waitForToolbarText(crm, T('toolbar-note'), '咨询中');
+    await callAction('consultCancel');
+    await eventually(() => agentOnPlatform().call?.consult === null, 'the consultation to end');
+    await waitForToolbarText(crm, T('toolbar-note'), '已取消咨询');
+    await waitForToolbarCallState(crm, 'connected');
+  });
+
+  it('consults again and makes it a three-way call', async () => {
+    await callAction('consult', 'number', CONSULTED);
+    await onPlatform(() => agentOnPlatform().call?.consult?.state === 'up', 'the consultation to be up');
+    await callAction('tripartiteTalk');
+    await waitForToolbarText(crm, T('toolbar-note'), '三方通话中');
+    expect(controlBodies('tripartiteTalk')).toHaveLength(1);
+    await clickToolbar(crm, T('toolbar-hangup'));
+    await waitForToolbarCallState(crm, 'ended');
+    await clickToolbar(crm, T('toolbar-dismiss'));
+  });
+
+  it('a blind transfer hands the customer over: the agent’s call ends with 盲转', async () => {
+    await dialCustomer(6);
+    await callAction('transferBlind', 'number', CONSULTED);
+    await waitForToolbarCallState(crm, 'ended');
+    await waitForToolbarText(crm, T('toolbar-call'), '盲转');
+    expect(controlBodies('transferCall').at(-1)).toMatchObject({ transferType: '2', transferId: CONSULTED, transferMode: 0 });
+    await clickToolbar(crm, T('toolbar-dismiss'));
+  });
+
+  it('a consultative transfer: consult first, then hand over — the call ends with 咨询转', async () => {
+    await dialCustomer(7);
+    await callAction('consult', 'number', CONSULTED);
+    await onPlatform(() => agentOnPlatform().call?.consult?.state === 'up', 'the consultation to be up');
+    await callAction('transferConsult', 'number', CONSULTED);
+    await waitForToolbarCallState(crm, 'ended');
+    await waitForToolbarText(crm, T('toolbar-call'), '咨询转');
+    expect(controlBodies('transferCall').at(-1)).toMatchObject({ transferMode: 1 });
+    await clickToolbar(crm, T('toolbar-dismiss'));
+  });
+});
+
+describe('vcall: the broker restarts mid-shift', () => {
+  it('shows the reconnect count, sends reconnect, and a call that came meanwhile appears exactly once', async () => {
+    await waitForToolbarAgentState(crm, '示闲', 10_000);
+    await popup.bringToFront();
+    const rowsBefore = (await popup.$$(T('history-row'))).length;
+    const reconnectsBefore = controlBodies('reconnect').length;
+    const restarting = mq.restart();
+    await waitForToolbarText(crm, T('toolbar-problem'), /正在重连（第 \d+\/10 次）/, 15_000);
+    // While the broker is down the platform keeps working: a customer calls and hangs up unanswered.
+    sim.incoming({ caller: '13922223333', agentNumber: AGENT });
+    await restarting;
+    await eventually(() => controlBodies('reconnect').length > reconnectsBefore, 'CallBar to send reconnect', 40_000);
+    await eventually(async () => !(await toolbarHas(crm, T('toolbar-problem'))), 'the banner to go', 15_000);
+    await waitForToolbarCallState(crm, 'connected', 15_000);
+    sim.customerHangup('13922223333');
+    await waitForToolbarCallState(crm, 'ended');
+    await popup.bringToFront();
+    await eventually(async () => (await popup.$$(T('history-row'))).length === rowsBefore + 1, 'one new row in 最近通话');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await popup.$$(T('history-row'))).length).toBe(rowsBefore + 1);
+    await crm.bringToFront();
+    await clickToolbar(crm, T('toolbar-dismiss'));
+  }, 90_000);
+});
+
+describe('vcall: a supervisor (班长)', () => {
+  const SUPERVISOR = '1009';
+  /** Agent 1002 logs in at the platform from its own desk (its own toolbar, not this browser). */
+  async function otherAgentLogsIn(): Promise<void> {
+    const reply = await fetch(`${sim.baseUrl}/ccs/api/agent/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ companyId: DEFAULT_COMPANY.companyId, agentNumber: '1002', request: 'login', sequence: Date.now(), password: PASSWORD, loginType: '1' }),
+    });
+    expect(await reply.json()).toMatchObject({ code: '0' });
+  }
+
+  it('sees the group live and forces an agent idle with two deliberate clicks', async () => {
+    await otherAgentLogsIn();
+    await popup.bringToFront();
+    await popup.click(T('logout'));
+    await popup.waitForSelector(T('login-form'));
+    await popup.select(T('provider-select'), 'vcall');
+    await fill(popup, T('setting-agentNumber'), SUPERVISOR);
+    await fill(popup, T('setting-password'), PASSWORD);
+    await fill(popup, T('setting-subscribePath'), `/queue/vcall.${DEFAULT_COMPANY.companyId}.${SUPERVISOR}`);
+    await popup.click(T('login'));
+    await waitForText(popup, T('popup-agent'), SUPERVISOR);
+    const row = `${T('team-member')}[data-member="1002"]`;
+    await popup.waitForSelector(row, { timeout: 15_000 });
+    await waitForText(popup, `${row} ${T('team-member-state')}`, '已签入');
+    await popup.click(`${row} button.member`);
+    await popup.click(`${row} ${T('team-action-forceIdle')}`);
+    await waitForText(popup, T('team-message'), /强制示闲/);
+    await eventually(() => agentOnPlatform('1002').nowState === 'Idle', 'agent 1002 idle on the platform');
+    expect(controlBodies('forceIdle').at(-1)).toMatchObject({ agentNumber: SUPERVISOR, beAgentNumber: '1002' });
+    await waitForText(popup, `${row} ${T('team-member-state')}`, '示闲', 15_000);
+  }, 60_000);
+});
+
 void waitForPopupAgentState;
