@@ -2,7 +2,9 @@
  * Provider vcall (seed 001) end to end: the built extension in headless Chromium, the demo CRM page,
  * the v-call simulator (HTTP APIs + agent control) and a real RabbitMQ carrying the agent's events
  * over STOMP. Steps run in order and share one browser, as an agent's shift would.
+ * Screenshots of the states only v-call shows: test-output/vcall-<step>.png.
  */
+import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRabbit, type Rabbit } from '../support/rabbitmq.ts';
@@ -24,6 +26,8 @@ import {
   waitForToolbarAgentState,
   waitForToolbarCallState,
   waitForToolbarText,
+  ROOT,
+  toolbarFrame,
 } from './support/extension.ts';
 
 const AGENT = '1001';
@@ -32,6 +36,15 @@ const PASSWORD = '123456';
 const VHOST = '/';
 const MQ = { login: 'vcall-agent', passcode: 'vcall-agent-pw' };
 const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${row}) > td.col-mobile`;
+
+/** The toolbar (its frame on the CRM page) or the popup, as the agent sees it now. */
+async function shot(name: string, what: 'toolbar' | 'popup'): Promise<void> {
+  const path = join(ROOT, 'test-output', `vcall-${name}.png`);
+  if (what === 'popup') return void (await popup.screenshot({ path, fullPage: true }));
+  const frame = await toolbarFrame(crm);
+  const element = await frame.frameElement();
+  await element?.screenshot({ path });
+}
 
 let mq: Rabbit;
 let sim: VcallSimulator;
@@ -107,6 +120,7 @@ describe('vcall: an agent shift (agent session, SIP phone)', () => {
     expect(agentOnPlatform().loggedIn).toBe(true);
     const options = await popup.$$eval(`${T('agent-state-select')} option`, (os) => os.map((o) => o.textContent));
     for (const reason of DEFAULT_COMPANY.busyTypes!) expect(options.join('|')).toContain(reason);
+    await shot('popup-logged-in', 'popup');
   });
 
   it('idle, then busy with a reason from the toolbar: each reaches the platform and comes back as an event', async () => {
@@ -152,6 +166,7 @@ describe('vcall: an agent shift (agent session, SIP phone)', () => {
     expect(controlBodies('cancelCall')).toHaveLength(1);
     // The After event's cause, in words, on the card and in 最近通话 — then the countdown to idle.
     await waitForToolbarText(crm, T('toolbar-call'), '正常结束（座席挂断）');
+    await shot('after-cause', 'toolbar');
     await waitForToolbarAgentState(crm, /话后/);
     await popup.bringToFront();
     await waitForText(popup, `${T('history-row')}:first-child ${T('history-result')}`, '正常结束（座席挂断）');
@@ -204,6 +219,7 @@ async function callAction(actionId: string, kind?: string, target?: string): Pro
   if (kind && target) {
     await clickToolbar(crm, T(`toolbar-extra-kind-${kind}`));
     await fillToolbar(crm, T('toolbar-extra-input'), target);
+    await shot(`${actionId}-form`, 'toolbar');
     await clickToolbar(crm, T('toolbar-extra-submit'));
   }
 }
@@ -235,6 +251,7 @@ describe('vcall: consult, transfer and three-way from the toolbar', () => {
     await onPlatform(() => agentOnPlatform().call?.consult?.state === 'up', 'the consultation to be up');
     expect(controlBodies('consultCall').at(-1)).toMatchObject({ request: 'consultCall', consultType: '2', consultId: CONSULTED });
     await waitForToolbarText(crm, T('toolbar-note'), '咨询中');
+    await shot('consulting', 'toolbar');
     await callAction('consultCancel');
     await eventually(() => agentOnPlatform().call?.consult === null, 'the consultation to end');
     await waitForToolbarText(crm, T('toolbar-note'), '已取消咨询');
@@ -281,6 +298,7 @@ describe('vcall: the broker restarts mid-shift', () => {
     const reconnectsBefore = controlBodies('reconnect').length;
     const restarting = mq.restart();
     await waitForToolbarText(crm, T('toolbar-problem'), /正在重连（第 \d+\/10 次）/, 15_000);
+    await shot('reconnecting', 'toolbar');
     // While the broker is down the platform keeps working: a customer calls and hangs up unanswered.
     sim.incoming({ caller: '13922223333', agentNumber: AGENT });
     await restarting;
@@ -325,6 +343,7 @@ describe('vcall: a supervisor (班长)', () => {
     await popup.waitForSelector(row, { timeout: 15_000 });
     await waitForText(popup, `${row} ${T('team-member-state')}`, '已签入');
     await popup.click(`${row} button.member`);
+    await shot('team', 'popup');
     await popup.click(`${row} ${T('team-action-forceIdle')}`);
     await waitForText(popup, T('team-message'), /强制示闲/);
     await eventually(() => agentOnPlatform('1002').nowState === 'Idle', 'agent 1002 idle on the platform');
