@@ -281,4 +281,26 @@ describe('vcall: loginType 3, the browser phone with Kamailio', () => {
     await eventually(async () => (await phoneStatus()).call?.state === 'ended' || null, 'the browser phone’s call to end');
     await dismiss();
   });
+
+  it('a dial the platform refuses leaves no call to be answered by itself: the next customer’s call rings until the agent acts', async () => {
+    await waitForToolbarAgentState(shift.crm, '示闲', 10_000);
+    sim.failNextMakeCall('座席电话未注册');
+    await agentClick(shift.crm, `${MOBILE_CELL(4)} callbarcall`);
+    await waitForToolbarCallState(shift.crm, 'ended');
+    await waitForToolbarText(shift.crm, T('toolbar-call'), /座席电话未注册/);
+    await dismiss();
+    expect(legs).toHaveLength(2);
+
+    sim.incoming({ caller: CUSTOMER, agentNumber: WEBRTC_AGENT });
+    await waitForToolbarCallState(shift.crm, 'incoming');
+    await eventually(() => legs.length === 3 || null, 'the platform to call the browser phone');
+    await sleep(1500);
+    expect(await mediaCall(legs[2]!.session)).toBe('ringing');
+    expect(agentOnPlatform(WEBRTC_AGENT).call?.phase).toBe('agentRinging');
+    // The agent declines it: the platform's call to the browser phone ends.
+    await clickToolbar(shift.crm, T('toolbar-hangup'));
+    await waitForToolbarCallState(shift.crm, 'ended');
+    await eventually(async () => (await mediaCall(legs[2]!.session)) === 'ended' || null, 'the SIP call to end at the platform');
+    await dismiss();
+  });
 });
