@@ -134,7 +134,7 @@ export type PhoneCommand =
   | { type: 'dtmf'; callId: string; digits: string }
   /** Blind transfer (REFER); the call ends once the far end accepted it. */
   | { type: 'transfer'; callId: string; target: string }
-  /** The next incoming call within `withinMs` is answered at once (v-call's callback after a dial). */
+  /** The next incoming call within `withinMs` is answered at once (v-call's callback after a dial); 0 withdraws it. */
   | { type: 'expect-call'; withinMs: number }
   | { type: 'dnd'; on: boolean }
   | { type: 'devices'; devices: PhoneDevices };

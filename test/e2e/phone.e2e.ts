@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Kamailio, sipPassword, startKamailio } from '../support/kamailio.ts';
 import { launchPeerBrowser, openPeer, type SipPeer, waitForCallState, waitForDtmf, waitForPeer, waitForRegistered, waitForTone } from '../support/sip-peer.ts';
 import { fakeMicrophoneArgs, writeToneWav } from '../support/tone.ts';
+import { waitAgentHears as waitAgentHearsIn } from './support/agent-audio.ts';
 import {
   agentClick,
   clickToolbar,
@@ -51,55 +52,8 @@ let carol: SipPeer;
 let bobNumber: string;
 let workDir: string;
 
-/** The extension's offscreen document, where the phone plays the far end's audio. */
-async function offscreen(): Promise<CDPSession> {
-  const target = await shift.browser.waitForTarget((t) => t.url() === `${EXTENSION_ORIGIN}/src/offscreen/index.html`, { timeout: 10_000 });
-  return target.createCDPSession();
-}
-
-/**
- * How loud `hz` is in what the agent hears (dB above the spectrum's median): an AnalyserNode on
- * the phone's remote audio, in the offscreen document itself.
- */
-async function agentHears(hz: number): Promise<number> {
-  const session = await offscreen();
-  try {
-    const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
-      awaitPromise: true,
-      returnByValue: true,
-      expression: `(async () => {
-        const audio = document.querySelector('audio[data-role="remote-audio"]');
-        if (!audio || !audio.srcObject) return 0;
-        const ctx = window.__cbTestCtx ??= new AudioContext();
-        await ctx.resume();
-        const analyser = ctx.createAnalyser();
-        analyser.fftSize = 8192;
-        ctx.createMediaStreamSource(audio.srcObject).connect(analyser);
-        await new Promise((r) => setTimeout(r, 400));
-        const data = new Float32Array(analyser.frequencyBinCount);
-        analyser.getFloatFrequencyData(data);
-        const bin = ctx.sampleRate / analyser.fftSize;
-        const at = (i) => (Number.isFinite(data[i]) ? Math.max(data[i], -160) : -160);
-        const band = [];
-        for (let i = Math.round(100 / bin); i <= Math.round(8000 / bin); i++) band.push(at(i));
-        band.sort((a, b) => a - b);
-        const median = band[Math.floor(band.length / 2)];
-        let peak = -160;
-        const c = Math.round(${hz} / bin);
-        for (let i = c - 2; i <= c + 2; i++) peak = Math.max(peak, at(i));
-        return Math.max(0, peak - median);
-      })()`,
-    });
-    if (exceptionDetails) throw new Error(`offscreen: ${exceptionDetails.text}`);
-    return result.value as number;
-  } finally {
-    await session.detach().catch(() => undefined);
-  }
-}
-
-async function waitAgentHears(hz: number, present: boolean, timeout = 10_000): Promise<void> {
-  await eventually(async () => ((await agentHears(hz)) >= 25) === present || null, `the agent ${present ? 'to hear' : 'not to hear'} ${hz} Hz`, timeout);
-}
+/** What the agent hears (the phone's remote audio, in the offscreen document). */
+const waitAgentHears = (hz: number, present: boolean, timeout?: number) => waitAgentHearsIn(shift.browser, hz, present, timeout);
 
 let permissions: CDPSession | undefined;
 /**

@@ -255,6 +255,31 @@ describe('v-call calls', () => {
     expect(phone.commands.at(-1)).toEqual({ type: 'answer', callId: 'sip-1' });
   });
 
+  it('loginType 3: a dial that fails withdraws the phone’s expectation, so the next customer’s call is not answered by itself', async () => {
+    const { phone, platform, stream, state, session, resume } = setup({ loginType: '3' });
+    await session.login();
+    resume();
+    const expectations = () => phone.commands.flatMap((c) => (c.type === 'expect-call' ? [c.withinMs] : []));
+    await session.dial('15800000000');
+    // In the call: the expectation stands until the platform's call comes.
+    await stream.deliver(event('AgentRinging', OUT));
+    expect(expectations()).toEqual([60_000]);
+    await stream.deliver(event('MakeCallFail', { cause: '座席电话未注册' }));
+    expect(state.call?.state).toBe('ended');
+    expect(expectations()).toEqual([60_000, 0]);
+    // The platform refuses the request itself.
+    platform.replies.set('makeCall', { code: '-1', msg: '座席状态不允许' });
+    await expect(session.dial('15800000001')).rejects.toThrow('座席状态不允许');
+    expect(expectations()).toEqual([60_000, 0, 60_000, 0]);
+    // loginType 1 never touches the phone.
+    const sip = setup();
+    await sip.session.login();
+    sip.resume();
+    await sip.session.dial('15800000000');
+    await sip.stream.deliver(event('MakeCallFail', { cause: 'x' }));
+    expect(sip.phone.commands).toEqual([]);
+  });
+
   it('hold and unhold: acknowledged requests (the document has no Hold event)', async () => {
     const { platform, stream, state, session, resume } = setup();
     await session.login();

@@ -118,6 +118,8 @@ export class VcallAgentSession implements ProviderSession {
   private surveillance: ReturnType<typeof setInterval> | null = null;
   private unsubscribePhone: (() => void) | null = null;
   private phoneApplied: { instance: string; seq: number } | null = null;
+  /** The phone was told to answer the platform's call for the agent's dial (expect-call). */
+  private expecting = false;
   private team: TeamMember[] = [];
   private groups: NamedItem[] | null = null;
 
@@ -311,6 +313,7 @@ export class VcallAgentSession implements ProviderSession {
     }
     await this.ctx.emit(events, { cursor: next });
     this.cursor = next;
+    await this.endExpectation();
     for (const waiter of [...this.waiters]) {
       if (!waiter.names.includes(event.event)) continue;
       if (waiter.sequence !== null && event.sequence && event.sequence !== waiter.sequence) continue;
@@ -458,10 +461,24 @@ export class VcallAgentSession implements ProviderSession {
       // Never retried (a retried dial can ring the customer twice).
       await this.send({ request: 'makeCall', called: number, ...(this.settings.callnum ? { caller: this.settings.callnum } : {}), callAgentType: this.settings.callAgentType });
     } catch (error) {
+      this.expecting = this.webrtc;
+      await this.endExpectation();
       if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       throw error;
     }
     if (!isActive(this.ctx.snapshot().call)) await this.ctx.emit([{ type: 'call.dialing', number }]);
+    this.expecting = this.webrtc;
+  }
+
+  /**
+   * The dial is over (refused, MakeCallFail, ended) while the phone may still wait for the
+   * platform's call: the expectation goes, or the next customer's call within the minute would be
+   * answered without the agent (`expect-call` with 0 ms ends it).
+   */
+  private async endExpectation(): Promise<void> {
+    if (!this.expecting || isActive(this.ctx.snapshot().call)) return;
+    this.expecting = false;
+    await this.ctx.phone.send({ type: 'expect-call', withinMs: 0 }).catch((error: unknown) => this.log('vcall: the phone’s expectation was not withdrawn', error));
   }
 
   async answer(): Promise<void> {

@@ -135,6 +135,8 @@ export interface AgentLeg {
   ring: AgentRing | null;
   /** Which of the agent's phones the platform rang for this leg. */
   phone?: 'sip' | 'mobile' | 'webrtc';
+  /** The WebRTC leg's SIP call (the agentLeg hook): aborted when the platform ends the leg. */
+  media?: AbortController;
   beginTime: number;
   ringTime?: number;
   answerTime?: number;

@@ -17,8 +17,24 @@ export interface AgentLegInfo {
   webrtcDomain: string;
 }
 
-/** The e2e tests' WebRTC leg: a real SIP call to the agent's browser phone. */
-export type AgentLegHook = (agent: AgentLegInfo, leg: { sipUri: string; callId: string }) => Promise<void>;
+/** One call the platform's media server places to the agent's browser phone (loginType 3). */
+export interface AgentLegCall {
+  sipUri: string;
+  callId: string;
+  /**
+   * Aborted when the platform is done with this leg (the call ended, the ring was cancelled or
+   * timed out): the media server hangs its SIP call up, as a real platform sends BYE / CANCEL.
+   */
+  signal: AbortSignal;
+  /** The browser phone hung up (BYE from the agent's side): the platform ends the agent's leg. */
+  hungUp(): void;
+}
+
+/**
+ * The e2e tests' WebRTC leg: a real SIP call to the agent's browser phone. Resolves when the phone
+ * answers (the platform goes on with the call), rejects when it refuses.
+ */
+export type AgentLegHook = (agent: AgentLegInfo, leg: AgentLegCall) => Promise<void>;
 
 export interface PlatformOptions extends PhoneTiming {
   agentAutoAnswer: boolean;
@@ -48,6 +64,8 @@ export class Platform {
   partyMode: PartyMode;
   /** The simulator's scripted MakeCallFail: a cause text makes the next outbound call fail at once. */
   beforeMakeCall: (agent: AgentRuntime) => string | undefined = () => undefined;
+  /** The agent's WebRTC phone hung up its leg (set by the simulator: calls.ts hangUpAgent). */
+  onAgentPhoneHangup: (agent: AgentRuntime) => void = () => undefined;
   private lastEventTime = 0;
   private callCounter = 0;
 
@@ -271,6 +289,8 @@ export class Platform {
     const c = agent.config;
     leg.ringTime = Date.now();
     leg.phone = channel;
+    const media = channel === 'webrtc' && hook !== undefined ? new AbortController() : undefined;
+    if (media !== undefined) leg.media = media;
     leg.ring = ringAgentPhone(
       this.clock,
       leg.call.occCallId,
@@ -279,12 +299,19 @@ export class Platform {
         autoAnswer: c.autoAnswer ?? this.opts.agentAutoAnswer,
         answerDelayMs: this.opts.agentAnswerDelayMs,
         ringTimeoutMs: this.opts.agentRingTimeoutMs,
-        ...(channel === 'webrtc' && hook !== undefined
+        ...(media !== undefined && hook !== undefined
           ? {
               hook: () =>
                 hook(
                   { companyId: c.companyId, agentNumber: c.agentNumber, webrtcSipId: c.webrtcSipId, webrtcDomain: c.webrtcDomain },
-                  { sipUri: `sip:${c.webrtcSipId}@${c.webrtcDomain}`, callId: leg.call.occCallId },
+                  {
+                    sipUri: `sip:${c.webrtcSipId}@${c.webrtcDomain}`,
+                    callId: leg.call.occCallId,
+                    signal: media.signal,
+                    hungUp: () => {
+                      if (agent.leg === leg && !media.signal.aborted) this.onAgentPhoneHangup(agent);
+                    },
+                  },
                 ),
             }
           : {}),
@@ -297,6 +324,7 @@ export class Platform {
           onAnswer();
         },
         onFail: (why) => {
+          media?.abort();
           if (agent.leg !== leg) return;
           leg.ring = null;
           const cause = why === 'timeout' ? CAUSE.PROGRESS_TIMEOUT : CAUSE.CALL_REJECTED;
@@ -316,6 +344,7 @@ export class Platform {
     const leg = agent.leg;
     if (leg === null) return;
     leg.ring?.cancel();
+    leg.media?.abort();
     agent.leg = null;
     leg.call.agents.delete(agent.key);
     // A consultation or pending transfer of this agent ends with it.

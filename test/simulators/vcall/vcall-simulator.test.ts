@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMPANY, FAST, Kit, type Json } from './test-kit.ts';
-import { DEFAULT_COMPANY, MSG, VcallSimulator, type VcallSimulatorOptions } from './vcall-simulator.ts';
+import { type AgentLegCall, DEFAULT_COMPANY, MSG, VcallSimulator, type VcallSimulatorOptions } from './vcall-simulator.ts';
 
 let sim: VcallSimulator;
 let k: Kit;
@@ -468,7 +468,7 @@ describe('inbound calls and the agent’s own phone', () => {
   });
 
   it('WebRTC (loginType 3): the agentLeg hook is the agent’s phone; rejecting it fails the call', async () => {
-    const legs: Array<{ sipUri: string; callId: string }> = [];
+    const legs: AgentLegCall[] = [];
     let refuse = false;
     await sim.close();
     await startSim({
@@ -485,12 +485,45 @@ describe('inbound calls and the agent’s own phone', () => {
     await k.waitEvent('1001', 'AgentRinging');
     expect(k.stateOf('1001').call.phone).toBe('webrtc');
     const conv = await k.waitEvent('1001', 'Conversation');
-    expect(legs[0]).toEqual({ sipUri: `sip:${login.data.webrtcSipId}@${login.data.webrtcDomain}`, callId: conv.data.occCallId });
+    expect(legs[0]).toMatchObject({ sipUri: `sip:${login.data.webrtcSipId}@${login.data.webrtcDomain}`, callId: conv.data.occCallId });
+    expect(legs[0]!.signal.aborted).toBe(false);
     await k.ok('1001', 'cancelCall');
+    // The platform is done with the leg: its SIP call to the browser phone is to be hung up.
+    expect(legs[0]!.signal.aborted).toBe(true);
     await k.waitEvent('1001', 'Idle');
     refuse = true;
     await k.ok('1001', 'makeCall', { called: '13900000001' });
     expect((await k.waitEvent('1001', 'MakeCallFail')).data.cause).toBe('拒绝应答');
+  });
+
+  it('WebRTC: the browser phone hanging up ends the agent’s leg (After, no CancelCall); a customer hanging up ends the SIP leg', async () => {
+    const legs: AgentLegCall[] = [];
+    await sim.close();
+    await startSim({ agentLeg: async (_agent, leg) => void legs.push(leg) });
+    await k.loginIdle('1001', 3);
+    await k.talk('1001');
+    sim.clearEvents();
+    legs[0]!.hungUp();
+    expect((await k.waitEvent('1001', 'After')).data).toMatchObject({ hangupDirection: 0 });
+    expect(k.names('1001')).not.toContain('CancelCall');
+    expect(legs[0]!.signal.aborted).toBe(true);
+    // A late BYE of a leg already over changes nothing.
+    legs[0]!.hungUp();
+    await k.waitEvent('1001', 'Idle');
+    await k.talk('1001');
+    sim.customerHangup();
+    expect((await k.waitEvent('1001', 'After')).data).toMatchObject({ hangupDirection: 1 });
+    expect(legs[1]!.signal.aborted).toBe(true);
+  });
+
+  it('WebRTC: a browser phone that never answers is hung up when the ring times out', async () => {
+    const legs: AgentLegCall[] = [];
+    await sim.close();
+    await startSim({ agentRingTimeoutMs: 100, agentLeg: (_agent, leg) => (legs.push(leg), new Promise<void>(() => undefined)) });
+    await k.loginIdle('1001', 3);
+    await k.ok('1001', 'makeCall', { called: '13900000001' });
+    expect((await k.waitEvent('1001', 'MakeCallFail')).data.cause).toBeTruthy();
+    expect(legs[0]!.signal.aborted).toBe(true);
   });
 
   it('loginType 1 does not use the WebRTC hook', async () => {

@@ -21,7 +21,7 @@ import { handleVendorRequest, VENDOR_ROUTES, type Fault, type VendorContext, typ
 
 export { ControlError } from './model.ts';
 export type { AgentConfig, CompanyConfig, PublishedEvent } from './model.ts';
-export type { AgentLegHook, AgentLegInfo } from './platform.ts';
+export type { AgentLegCall, AgentLegHook, AgentLegInfo } from './platform.ts';
 export { MemoryPublisher, Outbox, type EventPublisher } from './publisher.ts';
 export { StompPublisher } from './stomp-publisher.ts';
 export { DEFAULT_AGENTS, DEFAULT_COMPANY } from './defaults.ts';
@@ -151,6 +151,7 @@ export class VcallSimulator {
       if (cause !== undefined) this.failMakeCall.delete(agent.key);
       return cause;
     };
+    this.platform.onAgentPhoneHangup = (agent) => hangUpAgent(this.platform, agent, 0);
     this.vendor = { platform: this.platform, tokens: this.tokens, callbacks: this.callbacks, faults: this.faults };
     this.configure();
   }
