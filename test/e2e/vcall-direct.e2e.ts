@@ -7,7 +7,7 @@
  * Steps run in order and share one browser, as an agent's shift would.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMPANY, VcallSimulator } from '../simulators/vcall/vcall-simulator.ts';
 import type { RecordedRequest } from '../simulators/vcall/vcall-simulator.ts';
@@ -37,7 +37,6 @@ const CALLBACK_ACCEPTED = `平台已受理回呼请求，正在先呼叫 ${AGENT
 
 let sim: VcallSimulator;
 let shift: CrmShift;
-let browser: Browser;
 let crm: Page;
 let popup: Page;
 /** Logins that got through (each asks for the token once: it checks the keys). */
@@ -58,7 +57,7 @@ beforeAll(async () => {
   sim = new VcallSimulator({ ringDelayMs: 100, answerDelayMs: 300 });
   await sim.start();
   shift = await startCrmShift();
-  ({ browser, crm, popup } = shift);
+  ({ crm, popup } = shift);
 }, 120_000);
 
 afterAll(async () => {
