@@ -13,6 +13,8 @@ import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../test/simulators
 import { DEFAULT_ACCOUNT, DEFAULT_PASSWORD, Ing800Simulator } from '../test/simulators/800ing/ing800-simulator.ts';
 import { EXTENSION_ORIGIN, fill, ROOT, waitForPopupAgentState, waitForText } from '../test/e2e/support/extension.ts';
 import { sipPassword, startKamailio } from '../test/support/kamailio.ts';
+import { startRabbit } from '../test/support/rabbitmq.ts';
+import { DEFAULT_COMPANY, VcallSimulator } from '../test/simulators/vcall/vcall-simulator.ts';
 import { launchPeerBrowser, openPeer } from '../test/support/sip-peer.ts';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
 import { fakeMicrophoneArgs, writeToneWav } from '../test/support/tone.ts';
@@ -38,12 +40,14 @@ export interface DemoPlatform {
   stop(): Promise<void>;
 }
 
-async function listenOn<T extends { start(): Promise<unknown> }>(make: (port: number) => T, port: number): Promise<T> {
+async function listenOn<T extends { start(): Promise<unknown>; close?(): Promise<void> }>(make: (port: number) => T, port: number): Promise<T> {
   const sim = make(port);
   try {
     await sim.start();
     return sim;
   } catch {
+    // A simulator that holds more than its port (v-call's broker connection) lets go of it.
+    await sim.close?.().catch(() => undefined);
     console.warn(`Port ${port} is taken; the simulator listens on a free port instead.`);
     const fallback = make(0);
     await fallback.start();
@@ -204,4 +208,93 @@ async function sip(): Promise<DemoPlatform> {
   };
 }
 
-export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800, sip };
+/**
+ * v-call (seed 001) in agent mode: the platform simulator's HTTP APIs and a real RabbitMQ carrying
+ * the agent's events over STOMP. loginType 1: the agent's SIP phone is the platform's, simulated —
+ * it rings first on every call and picks up by itself; the customer answers a couple of seconds later.
+ */
+async function vcall(): Promise<DemoPlatform> {
+  const AGENT = '1001';
+  const PASSWORD = '123456';
+  const MQ = { login: 'vcall-agent', passcode: 'vcall-agent-pw' };
+  const company = DEFAULT_COMPANY.companyId;
+  const subscribePath = `/queue/vcall.${company}.${AGENT}`;
+  const mq = await startRabbit();
+  let sim: VcallSimulator;
+  try {
+    // RabbitMQ's default vhost '/': what an empty 虚拟主机 setting means.
+    await mq.addUser('/', MQ.login, MQ.passcode);
+    sim = await listenOn(
+      (port) =>
+        new VcallSimulator({
+          port,
+          stomp: { url: mq.platformUrl, login: mq.admin.login, passcode: mq.admin.passcode, vhost: '/' },
+          // The agent's phone rings long enough to be seen (toolbar and popup), then answers itself.
+          agentAnswerDelayMs: 3500,
+          ringDelayMs: 1000,
+          answerDelayMs: 2500,
+          // 话后 counts down 5 s, then the platform makes the agent 示闲 again.
+          autoIdleSeconds: 5,
+        }),
+      8095,
+    );
+  } catch (error) {
+    await mq.stop();
+    throw error;
+  }
+  const base = sim.baseUrl;
+  const nowState = () => (sim.state.agents as { agentNumber: string; nowState: string }[]).find((a) => a.agentNumber === AGENT)?.nowState;
+  return {
+    banner: [
+      `v-call platform simulator: ${base}  (events: RabbitMQ web-STOMP ${mq.stompUrl})`,
+      `  方式 座席登录, companyId ${company}, 工号 ${AGENT} / ${PASSWORD}, 登录方式 SIP 话机 (the platform's simulated phone answers by itself)`,
+      `  事件推送 ${mq.stompUrl}, account ${MQ.login} / ${MQ.passcode}, 虚拟主机 empty (= '/'), 订阅路径 ${subscribePath}`,
+      `  modes openCall / callback: accessKeyId ${DEFAULT_COMPANY.accessKeyId}  accessKeySecret ${DEFAULT_COMPANY.accessKeySecret}`,
+    ],
+    async fillLogin(popup) {
+      await popup.select('[data-testid="provider-select"]', 'vcall');
+      await popup.waitForSelector('[data-testid="setting-mode"]');
+      await popup.select('[data-testid="setting-mode"]', 'agent');
+      await popup.waitForSelector('[data-testid="setting-companyId"]');
+      const fields: Record<string, string> = {
+        server: base,
+        companyId: company,
+        agentNumber: AGENT,
+        password: PASSWORD,
+        streamUrl: mq.stompUrl,
+        connectAccount: MQ.login,
+        connectPassword: MQ.passcode,
+        subscribePath,
+      };
+      for (const [key, value] of Object.entries(fields)) await fill(popup, `[data-testid="setting-${key}"]`, value);
+      await popup.select('[data-testid="setting-loginType"]', '1');
+    },
+    async loginAndReady(popup) {
+      await popup.click('[data-testid="login"]');
+      await waitForText(popup, '[data-testid="popup-agent"]', AGENT, 20_000);
+      await popup.select('[data-testid="agent-state-select"]', 'idle');
+      await waitForPopupAgentState(popup, '示闲');
+    },
+    readyLabel: '示闲',
+    // An incoming call reaches an idle agent only: after 话后 the platform makes the agent idle first.
+    ringAgent: (number) =>
+      void (async () => {
+        const until = Date.now() + 15_000;
+        while (nowState() !== 'Idle' && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        sim.incoming({ caller: number, agentNumber: AGENT });
+      })().catch((error: unknown) => console.error('the demo could not ring the agent:', error)),
+    // A SIP phone is answered on the phone: the simulated one picks up by itself.
+    answer: async () => undefined,
+    hints: [
+      `Ring the agent (示闲 first):  curl -X POST ${base}/_sim/incoming -H 'Content-Type: application/json' -d '{"caller":"13500001111","agentNumber":"${AGENT}"}'`,
+      `Make the customer busy:      curl -X POST ${base}/_sim/party-mode -H 'Content-Type: application/json' -d '{"mode":"busy"}'`,
+      `Everything the platform has: ${base}/_sim/state  (test/simulators/vcall/README.md lists the /_sim/ routes)`,
+    ],
+    async stop() {
+      await sim.close();
+      await mq.stop();
+    },
+  };
+}
+
+export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800, sip, vcall };

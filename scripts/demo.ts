@@ -7,7 +7,7 @@
  * --headless) it walks through a call headless and saves a screenshot per step in
  * demo-output/<provider>/.
  *
- *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing|sip]
+ *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing|sip|vcall]
  *
  * Platforms: scripts/demo-platforms.ts.
  */
@@ -123,7 +123,7 @@ Press Ctrl+C (or close the browser) to stop.`);
   await agentClick(crm, `${MOBILE(2)} callbarcall`);
   await eventually(async () => ['dialing', 'ringing'].includes((await toolbarCallState(crm)) ?? ''), 'the call going out');
   await shot(crm, 'ringing', 'Dialled with one click: the toolbar shows the call going out');
-  await waitForToolbarCallState(crm, 'connected', 10_000);
+  await waitForToolbarCallState(crm, 'connected', 15_000);
   await pause(2200);
   await shot(crm, 'connected', 'The call is up: 通话中 (dscom: 外呼中 until its call record says the customer answered) with a running timer');
   await clickToolbar(crm, '[data-testid="toolbar-hangup"]');

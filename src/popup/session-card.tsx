@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { inTalk } from '../shared/call-state.ts';
 import { errorMessage } from '../shared/errors.ts';
-import { callStateLabel, callTimer, extraActionsNow, shownNumber } from '../shared/format.ts';
+import { callStateLabel, callTimer, extensionApart, extraActionsNow, shownNumber } from '../shared/format.ts';
 import type { SimpleCallAction } from '../shared/messages.ts';
 import { send } from '../shared/messaging.ts';
 import type { PublicState } from '../shared/session-state.ts';
@@ -25,6 +25,7 @@ export function Session({ state }: { state: PublicState }) {
   const [now, setNow] = useState(Date.now());
   const caps = state.capabilities;
   const call = state.call;
+  const extension = state.agent ? extensionApart(state.agent) : null;
   // Logged in to a phone provider without the microphone: registered, but no call can be made or taken.
   const micPermission = useMicPermission();
   const usesPhone = useUsesPhone(state.providerId);
@@ -78,7 +79,13 @@ export function Session({ state }: { state: PublicState }) {
         <div class="row">
           <div>
             <div class="strong" data-testid="popup-agent">
-              <span data-platform>{state.agent?.name}</span> · <span data-platform>{state.agent?.extension}</span>
+              <span data-platform>{state.agent?.name}</span>
+              {extension !== null && (
+                <>
+                  {' · '}
+                  <span data-platform>{extension}</span>
+                </>
+              )}
             </div>
             <div class="muted small">{state.providerName}</div>
           </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentStateLabel, agentStateTimer, extraActionsNow, maskNumber, selectableStates, shownNumber, stateLight } from './format.ts';
+import { agentStateLabel, agentStateTimer, extensionApart, extraActionsNow, maskNumber, selectableStates, shownNumber, stateLight } from './format.ts';
 import { LOGGED_OUT, type PublicState } from './session-state.ts';
 
 const STATE: PublicState = {
@@ -67,5 +67,15 @@ describe('numbers the platform hides from the agent', () => {
     expect(shownNumber('13800138000', { agent: { name: 'a', extension: '1', maskNumbers: true } })).toBe('138****8000');
     expect(shownNumber('13800138000', { agent: { name: 'a', extension: '1' } })).toBe('13800138000');
     expect(shownNumber('13800138000', { agent: null })).toBe('13800138000');
+  });
+});
+
+describe('who is logged in', () => {
+  it('shows the extension apart from the name only when it says more (a platform without names: once, not “1001 · 1001”)', () => {
+    expect(extensionApart({ name: '张三', extension: '8001' })).toBe('8001');
+    expect(extensionApart({ name: '1001', extension: '1001' })).toBeNull();
+    expect(extensionApart({ name: '1001 ', extension: '1001' })).toBeNull();
+    expect(extensionApart({ name: '回呼 13700001111', extension: '13700001111' })).toBe('13700001111');
+    expect(extensionApart({ name: '张三', extension: '' })).toBeNull();
   });
 });

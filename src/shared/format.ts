@@ -100,3 +100,11 @@ export function maskNumber(number: string): string {
   if (digits.length >= 3) return `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
   return '*'.repeat(digits.length || 1);
 }
+
+/**
+ * The agent's extension when it says more than the name: a platform that gives no name (v-call's
+ * Login carries none) has the name = the extension: shown once, not “1001 · 1001”.
+ */
+export function extensionApart(agent: { name: string; extension: string }): string | null {
+  return agent.extension.trim() === '' || agent.extension.trim() === agent.name.trim() ? null : agent.extension;
+}

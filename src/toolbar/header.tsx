@@ -7,7 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { Call } from '../shared/call-state.ts';
-import { AGENT_STATE_BUTTONS_MAX, agentStateLabel, callStateLabel, selectableStates, stateLight } from '../shared/format.ts';
+import { AGENT_STATE_BUTTONS_MAX, agentStateLabel, callStateLabel, extensionApart, selectableStates, stateLight } from '../shared/format.ts';
 import type { PublicState } from '../shared/session-state.ts';
 import { trusted } from './actions.ts';
 import { ChevronIcon, ClockIcon, CloseIcon, GripIcon } from './icons.tsx';
@@ -40,6 +40,7 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, tools, b
   // the platform set and the switch is a row of buttons (在线 / 离线): the header says that one.
   const states = state.capabilities?.agentStates ?? [];
   const current = states.find((s) => s.id === state.agentState);
+  const extension = state.agent ? extensionApart(state.agent) : null;
   const buttons = selectableStates(state).length <= AGENT_STATE_BUTTONS_MAX;
   const stateShownBelow = !collapsed && states.length > 0 && !(buttons && current?.selectable === false);
 
@@ -91,15 +92,17 @@ export function Header({ state, collapsed, miniCall, stateTimer, mover, tools, b
       </span>
       <span class={`light ${stateLight(state)}`} aria-hidden="true" />
       {/* Name over extension: a company's long agent names (李四（测试企业）) fit without being cut. */}
-      <span class="agent" data-testid="toolbar-agent" title={state.agent ? `${state.agent.name} · ${state.agent.extension}` : undefined}>
+      <span class="agent" data-testid="toolbar-agent" title={state.agent ? [state.agent.name, extension].filter((v) => v !== null).join(' · ') : undefined}>
         {state.agent && (
           <>
             <span class="agent-name" data-platform>
               {state.agent.name}
             </span>
-            <span class="agent-ext" data-platform>
-              {state.agent.extension}
-            </span>
+            {extension !== null && (
+              <span class="agent-ext" data-platform>
+                {extension}
+              </span>
+            )}
           </>
         )}
       </span>

@@ -489,6 +489,28 @@ describe('v-call open call and callback', () => {
     expect(state.call?.cause).toContain('平台已受理回呼请求');
   });
 
+  it('a token the platform no longer accepts (403 no auth) is replaced once, and the dial goes out once more', async () => {
+    const { platform, state, session } = direct(OPEN);
+    await session.login();
+    platform.replies.set('/api/agent/open/call', { code: '403', msg: 'no auth', data: null });
+    await session.dial('15800000000');
+    await session.dial('15800000001');
+    expect(platform.requests.map((r) => r.path)).toEqual(['/api/token', '/api/agent/open/call', '/api/token', '/api/agent/open/call', '/api/agent/open/call']);
+    expect(platform.requests.slice(3).map((r) => r.body.token)).toEqual(['tk2', 'tk2']);
+    expect(state.call?.cause).toContain('平台已受理呼叫请求');
+    // Refused again with the new token: the agent reads why, and no third token is asked for.
+    const again = new FakePlatform();
+    let refusals = 2;
+    const fetch = async (url: string, init: RequestInit) => {
+      if (new URL(url).pathname === '/api/agent/open/call' && refusals-- > 0) again.replies.set('/api/agent/open/call', { code: '403', msg: 'no auth', data: null });
+      return again.fetch(url, init);
+    };
+    const refused = createVcallProvider(undefined, { fetch }).createSession(OPEN, fakeContext().ctx);
+    await refused.login();
+    expect((await failure(refused.dial('15800000002'))).message).toBe('外呼失败：平台不接受授权（token 已失效），请重新登录；仍然不行请检查 AccessKey（错误码 403）');
+    expect(again.requests.map((r) => r.path)).toEqual(['/api/token', '/api/agent/open/call', '/api/token', '/api/agent/open/call']);
+  });
+
   it('refused keys and refused dials say why', async () => {
     const { platform, session } = direct(OPEN);
     platform.replies.set('/api/token', { code: 1, msg: 'accessKey无效' });

@@ -13,6 +13,9 @@ import { type ControlIdentity, controlBody, type RequestName, type VcallCommand 
 
 export type { FetchLike } from '../http.ts';
 
+/** The code of the token APIs' “no auth”: the token expired or was replaced (seed 7300). */
+export const TOKEN_REFUSED = '403';
+
 /** A vendor string that enters an error or a note is cut to this many characters. */
 export const MAX_VENDOR_TEXT = 200;
 
@@ -139,6 +142,8 @@ export class VcallClient {
       return callId || undefined;
     }
     const msg = cap(reply.msg);
+    // 403 no auth: “token失效，需要重新获取” (seed 7300) — the platform did nothing with the request.
+    if (code === TOKEN_REFUSED) throw new CallbarError('auth', withCode(withReason(actionFailed(t('actionDial')), t('vcallTokenRejected')), code), `${path} → code ${code} ${msg}`);
     throw new CallbarError('refused', withCode(withReason(actionFailed(t('actionDial')), msg || t('errorUnknown')), code || '?'), `${path} → code ${code} ${msg}`);
   }
 }

@@ -65,26 +65,40 @@ export class VcallDirectSession implements ProviderSession {
 
   async dial(number: string): Promise<void> {
     if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', t('vcallNumberInvalid'));
-    const token = await this.tokens.get();
-    const options = this.settings.callnum ? { callnum: this.settings.callnum } : {};
     const mode = this.settings.mode === 'openCall' ? 'openCall' : 'callback';
-    const body =
-      mode === 'openCall'
-        ? openCallBody(token, this.settings.agentNumber, number, this.settings.callAgentType, options)
-        : callbackBody(token, this.settings.callerPhone, number, this.settings.callbackType, options);
+    const token = await this.tokens.get();
     let callId: string | undefined;
     try {
-      // Never retried (a retried dial can ring the customer twice).
-      callId = await this.client.dial(mode, body);
+      callId = await this.send(mode, number, token);
     } catch (error) {
-      if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
-      throw error;
+      // 403 no auth: the token expired or was replaced on the platform's side (seed 7300 “token失效，
+      // 需要重新获取”) and the platform did nothing. One new token, and this dial once more; a
+      // second refusal is the agent's to read. Any other failure is never retried (a retried dial
+      // can ring the customer twice).
+      if (!(error instanceof CallbarError && error.code === 'auth')) throw error;
+      await this.tokens.forget();
+      callId = await this.send(mode, number, await this.tokens.get());
     }
     const cause = mode === 'openCall' ? t('vcallOpenCallAccepted', this.settings.agentNumber) : t('vcallCallbackAccepted', this.settings.callerPhone);
     await this.ctx.emit([
       { type: 'call.dialing', number, ...(callId ? { vendorCallId: callId } : {}) },
       { type: 'call.ended', cause },
     ]);
+  }
+
+  /** One dial request; resolves with the platform's callId once it accepted it. */
+  private async send(mode: 'openCall' | 'callback', number: string, token: string): Promise<string | undefined> {
+    const options = this.settings.callnum ? { callnum: this.settings.callnum } : {};
+    const body =
+      mode === 'openCall'
+        ? openCallBody(token, this.settings.agentNumber, number, this.settings.callAgentType, options)
+        : callbackBody(token, this.settings.callerPhone, number, this.settings.callbackType, options);
+    try {
+      return await this.client.dial(mode, body);
+    } catch (error) {
+      if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
+      throw error;
+    }
   }
 
   private unsupported(): Promise<never> {
