@@ -40,6 +40,8 @@ const MOBILE_CELL = (row: number) => `#customer-table > tbody > tr:nth-child(${r
 /** The toolbar (its frame on the CRM page) or the popup, as the agent sees it now. */
 async function shot(name: string, what: 'toolbar' | 'popup'): Promise<void> {
   const path = join(ROOT, 'test-output', `vcall-${name}.png`);
+  // A tab in the background draws nothing: a screenshot of it would wait forever.
+  await (what === 'popup' ? popup : crm).bringToFront();
   if (what === 'popup') return void (await popup.screenshot({ path, fullPage: true }));
   const frame = await toolbarFrame(crm);
   const element = await frame.frameElement();
