@@ -63,7 +63,7 @@ export function ExtraActions({ actions, run }: { actions: readonly ExtraAction[]
           </button>
         </form>
       )}
-      {asking?.input?.options && (
+      {asking?.input && extra.listed && (
         <div class="choices" data-testid="popup-extra-choices" aria-busy={extra.loading}>
           {extra.loading && <span class="small">{t('extraOptionsLoading')}</span>}
           {!extra.loading && extra.optionsError && <span class="small">{extra.optionsError}</span>}

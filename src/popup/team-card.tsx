@@ -37,7 +37,7 @@ export function TeamCard({ state }: { state: PublicState }) {
     <section class="card team" data-testid="popup-team">
       <div class="row">
         <span class="strong">{t('teamTitle', String(team.members.length))}</span>
-        <span class="small muted">{t('teamUpdated', formatDuration(Math.max(0, Math.round((now - team.at) / 1000))))}</span>
+        <span class="small muted">{ago(now, team.at)}</span>
       </div>
       {team.members.length === 0 && <p class="small muted">{t('teamEmpty')}</p>}
       <ul>
@@ -73,4 +73,10 @@ export function TeamCard({ state }: { state: PublicState }) {
       )}
     </section>
   );
+}
+
+/** How fresh the list is: 刚刚更新 within 10 s (it is asked for every 5 s), then how long ago. */
+function ago(now: number, at: number): string {
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  return seconds < 10 ? t('teamUpdatedNow') : t('teamUpdated', formatDuration(seconds));
 }

@@ -17,7 +17,7 @@ export interface ExtraActionDef extends Omit<ExtraAction, 'label' | 'input'> {
   input?: {
     label: Text;
     placeholder?: Text;
-    kinds?: readonly { id: string; label: Text; placeholder?: Text }[];
+    kinds?: readonly { id: string; label: Text; placeholder?: Text; options?: boolean }[];
     options?: boolean;
     free?: boolean;
     member?: boolean;
@@ -56,7 +56,9 @@ export function localizeAction(def: ExtraActionDef): ExtraAction {
           input: {
             label: text(input.label),
             ...(input.placeholder ? { placeholder: text(input.placeholder) } : {}),
-            ...(input.kinds ? { kinds: input.kinds.map((k) => ({ id: k.id, label: text(k.label), ...(k.placeholder ? { placeholder: text(k.placeholder) } : {}) })) } : {}),
+            ...(input.kinds
+              ? { kinds: input.kinds.map((k) => ({ id: k.id, label: text(k.label), ...(k.placeholder ? { placeholder: text(k.placeholder) } : {}), ...(k.options !== undefined ? { options: k.options } : {}) })) }
+              : {}),
             ...(input.options !== undefined ? { options: input.options } : {}),
             ...(input.free !== undefined ? { free: input.free } : {}),
             ...(input.member !== undefined ? { member: input.member } : {}),

@@ -54,7 +54,7 @@ export interface ExtraActionInput {
    * What the input names, when it can name several things (v-call's consult: 坐席 / 外线号码 / 技能组 /
    * IVR): the agent picks one before typing; its id reaches the provider with the input.
    */
-  kinds?: readonly { id: string; label: string; placeholder?: string }[];
+  kinds?: readonly { id: string; label: string; placeholder?: string; /** false: this kind is typed, never listed (an outside number). */ options?: boolean }[];
   /** The provider can list choices for the input (ProviderSession.inputOptions: idle agents, skill groups). */
   options?: boolean;
   /**

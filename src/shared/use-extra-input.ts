@@ -12,6 +12,8 @@ import type { ExtraAction, InputOption } from './session-state.ts';
 export interface ExtraInput {
   kind: string | undefined;
   setKind(kind: string): void;
+  /** The action lists choices for the kind picked (an outside number is typed, never listed). */
+  listed: boolean;
   /** The platform's choices (empty while loading, when none, or when the action lists none). */
   options: readonly InputOption[];
   loading: boolean;
@@ -29,10 +31,12 @@ export function useExtraInput(action: ExtraAction | null): ExtraInput {
   const [optionsError, setOptionsError] = useState<string | null>(null);
   // Another action opened: start from its first kind.
   useEffect(() => setKind(firstKind), [action?.id, firstKind]);
+  const kindInfo = input?.kinds?.find((k) => k.id === kind);
+  const listed = !!input?.options && kindInfo?.options !== false;
   useEffect(() => {
     setOptions([]);
     setOptionsError(null);
-    if (!action || !input?.options) return;
+    if (!action || !listed) return;
     let current = true;
     setLoading(true);
     send('call/extra-options', { actionId: action.id, ...(kind ? { kind } : {}) })
@@ -42,7 +46,6 @@ export function useExtraInput(action: ExtraAction | null): ExtraInput {
     return () => {
       current = false;
     };
-  }, [action?.id, kind, input?.options]);
-  const kindInfo = input?.kinds?.find((k) => k.id === kind);
-  return { kind, setKind, options, loading, optionsError, placeholder: kindInfo?.placeholder ?? input?.placeholder ?? kindInfo?.label ?? input?.label ?? '' };
+  }, [action?.id, kind, listed]);
+  return { kind, setKind, listed, options, loading, optionsError, placeholder: kindInfo?.placeholder ?? input?.placeholder ?? kindInfo?.label ?? input?.label ?? '' };
 }

@@ -95,7 +95,7 @@ export function ExtraActions({ id, actions, runner }: { id?: string; actions: re
           </button>
         </div>
       )}
-      {asking?.input?.options && (
+      {asking?.input && extra.listed && (
         <div class="choices" data-testid="toolbar-extra-choices" aria-busy={extra.loading}>
           {extra.loading && <span class="muted">{t('extraOptionsLoading')}</span>}
           {!extra.loading && extra.optionsError && <span class="muted" data-testid="toolbar-extra-choices-error">{extra.optionsError}</span>}

@@ -58,7 +58,7 @@ const TARGET_INPUT = {
   label: 'vcallInputTarget',
   kinds: [
     { id: 'agent', label: 'vcallKindAgent', placeholder: ['exampleValue', '1002'] },
-    { id: 'number', label: 'vcallKindNumber', placeholder: ['exampleValue', '13800000000'] },
+    { id: 'number', label: 'vcallKindNumber', placeholder: ['exampleValue', '13800000000'], options: false },
     { id: 'group', label: 'vcallKindGroup', placeholder: 'vcallKindGroupPlaceholder' },
     { id: 'ivr', label: 'vcallKindIvr', placeholder: 'vcallKindIvrPlaceholder' },
   ],
