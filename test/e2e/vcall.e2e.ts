@@ -74,11 +74,11 @@ beforeAll(async () => {
   await mq.addUser(VHOST, MQ.login, MQ.passcode);
   sim = new VcallSimulator({
     stomp: { url: mq.platformUrl, login: mq.admin.login, passcode: mq.admin.passcode, vhost: VHOST },
-    // The agent's SIP phone answers by itself after 1.2 s (an incoming call rings that long).
-    agentAnswerDelayMs: 1200,
-    ringDelayMs: 200,
-    answerDelayMs: 800,
-    autoIdleSeconds: 4,
+    // The agent's SIP phone answers by itself after 0.8 s (an incoming call rings that long).
+    agentAnswerDelayMs: 800,
+    ringDelayMs: 150,
+    answerDelayMs: 400,
+    autoIdleSeconds: 2,
   });
   await sim.start();
   shift = await startCrmShift();
@@ -284,7 +284,7 @@ describe('vcall: consult, transfer and three-way from the toolbar', () => {
     await dialCustomer(7);
     await callAction('consult', 'number', CONSULTED);
     await onPlatform(() => agentOnPlatform().call?.consult?.state === 'up', 'the consultation to be up');
-    await callAction('transferConsult', 'number', CONSULTED);
+    await callAction('transferConsult'); // to whoever is being consulted: nothing to type again
     await waitForToolbarCallState(crm, 'ended');
     await waitForToolbarText(crm, T('toolbar-call'), '咨询转');
     expect(controlBodies('transferCall').at(-1)).toMatchObject({ transferMode: 1 });

@@ -293,7 +293,10 @@ describe('v-call calls', () => {
     expect(platform.controls().slice(-2)).toEqual(['hold', 'unHold']);
     await session.transfer('13800000000');
     expect(platform.last('transferCall')).toMatchObject({ transferType: '2', transferId: '13800000000', transferMode: 0 });
-    await session.extraAction('transferConsult', '1002', 'agent');
+    // 咨询转接 hands the call to whoever is being consulted: no consultation, nothing to hand over.
+    await expect(session.extraAction('transferConsult')).rejects.toThrow('请先咨询');
+    await session.extraAction('consult', '1002', 'agent');
+    await session.extraAction('transferConsult');
     expect(platform.last('transferCall')).toMatchObject({ transferType: '1', transferId: '1002', transferMode: 1 });
     await session.extraAction('consult', 'g1', 'group');
     expect(platform.last('consultCall')).toMatchObject({ consultType: '3', consultId: 'g1' });

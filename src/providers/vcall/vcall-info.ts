@@ -71,7 +71,9 @@ export const CALL_ACTIONS: readonly ExtraActionDef[] = [
   { id: 'consult', label: 'vcallActionConsult', when: IN_CALL, input: TARGET_INPUT },
   { id: 'consultCancel', label: 'vcallActionConsultCancel', when: IN_CALL },
   { id: 'transferBlind', label: 'vcallActionTransferBlind', when: IN_CALL, input: TARGET_INPUT },
-  { id: 'transferConsult', label: 'vcallActionTransferConsult', when: IN_CALL, input: TARGET_INPUT },
+  // Hands the call to the party being consulted (the SDK's argument-less consultTransfer(), seed 4032):
+  // no target to type again.
+  { id: 'transferConsult', label: 'vcallActionTransferConsult', when: IN_CALL },
   { id: 'transferCancel', label: 'vcallActionTransferCancel', when: IN_CALL },
   { id: 'tripartiteTalk', label: 'vcallActionTripartite', when: IN_CALL },
 ];

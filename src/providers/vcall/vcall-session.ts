@@ -56,6 +56,8 @@ export interface VcallCursor {
   applied: string[];
   /** Set when the platform ended the session (Kick, SipError, Logout): why, in words. */
   ended: string | null;
+  /** Whom the agent is consulting (consultCall accepted), for 咨询转接; null once it ended. */
+  consult: { kind: TargetKind; target: string } | null;
 }
 
 export function readCursor(value: unknown): VcallCursor {
@@ -66,6 +68,7 @@ export function readCursor(value: unknown): VcallCursor {
     autoIdle: typeof c.autoIdle === 'number' ? c.autoIdle : null,
     applied: Array.isArray(c.applied) ? c.applied.filter((k): k is string => typeof k === 'string').slice(-APPLIED_KEPT) : [],
     ended: typeof c.ended === 'string' ? c.ended : null,
+    consult: c.consult && typeof c.consult === 'object' && isTargetKind(c.consult.kind) && typeof c.consult.target === 'string' ? c.consult : null,
   };
 }
 
@@ -285,6 +288,8 @@ export class VcallAgentSession implements ProviderSession {
     const snapshot = this.ctx.snapshot();
     const { events, effects } = mapEvent(event, snapshot);
     const next: VcallCursor = { ...this.cursor, applied: [...this.cursor.applied, key].slice(-APPLIED_KEPT) };
+    // A consultation ends with its call, or when the platform says it was cancelled.
+    if (events.some((e) => e.type === 'call.ended') || ['ConsultCancel', 'ConsultedCancel', 'ConsultTransfer', 'ConsultCallFail'].includes(event.event)) next.consult = null;
     let ended: SessionEndReason | null = null;
     let relogin = false;
     for (const effect of effects) {
@@ -544,13 +549,21 @@ export class VcallAgentSession implements ProviderSession {
         const k = this.checkKind(kind);
         const target = this.checkTarget(k, value);
         await this.send({ request: 'consultCall', kind: k, target });
+        this.cursor = { ...this.cursor, consult: { kind: k, target } };
+        await this.ctx.saveCursor(this.cursor);
         return;
       }
-      case 'transferBlind':
-      case 'transferConsult': {
+      case 'transferBlind': {
         const k = this.checkKind(kind);
         const target = this.checkTarget(k, value);
-        await this.send({ request: 'transferCall', kind: k, target, consultative: actionId === 'transferConsult' });
+        await this.send({ request: 'transferCall', kind: k, target, consultative: false });
+        return;
+      }
+      case 'transferConsult': {
+        // To the party being consulted (transferMode 1 completes the consultation).
+        const consult = this.cursor.consult;
+        if (!consult) throw new CallbarError('precondition', t('vcallConsultFirst'));
+        await this.send({ request: 'transferCall', kind: consult.kind, target: consult.target, consultative: true });
         return;
       }
       case 'consultCancel':
@@ -575,7 +588,7 @@ export class VcallAgentSession implements ProviderSession {
       const team = await this.teamList();
       return team.filter((m) => m.agentNumber !== this.settings.agentNumber).map((m) => ({ value: m.agentNumber, label: memberLabel(m) }));
     }
-    if (!['consult', 'transferBlind', 'transferConsult'].includes(actionId)) return [];
+    if (!['consult', 'transferBlind'].includes(actionId)) return [];
     const k = this.checkKind(kind);
     const login = this.cursor.login;
     switch (k) {
