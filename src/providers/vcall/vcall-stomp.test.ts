@@ -1,7 +1,9 @@
 /**
  * The v-call event stream against a real RabbitMQ (test/support/rabbitmq.ts): what the agent would
  * notice — events arrive in order and once, none is lost when handling fails or the connection drops,
- * reconnects are counted as the banner shows them, a wrong account stops at once.
+ * reconnects are counted as the banner shows them, a wrong account stops at once. It is also the broker
+ * harness's test: a user on its own vhost, a refused passcode, durable queues and persistent messages
+ * across a restart, the relay's drops and refusals, the platform's URL that bypasses them.
  */
 import { Client } from '@stomp/stompjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
