@@ -112,6 +112,7 @@ export function Session({ state }: { state: PublicState }) {
             </div>
             <div class="small" data-testid="popup-call-state" data-state={call.state}>
               {call.direction === 'inbound' ? t('callInbound') : t('callOutbound')} · {callStateLabel(call.state, call)}
+              {call.state === 'incoming' && !caps?.answer ? ` · ${t('callAnswerOnPhone')}` : ''}
               {call.cause ? ` · ${call.cause}` : ''}
               {call.muted ? ` · ${t('callMuted')}` : ''}
             </div>

@@ -118,6 +118,8 @@ export function CallCard({ call, caps, plan, now, dialing, masked, runner }: Cal
       <div class="line">
         <span class="call-state" role="status" aria-live="polite" data-testid="toolbar-call-state" data-state={call.state}>
           {callStateLabel(call.state, call)}
+          {/* Ringing on the agent's own desk phone or mobile: CallBar cannot pick it up, the phone can. */}
+          {call.state === 'incoming' && !caps?.answer ? ` · ${t('callAnswerOnPhone')}` : ''}
           {call.state === 'ended' && call.cause ? ` · ${call.cause}` : ''}
           {call.muted ? ` · ${t('callMuted')}` : ''}
         </span>

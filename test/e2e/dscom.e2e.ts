@@ -198,12 +198,14 @@ describe('dscom: an agent shift', () => {
     expect(member()?.paused).toBe(0);
   });
 
-  it('an incoming queue call rings on the toolbar without an answer button; answered on the phone it connects', async () => {
+  it('an incoming queue call rings on the toolbar without an answer button but with 请在话机上接听; answered on the phone it connects', async () => {
     await crm.bringToFront();
     sim.injectIncoming({ from: '13800001111', queue: '200' });
     await waitForToolbarText(crm, T('toolbar-call-number'), '13800001111', 15_000);
     await waitForCallState('incoming');
     expect(await toolbarHas(crm, T('toolbar-answer'))).toBe(false);
+    // …so the card says where to answer.
+    await waitForToolbarText(crm, T('toolbar-call-state'), '来电 · 请在话机上接听');
     sim.agentAnswer(EXTENSION);
     await waitForCallState('connected');
     sim.remoteHangup('13800001111');
