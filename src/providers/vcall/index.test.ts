@@ -280,6 +280,30 @@ describe('v-call calls', () => {
     expect(sip.phone.commands).toEqual([]);
   });
 
+  it('a consultation started while an event is being written is still known to 咨询转接 (no lost cursor update)', async () => {
+    const { ctx, stream, platform, session, resume } = setup();
+    await session.login();
+    resume();
+    await stream.deliver(event('AgentRinging', { callDirection: 0, caller: '139', occCallId: 'o3' }));
+    await stream.deliver(event('AgentAnswer', { callDirection: 0, caller: '139', occCallId: 'o3' }));
+    // The next event's write is slow (storage under load): the consult is accepted meanwhile.
+    const emit = ctx.emit.bind(ctx);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    ctx.emit = async (events, options) => {
+      await gate;
+      return emit(events, options);
+    };
+    const slow = stream.deliver(event('Mute', {}));
+    const consult = session.extraAction('consult', '13800000002', 'number');
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await Promise.all([slow, consult]);
+    ctx.emit = emit;
+    await session.extraAction('transferConsult');
+    expect(platform.last('transferCall')).toMatchObject({ transferType: '2', transferId: '13800000002', transferMode: 1 });
+  });
+
   it('hold and unhold: acknowledged requests (the document has no Hold event)', async () => {
     const { platform, stream, state, session, resume } = setup();
     await session.login();

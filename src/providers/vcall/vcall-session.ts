@@ -260,7 +260,12 @@ export class VcallAgentSession implements ProviderSession {
 
   /** One message: applied once (with the cursor recording it), then acknowledged by the stream. */
   onMessage(body: string): Promise<void> {
-    const run = this.queue.then(() => this.apply(body));
+    return this.inQueue(() => this.apply(body));
+  }
+
+  /** Run `work` after every message before it: the only way the cursor changes. */
+  private inQueue(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -549,8 +554,11 @@ export class VcallAgentSession implements ProviderSession {
         const k = this.checkKind(kind);
         const target = this.checkTarget(k, value);
         await this.send({ request: 'consultCall', kind: k, target });
-        this.cursor = { ...this.cursor, consult: { kind: k, target } };
-        await this.ctx.saveCursor(this.cursor);
+        // In the events' queue: an event being applied meanwhile writes the cursor it read before.
+        await this.inQueue(async () => {
+          this.cursor = { ...this.cursor, consult: { kind: k, target } };
+          await this.ctx.saveCursor(this.cursor);
+        });
         return;
       }
       case 'transferBlind': {
