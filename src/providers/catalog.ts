@@ -8,6 +8,7 @@ import { ing800Info } from './800ing/800ing-info.ts';
 import { dscomInfo } from './dscom/dscom-info.ts';
 import { sipInfo } from './sip/sip-info.ts';
 import { vcallInfo } from './vcall/vcall-info.ts';
+import { ccpaasInfo } from './ccpaas/ccpaas-info.ts';
 import type { ProviderInfo } from './provider.ts';
 
 export const PROVIDER_CATALOG: Readonly<Record<ProviderId, ProviderInfo<any>>> = {
@@ -16,4 +17,5 @@ export const PROVIDER_CATALOG: Readonly<Record<ProviderId, ProviderInfo<any>>> =
   '800ing': ing800Info,
   sip: sipInfo,
   vcall: vcallInfo,
+  ccpaas: ccpaasInfo,
 };
