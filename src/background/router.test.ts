@@ -358,7 +358,7 @@ describe('route: settings changes', () => {
 
   it.each([
     [{ providers: { 'cmcc-softbar': { extension: '80a1' } } }, 'providers.cmcc-softbar.extension：800 号码只能由 3–20 位数字组成'],
-    [{ providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）'],
+    [{ providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall、ccpaas）'],
     [{ dialPlans: { 'cmcc-softbar': { ...DEFAULT_DIAL_PLAN, outsideLinePrefix: '12345' } } }, 'dialPlans.cmcc-softbar.outsideLinePrefix：外线前缀只能是最多 4 位数字'],
     [{ theme: 'dark' }, '未知的字段“theme”'],
   ])('settings/save %j → invalid-input, nothing saved', async (payload, message) => {

@@ -168,7 +168,7 @@ function boot(w: World, clock = { now: 1_000 }, customize?: (provider: Provider<
   const logged: string[] = [];
   const saved: unknown[] = [];
   const engine = new SessionEngine({
-    providers: { 'cmcc-softbar': provider, dscom: provider, '800ing': provider, sip: provider, vcall: provider },
+    providers: { 'cmcc-softbar': provider, dscom: provider, '800ing': provider, sip: provider, vcall: provider, ccpaas: provider },
     storage: w.storage,
     loadSettings: async (id) => structuredClone(w.settings.get(id)),
     saveSettings: async (id, settings) => {

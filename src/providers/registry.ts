@@ -9,6 +9,7 @@ import { ing800 } from './800ing/index.ts';
 import { dscom } from './dscom/index.ts';
 import { sip } from './sip/index.ts';
 import { vcall } from './vcall/index.ts';
+import { ccpaas } from './ccpaas/index.ts';
 import type { Provider } from './provider.ts';
 
 export const PROVIDERS: Readonly<Record<ProviderId, Provider<any>>> = {
@@ -17,4 +18,5 @@ export const PROVIDERS: Readonly<Record<ProviderId, Provider<any>>> = {
   '800ing': ing800,
   sip,
   vcall,
+  ccpaas,
 };

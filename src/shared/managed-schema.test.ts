@@ -74,6 +74,13 @@ const CATALOG: SettingsCatalog = {
     settingsSchema: z.object({ agentNumber: z.string() }),
     defaultSettings: { agentNumber: '' },
   },
+  ccpaas: {
+    id: 'ccpaas',
+    name: '第六平台',
+    settingsFields: [{ key: 'agentNo', label: '座席号', type: 'text' }],
+    settingsSchema: z.object({ agentNo: z.string() }),
+    defaultSettings: { agentNo: '' },
+  },
 };
 
 /** Keywords Chrome's policy schema understands (components/policy/core/common/schema.cc). */
@@ -164,7 +171,7 @@ describe('parsePolicy', () => {
     );
     expect(state.policy).toEqual({ providers: { 'cmcc-softbar': { extension: '8001' } }, dialPlans: { 'cmcc-softbar': { extension: 'dtmf' } }, lockAll: false });
     expect(state.problems).toEqual([
-      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）',
+      '管理员策略中的 activeProvider 无效，已忽略：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall、ccpaas）',
       '管理员策略中的 providers.cmcc-softbar.baseUrl 无效，已忽略：地址必须是本机地址',
       '管理员策略中的 providers.cmcc-softbar.port 不是 CallBar 的设置项，已忽略',
       '管理员策略中的 providers.acme 不是 CallBar 的设置项，已忽略',

@@ -77,6 +77,13 @@ const CATALOG: SettingsCatalog = {
     settingsSchema: z.object({ agentNumber: z.string() }),
     defaultSettings: { agentNumber: '' },
   },
+  ccpaas: {
+    id: 'ccpaas',
+    name: '第六平台',
+    settingsFields: [{ key: 'agentNo', label: '座席号', type: 'text' }],
+    settingsSchema: z.object({ agentNo: z.string() }),
+    defaultSettings: { agentNo: '' },
+  },
 };
 
 const PLAN: DialPlan = { outsideLinePrefix: '9', internationalPrefix: '+', extension: 'dtmf' };
@@ -147,9 +154,9 @@ describe('settings file: reading', () => {
     ['a newer version', file({ version: 2 }), '不支持的设置文件版本（version 应为 1）'],
     ['a version as text', file({ version: '1' }), '不支持的设置文件版本（version 应为 1）'],
     ['an unknown top-level field', file({ exportedBy: 'x', more: 1 }), '未知的字段“exportedBy”、“more”'],
-    ['an unknown active provider', file({ activeProvider: 'acme' }), 'activeProvider：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）'],
+    ['an unknown active provider', file({ activeProvider: 'acme' }), 'activeProvider：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall、ccpaas）'],
     ['providers not an object', file({ providers: [] }), 'providers：应为 JSON 对象，键为平台 ID（例如 "cmcc-softbar"）'],
-    ['an unknown provider', file({ providers: { acme: {} } }), 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）'],
+    ['an unknown provider', file({ providers: { acme: {} } }), 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall、ccpaas）'],
     ['a provider section not an object', withProvider('http://127.0.0.1:8008'), 'providers.cmcc-softbar：应为 JSON 对象'],
     ['a provider field against its rule', withProvider({ ...okSection, extension: '80a1' }), 'providers.cmcc-softbar.extension：800 号码只能由 3–20 位数字组成'],
     ['a provider field of the wrong type', withProvider({ ...okSection, extension: 8001 }), 'providers.cmcc-softbar.extension：请填写 800 号码'],
@@ -158,7 +165,7 @@ describe('settings file: reading', () => {
     ['an unknown provider field', withProvider({ ...okSection, baseURL: 'x' }), 'providers.cmcc-softbar：未知的设置项“baseURL”'],
     ['a rule across fields', withProvider({ baseUrl: 'http://127.0.0.1:9', extension: '999' }), 'providers.cmcc-softbar.extension：端口 9 不能用 999'],
     ['dialPlans not an object', file({ dialPlans: 'none' }), /^dialPlans：应为 JSON 对象/],
-    ['a dial plan of an unknown provider', file({ dialPlans: { acme: PLAN } }), 'dialPlans：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）'],
+    ['a dial plan of an unknown provider', file({ dialPlans: { acme: PLAN } }), 'dialPlans：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall、ccpaas）'],
     ['a dial plan not an object', withPlan(null), 'dialPlans.cmcc-softbar：应为 JSON 对象'],
     ['a long outside-line prefix', withPlan({ ...PLAN, outsideLinePrefix: '99999' }), 'dialPlans.cmcc-softbar.outsideLinePrefix：外线前缀只能是最多 4 位数字'],
     ['letters in the prefix', withPlan({ ...PLAN, outsideLinePrefix: 'a' }), 'dialPlans.cmcc-softbar.outsideLinePrefix：外线前缀只能是最多 4 位数字'],
@@ -196,7 +203,7 @@ describe('settings changes (the settings/save payload)', () => {
   it.each<[string, unknown, string]>([
     ['not an object', 'x', '设置应为 JSON 对象'],
     ['an unknown key', { format: 'callbar-settings' }, '未知的字段“format”'],
-    ['an unknown provider', { providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall）'],
+    ['an unknown provider', { providers: { acme: {} } }, 'providers：未知的平台“acme”（可用：cmcc-softbar、dscom、800ing、sip、vcall、ccpaas）'],
     ['an unknown setting', { providers: { 'cmcc-softbar': { port: 1 } } }, 'providers.cmcc-softbar：未知的设置项“port”'],
     ['a partial dial plan', { dialPlans: { 'cmcc-softbar': { outsideLinePrefix: '9' } } }, 'dialPlans.cmcc-softbar.internationalPrefix：国际号码拨法只能是 "00"（拨 00 + 国家码）或 "+"（保留 + 号）（另有 1 处错误）'],
   ])('refuses %s', (_name, value, message) => {
