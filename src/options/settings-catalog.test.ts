@@ -52,6 +52,30 @@ const VCALL = {
   callerPhone: '13800000000',
   callbackType: 'default',
 };
+/** A valid CC PaaS section with every field (both modes' fields, the credentials included). */
+const CCPAAS = {
+  mode: 'toolbar',
+  ctiUrl: 'wss://cti.example.com/cti',
+  appSid: 'app1',
+  agentNo: '8001',
+  password: 'pw',
+  phoneType: '3',
+  workStatus: '1',
+  autoAnswer: false,
+  pauseCauses: '休息,培训',
+  encryptNumber: false,
+  baseUrl: 'https://api.example.com',
+  softVersion: '2016-01-01',
+  accountSid: 'acc1',
+  accountToken: 'tok',
+  applicationSid: 'app1',
+  caller: '13800000000',
+  callerCli: '',
+  calleeCli: '',
+  record: '0',
+  maxDuration: '',
+  userData: '',
+};
 const DSCOM = { baseUrl: 'https://pbx.example.com', billingUrl: '', clientId: '4', clientSecret: 's3cret', username: 'agent1', extension: '8001', agentId: '1011', queues: '200,201', displaycid: '', supervisor: false, wrapUpSeconds: 0 };
 
 describe('the settings file with the real catalog', () => {
@@ -102,7 +126,7 @@ describe('docs/settings.md', () => {
   });
 
   it.each(rows.map((r) => [r.path, r.value, r.message] as const))('%s = %j → “%s”', (path, value, message) => {
-    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM, '800ing': ING800, sip: SIP, vcall: VCALL } }) as Record<string, unknown>;
+    const file = structuredClone({ ...VALID, providers: { ...VALID.providers, dscom: DSCOM, '800ing': ING800, sip: SIP, vcall: VCALL, ccpaas: CCPAAS } }) as Record<string, unknown>;
     const keys = path.split('.');
     let at = file;
     for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;
