@@ -211,7 +211,6 @@ class Wire implements CtiWire {
     if (this.socket !== socket) return;
     this.socket = null;
     shut(socket);
-    const wasOpen = this.isOpen;
     this.isOpen = false;
     this.clearTimer('openTimer');
     this.clearTimer('heartbeatTimer');
@@ -222,7 +221,7 @@ class Wire implements CtiWire {
       this.emit({ kind: 'failed', error, replaced: true });
       return;
     }
-    this.failures = wasOpen ? 1 : this.failures + 1;
+    this.failures++; // reset to 0 when a socket opens
     if (this.failures > this.config.maxReconnect) {
       this.giveUp(error);
       return;
