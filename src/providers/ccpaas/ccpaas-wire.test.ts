@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, WebSocket as WsWebSocket } from 'ws';
 import { CallbarError } from '../../shared/errors.ts';
-import { createCtiWireOpener, MAX_FRAME_BYTES, OPEN_TIMEOUT_MS, retryDelay, type CtiCallback, type CtiWire, type CtiWireConfig, type WireStatus } from './ccpaas-wire.ts';
+import { createCtiWireOpener, MAX_FRAME_BYTES, openCtiWire, OPEN_TIMEOUT_MS, retryDelay, type CtiCallback, type CtiWire, type CtiWireConfig, type WireStatus } from './ccpaas-wire.ts';
 
 /** The browser WebSocket API as the wire uses it, driven by the test as the server. */
 class FakeSocket {
@@ -487,6 +487,20 @@ describe('heartbeat', () => {
     const wire = fakeOpen(config({ heartbeatMs: 1000, maxReconnect: 100 }), r.handlers);
     await vi.advanceTimersByTimeAsync(OPEN_TIMEOUT_MS - 1);
     expect(latest().sent).toEqual([]);
+    wire.close();
+  });
+});
+
+describe('openCtiWire', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uses the global WebSocket (the service worker\'s)', () => {
+    vi.stubGlobal('WebSocket', FakeSocket);
+    const r = recorder();
+    const wire = openCtiWire(config(), r.handlers);
+    expect(latest().url).toBe('wss://cti.example.com/phonekit');
+    latest().accept();
+    expect(wire.open).toBe(true);
     wire.close();
   });
 });
