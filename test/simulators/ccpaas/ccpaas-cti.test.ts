@@ -405,6 +405,21 @@ describe('wrap-up (seed 886-899)', () => {
   });
 });
 
+describe('wrap-up interrupted by a call', () => {
+  it('a callOut during wrap-up that fails ends the wrap-up (autoReady at once), not a pause forever', async () => {
+    await startSim({ wrapupSeconds: 5 });
+    sim.setPartyMode('busy', '13900000000');
+    const c = await agent('8001');
+    await c.call('callOut', { userNumber: CUSTOMER });
+    await c.next('call:answered');
+    await c.call('hangup');
+    await c.next('status:completed');
+    expect(await c.call('callOut', { userNumber: '13900000000' })).toMatchObject({ statusCode: '00000' });
+    await c.next('call:failed');
+    expect(await c.next('status:autoReady', undefined, 500)).toMatchObject({ workStatus: 'ready', readyCause: 'wrapup' });
+  });
+});
+
 describe('encryptNumber "true" (seed 796)', () => {
   it('masks userNumber in the callbacks of that socket only', async () => {
     const masked = await agent('8001', 1, { encryptNumber: 'true' });

@@ -32,6 +32,7 @@ import {
   type FailedCause,
   type PhoneType,
   type StatusEventName,
+  type WorkStatus,
 } from './rules.ts';
 
 /** What the WebRTC hook is told about the agent. */
@@ -568,7 +569,10 @@ export class Platform {
     if (agent.history.length > 50) agent.history.shift();
     if (eventName === 'failed') this.callEvent(agent, call, 'failed', { failedCause: cause as FailedCause });
     else this.callEvent(agent, call, 'completed', { completedCause: cause });
-    if (call.talked && agent.loggedIn) this.startWrapup(agent);
+    if (!agent.loggedIn) return;
+    if (call.talked) this.startWrapup(agent);
+    // a call placed during wrap-up that never connected: the interrupted wrap-up is over
+    else if (agent.workStatus === 'pause' && agent.pauseCause === WRAPUP) this.finishWrapup(agent, agent.beforeCall ?? { workStatus: 'ready', pauseCause: '' });
   }
 
   // ---------------------------------------------------------------- wrap-up (seed 886, 892-899)
@@ -586,16 +590,21 @@ export class Platform {
     this.statusEvent(agent, 'completed', { pauseCause: WRAPUP, wrapupTime: String(seconds) });
     agent.wrapupTimer = this.clock.set(seconds * 1000, () => {
       agent.wrapupTimer = null;
-      agent.beforeCall = null;
-      if (resume.workStatus === 'ready') {
-        agent.workStatus = 'ready';
-        agent.pauseCause = '';
-        this.statusEvent(agent, 'autoReady', { readyCause: WRAPUP });
-      } else {
-        agent.pauseCause = resume.pauseCause;
-        this.statusEvent(agent, 'pause', { pauseCause: resume.pauseCause });
-      }
+      this.finishWrapup(agent, resume);
     });
+  }
+
+  /** Wrap-up over: autoReady, or back to the pause the agent had before the call. */
+  private finishWrapup(agent: AgentRuntime, resume: { workStatus: WorkStatus; pauseCause: string }): void {
+    agent.beforeCall = null;
+    if (resume.workStatus === 'ready') {
+      agent.workStatus = 'ready';
+      agent.pauseCause = '';
+      this.statusEvent(agent, 'autoReady', { readyCause: WRAPUP });
+    } else {
+      agent.pauseCause = resume.pauseCause;
+      this.statusEvent(agent, 'pause', { pauseCause: resume.pauseCause });
+    }
   }
 
   private stopWrapup(agent: AgentRuntime): void {
