@@ -345,10 +345,49 @@ describe('the platform ends the session', () => {
     await a.s.logout();
     expect(a.cti.methods().at(-1)).toBe('logout');
     expect(a.cti.current.closed).toBe(true);
-    const b = await loggedIn();
-    b.cti.drop();
-    await b.s.logout();
-    expect(b.cti.methods()).not.toContain('logout');
-    expect(b.cti.current.closed).toBe(true);
+  });
+  it('logout after the worker stopped the session (its signal aborted, the socket closed): a connection of its own carries it', async () => {
+    const t = session();
+    await t.s.login();
+    const running = new AbortController();
+    t.s.resume(running.signal);
+    await settled();
+    running.abort();
+    expect(t.cti.current.closed).toBe(true);
+    await t.s.logout();
+    expect(t.cti.wires).toHaveLength(2);
+    expect(t.cti.requests.slice(-2)).toEqual([{ method: 'initial', params: { appSid: 'app1', agentNo: '8001', pwd: 'pw' } }, { method: 'logout' }]);
+    expect(t.cti.current.closed).toBe(true);
+  });
+  it('logout with the CTI server unreachable still logs out locally (the engine logs the platform’s failure)', async () => {
+    const t = await loggedIn();
+    t.cti.drop();
+    t.cti.autoOpen = false;
+    const out = t.s.logout();
+    await settled();
+    t.cti.current.handlers.onStatus({ kind: 'retrying', attempt: 1, max: 10, error: 'ECONNREFUSED' });
+    expect((await failure(out)).code).toBe('unreachable');
+    expect(t.cti.current.closed).toBe(true);
+    expect(t.cti.methods()).not.toContain('logout');
+  });
+});
+
+describe('a login while the platform still has the agent logged in', () => {
+  it('initial says 登录 and login is refused 坐席已登录: the old platform session is ended, then this login goes through', async () => {
+    const { s, cti } = session();
+    let loggedInOnPlatform = true;
+    cti.handlers.set('initial', () => ({ ...OK, data: { ...INITIAL_DATA, workStatus: loggedInOnPlatform ? 2 : 0 } }));
+    cti.handlers.set('login', () => (loggedInOnPlatform ? { statusCode: '10004', statusMsg: '坐席已登录' } : OK));
+    cti.handlers.set('logout', () => ((loggedInOnPlatform = false), OK));
+    await s.login();
+    expect(cti.methods()).toEqual(['initial', 'login', 'logout', 'login']);
+  });
+  it('a login refused for another reason is not retried', async () => {
+    const { s, cti } = session();
+    cti.handlers.set('login', () => ({ statusCode: '10004', statusMsg: '坐席已登录' }));
+    // initial says 下班: the refusal is not about an old session.
+    cti.handlers.set('initial', () => ({ ...OK, data: { ...INITIAL_DATA, workStatus: 0 } }));
+    expect((await failure(s.login())).message).toBe('座席登录失败：坐席已登录（错误码 10004）');
+    expect(cti.methods()).toEqual(['initial', 'login']);
   });
 });

@@ -34,7 +34,7 @@ export const REQUEST_TIMEOUT_MS = 5000;
 export const EXPECT_CALL_MS = 60_000;
 
 /** statusCodes of the CallBar framing (docs/providers/ccpaas-wire.md). */
-export const CODE = { ok: '00000', notInitialised: '10001', authFailed: '10002', noCall: '10005' } as const;
+export const CODE = { ok: '00000', notInitialised: '10001', authFailed: '10002', stateForbids: '10004', noCall: '10005' } as const;
 
 /** What survives a service-worker restart (chrome.storage.session through ctx.emit / saveCursor). */
 export interface CcpaasCursor {
@@ -120,6 +120,8 @@ export class CcpaasToolbarSession implements ProviderSession {
   /** Raised by a failed write: callbacks queued before it are dropped (they come again with the replay). */
   private generation = 0;
   private resyncing = false;
+  /** initial said the agent is 登录 on the platform (workStatus 1 or 2). */
+  private platformLoggedIn = false;
   private stopped = false;
   /** Logging in: the first `initial` asks for no replay, and a failed connection fails the login at once. */
   private freshLogin = false;
@@ -155,7 +157,17 @@ export class CcpaasToolbarSession implements ProviderSession {
       // Opens the socket; resolves once `initial` (without replay) has succeeded on it.
       await this.connect();
       this.freshLogin = false;
-      await this.command('login', { phoneType: Number(this.settings.phoneType), workStatus: Number(this.settings.workStatus) });
+      const login = { phoneType: Number(this.settings.phoneType), workStatus: Number(this.settings.workStatus) };
+      try {
+        await this.command('login', login);
+      } catch (error) {
+        // Still 登录 on the platform (a browser closed without logging out, another desk): this login
+        // is the agent's deliberate one, with this phone — end the old platform session, then log in.
+        if (!(error instanceof CallbarError && error.detail?.startsWith(`login → ${CODE.stateForbids}`) && this.platformLoggedIn)) throw error;
+        this.log('ccpaas: the platform still had the agent logged in; logging out first');
+        await this.command('logout');
+        await this.command('login', login);
+      }
       if (this.webphone) await this.registerPhone();
     } catch (error) {
       this.stop();
@@ -167,13 +179,32 @@ export class CcpaasToolbarSession implements ProviderSession {
   }
 
   async logout(): Promise<void> {
-    // Always possible: the platform is asked when it can be reached; CallBar logs out either way.
+    // Always possible: the platform is told when it can be reached; CallBar logs out either way.
     try {
-      if (!this.cursor.ended && this.initialised && this.wire?.open) await this.command('logout').catch((error: unknown) => this.log('ccpaas: logout refused', error));
+      if (!this.cursor.ended) await this.platformLogout();
     } finally {
       this.stop();
       if (this.webphone) await this.ctx.phone.send({ type: 'unregister' }).catch(() => undefined);
     }
+  }
+
+  /**
+   * PhoneKit.logout. The engine stops the session (its signal) before logging out, which closes the
+   * socket: a short connection of its own then carries the logout — or the agent would stay 登录 on the
+   * platform and the next login be refused 坐席已登录.
+   */
+  private async platformLogout(): Promise<void> {
+    if (!this.wire?.open || !this.initialised) {
+      this.stop();
+      this.stopped = false;
+      this.freshLogin = true;
+      try {
+        await this.connect();
+      } finally {
+        this.freshLogin = false;
+      }
+    }
+    await this.command('logout');
   }
 
   loggedInCapabilities(): Capabilities | undefined {
@@ -307,6 +338,7 @@ export class CcpaasToolbarSession implements ProviderSession {
     const data = result.data;
     const webphone = { wsAddr: field(data, 'wsAddr'), sipNumber: field(data, 'sipNumber'), sipPwd: typeof data?.sipPwd === 'string' ? data.sipPwd.slice(0, 256) : field(data, 'sipPwd') };
     const state = initialWorkState(data?.workStatus);
+    this.platformLoggedIn = state === 'ready' || state === 'pause';
     if (replay && state === 'offWork') {
       await this.platformEnded(t('ccpaasLoggedOutByPlatform'));
       throw new CallbarError('not-logged-in', t('ccpaasLoggedOutByPlatform'));
