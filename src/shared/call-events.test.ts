@@ -303,3 +303,15 @@ describe('an outbound call whose answer the platform cannot see (dscom: "In use"
     expect(state.call).toBe(ended);
   });
 });
+
+describe('a call the platform took over (click-to-call, open call)', () => {
+  it('ends with its outcome unknown: 已结束, never 未接通, on the card and in recent calls', async () => {
+    const { resultText } = await import('./call-history.ts');
+    const dialing = applyCallEvent(null, { type: 'call.dialing', number: '13800000000', vendorCallId: 'CV1' }, 1_000).call!;
+    const ended = applyCallEvent(dialing, { type: 'call.ended', cause: '平台已受理', outcomeUnknown: true }, 2_000).call!;
+    expect(ended).toMatchObject({ state: 'ended', answerUnknown: true, cause: '平台已受理' });
+    expect(resultText(ended)).toBe('已结束 · 平台已受理');
+    const plain = applyCallEvent(dialing, { type: 'call.ended', cause: '对方忙' }, 2_000).call!;
+    expect(resultText(plain)).toBe('未接通 · 对方忙');
+  });
+});

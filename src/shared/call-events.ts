@@ -18,7 +18,11 @@ export type ProviderEvent =
   | { type: 'call.connected'; answerUnknown?: boolean }
   | { type: 'call.held' }
   | { type: 'call.resumed' }
-  | { type: 'call.ended'; cause?: string }
+  /**
+   * `outcomeUnknown`: the platform took the call over and reports nothing back (a click-to-call the
+   * platform places itself): whether the customer answered is unknown, never 未接通.
+   */
+  | { type: 'call.ended'; cause?: string; outcomeUnknown?: boolean }
   | { type: 'call.muted'; muted: boolean }
   /** The agent's state as the platform reports it (an id from the provider's agentStates). */
   | { type: 'agent.state'; state: string; since?: number }
@@ -112,9 +116,11 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
         return move(call, 'held', now);
       case 'call.resumed':
         return call?.state === 'held' ? move(call, 'connected', now) : same(call);
-      case 'call.ended':
+      case 'call.ended': {
         if (!isActive(call)) return same(call);
-        return { call: transition(call, 'ended', now, undefined, event.cause), changed: true };
+        const ended = transition(call, 'ended', now, undefined, event.cause);
+        return { call: event.outcomeUnknown ? { ...ended, answerUnknown: true } : ended, changed: true };
+      }
       case 'call.muted':
         if (!isActive(call) || call.muted === event.muted) return same(call);
         return { call: { ...call, muted: event.muted }, changed: true };

@@ -134,7 +134,7 @@ describe('ccpaas REST click-to-call (the agent works “offline”)', () => {
     await waitForToolbarCallState(crm, 'ended');
     const conversation = await eventually(() => conversations().find((c) => c.callee === number), 'the platform’s conversation');
     expect(conversation.caller).toBe(AGENT_PHONE);
-    await waitForToolbarText(crm, T('toolbar-call'), '平台已受理点击呼叫');
+    await waitForToolbarText(crm, T('toolbar-call'), '平台已受理：先呼叫您的电话 13800138001');
     await waitForToolbarText(crm, T('toolbar-call'), conversation.conversationSid);
     const request = sim.requests.find((r) => r.path.endsWith('/ctc/Conversations'))!;
     expect(request.authorization).toBe(`Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.accountToken}`).toString('base64')}`);
@@ -146,6 +146,8 @@ describe('ccpaas REST click-to-call (the agent works “offline”)', () => {
     await waitForToolbarText(crm, T('toolbar-note'), `平台已取消呼叫 ${conversation.conversationSid}`);
     await popup.bringToFront();
     await eventually(async () => (await historyRows()) === rowsBefore + 1, 'one row in 最近通话');
+    // Whether the customer answered is the platform's to know: 已结束, never 未接通.
+    await waitForText(popup, `${T('history-row')}:first-child ${T('history-result')}`, /^已结束 · 平台已受理/);
     await dismiss();
   });
 

@@ -62,7 +62,7 @@ describe('CC PaaS click-to-call session', () => {
     expect(platform.requests).toEqual([{ url: BASE, body: { action: 'click2call', caller: '13800000000', callee: '15800000000', userData: 'crm42', maxDuration: 600 } }]);
     expect(state.events).toEqual([
       { type: 'call.dialing', number: '15800000000', vendorCallId: 'CA1' },
-      { type: 'call.ended', cause: '平台已受理点击呼叫（呼叫标识 CA1），正在先呼叫您的电话 13800000000，您接听后再呼叫客户；通话状态不会实时显示，需要时可取消呼叫' },
+      { type: 'call.ended', cause: '平台已受理：先呼叫您的电话 13800000000，您接听后再呼叫客户（呼叫标识 CA1）', outcomeUnknown: true },
     ]);
     expect(state.call).toMatchObject({ state: 'ended', number: '15800000000', vendorCallId: 'CA1' });
     // The events and the sid are written together.
@@ -106,7 +106,7 @@ describe('CC PaaS click-to-call session', () => {
     await session.dial('15800000000');
     expect(state.events).toEqual([
       { type: 'call.dialing', number: '15800000000' },
-      { type: 'call.ended', cause: '平台已受理点击呼叫，正在先呼叫您的电话 13800000000，您接听后再呼叫客户；平台没有返回呼叫标识，此呼叫无法取消' },
+      { type: 'call.ended', cause: '平台已受理：先呼叫您的电话 13800000000，您接听后再呼叫客户；平台没有返回呼叫标识，无法取消', outcomeUnknown: true },
     ]);
     expect(await failure(session.extraAction('cancelCall'))).toMatchObject({ code: 'precondition', message: '没有可取消的呼叫' });
     expect(platform.requests).toHaveLength(1);

@@ -77,7 +77,7 @@ export class CcpaasRestSession implements ProviderSession {
     const caller = this.settings.caller;
     const cause = conversationSid ? t('ccpaasRestAccepted', caller, conversationSid) : t('ccpaasRestAcceptedNoSid', caller);
     const cursor: RestCursor = { v: 1, conversationSid: conversationSid || null, acceptedAt: this.now() };
-    await this.ctx.emit([{ type: 'call.dialing', number, ...(conversationSid ? { vendorCallId: conversationSid } : {}) }, { type: 'call.ended', cause }], { cursor });
+    await this.ctx.emit([{ type: 'call.dialing', number, ...(conversationSid ? { vendorCallId: conversationSid } : {}) }, { type: 'call.ended', cause, outcomeUnknown: true }], { cursor });
   }
 
   /** 取消呼叫: only the shown (ended) card of the call CallBar placed last. */

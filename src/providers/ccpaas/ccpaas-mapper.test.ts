@@ -138,7 +138,9 @@ describe('onStatusEvent and the three workStatus encodings', () => {
     const at = new Date(T - 3000);
     const stamp = `${at.getFullYear()}${String(at.getMonth() + 1).padStart(2, '0')}${String(at.getDate()).padStart(2, '0')}${String(at.getHours()).padStart(2, '0')}${String(at.getMinutes()).padStart(2, '0')}${String(at.getSeconds()).padStart(2, '0')}`;
     expect(mapStatusEvent(status('ready', { timestamp: stamp }), [], T).events[0]).toMatchObject({ since: Math.floor((T - 3000) / 1000) * 1000 });
-    expect(mapStatusEvent(status('ready', { timestamp: String(T - 2000) }), [], T).events[0]).toMatchObject({ since: T - 2000 });
+    expect(mapStatusEvent(status('ready', { timestamp: String(T - 5000) }), [], T).events[0]).toMatchObject({ since: T - 5000 });
+    // Live (whole seconds only): ours, or a 整理 countdown would end early.
+    expect(mapStatusEvent(status('ready', { timestamp: String(T - 900) }), [], T).events[0]).toMatchObject({ since: T });
     expect(mapStatusEvent(status('ready', { timestamp: '19700101000000' }), [], T).events[0]).toMatchObject({ since: T });
   });
   it.each<[unknown, string | null]>([

@@ -99,10 +99,15 @@ export function parseTimestamp(value: string | undefined): number | null {
   return null;
 }
 
-/** A platform time close enough to ours to show (a day either way); otherwise ours. */
+/**
+ * When a state began: ours for a callback that arrives as it happens (the platform's timestamp may have
+ * whole seconds only, which would cut a 整理 countdown short), the platform's for one replayed later
+ * (a reconnect, a worker restart) when it is plausible (within a day).
+ */
 function sinceOf(value: string | undefined, now: number): number {
   const at = parseTimestamp(value);
-  return at !== null && Math.abs(at - now) < 86_400_000 ? Math.min(at, now) : now;
+  if (at === null || Math.abs(at - now) > 86_400_000) return now;
+  return now - at > 2000 ? at : now;
 }
 
 // ── Agent state ───────────────────────────────────────────────────────────────────────────────

@@ -82,7 +82,7 @@ export class VcallDirectSession implements ProviderSession {
     const cause = mode === 'openCall' ? t('vcallOpenCallAccepted', this.settings.agentNumber) : t('vcallCallbackAccepted', this.settings.callerPhone);
     await this.ctx.emit([
       { type: 'call.dialing', number, ...(callId ? { vendorCallId: callId } : {}) },
-      { type: 'call.ended', cause },
+      { type: 'call.ended', cause, outcomeUnknown: true },
     ]);
   }
 
