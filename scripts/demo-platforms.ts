@@ -15,6 +15,7 @@ import { EXTENSION_ORIGIN, fill, ROOT, waitForPopupAgentState, waitForText } fro
 import { sipPassword, startKamailio } from '../test/support/kamailio.ts';
 import { startRabbit } from '../test/support/rabbitmq.ts';
 import { DEFAULT_COMPANY, VcallSimulator } from '../test/simulators/vcall/vcall-simulator.ts';
+import { CcpaasSimulator, DEFAULT_APP_SID as CCPAAS_APP_SID } from '../test/simulators/ccpaas/ccpaas-simulator.ts';
 import { launchPeerBrowser, openPeer } from '../test/support/sip-peer.ts';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
 import { fakeMicrophoneArgs, writeToneWav } from '../test/support/tone.ts';
@@ -297,4 +298,58 @@ async function vcall(): Promise<DemoPlatform> {
   };
 }
 
-export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800, sip, vcall };
+/**
+ * CC PaaS (seed 003) in toolbar mode: the simulator's CTI server over WebSocket (PhoneKit's methods and
+ * callbacks, docs/providers/ccpaas-wire.md). phoneType 1: the agent's SIP phone is the platform's,
+ * simulated — it rings first on every call and picks up by itself; the customer answers a couple of
+ * seconds later; 整理 counts down 5 s after each call, then the platform makes the agent 就绪.
+ */
+async function ccpaas(): Promise<DemoPlatform> {
+  const AGENT = '8001';
+  const PASSWORD = '123456';
+  const sim = await listenOn((port) => new CcpaasSimulator({ port, agentAnswerDelayMs: 3000, ringDelayMs: 1000, answerDelayMs: 2500, wrapupSeconds: 5 }), 8096);
+  const base = sim.baseUrl;
+  const agent = () => (sim.state.agents as { agentNo: string; workStatus: string; inWrapup: boolean; call: unknown }[]).find((a) => a.agentNo === AGENT);
+  return {
+    banner: [
+      `CC PaaS platform simulator: ${base}`,
+      `  接入方式 座席电话条, CTI 服务器 ${sim.ctiUrl}, appSid ${CCPAAS_APP_SID}, 座席号 ${AGENT} / ${PASSWORD}, 接听设备 SIP 话机 (the platform's simulated phone answers by itself)`,
+      `  点击呼叫 (REST): ${base}, SoftVersion ${sim.softVersion} — the account is in test/simulators/ccpaas/defaults.ts`,
+    ],
+    async fillLogin(popup) {
+      await popup.select('[data-testid="provider-select"]', 'ccpaas');
+      await popup.waitForSelector('[data-testid="setting-mode"]');
+      await popup.select('[data-testid="setting-mode"]', 'toolbar');
+      await popup.waitForSelector('[data-testid="setting-ctiUrl"]');
+      const fields: Record<string, string> = { ctiUrl: sim.ctiUrl, appSid: CCPAAS_APP_SID, agentNo: AGENT, password: PASSWORD, pauseCauses: '休息,培训' };
+      for (const [key, value] of Object.entries(fields)) await fill(popup, `[data-testid="setting-${key}"]`, value);
+      await popup.select('[data-testid="setting-phoneType"]', '1');
+    },
+    async loginAndReady(popup) {
+      await popup.click('[data-testid="login"]');
+      await waitForText(popup, '[data-testid="popup-agent"]', AGENT, 20_000);
+      await waitForPopupAgentState(popup, '就绪');
+    },
+    readyLabel: '就绪',
+    // The platform offers a call to a ready agent only: after 整理 it makes the agent 就绪 first.
+    ringAgent: (number) =>
+      void (async () => {
+        const until = Date.now() + 15_000;
+        while ((agent()?.workStatus !== 'ready' || agent()?.inWrapup || agent()?.call) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+        sim.incoming({ userNumber: number, agentNo: AGENT });
+      })().catch((error: unknown) => console.error('the demo could not ring the agent:', error)),
+    // A SIP phone is answered on the phone: the simulated one picks up by itself.
+    answer: async () => undefined,
+    hints: [
+      `Ring the agent (就绪 first):  curl -X POST ${base}/_sim/incoming -H 'Content-Type: application/json' -d '{"userNumber":"13500001111","agentNo":"${AGENT}"}'`,
+      `Make the customer busy:      curl -X POST ${base}/_sim/customer-outcome -H 'Content-Type: application/json' -d '{"mode":"busy"}'`,
+      `Drop the CTI connection:     curl -X POST ${base}/_sim/drop -H 'Content-Type: application/json' -d '{}'`,
+      `Everything the platform has: ${base}/_sim/state  (test/simulators/ccpaas/README.md lists the /_sim/ routes)`,
+    ],
+    async stop() {
+      await sim.close();
+    },
+  };
+}
+
+export const DEMO_PLATFORMS: Readonly<Record<string, () => Promise<DemoPlatform>>> = { 'cmcc-softbar': softbar, dscom, '800ing': ing800, sip, vcall, ccpaas };

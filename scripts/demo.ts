@@ -7,7 +7,7 @@
  * --headless) it walks through a call headless and saves a screenshot per step in
  * demo-output/<provider>/.
  *
- *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing|sip|vcall]
+ *   npm run demo [-- --headless] [-- --provider cmcc-softbar|dscom|800ing|sip|vcall|ccpaas]
  *
  * Platforms: scripts/demo-platforms.ts.
  */
