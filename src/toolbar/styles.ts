@@ -137,7 +137,7 @@ button.icon.toggle[aria-expanded="true"] { background: var(--accent-soft); color
 .number { font-size: 18px; font-weight: 650; letter-spacing: .3px; font-variant-numeric: tabular-nums; user-select: text;
   min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .dir { flex: none; font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; }
-.call-state { color: var(--accent); font-weight: 500; }
+.call-state { color: var(--accent); font-weight: 500; min-width: 0; overflow-wrap: anywhere; }
 .call.connected .call-state { color: var(--ok); } .call.incoming .call-state { color: var(--warn); }
 .call.held .call-state { color: var(--warn); } .call.ended .call-state { color: var(--muted); }
 .timer { flex: none; font-variant-numeric: tabular-nums; color: var(--muted); }
