@@ -137,11 +137,18 @@ function fakeProvider() {
 /** chrome.storage.session stand-in: stores structured clones, logs every write. */
 class MemoryArea implements SessionStorageArea {
   readonly data = new Map<string, unknown>();
+  /** The next this many writes fail, as chrome.storage.session does when its quota is exceeded. */
+  failWrites = 0;
   constructor(private readonly log: string[]) {}
   async get(key: string): Promise<Record<string, unknown>> {
     return this.data.has(key) ? { [key]: structuredClone(this.data.get(key)) } : {};
   }
   async set(items: Record<string, unknown>): Promise<void> {
+    if (this.failWrites > 0) {
+      this.failWrites--;
+      this.log.push('write failed');
+      throw new Error('QUOTA_BYTES quota exceeded');
+    }
     for (const [key, value] of Object.entries(items)) this.data.set(key, structuredClone(value));
     this.log.push('write');
   }
@@ -892,5 +899,40 @@ describe('events and the provider cursor in one write', () => {
     await second.engine.wake();
     expect(second.session().ctx.loadCursor()).toEqual({ waterLine: 42 });
     expect(second.engine.publicState().call).toMatchObject({ state: 'incoming' });
+  });
+});
+
+describe('persist, then publish', () => {
+  const incoming: ProviderEvent[] = [{ type: 'call.incoming', number: '13500001111', vendorCallId: 'v1' }];
+
+  it('a write that fails once is tried again: the event is applied and told once', async () => {
+    const { w, session, published, records } = await loggedIn();
+    const before = published.length;
+    w.storage.failWrites = 1;
+    await session().ctx.emit(incoming, { cursor: { seq: 1 } });
+    expect(w.log.slice(-3)).toEqual(['write failed', 'write', 'publish']);
+    expect(w.storage.stored()).toMatchObject({ call: { state: 'incoming' }, cursor: { seq: 1 } });
+    expect(published.length).toBe(before + 1);
+    expect(records).toEqual(['change:incoming']);
+  });
+
+  it('a write that keeps failing: nothing half-applied — the emit fails, memory is what storage has, the agent is told; the provider’s next delivery applies it', async () => {
+    const { w, engine, session, published, records } = await loggedIn();
+    w.storage.failWrites = 3;
+    const e = await failure(session().ctx.emit(incoming, { cursor: { seq: 1 } }));
+    expect(e.message).toBe('会话状态未能保存，刚才的变化没有生效');
+    // Not adopted: neither in memory (what the provider's snapshot and the next command see) nor stored.
+    expect(session().ctx.snapshot().call).toBeNull();
+    expect(session().ctx.loadCursor()).toBeUndefined();
+    expect(w.storage.stored().call).toBeNull();
+    expect(records).toEqual([]);
+    // Shown, though it could not be stored.
+    expect(published.at(-1)).toMatchObject({ call: null, problem: { message: '会话状态未能保存，刚才的变化没有生效', since: 1_000 } });
+    // Storage works again: the same events (a redelivery) apply once, the banner goes.
+    await session().ctx.emit(incoming, { cursor: { seq: 1 } });
+    expect(w.storage.stored()).toMatchObject({ call: { state: 'incoming' }, cursor: { seq: 1 } });
+    expect(engine.publicState().problem).toBeNull();
+    expect(published.at(-1)?.problem).toBeNull();
+    expect(records).toEqual(['change:incoming']);
   });
 });

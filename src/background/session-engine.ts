@@ -55,6 +55,16 @@ const NO_PHONE: PhoneLink = {
   subscribe: () => () => undefined,
 };
 
+/** A failed session write is tried again after these pauses (the first try: 0). */
+export const WRITE_RETRY_MS = [0, 50, 250] as const;
+
+/** The session could not be written to chrome.storage.session (quota, a worker shutting down). */
+export class SessionWriteError extends CallbarError {
+  constructor(cause: unknown) {
+    super('internal', t('sessionNotSaved'), cause instanceof Error ? cause.message.slice(0, 200) : String(cause).slice(0, 200));
+  }
+}
+
 /** A proposed number waits this long for the agent's confirmation. */
 export const PROPOSAL_TTL_MS = 30_000;
 
@@ -70,6 +80,8 @@ export class SessionEngine {
   private dialPlan: DialPlan = DEFAULT_DIAL_PLAN;
   /** Call records applied by the change in progress, handed to onCallRecord once it is persisted. */
   private records: CallRecord[] = [];
+  /** Since when writes of the session fail (null: the last one worked). */
+  private unsavedSince: number | null = null;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -424,17 +436,34 @@ export class SessionEngine {
     return true;
   }
 
-  /** Run `change` in the queue, then persist and publish if it changed anything. */
+  /**
+   * Run `change` in the queue, then persist and publish if it changed anything. Persist, then publish:
+   * the change is made to the state, written, and only then told to anyone. A write that fails (storage
+   * full, the worker going away) after its retries leaves nothing half-applied — the state in memory goes
+   * back to what storage has, the caller gets the error (a provider applies the events again: a
+   * redelivery, a replay, the next poll) and the agent sees that the session could not be saved.
+   */
   private mutate(change: () => Promise<unknown> | unknown): Promise<void> {
     const run = this.queue.then(async () => {
       await this.load();
       const before = this.state;
       this.records = [];
-      const result = await change();
-      const records = this.records;
+      let records: CallRecord[];
+      let changed: boolean;
+      try {
+        const result = await change();
+        records = this.records;
+        changed = this.state !== before && result !== false;
+        if (changed) await this.persist(this.state);
+      } catch (error) {
+        this.state = before;
+        this.records = [];
+        if (error instanceof SessionWriteError) this.showUnsaved(error);
+        throw error;
+      }
       this.records = [];
-      if (this.state !== before && result !== false) {
-        await writeSession(this.deps.storage, this.state);
+      if (changed) {
+        this.unsavedSince = null;
         this.publish();
         const [was, is] = [before.call, this.state.call];
         if (was?.id !== is?.id || was?.state !== is?.state) this.effect('call-change', () => this.deps.onCallChange?.(was, is, this.publicState()));
@@ -443,6 +472,31 @@ export class SessionEngine {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** writeSession, tried again shortly when it fails (a write can fail while Chrome is busy). */
+  private async persist(state: StoredSession): Promise<void> {
+    let last: unknown;
+    for (const wait of WRITE_RETRY_MS) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      try {
+        return await writeSession(this.deps.storage, state);
+      } catch (error) {
+        last = error;
+        this.deps.log?.('session write failed', error);
+      }
+    }
+    throw new SessionWriteError(last);
+  }
+
+  /**
+   * The agent sees what could not be saved (published, not stored: there is nothing to store it in);
+   * the next change that is saved clears it.
+   */
+  private showUnsaved(error: SessionWriteError): void {
+    this.unsavedSince ??= this.deps.now();
+    const problem: Problem = { code: 'internal', message: t('sessionNotSaved'), hint: t('sessionNotSavedHint'), ...(error.detail ? { detail: error.detail } : {}), since: this.unsavedSince };
+    this.effect('publish', () => this.deps.publish({ ...this.publicState(), problem }));
   }
 
   private publish(): void {
