@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCallEvent, applyEvents, type CallRecord, newCallId, type ProviderEvent } from './call-events.ts';
+import { applyCallEvent, applyEvents, type CallRecord, type EventState, newCallId, type ProviderEvent } from './call-events.ts';
 import { resultText } from './call-history.ts';
 import { callStateLabel } from './format.ts';
 import type { Call, CallState } from './call-state.ts';
@@ -313,5 +313,23 @@ describe('a call the platform took over (click-to-call, open call)', () => {
     expect(resultText(ended)).toBe('已结束 · 平台已受理');
     const plain = applyCallEvent(dialing, { type: 'call.ended', cause: '对方忙' }, 2_000).call!;
     expect(resultText(plain)).toBe('未接通 · 对方忙');
+  });
+});
+
+describe('vendor strings are capped where they enter the session', () => {
+  const base: EventState = { call: null, agentState: null, agentStateSince: null, note: null };
+  it('a 20 MB number, cause and note become a few hundred characters at most', () => {
+    const huge = '9'.repeat(20_000_000);
+    const { state } = applyEvents(base, [{ type: 'call.incoming', number: huge, vendorCallId: huge }, { type: 'note', text: huge }, { type: 'call.ended', cause: huge }], 1_000);
+    expect(state.call?.number).toHaveLength(64);
+    expect(state.call?.number.endsWith('…')).toBe(true);
+    expect(state.call?.vendorCallId).toHaveLength(128);
+    expect(state.call?.cause).toHaveLength(500);
+    expect(state.note?.text).toHaveLength(500);
+    expect(JSON.stringify(state).length).toBeLessThan(2_000);
+  });
+  it('ordinary values pass unchanged', () => {
+    const { state } = applyEvents(base, [{ type: 'call.dialing', number: '13800138000', vendorCallId: 'CV1' }], 1_000);
+    expect(state.call).toMatchObject({ number: '13800138000', vendorCallId: 'CV1' });
   });
 });

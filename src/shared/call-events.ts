@@ -69,6 +69,59 @@ export interface ApplyResult {
   rejected?: string;
 }
 
+/** The longest vendor text kept in the session: a number, an id, a state's name … */
+export const MAX_SHORT_TEXT = 64;
+/** … a cause, a result, a note, a link. */
+export const MAX_LONG_TEXT = 500;
+/** Members of a team list kept. */
+export const MAX_TEAM = 500;
+
+function cut(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+function cutOptional(value: string | undefined, max: number): string | undefined {
+  return value === undefined ? undefined : cut(value, max);
+}
+
+/**
+ * Every vendor string capped where it enters the session, whatever the provider's own checks: a
+ * 20 MB `otherParty` must not become a call's number (and the session a write storage refuses).
+ */
+export function bounded(event: ProviderEvent): ProviderEvent {
+  switch (event.type) {
+    case 'call.dialing':
+    case 'call.incoming':
+      return { ...event, number: cut(event.number, MAX_SHORT_TEXT), ...(event.vendorCallId !== undefined ? { vendorCallId: cut(event.vendorCallId, 128) } : {}) };
+    case 'call.ended':
+      return event.cause === undefined ? event : { ...event, cause: cut(event.cause, MAX_LONG_TEXT) };
+    case 'agent.state':
+      return { ...event, state: cut(event.state, 128) };
+    case 'note':
+      return { ...event, text: cut(event.text, MAX_LONG_TEXT) };
+    case 'call.digits':
+      return { ...event, digits: cut(event.digits, MAX_SHORT_TEXT) };
+    case 'call.record': {
+      const r = event.record;
+      const endCause = cutOptional(r.endCause, MAX_LONG_TEXT);
+      const recording = cutOptional(r.recording, 1000);
+      return {
+        ...event,
+        record: { ...r, vendorCallId: cut(r.vendorCallId, 128), number: cut(r.number, MAX_SHORT_TEXT), result: cut(r.result, MAX_LONG_TEXT), ...(endCause !== undefined ? { endCause } : {}), ...(recording !== undefined ? { recording } : {}) },
+      };
+    }
+    case 'team':
+      return {
+        ...event,
+        members: event.members.slice(0, MAX_TEAM).map((m) => {
+          const otherParty = cutOptional(m.otherParty, MAX_SHORT_TEXT);
+          return { ...m, id: cut(m.id, MAX_SHORT_TEXT), name: cut(m.name, MAX_SHORT_TEXT), state: cut(m.state, MAX_SHORT_TEXT), ...(otherParty !== undefined ? { otherParty } : {}) };
+        }),
+      };
+    default:
+      return event;
+  }
+}
+
 let counter = 0;
 export function newCallId(now: number): string {
   counter = (counter + 1) % 1_000_000;
@@ -206,7 +259,7 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
   let next = state;
   const records: CallRecord[] = [];
   const rejected: string[] = [];
-  for (const event of events) {
+  for (const event of events.map(bounded)) {
     if (event.type === 'agent.state') {
       if (next.agentState !== event.state || (event.since !== undefined && next.agentStateSince !== event.since)) {
         const since = event.since ?? (next.agentState === event.state ? next.agentStateSince : now);
