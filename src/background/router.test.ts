@@ -175,10 +175,15 @@ describe('route: who may send what', () => {
     const settings = { baseUrl: 'http://127.0.0.1:8008', extension: '8001' };
     expect(await send('session/login', { providerId: 'cmcc-softbar', settings }, 'extension-page')).toEqual({ ok: true, value: STATE });
     expect(await send('session/logout', {}, 'extension-page')).toEqual({ ok: true, value: STATE });
+    // During a call, after the agent confirmed in the popup.
+    expect(await send('session/logout', { force: true }, 'extension-page')).toEqual({ ok: true, value: STATE });
+    expect(await send('session/logout', { force: 'yes' }, 'extension-page')).toMatchObject({ ok: false });
     expect(calls).toEqual([
       { method: 'waitForAccess', args: [[]] },
       { method: 'login', args: ['cmcc-softbar', settings] },
-      { method: 'logout', args: [] },
+      { method: 'logout', args: [false] },
+      { method: 'forgetCredentials', args: ['cmcc-softbar'] },
+      { method: 'logout', args: [true] },
       { method: 'forgetCredentials', args: ['cmcc-softbar'] },
     ]);
   });

@@ -147,9 +147,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       },
     },
     'session/logout': {
-      payload: empty,
-      handle: async (_p, engine) => {
-        const state = await engine.logout();
+      payload: z.object({ force: z.literal(true).optional() }).strict(),
+      handle: async ({ force }, engine) => {
+        const state = await engine.logout(force === true);
         if (state.providerId) await deps.forgetCredentials(state.providerId);
         return state;
       },

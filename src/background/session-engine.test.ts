@@ -83,8 +83,11 @@ class FakeSession implements ProviderSession {
   async answer(): Promise<void> {
     this.record('answer');
   }
+  /** Set by a test: the platform refuses or does not answer a hang-up. */
+  hangupError: Error | null = null;
   async hangup(): Promise<void> {
     this.record('hangup');
+    if (this.hangupError) throw this.hangupError;
   }
   async hold(): Promise<void> {
     this.record('hold');
@@ -934,5 +937,47 @@ describe('persist, then publish', () => {
     expect(engine.publicState().problem).toBeNull();
     expect(published.at(-1)?.problem).toBeNull();
     expect(records).toEqual(['change:incoming']);
+  });
+});
+
+describe('never stuck in a call', () => {
+  async function inCall() {
+    const t = await loggedIn();
+    await t.session().ctx.emit([{ type: 'call.incoming', number: '13500001111', vendorCallId: 'v1' }, { type: 'call.connected' }]);
+    return t;
+  }
+
+  it.each([
+    ['the platform has no such call', new CallbarError('refused', '挂断失败：通话不存在（错误码 510004）')],
+    ['the platform does not answer', new CallbarError('timeout', '平台 5 秒内没有回复')],
+    ['the platform cannot be reached', new CallbarError('unreachable', '无法连接平台')],
+    ['an unexpected failure', new Error('boom')],
+  ])('挂断 when %s: the call ends here and says why; the agent can dial again', async (_, error) => {
+    const { engine, session, w } = await inCall();
+    session().hangupError = error;
+    const state = await engine.callAction('hangup');
+    expect(state.call?.state).toBe('ended');
+    expect(state.call?.cause).toMatch(/^平台未确认挂断，已在本地结束（.+）；如仍在通话，请在话机上挂断$/);
+    expect(w.storage.stored()).toMatchObject({ call: { state: 'ended' } });
+    session().hangupError = null;
+    await engine.dial('13800138000');
+    expect(session().methods()).toContain('dial');
+  });
+
+  it('a hang-up refused for bad input is only reported', async () => {
+    const { engine, session } = await inCall();
+    session().hangupError = new CallbarError('invalid-input', 'bad');
+    expect((await failure(engine.callAction('hangup'))).code).toBe('invalid-input');
+    expect(engine.publicState().call?.state).toBe('connected');
+  });
+
+  it('logout during a call asks first (precondition); confirmed, the call ends here and the agent is logged out', async () => {
+    const { engine, session, w } = await inCall();
+    expect((await failure(engine.logout())).message).toBe('通话中不能退出登录，请先挂断');
+    expect(engine.publicState().status).toBe('loggedIn');
+    const state = await engine.logout(true);
+    expect(state.status).toBe('loggedOut');
+    expect(session().methods()).toContain('logout');
+    expect(w.storage.stored()).toMatchObject({ status: 'loggedOut' });
   });
 });

@@ -15,6 +15,7 @@ import type { SimpleCallAction } from '../shared/messages.ts';
 import { DEFAULT_DIAL_PLAN, type DialPlan, normalizeDialInput } from '../shared/phone/dial-plan.ts';
 import type { ExtraAction, InputOption, PublicState } from '../shared/session-state.ts';
 import { t } from '../shared/i18n.ts';
+import { internalErrorMessage } from '../providers/error-text.ts';
 import { sameServers, serverOrigins } from '../shared/settings-file.ts';
 import { ACTION_CAPABILITY, type CallAction, type PhoneLink, type Provider, type ProviderContext, type ProviderSession } from '../providers/provider.ts';
 import { EMPTY_SESSION, readSession, type SessionStorageArea, type StoredSession, writeSession } from './session-store.ts';
@@ -187,10 +188,17 @@ export class SessionEngine {
     return this.publicState();
   }
 
-  async logout(): Promise<PublicState> {
+  /**
+   * Log out. With a call shown, only when the agent confirmed (`force`): the call shown ends here (the
+   * platform's call, if any, is the agent's to end on the phone) — logging out is always possible.
+   */
+  async logout(force = false): Promise<PublicState> {
     // wake(), not load(): a wake already starting the provider must finish, so it can be stopped.
     await this.wake();
-    if (isActive(this.state.call)) throw new CallbarError('precondition', t('noLogoutInCall'));
+    if (isActive(this.state.call)) {
+      if (!force) throw new CallbarError('precondition', t('noLogoutInCall'));
+      await this.mutate(() => this.applyEvents([{ type: 'call.ended', cause: t('callEndedByLogout') }]));
+    }
     const running = this.running;
     await this.stopRunning();
     if (running) {
@@ -232,7 +240,29 @@ export class SessionEngine {
 
   async callAction(action: SimpleCallAction): Promise<PublicState> {
     const { session } = await this.requireRunning(action);
+    if (action === 'hangup') return this.hangup(session);
     await session[action]();
+    return this.publicState();
+  }
+
+  /**
+   * 挂断 always works for the agent: the platform is asked; when it refuses (its call is already over,
+   * the end was missed), does not answer, or the session is gone, the call shown ends here with why — the
+   * agent is never left with a call only CallBar believes in (and cannot dial, log out or dismiss it).
+   */
+  private async hangup(session: ProviderSession): Promise<PublicState> {
+    const call = this.state.call;
+    try {
+      await session.hangup();
+    } catch (error) {
+      const e = error instanceof CallbarError ? error : new CallbarError('internal', internalErrorMessage(error));
+      if (e.code === 'invalid-input' || e.code === 'forbidden') throw e;
+      const now = this.state.call;
+      // Ended meanwhile (the platform's own end arrived): nothing to do.
+      if (!isActive(now) || now.id !== call?.id) return this.publicState();
+      this.deps.log?.('hangup failed at the provider; the call ends here', error);
+      await this.mutate(() => this.applyEvents([{ type: 'call.ended', cause: t('callEndedHere', e.message) }]));
+    }
     return this.publicState();
   }
 

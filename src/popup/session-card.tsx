@@ -50,6 +50,13 @@ export function Session({ state }: { state: PublicState }) {
   const poorNetwork = usePoorWarning(call, now);
   const [keypadOpen, setKeypadOpen] = useState(false);
   const [figuresOpen, setFiguresOpen] = useState(false);
+  // Logging out during a call asks first (the call shown ends here); it is never refused.
+  const [confirmLogout, setConfirmLogout] = useState(false);
+  const logout = (force: boolean) => {
+    if (active && !force) return setConfirmLogout(true);
+    setConfirmLogout(false);
+    void run(() => send('session/logout', force ? { force: true } : {}));
+  };
   // A new call starts with its keypad and figures closed.
   useEffect(() => {
     setKeypadOpen(false);
@@ -89,10 +96,23 @@ export function Session({ state }: { state: PublicState }) {
             </div>
             <div class="muted small">{state.providerName}</div>
           </div>
-          <button data-testid="logout" onClick={() => run(() => send('session/logout', {}))}>
+          <button data-testid="logout" onClick={() => logout(false)}>
             {t('logout')}
           </button>
         </div>
+        {confirmLogout && active && (
+          <div class="confirm-logout" role="alertdialog" data-testid="logout-confirm">
+            <span class="small">{t('logoutInCallConfirm')}</span>
+            <div class="actions">
+              <button class="danger" data-testid="logout-anyway" onClick={() => logout(true)}>
+                {t('logoutAnyway')}
+              </button>
+              <button data-testid="logout-cancel" onClick={() => setConfirmLogout(false)}>
+                {t('cancel')}
+              </button>
+            </div>
+          </div>
+        )}
         <AgentStateControl state={state} now={now} onChoose={(id) => void run(() => send('agent/set-state', { stateId: id }))} />
         <MicNotice permission={micPermission} needed={usesPhone} from="popup" testid="session-mic-notice" />
       </section>

@@ -64,7 +64,8 @@ export interface Messages {
   'settings/save': { req: SettingsChanges; res: null };
   /** `remember`: keep the password (settings fields marked `credential`) on disk; otherwise only in memory. */
   'session/login': { req: { providerId: ProviderId; settings: unknown; remember?: boolean }; res: PublicState };
-  'session/logout': { req: Record<string, never>; res: PublicState };
+  /** `force`: the agent confirmed logging out while a call is shown (it ends here). */
+  'session/logout': { req: { force?: true }; res: PublicState };
   'agent/set-state': { req: { stateId: string }; res: PublicState };
   /**
    * Dial exactly this dial string (a button's number). From a content script only after the
