@@ -29,6 +29,8 @@ export interface ExchangeOptions {
   /** What the agent reads when the far end cannot be reached / does not answer in time. */
   unreachable: string;
   timeout: string;
+  /** The largest body read (MAX_REPLY_BYTES). */
+  maxBytes?: number;
 }
 
 export async function exchange(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }, options: ExchangeOptions): Promise<HttpReply> {
@@ -53,11 +55,66 @@ export async function exchange(url: string, init: { method: 'GET' | 'POST'; head
   } catch (error) {
     throw fail(error);
   }
+  let text: string;
   try {
-    return { status: response.status, text: await response.text() };
+    text = await readCapped(response, options.maxBytes ?? MAX_REPLY_BYTES);
   } catch (error) {
+    if (error instanceof CallbarError) throw error;
     throw fail(error);
   }
+  return { status: response.status, text };
+}
+
+/** The largest reply body read (vendor replies are a few kB; a team list tens of kB). */
+export const MAX_REPLY_BYTES = 1_048_576;
+
+/** The body as text, refused past `max` bytes without reading the rest (a runaway or hostile server). */
+async function readCapped(response: Response, max: number): Promise<string> {
+  const tooBig = () => new CallbarError('malformed-reply', t('httpReplyTooBig', String(Math.round(max / 1024))), `${response.url ? withoutQuery(response.url) : ''} > ${max} bytes`);
+  const declared = Number(response.headers?.get?.('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let total = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * A vendor value for an error's detail: its JSON, capped. Never throws — JSON nested thousands deep
+ * overflows the stack in JSON.stringify, a getter may throw — so the agent reads our error, not a RangeError.
+ */
+export function preview(value: unknown, max = 200): string {
+  try {
+    const json = JSON.stringify(value);
+    return (json === undefined ? String(value) : json).slice(0, max);
+  } catch {
+    return `(${Array.isArray(value) ? 'array' : typeof value}, unreadable)`;
+  }
+}
+
+/**
+ * A vendor value as a number: numbers as they are, strings read as numbers, anything else NaN —
+ * never `Number(object)`, which calls the object's toString and throws when it is not a function.
+ */
+export function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  return Number.NaN;
 }
 
 export function withoutQuery(url: string): string {

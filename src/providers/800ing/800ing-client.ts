@@ -1,5 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord } from '../http.ts';
+import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord, numberOf, preview } from '../http.ts';
 import { httpErrorMessage, serverName, vendorError } from './800ing-errors.ts';
 import { t } from '../../shared/i18n.ts';
 import { cannotConnect, noTimelyReply } from '../error-text.ts';
@@ -126,14 +126,14 @@ export class Ing800Client {
     const json = await this.call(DATA_PATH, 'getExtension', t('actionLogin'), {}, signal ? { signal } : {});
     // The document lists the fields at the top level; a `data` object holding them is accepted too.
     const src = !('extension' in json) && isRecord(json.data) ? json.data : json;
-    const loginType = Number(src.exteLoginType);
+    const loginType = numberOf(src.exteLoginType);
     return {
       exteId: str(src.exteId),
       name: str(src.name),
       extension: str(src.extension) || this.config.account,
       compNumber: str(src.compNumber),
       compName: str(src.compName),
-      disablePhoneNum: Number(src.disablePhoneNum) === 1 ? 1 : 0,
+      disablePhoneNum: numberOf(src.disablePhoneNum) === 1 ? 1 : 0,
       exteLoginType: src.exteLoginType !== undefined && src.exteLoginType !== null && src.exteLoginType !== '' && Number.isInteger(loginType) ? loginType : null,
     };
   }
@@ -147,7 +147,7 @@ export class Ing800Client {
   async waterLine(client: string, signal?: AbortSignal): Promise<string> {
     const json = await this.call(JSONP_DATA_PATH, 'getLongWaterLine', t('ing800ActionFetchMessages'), { loginType: 'jsonpLogin', client }, signal ? { signal } : {});
     const line = parseWaterLine(json.waterline ?? json.waterLine);
-    if (line === null) throw new CallbarError('malformed-reply', t('ing800WaterLineNotUnderstood', serverName(this.host)), `getLongWaterLine: ${JSON.stringify(json).slice(0, 200)}`);
+    if (line === null) throw new CallbarError('malformed-reply', t('ing800WaterLineNotUnderstood', serverName(this.host)), `getLongWaterLine: ${preview(json)}`);
     return line;
   }
 
@@ -156,10 +156,10 @@ export class Ing800Client {
     const json = await this.call(DATA_PATH, 'recvMsg', t('ing800ActionFetchMessages'), { client, waterLine, limit }, signal ? { signal } : {});
     const msgs = json.msgs ?? (isRecord(json.data) ? json.data.msgs : json.data);
     if (msgs === undefined || msgs === null || msgs === '') return [];
-    if (!Array.isArray(msgs)) throw new CallbarError('malformed-reply', t('ing800MessageListMalformed', serverName(this.host)), `recvMsg: ${JSON.stringify(msgs).slice(0, 200)}`);
+    if (!Array.isArray(msgs)) throw new CallbarError('malformed-reply', t('ing800MessageListMalformed', serverName(this.host)), `recvMsg: ${preview(msgs)}`);
     return msgs.map((item: unknown) => {
       if (!isRecord(item)) return { kind: '', phone: '', content: item, time: null, waterLine: null };
-      const time = Number(item.time);
+      const time = numberOf(item.time);
       return {
         kind: str(item.kind),
         phone: str(item.phone),

@@ -1,5 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { isRecord, requestJson } from '../http.ts';
+import { isRecord, preview, requestJson } from '../http.ts';
 import type { SoftbarEvent } from './cmcc-softbar-mapper.ts';
 import { t } from '../../shared/i18n.ts';
 import { withReason } from '../error-text.ts';
@@ -61,7 +61,7 @@ export class SoftbarClient {
     if (result === 0 || result === '0') {
       throw new CallbarError('refused', t('softbarRefused', ACTION_LABELS[action]), `/api/action/${action} → result 0`);
     }
-    throw new CallbarError('malformed-reply', t('softbarNoResult', ACTION_LABELS[action]), JSON.stringify(data));
+    throw new CallbarError('malformed-reply', t('softbarNoResult', ACTION_LABELS[action]), preview(data));
   }
 
   async getUserInfo(signal?: AbortSignal): Promise<SoftbarUserInfo> {
@@ -69,25 +69,23 @@ export class SoftbarClient {
     // The document shows data as an array with one object; accept a bare object too.
     const info = Array.isArray(data) ? data[0] : data;
     if (!isRecord(info) || (info.result !== 0 && info.result !== 1 && info.result !== '0' && info.result !== '1')) {
-      throw new CallbarError('malformed-reply', t('softbarUserInfoMalformed'), JSON.stringify(data));
+      throw new CallbarError('malformed-reply', t('softbarUserInfoMalformed'), preview(data));
     }
     return {
       result: Number(info.result),
-      ...(info.extension !== undefined ? { extension: String(info.extension) } : {}),
-      ...(info.username !== undefined ? { username: String(info.username) } : {}),
-      ...(info.phone !== undefined ? { phone: String(info.phone) } : {}),
+      ...pickStrings(info, ['extension', 'username', 'phone']),
     };
   }
 
   /** Poll one event queue: getCallState (call events) or getOnline (SIP online events). */
-  async events(queue: 'getCallState' | 'getOnline', maxCount: number, signal?: AbortSignal): Promise<SoftbarEvent[]> {
-    const data = await this.post(`/api/event/${queue}`, { secret: this.secret, maxCount }, signal);
+  async events(queue: 'getCallState' | 'getOnline', maxCount: number, signal?: AbortSignal, timeoutMs?: number): Promise<SoftbarEvent[]> {
+    const data = await this.post(`/api/event/${queue}`, { secret: this.secret, maxCount }, signal, timeoutMs);
     if (data === null || data === undefined) return [];
-    if (!Array.isArray(data)) throw new CallbarError('malformed-reply', t('softbarEventsMalformed'), JSON.stringify(data).slice(0, 200));
+    if (!Array.isArray(data)) throw new CallbarError('malformed-reply', t('softbarEventsMalformed'), preview(data));
     const events: SoftbarEvent[] = [];
     for (const item of data) {
       if (!isRecord(item) || typeof item.eventName !== 'string') {
-        throw new CallbarError('malformed-reply', t('softbarEventUnknown'), JSON.stringify(item).slice(0, 200));
+        throw new CallbarError('malformed-reply', t('softbarEventUnknown'), preview(item));
       }
       if (item.result === 0 || item.result === '0') continue; // "获取状态事件操作失败" for this entry
       events.push({
@@ -98,10 +96,10 @@ export class SoftbarClient {
     return events;
   }
 
-  private async post(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
-    const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(signal ? { signal } : {}) });
+  private async post(path: string, body: Record<string, unknown>, signal?: AbortSignal, timeoutMs?: number): Promise<unknown> {
+    const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     if (!isRecord(reply) || typeof reply.errcode !== 'number' && typeof reply.errcode !== 'string') {
-      throw new CallbarError('malformed-reply', t('softbarNotABar', this.what), JSON.stringify(reply).slice(0, 200));
+      throw new CallbarError('malformed-reply', t('softbarNotABar', this.what), preview(reply));
     }
     const errcode = Number(reply.errcode);
     const errmsg = typeof reply.errmsg === 'string' ? reply.errmsg : '';

@@ -4,7 +4,7 @@ import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../p
 import { PollTimer } from '../session-kit.ts';
 import { SoftbarClient } from './cmcc-softbar-client.ts';
 import { cmccSoftbarInfo, type SoftbarSettings } from './cmcc-softbar-info.ts';
-import { INITIAL_MEMORY, mapSoftbarEvents, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
+import { INITIAL_MEMORY, mapSoftbarEvents, type SoftbarEvent, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
 import { softbarSecret } from './cmcc-softbar-secret.ts';
 import { t } from '../../shared/i18n.ts';
 
@@ -12,6 +12,11 @@ import { t } from '../../shared/i18n.ts';
 export const POLL_INTERVAL_MS = 400;
 export const MAX_RETRY_MS = 3000;
 const MAX_EVENTS_PER_POLL = 20;
+/**
+ * The bar is a program on this computer: it answers in milliseconds or not at all. A poll waits this
+ * long (a silent bar used to hold each poll for the 5 s HTTP timeout, twice).
+ */
+export const POLL_TIMEOUT_MS = 1500;
 
 /**
  * The document's call states "1–5" (outgoing, incoming, ringing, accept, connected) are
@@ -24,6 +29,8 @@ class SoftbarSession implements ProviderSession {
   private readonly timer = new PollTimer();
   /** The line state and a transfer's target from earlier events; saved as the cursor with them. */
   private memory: SoftbarMemory = INITIAL_MEMORY;
+  /** Events the bar handed out that are not written yet. */
+  private pending: SoftbarEvent[] = [];
 
   constructor(
     private readonly settings: SoftbarSettings,
@@ -62,13 +69,14 @@ class SoftbarSession implements ProviderSession {
     let delay = POLL_INTERVAL_MS;
     while (!signal.aborted) {
       try {
+        // The bar hands each event out once: what was fetched is applied before the next request, so a
+        // failing getCallState cannot take the getOnline events of the same poll with it; what could not
+        // be written (storage refused) waits in `pending` and goes first next time.
+        if (!this.pending.length) this.pending = await this.client.events('getOnline', MAX_EVENTS_PER_POLL, signal, POLL_TIMEOUT_MS);
+        await this.applyPending(signal);
         // Online events first: a call event may depend on the line being up.
-        const online = await this.client.events('getOnline', MAX_EVENTS_PER_POLL, signal);
-        const calls = await this.client.events('getCallState', MAX_EVENTS_PER_POLL, signal);
-        if (signal.aborted) return;
-        const { events, memory } = mapSoftbarEvents([...online, ...calls], this.memory);
-        this.memory = memory;
-        if (events.length) await this.ctx.emit(events, { cursor: memory });
+        this.pending = await this.client.events('getCallState', MAX_EVENTS_PER_POLL, signal, POLL_TIMEOUT_MS);
+        await this.applyPending(signal);
         this.ctx.setProblem(null);
         delay = POLL_INTERVAL_MS;
       } catch (error) {
@@ -84,6 +92,15 @@ class SoftbarSession implements ProviderSession {
       }
       await this.timer.wait(delay, signal);
     }
+  }
+
+  /** Apply the fetched events; they stay pending until written (the engine reverts a failed write). */
+  private async applyPending(signal: AbortSignal): Promise<void> {
+    if (signal.aborted || !this.pending.length) return;
+    const { events, memory } = mapSoftbarEvents(this.pending, this.memory);
+    if (events.length) await this.ctx.emit(events, { cursor: memory });
+    this.memory = memory;
+    this.pending = [];
   }
 
   async setAgentState(stateId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord } from '../http.ts';
+import { DEFAULT_TIMEOUT_MS, exchange, type FetchLike, isRecord, numberOf, preview } from '../http.ts';
 import { httpErrorMessage, OAuthRejected, oauthReason, serverName, vendorError } from './dscom-errors.ts';
 import { type MessageKey, t } from '../../shared/i18n.ts';
 import { cannotConnect, noTimelyReply } from '../error-text.ts';
@@ -126,7 +126,7 @@ export class DscomAuthApi {
     );
     const json = isRecord(reply.json) ? reply.json : null;
     if (reply.status >= 200 && reply.status < 300 && json && typeof json.access_token === 'string' && json.access_token) {
-      const expiresIn = Number(json.expires_in);
+      const expiresIn = numberOf(json.expires_in);
       return {
         accessToken: json.access_token,
         refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : '',
@@ -257,7 +257,7 @@ export class DscomClient {
     const code = json && (typeof json.code === 'string' || typeof json.code === 'number') ? String(json.code).trim() : null;
     const msg = json && typeof json.msg === 'string' ? json.msg : json && typeof json.message === 'string' ? json.message : '';
     if (code === '200') {
-      const total = Number(json?.total);
+      const total = numberOf(json?.total);
       return { data: json?.data, total: Number.isFinite(total) ? total : 0 };
     }
     if (code !== null) throw vendorError(code, msg, action, `${method} ${path}`);
@@ -400,7 +400,7 @@ function str(value: unknown): string {
 }
 
 function malformed(what: string, host: string, data: unknown): CallbarError {
-  return new CallbarError('malformed-reply', t('dscomMalformed', serverName(host), what), JSON.stringify(data)?.slice(0, 200));
+  return new CallbarError('malformed-reply', t('dscomMalformed', serverName(host), what), preview(data));
 }
 
 /** A list reply: an array of objects (null / absent = empty). */

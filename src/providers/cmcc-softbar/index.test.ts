@@ -1,0 +1,71 @@
+/**
+ * The softphone-bar session's polling against a scripted bar (fetch stubbed): the bar hands each event
+ * out once, so nothing it handed out may be lost to a failure elsewhere in the same poll.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeContext } from '../../../test/support/provider-context.ts';
+import { cmccSoftbar } from './index.ts';
+
+afterEach(() => vi.unstubAllGlobals());
+
+type Queue = 'getOnline' | 'getCallState';
+/** A bar whose event queues hand out what the test puts in them, once; a queue can be made to fail. */
+function scriptedBar() {
+  const queues: Record<Queue, unknown[]> = { getOnline: [], getCallState: [] };
+  const failing = new Set<Queue>();
+  const silent = new Set<Queue>();
+  const asked: string[] = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    const queue = new URL(url).pathname.split('/').pop() as Queue;
+    asked.push(queue);
+    if (silent.has(queue)) return new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    if (failing.has(queue)) return new Response('<html>500</html>', { status: 500 });
+    const data = queues[queue].splice(0);
+    return Response.json({ errcode: 0, errmsg: 'ok', data });
+  });
+  return { queues, failing, silent, asked };
+}
+
+const settled = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+describe('softphone bar polling', () => {
+  it('getCallState failing does not lose the getOnline events fetched in the same poll', async () => {
+    const bar = scriptedBar();
+    bar.queues.getOnline.push({ eventName: 'sipOnline', eventTime: '2026-12-04 10:00:00' });
+    bar.failing.add('getCallState');
+    const { ctx, state } = fakeContext();
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    const stop = new AbortController();
+    session.resume(stop.signal);
+    await settled(100);
+    stop.abort();
+    expect(state.agentState).toBe('sipOnline');
+    expect(state.problem?.code).toBe('refused');
+  });
+
+  it('events whose write failed are applied on the next poll, before anything newer', async () => {
+    const bar = scriptedBar();
+    bar.queues.getOnline.push({ eventName: 'sipOnline' });
+    const { ctx, state } = fakeContext();
+    state.failEmits = 1;
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    const stop = new AbortController();
+    session.resume(stop.signal);
+    await settled(50);
+    // The write failed once; the bar will not hand sipOnline out again, yet it is applied.
+    await vi.waitFor(() => expect(state.agentState).toBe('sipOnline'), { timeout: 3000 });
+    stop.abort();
+  });
+
+  it('a silent bar costs a poll 1.5 s, not the 5 s HTTP timeout', async () => {
+    const bar = scriptedBar();
+    bar.silent.add('getOnline');
+    const { ctx, state } = fakeContext();
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    const stop = new AbortController();
+    session.resume(stop.signal);
+    // Given up on well before the HTTP timeout (5 s) would.
+    await vi.waitFor(() => expect(state.problem?.code).toBe('timeout'), { timeout: 4000, interval: 50 });
+    stop.abort();
+  });
+});
