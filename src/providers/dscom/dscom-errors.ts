@@ -108,22 +108,33 @@ const ERROR_ADVICE: Readonly<Record<string, MessageKey>> = {
   '610007': 'adviceCheckAgentSettings',
 };
 
+/** The longest piece of the server's own words put in a message (a 3 MB `msg` became the banner). */
+export const MAX_SERVER_WORDS = 200;
+
+/** The server's words (a message, a code), trimmed and capped. */
+function serverWords(text: string | undefined): string {
+  const words = (text ?? '').trim();
+  return words.length > MAX_SERVER_WORDS ? `${words.slice(0, MAX_SERVER_WORDS - 1)}…` : words;
+}
+
 /**
  * The message for a vendor error code in a reply to `action` (an agent-facing verb such as
  * “外呼”, a t() result): our text for the code, the server's own message when it says more
- * (platform data, as it came), the code, what to do.
+ * (platform data, as it came, capped), the code, what to do.
  */
-export function vendorErrorMessage(code: string, msg: string, action: string): string {
-  const key = DSCOM_ERROR_TEXT[code];
+export function vendorErrorMessage(rawCode: string, rawMsg: string, action: string): string {
+  const code = serverWords(rawCode);
+  const msg = serverWords(rawMsg);
+  // Own codes only: "__proto__" found Object.prototype and the agent read “[object Object]”.
+  const key = Object.hasOwn(DSCOM_ERROR_TEXT, code) ? DSCOM_ERROR_TEXT[code] : undefined;
   if (!key) return unknownCodeMessage(action, msg, code);
   const known = t(key);
-  const server = msg.trim();
-  const saysMore = server && server !== known && server !== DSCOM_ERROR_CODES[code] && server !== '失败';
-  return withAdvice(withCode(withReason(actionFailed(action), saysMore ? withReason(known, server) : known), code), ERROR_ADVICE[code]);
+  const saysMore = msg && msg !== known && msg !== DSCOM_ERROR_CODES[code] && msg !== '失败';
+  return withAdvice(withCode(withReason(actionFailed(action), saysMore ? withReason(known, msg) : known), code), ERROR_ADVICE[code]);
 }
 
 export function vendorError(code: string, msg: string, action: string, path: string): CallbarError {
-  return new CallbarError('refused', vendorErrorMessage(code, msg, action), `${path} → code ${code}${msg ? ` ${msg}` : ''}`);
+  return new CallbarError('refused', vendorErrorMessage(code, msg, action), `${path} → code ${serverWords(code)}${msg ? ` ${serverWords(msg)}` : ''}`);
 }
 
 /** The far end in the agent's words: "dscom 服务器 192.168.1.200:8443". */
@@ -134,7 +145,8 @@ export function serverName(host: string): string {
 /** A non-2xx reply that is not a vendor error (those carry a table code and are handled first). */
 export function httpErrorMessage(status: number, action: string, host: string, serverMessage?: string): string {
   const server = serverName(host);
-  const said = (message: string) => (serverMessage?.trim() ? withReason(message, serverMessage.trim()) : message);
+  const words = serverWords(serverMessage);
+  const said = (message: string) => (words ? withReason(message, words) : message);
   if (status === 401) return t('dscomHttp401', server);
   if (status === 403) return t('dscomHttp403', action);
   if (status === 404) return t('dscomHttp404', server, action);
@@ -177,7 +189,7 @@ export function oauthReason(oauthError: string, serverMessage: string, status: n
     case 'access_denied':
       return t('dscomOauthDenied');
     default:
-      return serverMessage.trim() ? withReason(t('dscomOauthDenied'), serverMessage.trim()) : t('dscomOauthDeniedStatus', String(status));
+      return serverWords(serverMessage) ? withReason(t('dscomOauthDenied'), serverWords(serverMessage)) : t('dscomOauthDeniedStatus', String(status));
   }
 }
 

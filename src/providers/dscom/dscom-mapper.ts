@@ -30,7 +30,9 @@ const DEVICE_STATES: Readonly<Record<string, DeviceState>> = {
 /** status/endpoint `state` (Asterisk's device state names, any case) → DeviceState. */
 export function deviceState(state: string | null | undefined): DeviceState {
   if (!state) return 'unknown';
-  return DEVICE_STATES[state.trim().toLowerCase().replace(/\s+/g, ' ')] ?? 'unknown';
+  const name = state.trim().toLowerCase().replace(/\s+/g, ' ');
+  // Own names only: "constructor" must not find Object's constructor (a function taken for a ringing phone).
+  return Object.hasOwn(DEVICE_STATES, name) ? (DEVICE_STATES[name] as DeviceState) : 'unknown';
 }
 
 /** The phone is on a call (talking, or with one on hold). */
@@ -42,7 +44,8 @@ const NO_CALL = new Set<DeviceState>(['idle', 'unavailable']);
 
 /** agent/getAgentStatus `status` → one of the provider's agent state ids (null: unknown code). */
 export function agentStateId(status: string): string | null {
-  return STATUS_STATE_IDS[status.trim()] ?? null;
+  const code = status.trim();
+  return Object.hasOwn(STATUS_STATE_IDS, code) ? (STATUS_STATE_IDS[code] as string) : null;
 }
 
 /**
@@ -64,14 +67,18 @@ export function primaryStatus(rows: readonly AgentStatusRow[]): AgentStatusRow |
   return best;
 }
 
-/** "HH:MM:SS", "H:MM:SS", "MM:SS" or seconds → seconds; null when it is none of those. */
+/** "HH:MM:SS", "H:MM:SS", "MM:SS" or seconds → seconds; null when it is none of those, or past any real duration. */
 export function parseDuration(text: string): number | null {
   const t = text.trim();
-  if (/^\d+$/.test(t)) return Number(t);
-  const m = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})$/.exec(t);
-  if (!m) return null;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  const m = /^\d+$/.test(t) ? null : /^(?:(\d+):)?(\d{1,2}):(\d{1,2})$/.exec(t);
+  if (!m && !/^\d+$/.test(t)) return null;
+  const seconds = m ? Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) : Number(t);
+  // 400 digits are Infinity seconds: `since` would be -Infinity (null once stored).
+  return seconds <= MAX_DURATION_S ? seconds : null;
 }
+
+/** No state or call lasts longer (a year): a larger figure from the platform is not believed. */
+export const MAX_DURATION_S = 366 * 86_400;
 
 export interface ReportedAgentState {
   state: string | null;
@@ -262,7 +269,8 @@ function text(value: unknown): string {
 
 function seconds(value: unknown): number {
   const n = typeof value === 'number' ? value : Number.parseInt(text(value), 10);
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+  // A duration of 1e308 s made the call's end Infinity (null once stored).
+  return Number.isFinite(n) && n > 0 && n <= MAX_DURATION_S ? Math.floor(n) : 0;
 }
 
 /** `PJSIP/8001-0000001a` (any channel technology) belongs to extension 8001. */
