@@ -102,7 +102,8 @@ export class SoftbarClient {
       throw new CallbarError('malformed-reply', t('softbarNotABar', this.what), preview(reply));
     }
     const errcode = Number(reply.errcode);
-    const errmsg = typeof reply.errmsg === 'string' ? reply.errmsg : '';
+    // Capped: the bar's words go into the agent's message (a 300 kB errmsg became the banner).
+    const errmsg = typeof reply.errmsg === 'string' ? capped(reply.errmsg.trim(), MAX_ERRMSG) : '';
     if (errcode !== 0) {
       if (/鉴权|secret|auth/i.test(errmsg)) {
         throw new CallbarError('auth', t('softbarAuthFailed', errmsg), `${path} errcode ${errcode}`);
@@ -113,11 +114,20 @@ export class SoftbarClient {
   }
 }
 
+/** The longest errmsg put in a message. */
+export const MAX_ERRMSG = 200;
+/** The longest field of an event or of the user info kept (a 300 kB extension went whole into the login error). */
+export const MAX_FIELD = 1000;
+
+function capped(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function pickStrings(item: Record<string, unknown>, keys: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of keys) {
     const value = item[key];
-    if (typeof value === 'string' || typeof value === 'number') out[key] = String(value);
+    if (typeof value === 'string' || typeof value === 'number') out[key] = capped(String(value), MAX_FIELD);
   }
   return out;
 }

@@ -38,7 +38,8 @@ export function parseReserve(reserve: string | undefined): Record<string, string
 function causeText(reserve: Record<string, string>): string | undefined {
   const cause = reserve.cause;
   if (!cause) return undefined;
-  return HANGUP_CAUSES[cause] ?? cause;
+  // Own names only: cause-constructor found Object's constructor (a function as the call's cause).
+  return Object.hasOwn(HANGUP_CAUSES, cause) ? HANGUP_CAUSES[cause] : cause;
 }
 
 /**
