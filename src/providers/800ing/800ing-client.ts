@@ -33,7 +33,8 @@ export function replyCode(json: unknown): string | null {
   if (!isRecord(json)) return null;
   const code = json.code;
   if (typeof code === 'number' && Number.isFinite(code)) return String(code);
-  if (typeof code === 'string' && /^\s*-?\d+\s*$/.test(code)) return String(Number(code));
+  // Exact (BigInt): 400 digits read as a Number were the code "Infinity".
+  if (typeof code === 'string' && /^\s*-?\d+\s*$/.test(code)) return BigInt(code.trim()).toString();
   return null;
 }
 

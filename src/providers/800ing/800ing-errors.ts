@@ -62,16 +62,27 @@ const ACTION_ADVICE: readonly (readonly [action: MessageKey, code: string, advic
   ['ing800ActionClientTransfer', '-11', 'ing800ActionAdvice5'],
 ];
 
+/** The longest piece of the server's own words put in a message (a 300 kB `message` became the banner). */
+export const MAX_SERVER_WORDS = 200;
+
+/** The server's words (a message, a code), trimmed and capped. */
+function serverWords(text: string): string {
+  const words = text.trim();
+  return words.length > MAX_SERVER_WORDS ? `${words.slice(0, MAX_SERVER_WORDS - 1)}…` : words;
+}
+
 /**
  * The message for a 返回代码表 code in a reply to `action` (an agent-facing verb such as “外呼”):
  * what it means, the server's own message when it says more (platform data, as it came), the
  * document's term and the code, what to do. Codes outside the table show the server's message and the code.
  */
-export function vendorErrorMessage(code: string, message: string, action: string): string {
-  const server = message.trim();
-  const known = ING800_ERROR_TEXT[code];
-  const term = ING800_ERROR_TERMS[code];
-  if (!known || !term) return unknownCodeMessage(action, message, code);
+export function vendorErrorMessage(rawCode: string, message: string, action: string): string {
+  const code = serverWords(rawCode);
+  const server = serverWords(message);
+  // Own codes only: "hasOwnProperty" found Object's method (the agent read “function hasOwnProperty() …”).
+  const known = Object.hasOwn(ING800_ERROR_TEXT, code) ? ING800_ERROR_TEXT[code] : undefined;
+  const term = Object.hasOwn(ING800_ERROR_TERMS, code) ? ING800_ERROR_TERMS[code] : undefined;
+  if (!known || !term) return unknownCodeMessage(action, server, code);
   const meaning = t(known.meaning);
   const saysMore = server && server !== ING800_ERROR_CODES[code] && server !== t(term) && server !== meaning;
   const advice = ACTION_ADVICE.find(([verb, c]) => c === code && t(verb) === action)?.[2] ?? known.advice;
@@ -81,7 +92,7 @@ export function vendorErrorMessage(code: string, message: string, action: string
 
 /** A `code` < 0 (or any code but 0) as a CallbarError: -2 is `auth`, the rest `refused`. */
 export function vendorError(code: string, message: string, action: string, where: string): CallbarError {
-  return new CallbarError(code === '-2' ? 'auth' : 'refused', vendorErrorMessage(code, message, action), `${where} → code ${code}${message ? ` ${message}` : ''}`);
+  return new CallbarError(code === '-2' ? 'auth' : 'refused', vendorErrorMessage(code, message, action), `${where} → code ${serverWords(code)}${message ? ` ${serverWords(message)}` : ''}`);
 }
 
 /** The cloud server in the agent's words: “八百呼服务器 voip.800ing.com:8080”. */

@@ -1,4 +1,4 @@
-import { applyCallEvent, type ProviderEvent } from '../../shared/call-events.ts';
+import { applyCallEvent, MAX_SHORT_TEXT, type ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, isActive } from '../../shared/call-state.ts';
 import { t } from '../../shared/i18n.ts';
 
@@ -90,9 +90,19 @@ export function parseContent(content: unknown): MessageContent | null {
 }
 
 function idString(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() || null;
+  if (typeof value === 'string') return capped(value.trim(), MAX_ID) || null;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
+}
+
+/**
+ * The session keeps a call's id and number capped (call-events `bounded()`: ids 128, numbers 64
+ * characters): the mapper caps them the same way, or a long cdrId (number) in the next message would
+ * never match the stored call again — its 挂机 ignored and the call left on screen.
+ */
+const MAX_ID = 128;
+function capped(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
 /** Same number, allowing a country or trunk prefix on one side (as call-events does). */
@@ -119,7 +129,7 @@ export function mapMessage(message: Ing800Message, state: MapperState, now: numb
   const { status, cdrId } = content;
   if (status !== 0 && status !== 1 && status !== 2 && status !== 3) return skip(state, `未知的通话状态 status ${status}`);
   const direction = kind === '1' ? 'outbound' : 'inbound';
-  const phone = message.phone.trim();
+  const phone = capped(message.phone.trim(), MAX_SHORT_TEXT);
   const { call, dial } = state;
 
   // The dial CallBar sent: its paramvalue came back, or (no paramvalue at all) the same number.
