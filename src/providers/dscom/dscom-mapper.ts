@@ -137,13 +137,21 @@ export interface PollInput {
   lostDial?: { number: string } | null;
 }
 
+/**
+ * A call's platform id capped as the session keeps it (call-events `bounded()`: 128 characters), so a
+ * long linkedid still matches the stored call (else a stale "In use" of an ended call became a new one).
+ */
+export function platformId(id: string): string {
+  return id.length > 128 ? `${id.slice(0, 127)}…` : id;
+}
+
 /** What the agent entries say about the current call. */
 export function callInfo(rows: readonly AgentStatusRow[]): { number: string; linkedid: string; outbound: boolean } {
   const withCall = rows.filter((r) => r.current || r.linkedid);
   const row = primaryStatus(withCall) ?? withCall[0] ?? primaryStatus(rows);
   // direction: the document shows only "0"; "out"/"outbound" and "2" (0 none, 1 in, 2 out) read as outbound.
   const outbound = rows.some((r) => r.status.trim() === '6' || /^(out(bound)?|2)$/i.test(r.direction.trim()));
-  return { number: row?.current ?? '', linkedid: row?.linkedid ?? '', outbound };
+  return { number: row?.current ?? '', linkedid: platformId(row?.linkedid ?? ''), outbound };
 }
 
 /**
@@ -287,7 +295,7 @@ export function isAgentRow(row: BillingRow, extension: string): boolean {
 /** One CDR row → the record of the agent's call (null when the row is not the agent's or has no id/time). */
 export function mapBillingRow(row: BillingRow, extension: string): CallRecord | null {
   if (!isAgentRow(row, extension)) return null;
-  const vendorCallId = text(row.linkedid) || text(row.uniqueid);
+  const vendorCallId = platformId(text(row.linkedid) || text(row.uniqueid));
   const startedAt = parseLocalTime(row.start) ?? parseLocalTime(row.calldate);
   if (!vendorCallId || startedAt === undefined) return null;
   const agentCalled = channelOf(text(row.channel), extension) || (text(row.src) === extension && !channelOf(text(row.dstchannel), extension));

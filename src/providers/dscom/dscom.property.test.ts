@@ -230,6 +230,22 @@ describe('the poll mapper, poll after poll', () => {
     );
   });
 
+  it('a call with a long linkedid, ended: its stale "In use" is not a new call (the session keeps the id capped)', () => {
+    // Found while writing the property above: newCall compared the full linkedid with the stored, capped one.
+    const linkedid = 'x'.repeat(200);
+    const rows: AgentStatusRow[] = [{ queue: '200', extension: '8001', agentid: '1011', status: '1', statusDesc: '', statusDuration: '00:00:09', current: '13800138000', linkedid, direction: '1' }];
+    let call: Call | null = null;
+    const poll = (device: DeviceState, at: number) => {
+      for (const e of mapCallState({ device, agent: rows, call, now: at })) call = applyCallEvent(call, bounded(e), at).call;
+    };
+    poll('ringing', NOW);
+    poll('inUse', NOW + 1000);
+    poll('idle', NOW + 2000);
+    expect(call).toMatchObject({ state: 'ended' });
+    poll('inUse', NOW + 10_000);
+    expect(call).toMatchObject({ state: 'ended' });
+  });
+
   it('mapCallState from every call state with any queue entries: valid events, never a throw', () => {
     const CALL_STATES: Exclude<CallState, 'idle'>[] = ['dialing', 'ringing', 'incoming', 'connected', 'held', 'ended'];
     const row = fc.record({
