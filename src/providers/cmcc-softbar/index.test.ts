@@ -20,6 +20,7 @@ function scriptedBar() {
     asked.push(queue);
     if (silent.has(queue)) return new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
     if (failing.has(queue)) return new Response('<html>500</html>', { status: 500 });
+    if (!(queue in queues)) return Response.json({ errcode: 0, errmsg: 'ok', data: { result: 1 } });
     const data = queues[queue].splice(0);
     return Response.json({ errcode: 0, errmsg: 'ok', data });
   });
@@ -67,5 +68,18 @@ describe('softphone bar polling', () => {
     // Given up on well before the HTTP timeout (5 s) would.
     await vi.waitFor(() => expect(state.problem?.code).toBe('timeout'), { timeout: 4000, interval: 50 });
     stop.abort();
+  });
+});
+
+describe('answering', () => {
+  it('the bar accepting 接听 shows the call up, even when its answer event is lost (a worker killed after the bar handed it out)', async () => {
+    scriptedBar();
+    const { ctx, state } = fakeContext();
+    await ctx.emit([{ type: 'call.incoming', number: '13500001111' }]);
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    // No poll runs: the bar's events never arrive.
+    await session.answer();
+    expect(state.call?.state).toBe('connected');
+    expect(state.agentState).toBe('inCall');
   });
 });

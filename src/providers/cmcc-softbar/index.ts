@@ -126,6 +126,10 @@ class SoftbarSession implements ProviderSession {
       throw new CallbarError('precondition', t('noIncomingCall'));
     }
     await this.client.action('answer');
+    // The bar picked up (result 1): the call is up. Its own answer event confirms it — unless a worker
+    // killed between the bar handing that event out and writing it lost it (the bar hands out each
+    // event once): the call must not then ring on in CallBar while the agent talks.
+    await this.ctx.emit([{ type: 'call.connected' }, { type: 'agent.state', state: 'inCall' }]);
   }
 
   async hangup(): Promise<void> {
