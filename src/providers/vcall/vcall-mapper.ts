@@ -226,6 +226,14 @@ export function directionOf(value: number | undefined): 'inbound' | 'outbound' |
   return undefined;
 }
 
+/**
+ * `table[key]` for a vendor string: only the table's own entries — `constructor`, `__proto__` or
+ * `toString` from the platform must not find what every object inherits (a function, Object.prototype).
+ */
+function own<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** nowState → agent state id (see the header). */
 export const NOW_STATES: Readonly<Record<string, string>> = {
   Login: 'login',
@@ -261,7 +269,7 @@ const TEAM_STATES: Readonly<Record<string, { key: MessageKey; kind: AgentStateKi
  * is the moment, a smaller one how long before the event.
  */
 export function teamMember(m: TeamMember, eventTime: number | undefined): SharedTeamMember {
-  const known = TEAM_STATES[NOW_STATES[m.nowState] ?? ''];
+  const known = own(TEAM_STATES, own(NOW_STATES, m.nowState));
   const since = m.operatingTime === undefined ? undefined : m.operatingTime > 1e12 ? m.operatingTime : positive(eventTime) !== undefined ? eventTime! - m.operatingTime : undefined;
   return {
     id: m.agentNumber,
@@ -404,7 +412,7 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
     case 'Reconnect': {
       const details = loginDetails(d);
       effects.push({ type: 'login', details, reconnect: event.event === 'Reconnect' });
-      const fromNow = event.nowState ? NOW_STATES[event.nowState] : undefined;
+      const fromNow = own(NOW_STATES, event.nowState);
       const state = event.event === 'Login' ? (fromNow && fromNow !== 'loggedOut' ? fromNow : 'login') : fromNow;
       if (state) {
         events.push(agentState(state === 'busy' && details.currentBusyType ? `${BUSY_PREFIX}${details.currentBusyType}` : state, event));
@@ -528,7 +536,7 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
       break;
     }
     default: {
-      const key = NOTE_EVENTS[event.event];
+      const key = own(NOTE_EVENTS, event.event);
       if (key) note(key);
       break;
     }
