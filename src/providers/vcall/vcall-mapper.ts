@@ -359,8 +359,9 @@ function ensureCall(ctx: MapContext, direction: 'inbound' | 'outbound', d: Event
   const id = d.occCallId ? { vendorCallId: d.occCallId } : {};
   const call = ctx.call;
   if (isActive(call)) {
-    // The same call: the platform's id is taken once known (a dial CallBar started has none yet).
-    if (d.occCallId && !call.vendorCallId && call.direction === direction) return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: call.number, ...id }];
+    // The same call: the platform's id is taken once known (a dial CallBar started has none yet). The
+    // engine knows it by its number: a call started without one (an event without caller/called) keeps none.
+    if (d.occCallId && !call.vendorCallId && call.direction === direction && call.number) return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: call.number, ...id }];
     return [];
   }
   return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: number ?? '', ...id }];
@@ -481,7 +482,9 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
       const dir = direction ?? ctx.call?.direction ?? 'outbound';
       if (dir === 'inbound') break;
       events.push(...ensureCall(ctx, 'outbound', d));
-      events.push(event.event === 'CalledRinging' ? { type: 'call.ringing' } : { type: 'call.connected' });
+      // A CalledRinging behind the call's answer (a redelivery, a replay) moves nothing back.
+      if (event.event === 'CalledAnswer') events.push({ type: 'call.connected' });
+      else if (!isActive(ctx.call) || ctx.call.state === 'dialing') events.push({ type: 'call.ringing' });
       break;
     }
     case 'Conversation': {

@@ -187,6 +187,39 @@ describe('v-call events: any body is an event the session can apply, or a reason
   });
 });
 
+describe('v-call agent session: messages in any order, with anything in them', () => {
+  const AGENT = vcallSettingsSchema.parse({ mode: 'agent', server: 'https://cc.v-call.cn', companyId: 'co1', agentNumber: '1001', password: 'pw', loginType: '1', streamUrl: 'wss://cc.v-call.cn/ws', connectAccount: 'mq', connectPassword: 'mqpw', vhost: 'vh', subscribePath: '/exchange/agent/1001' });
+  const ack = async (_url: string, init: RequestInit) => new Response(JSON.stringify({ code: '0', data: { sequence: JSON.parse(String(init.body)).sequence } }), { status: 200 });
+  /** Mostly events of the agent's calls, so that calls are made, moved and ended. */
+  const likely = fc.record({
+    event: fc.constantFrom('AgentOriginate', 'AgentRinging', 'AgentAnswer', 'CalledRinging', 'CalledAnswer', 'Conversation', 'After', 'MakeCall', 'MakeCallFail', 'CancelCall', 'Mute', 'Idle', 'Reconnect', 'TransferCall'),
+    nowState: fc.constantFrom('Idle', 'Conversation', 'After'),
+    agentNumber: fc.constant('1001'),
+    data: fc.record({ callDirection: fc.constantFrom(0, 1, 2, '1'), caller: fc.constantFrom('95000', '13900000000'), called: fc.constantFrom('15800000000', '1001'), occCallId: fc.constantFrom('occ-1', 'occ-2'), callType: fc.constantFrom('normal', 'consult'), cause: fc.constantFrom(0, 1017, 'busy'), answerTime: fc.constantFrom(0, T), endTime: fc.constant(T + 5000) }, { requiredKeys: [] }),
+  });
+  const message = fc.oneof({ weight: 4, arbitrary: likely.map((v) => JSON.stringify(v)) }, { weight: 1, arbitrary: body });
+
+  it('every message is applied (or dropped as unreadable) without an impossible move; the call left is valid', async () => {
+    let calls = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 10 }), async (bodies) => {
+        const { ctx, state } = fakeContext();
+        const session = createVcallProvider(() => ({ close: () => undefined }), { fetch: ack, eventTimeoutMs: 50, heartbeatMs: 60_000 }).createSession(AGENT, ctx) as VcallAgentSession;
+        // fakeContext's emit throws on an impossible move: onMessage would reject (and the broker redeliver it for ever).
+        for (const b of bodies) await session.onMessage(b);
+        if (state.call) {
+          calls++;
+          expect(typeof state.call.number).toBe('string');
+          expect(state.call.number.length).toBeLessThanOrEqual(64);
+        }
+        valid(z.object({ applied: z.array(str) }), state.cursor ?? { applied: [] }, 'cursor');
+      }),
+      { numRuns: 80 },
+    );
+    expect(calls).toBeGreaterThan(5);
+  });
+});
+
 describe('v-call HTTP replies: the value, or a CallbarError in words', () => {
   const TRAPS = ['{"code":{"toString":1},"msg":{"toString":1}}', '{"code":"0","data":{"token":{"toString":1},"expireTime":{"valueOf":1}}}', '{"code":0,"data":{"token":"t","expireTime":1e400}}', '{"code":"0000","data":{"callId":{"toString":1}}}', '{"code":"403","msg":' + deep(5000) + '}', deep(5000), deepObject(5000), '{"code":"0","data":' + deepObject(5000) + '}'];
   const reply = fc.oneof(
@@ -280,6 +313,17 @@ describe('v-call saved state: a hostile cursor is read as a valid one', () => {
 });
 
 describe('the crashes these properties found, as examples', () => {
+  const on = (call: Call): MapContext => ({ call, agentState: 'inCall' });
+  it('a CalledRinging behind the answer moves nothing back (the engine refused connected → ringing)', () => {
+    const late = parseEvent(JSON.stringify({ event: 'CalledRinging', data: { callDirection: 1, called: '15800000000', occCallId: 'occ-1' } }));
+    expect(late.ok && mapEvent(late.event, on(CALLS[3]!)).events).toEqual([]);
+    expect(late.ok && mapEvent(late.event, on(CALLS[1]!)).events).toEqual([{ type: 'call.dialing', number: '15800000000', vendorCallId: 'occ-1' }, { type: 'call.ringing' }]);
+  });
+  it('a call started without a number does not ask the engine to adopt an id it cannot match (dialing → dialing refused)', () => {
+    const withId = parseEvent(JSON.stringify({ event: 'AgentOriginate', data: { occCallId: 'occ-1' } }));
+    expect(withId.ok && mapEvent(withId.event, on({ ...dialing, number: '' })).events).toEqual([]);
+  });
+
   it('a saved `login: {}` is no login (it made busyTypes.includes and groups.map throw TypeErrors)', () => {
     expect(readCursor({ v: 1, login: {} }).login).toBeNull();
     expect(readCursor({ v: 1, login: { supervisor: false, busyTypes: ['午休', 3], groups: 'g1', ivrs: [], mayDial: true } }).login).toBeNull();
