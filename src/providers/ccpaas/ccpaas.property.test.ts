@@ -170,6 +170,8 @@ describe('CC PaaS toolbar: callbacks in any order, with anything in them', () =>
         await settled();
         await settled();
         expect(t.invalid).toEqual([]);
+        // fakeContext refuses an impossible move as a failed write: the session would show 会话状态未能保存.
+        expect(t.state.problems.filter((p) => p?.code === 'internal')).toEqual([]);
         if (t.state.call) {
           valid(call, t.state.call, 'call');
           calls++;
@@ -259,5 +261,22 @@ describe('what these properties found, as examples', () => {
     const { s } = session('1', { v: 1, wrapupSeconds: Infinity });
     expect(s.loggedInCapabilities()?.agentStates.find((a) => a.id === 'wrapup')?.countdownSeconds).toBeUndefined();
     expect(readCursor({ v: 1, wrapupSeconds: 30 }).wrapupSeconds).toBe(30);
+  });
+});
+
+describe('refused moves these properties found, as examples', () => {
+  it('a `ringing` of a call not shown (no number) or already answered asks nothing (the engine refused idle/connected → ringing)', async () => {
+    const t = session('1');
+    await t.s.login();
+    t.s.resume(new AbortController().signal);
+    await settled();
+    t.cti.handlers!.onCallback({ callback: 'onCallEvent', seq: 1, data: { eventName: 'ringing', callType: '4' } });
+    await settled();
+    expect(t.state.call).toBeNull();
+    t.cti.handlers!.onCallback({ callback: 'onCallEvent', seq: 2, data: { eventName: 'answered', callType: '3', conversationSid: 'CV1', userNumber: '13800138000' } });
+    t.cti.handlers!.onCallback({ callback: 'onCallEvent', seq: 3, data: { eventName: 'ringing', callType: '3', conversationSid: 'CV1', userNumber: '13800138000' } });
+    await settled();
+    expect(t.state.call?.state).toBe('connected');
+    expect(t.state.problems.filter((p) => p?.code === 'internal')).toEqual([]);
   });
 });
