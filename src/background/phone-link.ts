@@ -2,12 +2,16 @@
  * The service worker's side of the browser phone: sends PhoneCommands to the offscreen
  * document (creating it first) and hands the phone's status to whoever subscribed (the
  * provider session). Statuses arrive with each reply and unasked (index.ts passes them to
- * `deliver` after checking the sender); older ones than already seen are dropped.
+ * `deliver` after checking the sender); older ones than already seen are dropped. What the offscreen
+ * document sends is read with readPhoneStatus / readPhoneReply first: a status of the wrong shape is
+ * dropped (the last good one stands), never handed to a session as if it were one.
  */
+import { z } from 'zod';
 import { CallbarError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
 import { DEFAULT_DEVICES, PHONE_CHANNEL, type PhoneCommand, type PhoneDevices, type PhoneReply, type PhoneStatus } from '../shared/softphone.ts';
 import type { PhoneLink } from '../providers/provider.ts';
+import { preview } from '../providers/http.ts';
 import { phoneError } from '../providers/phone-text.ts';
 import { ensureOffscreen, releaseOffscreen } from './offscreen-document.ts';
 
@@ -26,13 +30,15 @@ export class ChromePhoneLink implements PhoneLink {
     } catch (error) {
       throw phoneError({ code: 'document', message: (error as Error).message });
     }
-    let reply: PhoneReply | undefined;
+    let raw: unknown;
     try {
-      reply = (await chrome.runtime.sendMessage({ channel: PHONE_CHANNEL, command })) as PhoneReply | undefined;
+      raw = await chrome.runtime.sendMessage({ channel: PHONE_CHANNEL, command });
     } catch (error) {
       throw phoneError({ code: 'document', message: (error as Error).message });
     }
-    if (!reply) throw new CallbarError('internal', t('phoneDocument', 'no reply'));
+    if (raw === undefined || raw === null) throw new CallbarError('internal', t('phoneDocument', 'no reply'));
+    const reply = readPhoneReply(raw);
+    if (!reply) throw new CallbarError('internal', t('phoneDocument', 'unreadable reply'), preview(raw));
     if (reply.status) this.deliver(reply.status);
     if (!reply.ok) throw phoneError(reply.error, command.type === 'register' ? command.account.wsUrl : '');
     if (command.type === 'unregister') void releaseOffscreen().catch(() => undefined);
@@ -45,7 +51,9 @@ export class ChromePhoneLink implements PhoneLink {
   }
 
   /** A status from the phone (a reply or pushed). Stale ones (an older seq of the same document) are dropped. */
-  deliver(status: PhoneStatus): void {
+  deliver(value: unknown): void {
+    const status = readPhoneStatus(value);
+    if (!status) return;
     if (this.last && this.last.instance === status.instance && status.seq <= this.last.seq) return;
     this.last = { instance: status.instance, seq: status.seq };
     for (const listener of [...this.listeners]) listener(status);
@@ -55,4 +63,66 @@ export class ChromePhoneLink implements PhoneLink {
 /** Only the offscreen document of this extension may report the phone's status. */
 export function fromOffscreen(sender: { id?: string; tab?: unknown; url?: string }, extensionId: string, offscreenUrl: string): boolean {
   return sender.id === extensionId && !sender.tab && sender.url === offscreenUrl;
+}
+
+// ── What the offscreen document sends, read ─────────────────────────────────────────────────────
+
+/** A string from the phone, cut to `max` (a runaway value must not reach a session or storage). */
+const capped = (max: number) => z.string().transform((v) => (v.length > max ? v.slice(0, max) : v));
+const finite = z.number().refine(Number.isFinite);
+/** An optional field that is not what the phone writes: absent. */
+const opt = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+const phoneCallSchema = z.object({
+  id: capped(256).pipe(z.string().min(1)),
+  direction: z.enum(['outbound', 'inbound']),
+  remote: capped(256),
+  remoteName: opt(capped(256)),
+  state: z.enum(['dialing', 'ringing', 'incoming', 'connected', 'held', 'ended']),
+  muted: z.boolean(),
+  startedAt: finite,
+  connectedAt: opt(finite),
+  endedAt: opt(finite),
+  cause: opt(z.enum(['local-hangup', 'remote-hangup', 'busy', 'rejected', 'declined-locally', 'no-answer', 'canceled', 'not-found', 'unavailable', 'transferred', 'media-failed', 'microphone', 'connection-lost', 'auth', 'failed'])),
+  code: opt(z.number().int().min(100).max(699)),
+  digits: capped(256),
+  quality: opt(z.object({ mos: finite, rttMs: finite, jitterMs: finite, lossPct: finite, poor: z.boolean(), worstMos: finite, meanMos: finite, samples: finite, mosSum: opt(finite) })),
+  autoAnswered: opt(z.boolean()),
+});
+
+const phoneStatusSchema = z.object({
+  instance: capped(256),
+  seq: finite,
+  account: capped(4096).nullable(),
+  registration: z.enum(['unregistered', 'registering', 'registered', 'failed', 'reconnecting']),
+  registrationError: opt(z.object({ cause: z.enum(['auth', 'unreachable', 'refused', 'timeout']), code: opt(finite), text: opt(capped(500)) })),
+  dnd: z.boolean(),
+  mic: z.enum(['unknown', 'ok', 'denied', 'missing', 'lost']),
+  call: phoneCallSchema.nullable(),
+  retries: finite.pipe(z.number().min(0)),
+});
+
+const phoneReplySchema = z.union([
+  z.object({ ok: z.literal(true), status: phoneStatusSchema }),
+  z.object({ ok: z.literal(false), error: z.object({ code: capped(64), message: capped(500), cause: opt(capped(500)) }), status: opt(phoneStatusSchema) }),
+]);
+
+/** Zod reads plain data; a value it cannot read at all (a getter that throws) is no status either. */
+function read<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  try {
+    const r = schema.safeParse(value);
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A PhoneStatus from the offscreen document, or null when it is not one (fields of the wrong type, missing). */
+export function readPhoneStatus(value: unknown): PhoneStatus | null {
+  return read(phoneStatusSchema, value) as PhoneStatus | null;
+}
+
+/** The phone's reply to a command, or null when it is not one. */
+export function readPhoneReply(value: unknown): PhoneReply | null {
+  return read(phoneReplySchema, value) as PhoneReply | null;
 }

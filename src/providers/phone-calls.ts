@@ -15,7 +15,8 @@ import { phoneEndText } from './phone-text.ts';
 
 export function phoneCallEvents(current: Call | null, phone: PhoneCall | null, seenCallId?: string): ProviderEvent[] {
   const events: ProviderEvent[] = [];
-  const same = !!phone && current?.vendorCallId === phone.id;
+  // A call without the phone's id is not the phone's call (undefined === undefined is no match).
+  const same = !!phone && current?.vendorCallId !== undefined && current.vendorCallId === phone.id;
   if (!same && isActive(current)) {
     // The session shows a call the phone does not have (any more): it is over.
     events.push({ type: 'call.ended', cause: t('phoneCallGone') });
@@ -54,7 +55,7 @@ export function phoneCallEvents(current: Call | null, phone: PhoneCall | null, s
   const shown = same ? current! : null;
   if (phone.state !== 'ended' && (shown?.muted ?? false) !== phone.muted) events.push({ type: 'call.muted', muted: phone.muted });
   if (phone.digits && (shown?.digits ?? '') !== phone.digits) events.push({ type: 'call.digits', digits: phone.digits });
-  if (phone.quality && (shown?.quality?.samples !== phone.quality.samples || shown.quality.mos !== phone.quality.mos)) events.push({ type: 'call.quality', quality: phone.quality });
+  if (phone.quality && (shown?.quality?.samples !== phone.quality.samples || shown?.quality?.mos !== phone.quality.mos)) events.push({ type: 'call.quality', quality: phone.quality });
   return events;
 }
 

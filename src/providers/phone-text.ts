@@ -59,7 +59,7 @@ function registrationError(cause: string | undefined, server: string): CallbarEr
 export function phoneProblem(status: PhoneStatus, server: string): { code: 'unreachable' | 'auth' | 'precondition'; message: string } | null {
   if (status.registration === 'reconnecting') {
     const why = status.registrationError?.cause === 'auth' ? t('phoneRegAuth', server) : t('phoneRegUnreachable', server);
-    return { code: status.registrationError?.cause === 'auth' ? 'auth' : 'unreachable', message: t('phoneReconnecting', why, String(status.retries)) };
+    return { code: status.registrationError?.cause === 'auth' ? 'auth' : 'unreachable', message: t('phoneReconnecting', why, String(Number.isFinite(status.retries) ? status.retries : 0)) };
   }
   if (status.call && status.call.state !== 'ended' && status.mic === 'lost') return { code: 'precondition', message: t('phoneMicLost') };
   if (status.mic === 'denied') return { code: 'precondition', message: t('phoneMicDenied') };
@@ -87,6 +87,7 @@ const END_CAUSE_KEYS: Readonly<Record<PhoneEndCause, MessageKey>> = {
 
 export function phoneEndText(cause: PhoneEndCause | undefined, code?: number): string | undefined {
   if (!cause) return undefined;
-  const text = t(END_CAUSE_KEYS[cause] ?? 'phoneEndFailed');
-  return cause === 'failed' && code ? `${text}（SIP ${code}）` : text;
+  // Own entries only: a cause named `constructor` or `toString` must not find what every object inherits.
+  const text = t(typeof cause === 'string' && Object.hasOwn(END_CAUSE_KEYS, cause) ? END_CAUSE_KEYS[cause] : 'phoneEndFailed');
+  return cause === 'failed' && typeof code === 'number' && code ? `${text}（SIP ${code}）` : text;
 }

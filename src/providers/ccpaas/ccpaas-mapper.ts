@@ -234,7 +234,8 @@ export function mapCallEvent(event: CallEvent, call: Call | null): CallMapping {
         // The agent's own phone rings first on an outbound call: the customer's progress comes later.
         if (agentLeg) return active ? { events: start(), effects: [] } : NONE('agent leg of an outbound call not shown');
         const events = start();
-        if (event.eventName === 'ringing') events.push({ type: 'call.ringing' });
+        // Only a dial rings: not a call not shown (no number to show it by), nor one already answered.
+        if (event.eventName === 'ringing' && (active ? active.state === 'dialing' : events.length > 0)) events.push({ type: 'call.ringing' });
         return { events, effects: [] };
       }
       if (event.callSubtype === '5') return NONE('consultation leg');

@@ -57,10 +57,11 @@ export function readCursor(value: unknown): CcpaasCursor {
   return {
     v: 1,
     seq: typeof c.seq === 'number' && Number.isSafeInteger(c.seq) ? c.seq : null,
-    webphone: w && typeof w === 'object' && typeof w.wsAddr === 'string' && typeof w.sipNumber === 'string' && typeof w.sipPwd === 'string' ? w : null,
-    wrapupSeconds: typeof c.wrapupSeconds === 'number' ? c.wrapupSeconds : null,
-    bridgePending: typeof c.bridgePending === 'string' ? c.bridgePending : null,
-    ended: typeof c.ended === 'string' ? c.ended : null,
+    webphone: w && typeof w === 'object' && typeof w.wsAddr === 'string' && typeof w.sipNumber === 'string' && typeof w.sipPwd === 'string' ? { wsAddr: w.wsAddr, sipNumber: w.sipNumber, sipPwd: w.sipPwd } : null,
+    // A damaged value (NaN, Infinity, negative) would be a 整理 countdown that never ends or went by.
+    wrapupSeconds: typeof c.wrapupSeconds === 'number' && Number.isFinite(c.wrapupSeconds) && c.wrapupSeconds >= 0 ? c.wrapupSeconds : null,
+    bridgePending: typeof c.bridgePending === 'string' && c.bridgePending !== '' ? c.bridgePending : null,
+    ended: typeof c.ended === 'string' && c.ended !== '' ? c.ended : null,
   };
 }
 

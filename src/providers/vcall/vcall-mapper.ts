@@ -226,6 +226,14 @@ export function directionOf(value: number | undefined): 'inbound' | 'outbound' |
   return undefined;
 }
 
+/**
+ * `table[key]` for a vendor string: only the table's own entries — `constructor`, `__proto__` or
+ * `toString` from the platform must not find what every object inherits (a function, Object.prototype).
+ */
+function own<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** nowState → agent state id (see the header). */
 export const NOW_STATES: Readonly<Record<string, string>> = {
   Login: 'login',
@@ -261,7 +269,7 @@ const TEAM_STATES: Readonly<Record<string, { key: MessageKey; kind: AgentStateKi
  * is the moment, a smaller one how long before the event.
  */
 export function teamMember(m: TeamMember, eventTime: number | undefined): SharedTeamMember {
-  const known = TEAM_STATES[NOW_STATES[m.nowState] ?? ''];
+  const known = own(TEAM_STATES, own(NOW_STATES, m.nowState));
   const since = m.operatingTime === undefined ? undefined : m.operatingTime > 1e12 ? m.operatingTime : positive(eventTime) !== undefined ? eventTime! - m.operatingTime : undefined;
   return {
     id: m.agentNumber,
@@ -351,8 +359,9 @@ function ensureCall(ctx: MapContext, direction: 'inbound' | 'outbound', d: Event
   const id = d.occCallId ? { vendorCallId: d.occCallId } : {};
   const call = ctx.call;
   if (isActive(call)) {
-    // The same call: the platform's id is taken once known (a dial CallBar started has none yet).
-    if (d.occCallId && !call.vendorCallId && call.direction === direction) return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: call.number, ...id }];
+    // The same call: the platform's id is taken once known (a dial CallBar started has none yet). The
+    // engine knows it by its number: a call started without one (an event without caller/called) keeps none.
+    if (d.occCallId && !call.vendorCallId && call.direction === direction && call.number) return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: call.number, ...id }];
     return [];
   }
   return [{ type: direction === 'outbound' ? 'call.dialing' : 'call.incoming', number: number ?? '', ...id }];
@@ -404,7 +413,7 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
     case 'Reconnect': {
       const details = loginDetails(d);
       effects.push({ type: 'login', details, reconnect: event.event === 'Reconnect' });
-      const fromNow = event.nowState ? NOW_STATES[event.nowState] : undefined;
+      const fromNow = own(NOW_STATES, event.nowState);
       const state = event.event === 'Login' ? (fromNow && fromNow !== 'loggedOut' ? fromNow : 'login') : fromNow;
       if (state) {
         events.push(agentState(state === 'busy' && details.currentBusyType ? `${BUSY_PREFIX}${details.currentBusyType}` : state, event));
@@ -473,7 +482,9 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
       const dir = direction ?? ctx.call?.direction ?? 'outbound';
       if (dir === 'inbound') break;
       events.push(...ensureCall(ctx, 'outbound', d));
-      events.push(event.event === 'CalledRinging' ? { type: 'call.ringing' } : { type: 'call.connected' });
+      // A CalledRinging behind the call's answer (a redelivery, a replay) moves nothing back.
+      if (event.event === 'CalledAnswer') events.push({ type: 'call.connected' });
+      else if (!isActive(ctx.call) || ctx.call.state === 'dialing') events.push({ type: 'call.ringing' });
       break;
     }
     case 'Conversation': {
@@ -528,7 +539,7 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
       break;
     }
     default: {
-      const key = NOTE_EVENTS[event.event];
+      const key = own(NOTE_EVENTS, event.event);
       if (key) note(key);
       break;
     }

@@ -64,11 +64,35 @@ export function readCursor(value: unknown): VcallCursor {
   const c = (typeof value === 'object' && value !== null ? value : {}) as Partial<VcallCursor>;
   return {
     v: 1,
-    login: c.login && typeof c.login === 'object' ? c.login : null,
-    autoIdle: typeof c.autoIdle === 'number' ? c.autoIdle : null,
+    login: readLogin(c.login),
+    autoIdle: typeof c.autoIdle === 'number' && Number.isFinite(c.autoIdle) && c.autoIdle >= 0 ? c.autoIdle : null,
     applied: Array.isArray(c.applied) ? c.applied.filter((k): k is string => typeof k === 'string').slice(-APPLIED_KEPT) : [],
-    ended: typeof c.ended === 'string' ? c.ended : null,
-    consult: c.consult && typeof c.consult === 'object' && isTargetKind(c.consult.kind) && typeof c.consult.target === 'string' ? c.consult : null,
+    ended: typeof c.ended === 'string' && c.ended !== '' ? c.ended : null,
+    consult: c.consult && typeof c.consult === 'object' && typeof c.consult.kind === 'string' && isTargetKind(c.consult.kind) && typeof c.consult.target === 'string' && c.consult.target !== '' ? { kind: c.consult.kind, target: c.consult.target } : null,
+  };
+}
+
+/**
+ * The saved Login details, checked field by field: a cursor from an older version or a damaged write
+ * (`login: {}`) made `busyTypes.includes` and `groups.map` throw TypeErrors at every state change and
+ * transfer. Anything that is not what the mapper writes is dropped (null: as before a Login event).
+ */
+function readLogin(value: unknown): LoginDetails | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const l = value as Record<string, unknown>;
+  if (typeof l.supervisor !== 'boolean' || typeof l.mayDial !== 'boolean' || !Array.isArray(l.busyTypes) || !Array.isArray(l.groups) || !Array.isArray(l.ivrs)) return null;
+  const strings = (list: unknown[]) => list.filter((v): v is string => typeof v === 'string');
+  const named = (list: unknown[]) => list.flatMap((g) => (g && typeof g === 'object' && typeof (g as NamedItem).id === 'string' && (g as NamedItem).id && typeof (g as NamedItem).name === 'string' && (g as NamedItem).name ? [{ id: (g as NamedItem).id, name: (g as NamedItem).name }] : []));
+  const w = l.webrtc as Record<string, unknown> | undefined;
+  return {
+    supervisor: l.supervisor,
+    busyTypes: strings(l.busyTypes),
+    ...(typeof l.currentBusyType === 'string' ? { currentBusyType: l.currentBusyType } : {}),
+    groups: named(l.groups),
+    ivrs: named(l.ivrs),
+    ...(typeof l.loginType === 'string' ? { loginType: l.loginType } : {}),
+    ...(w && typeof w === 'object' && typeof w.sipId === 'string' && typeof w.password === 'string' && typeof w.domain === 'string' ? { webrtc: { sipId: w.sipId, password: w.password, domain: w.domain } } : {}),
+    mayDial: l.mayDial,
   };
 }
 

@@ -19,9 +19,13 @@ export interface VcallToken {
 
 export type TokenAction = 'fetch' | 'reuse' | 'refresh';
 
-/** Pure: what to do with the token we have at `now`. */
+/**
+ * Pure: what to do with the token we have at `now`. One said to expire more than its 24 h life ahead
+ * (a damaged saved cursor, the clock set back) was not received as it says: it is asked for again,
+ * not reused for ever.
+ */
 export function tokenAction(token: VcallToken | null, now: number): TokenAction {
-  if (!token || now >= token.expiresAt) return 'fetch';
+  if (!token || now >= token.expiresAt || token.expiresAt > now + TOKEN_LIFETIME_MS) return 'fetch';
   return now >= token.expiresAt - REFRESH_WINDOW_MS ? 'refresh' : 'reuse';
 }
 
@@ -38,7 +42,8 @@ export function expiryOf(expireTime: number | null, now: number): number {
 export function isVcallToken(value: unknown): value is VcallToken {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.token === 'string' && v.token !== '' && typeof v.expiresAt === 'number';
+  // A NaN or infinite expiry is never reached: such a token would be reused for ever.
+  return typeof v.token === 'string' && v.token !== '' && typeof v.expiresAt === 'number' && Number.isFinite(v.expiresAt);
 }
 
 export interface TokenKeeperOptions {
