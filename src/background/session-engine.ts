@@ -189,15 +189,18 @@ export class SessionEngine {
   }
 
   /**
-   * Log out. With a call shown, only when the agent confirmed (`force`): the call shown ends here (the
-   * platform's call, if any, is the agent's to end on the phone) — logging out is always possible.
+   * Log out. With a call shown, only when the agent confirmed (`force`): the platform is asked to hang
+   * up first (most refuse a logout during a call), then the call shown ends here whatever it said —
+   * logging out is always possible.
    */
   async logout(force = false): Promise<PublicState> {
     // wake(), not load(): a wake already starting the provider must finish, so it can be stopped.
     await this.wake();
     if (isActive(this.state.call)) {
       if (!force) throw new CallbarError('precondition', t('noLogoutInCall'));
-      await this.mutate(() => this.applyEvents([{ type: 'call.ended', cause: t('callEndedByLogout') }]));
+      const hangup = this.running && this.capabilities(this.running.provider).hangup ? this.running.session.hangup() : Promise.resolve();
+      await hangup.catch((error: unknown) => this.deps.log?.('hangup before logout failed at the provider', error));
+      if (isActive(this.state.call)) await this.mutate(() => this.applyEvents([{ type: 'call.ended', cause: t('callEndedByLogout') }]));
     }
     const running = this.running;
     await this.stopRunning();

@@ -332,4 +332,20 @@ describe('ccpaas PhoneKit toolbar: a phone set to auto-answer, numbers encrypted
     await waitForToolbarCallState(crm, 'ended');
     await dismiss();
   });
+
+  it('logging out during a call asks first; confirmed, the platform hangs up, then hears the logout', async () => {
+    await waitForToolbarAgentState(crm, '就绪', 10_000);
+    await agentClick(crm, `${MOBILE_CELL(7)} callbarcall`);
+    await waitForToolbarCallState(crm, 'connected');
+    await popup.bringToFront();
+    await popup.click(T('logout'));
+    await waitForText(popup, T('logout-confirm'), '通话中：退出登录会先挂断这通电话');
+    expect(onPlatform().loggedIn).toBe(true);
+    await popup.click(T('logout-anyway'));
+    await popup.waitForSelector(T('login'));
+    // The platform hung up first (it refuses a logout during a call), then heard the logout.
+    await eventually(() => !onPlatform().loggedIn, 'logged out on the platform');
+    expect(sent('hangup').length).toBeGreaterThan(0);
+    expect(onPlatform().call).toBeNull();
+  });
 });
