@@ -12,6 +12,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Unit files first, then the e2e files (projects with their own worker counts need their own group).
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
           environment: 'node',
           // chrome.i18n with the default locale's messages, so t() works as in the extension.
@@ -22,6 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.e2e.ts'],
           // Chromium on Linux takes its UI language (and so the extension's locale) from
           // LANGUAGE, not from --lang: the suite runs in the default locale, Simplified Chinese.
