@@ -4,7 +4,7 @@
  * policy, so booleans and numbers may arrive as text.
  */
 import { z } from 'zod';
-import type { MessageKey } from '../shared/i18n.ts';
+import { type MessageKey, t } from '../shared/i18n.ts';
 import { message } from './info-text.ts';
 
 /** A required text field, trimmed; `missing` is the message for an empty or absent one. */
@@ -19,4 +19,32 @@ export function toBoolean(value: unknown): unknown {
     if (['false', '0', 'off', 'no', ''].includes(v)) return false;
   }
   return value;
+}
+
+/** An optional text field, trimmed, '' when absent; `invalid` is the message for a value that is not text. */
+export const optionalText = (invalid: MessageKey) => z.string(message(invalid)).trim().default('');
+
+/** ws(s)://host[:port][/path][?query], trailing slashes dropped; null for anything else (credentials, a fragment, no host). */
+export function parseSocketUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
+    if (url.username || url.password || url.hash || !url.hostname) return null;
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+  } catch {
+    return null;
+  }
+}
+
+/** An optional address field: '' stays '', anything else must `parse` (normalized) or gets `invalid`. */
+export function urlField(invalid: MessageKey, parse: (value: string) => string | null) {
+  return optionalText(invalid).transform((v, ctx) => {
+    if (v === '') return '';
+    const url = parse(v);
+    if (url === null) {
+      ctx.addIssue({ code: 'custom', message: t(invalid) });
+      return z.NEVER;
+    }
+    return url;
+  });
 }

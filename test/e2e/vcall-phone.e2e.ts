@@ -10,9 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PhoneStatus } from '../../src/shared/softphone.ts';
 import { DEFAULT_AGENTS, DEFAULT_COMPANY, VcallSimulator, type AgentLegCall } from '../simulators/vcall/vcall-simulator.ts';
 import { type Kamailio, sipPassword, startKamailio } from '../support/kamailio.ts';
 import { startRabbit, type Rabbit } from '../support/rabbitmq.ts';
@@ -23,10 +22,8 @@ import {
   agentClick,
   clickToolbar,
   type CrmShift,
-  EXTENSION_ORIGIN,
   eventually,
   fill,
-  serviceWorker,
   startCrmShift,
   testid as T,
   toolbarHas,
@@ -35,6 +32,7 @@ import {
   waitForToolbarCallState,
   waitForToolbarText,
 } from './support/extension.ts';
+import { microphonePermission, mediaServerLeg as platformMediaLeg, offscreenDocuments as offscreenDocumentCount, phoneStatus as browserPhoneStatus } from './support/platform-media.ts';
 
 const AGENT_TONE = 440;
 const PLATFORM_TONE = 1000;
@@ -56,7 +54,6 @@ let sim: VcallSimulator;
 let shift: CrmShift;
 let media: SipPeer;
 let workDir: string;
-let permissions: CDPSession | undefined;
 let peers: Awaited<ReturnType<typeof launchPeerBrowser>>;
 /** The legs the platform placed to the browser phone, oldest first, with the media server's session id. */
 const legs: Array<AgentLegCall & { session: string }> = [];
@@ -73,48 +70,12 @@ async function mediaCall(id: string): Promise<string | undefined> {
   return (await media.snapshot()).sessions.find((s) => s.id === id)?.state;
 }
 
-/**
- * The simulator's `agentLeg` hook, played by the media server: call the agent's browser phone
- * through Kamailio and resolve once it answers (reject if it refuses); hang up when the platform is
- * done with the leg; tell the platform when the browser phone hangs up first.
- */
-async function mediaServerLeg(_agent: unknown, leg: AgentLegCall): Promise<void> {
-  const session = await media.call(leg.sipUri);
-  legs.push({ ...leg, session });
-  leg.signal.addEventListener('abort', () => void media.hangup().catch(() => undefined), { once: true });
-  for (;;) {
-    const state = await mediaCall(session);
-    if (state === 'connected') break;
-    if (state === 'ended' || state === undefined || leg.signal.aborted) throw new Error(`the browser phone did not answer (${state ?? 'no session'})`);
-    await sleep(100);
-  }
-  void (async () => {
-    while (!leg.signal.aborted) {
-      const state = await mediaCall(session).catch(() => 'ended');
-      if (state === 'ended' || state === undefined) return leg.hungUp();
-      await sleep(250);
-    }
-  })();
-}
-
-/** The browser phone's own status, asked of the offscreen document as the service worker does. */
-async function phoneStatus(): Promise<PhoneStatus> {
-  const worker = await serviceWorker(shift.browser);
-  const reply = (await worker.evaluate(() => chrome.runtime.sendMessage({ channel: 'callbar-phone', command: { type: 'status' } }))) as { status: PhoneStatus } | undefined;
-  if (!reply?.status) throw new Error('the browser phone did not answer: no offscreen document');
-  return reply.status;
-}
-
-async function offscreenDocuments(): Promise<number> {
-  const worker = await serviceWorker(shift.browser);
-  return worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length);
-}
-
-/** The extension's microphone permission as the agent's answer to Chrome's prompt leaves it (the session stays attached: Chrome drops the override on detach). */
-async function setMicrophone(setting: 'granted' | 'prompt'): Promise<void> {
-  permissions ??= await shift.browser.target().createCDPSession();
-  await permissions.send('Browser.setPermission', { origin: EXTENSION_ORIGIN, permission: { name: 'microphone' }, setting });
-}
+/** The simulator's `agentLeg` hook, played by the media server (support/platform-media.ts). */
+const mediaServerLeg = platformMediaLeg(() => media, legs);
+const phoneStatus = () => browserPhoneStatus(shift.browser);
+const offscreenDocuments = () => offscreenDocumentCount(shift.browser);
+const microphone = microphonePermission(() => shift.browser);
+const setMicrophone = (setting: 'granted' | 'prompt') => microphone.set(setting);
 
 /** The popup's settings form for an agent session, filled as the agent does (not submitted). */
 async function agentForm(popup: Page, agent: string, loginType: '2' | '3'): Promise<void> {
@@ -170,7 +131,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await permissions?.detach().catch(() => undefined);
+  await microphone.detach();
   await peers?.close().catch(() => undefined);
   await shift?.close();
   await sim?.close();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Capabilities, ProviderInfo } from '../provider.ts';
 import { type MessageKey, t } from '../../shared/i18n.ts';
 import { type AgentStateDef, type CapabilitiesDef, localizeCapabilities, localizeInfo, message, type ProviderInfoDef } from '../info-text.ts';
-import { toBoolean } from '../settings-values.ts';
+import { optionalText, parseSocketUrl, toBoolean, urlField } from '../settings-values.ts';
 
 /**
  * CC PaaS (seed 003): settings, capabilities and the words for them — pure data. Two ways in
@@ -90,32 +90,6 @@ function parseBaseUrl(value: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** ws(s)://host[:port][/path]: PhoneKit's `url` (CTI 服务器地址). */
-function parseSocketUrl(value: string): string | null {
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
-    if (url.username || url.password || url.hash || !url.hostname) return null;
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
-  } catch {
-    return null;
-  }
-}
-
-const optionalText = (invalid: MessageKey) => z.string(message(invalid)).trim().default('');
-
-function urlField(invalid: MessageKey, parse: (v: string) => string | null) {
-  return optionalText(invalid).transform((v, ctx) => {
-    if (v === '') return '';
-    const url = parse(v);
-    if (url === null) {
-      ctx.addIssue({ code: 'custom', message: t(invalid) });
-      return z.NEVER;
-    }
-    return url;
-  });
 }
 
 const checkbox = (invalid: MessageKey, empty: boolean) => z.preprocess((v) => (v === undefined || v === null || v === '' ? empty : toBoolean(v)), z.boolean(message(invalid)));

@@ -14,10 +14,9 @@
 import { type CallState, isActive } from '../../shared/call-state.ts';
 import { CallbarError } from '../../shared/errors.ts';
 import { type MessageKey, t } from '../../shared/i18n.ts';
-import type { PhoneAccount, PhoneStatus } from '../../shared/softphone.ts';
-import { phoneAccountKey } from '../../shared/softphone.ts';
+import type { PhoneAccount } from '../../shared/softphone.ts';
 import { actionFailed, internalErrorMessage, withCode, withReason } from '../error-text.ts';
-import { phoneProblem } from '../phone-text.ts';
+import { PlatformPhone } from '../platform-phone.ts';
 import type { AgentInfo, Capabilities, ProviderContext, ProviderSession } from '../provider.ts';
 import { ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import { ccpaasCapabilitiesFor, PAUSE_PREFIX, type CcpaasSettings, splitPauseCauses } from './ccpaas-info.ts';
@@ -30,8 +29,6 @@ export const WIRE_MAX_RECONNECT = 10;
 export const WIRE_HEARTBEAT_MS = 20_000;
 /** How long a reply is awaited. */
 export const REQUEST_TIMEOUT_MS = 5000;
-/** How long after the agent's dial the platform's call to the browser phone is answered by the phone itself. */
-export const EXPECT_CALL_MS = 60_000;
 
 /** statusCodes of the CallBar framing (docs/providers/ccpaas-wire.md). */
 export const CODE = { ok: '00000', notInitialised: '10001', authFailed: '10002', stateForbids: '10004', noCall: '10005' } as const;
@@ -126,9 +123,7 @@ export class CcpaasToolbarSession implements ProviderSession {
   private stopped = false;
   /** Logging in: the first `initial` asks for no replay, and a failed connection fails the login at once. */
   private freshLogin = false;
-  private unsubscribePhone: (() => void) | null = null;
-  private phoneApplied: { instance: string; seq: number } | null = null;
-  private expecting = false;
+  private readonly phone: PlatformPhone;
 
   constructor(
     private readonly settings: CcpaasSettings,
@@ -140,6 +135,12 @@ export class CcpaasToolbarSession implements ProviderSession {
     this.now = deps.now ?? Date.now;
     this.causes = splitPauseCauses(settings.pauseCauses);
     this.cursor = readCursor(ctx.loadCursor<unknown>());
+    this.phone = new PlatformPhone(ctx, {
+      account: () => this.phoneAccount(),
+      setProblem: (problem) => this.setProblem('phone', problem),
+      running: () => !this.stopped,
+      log: (message, detail) => this.log(`ccpaas: ${message}`, detail),
+    });
   }
 
   private get webphone(): boolean {
@@ -169,7 +170,7 @@ export class CcpaasToolbarSession implements ProviderSession {
         await this.command('logout');
         await this.command('login', login);
       }
-      if (this.webphone) await this.registerPhone();
+      if (this.webphone) await this.phone.register();
     } catch (error) {
       this.stop();
       throw error;
@@ -185,7 +186,7 @@ export class CcpaasToolbarSession implements ProviderSession {
       if (!this.cursor.ended) await this.platformLogout();
     } finally {
       this.stop();
-      if (this.webphone) await this.ctx.phone.send({ type: 'unregister' }).catch(() => undefined);
+      if (this.webphone) await this.phone.unregister();
     }
   }
 
@@ -224,8 +225,8 @@ export class CcpaasToolbarSession implements ProviderSession {
     this.stopped = false;
     if (!this.wire) void this.connect().catch((error: unknown) => this.log('ccpaas: CTI connection did not open', error));
     if (this.webphone) {
-      this.unsubscribePhone ??= this.ctx.phone.subscribe((status) => this.onPhone(status));
-      if (!this.freshLogin) void this.keepPhoneRegistered();
+      this.phone.listen();
+      if (!this.freshLogin) void this.phone.keepRegistered();
     }
   }
 
@@ -430,7 +431,7 @@ export class CcpaasToolbarSession implements ProviderSession {
     await this.ctx.emit(events, { cursor: next });
     this.cursor = next;
     this.setProblem('event', null);
-    await this.endExpectation();
+    await this.phone.withdrawExpectation();
   }
 
   /** Recorded as applied (it would come back with every replay) and shown: something we cannot read. */
@@ -456,7 +457,7 @@ export class CcpaasToolbarSession implements ProviderSession {
     }).catch(() => undefined);
     this.setProblem('ended', { code: 'not-logged-in', message, hint: t('ccpaasReloginHint') });
     await this.ctx.endSession({ code: 'not-logged-in', message, hint: t('ccpaasReloginHint') });
-    if (this.webphone) await this.ctx.phone.send({ type: 'unregister' }).catch(() => undefined);
+    if (this.webphone) await this.phone.unregister();
   }
 
   private stop(): void {
@@ -465,8 +466,7 @@ export class CcpaasToolbarSession implements ProviderSession {
     this.wire = null;
     this.ready = null;
     this.initialised = false;
-    this.unsubscribePhone?.();
-    this.unsubscribePhone = null;
+    this.phone.stop();
   }
 
   private setProblem(slot: Slot, problem: ProblemValue | null): void {
@@ -547,25 +547,18 @@ export class CcpaasToolbarSession implements ProviderSession {
     if (isActive(this.ctx.snapshot().call)) throw new CallbarError('precondition', t('alreadyInCallCannotDial'));
     if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', t('ccpaasNumberInvalid'));
     // The platform calls the agent's browser phone first: the phone answers that call by itself.
-    if (this.webphone) await this.ctx.phone.send({ type: 'expect-call', withinMs: EXPECT_CALL_MS });
+    if (this.webphone) await this.phone.expectCall();
     try {
       // Never retried (a retried callOut can ring the customer twice).
       await this.command('callOut', { userNumber: number, ...(this.settings.userData ? { userData: this.settings.userData } : {}) });
     } catch (error) {
-      this.expecting = this.webphone;
-      await this.endExpectation();
+      if (this.webphone) this.phone.dialDone();
+      await this.phone.withdrawExpectation();
       if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       throw error;
     }
     if (!isActive(this.ctx.snapshot().call)) await this.ctx.emit([{ type: 'call.dialing', number }]);
-    this.expecting = this.webphone;
-  }
-
-  /** The dial is over while the phone may still wait for the platform's call: the expectation goes. */
-  private async endExpectation(): Promise<void> {
-    if (!this.expecting || isActive(this.ctx.snapshot().call)) return;
-    this.expecting = false;
-    await this.ctx.phone.send({ type: 'expect-call', withinMs: 0 }).catch((error: unknown) => this.log('ccpaas: the phone’s expectation was not withdrawn', error));
+    if (this.webphone) this.phone.dialDone();
   }
 
   /**
@@ -578,8 +571,7 @@ export class CcpaasToolbarSession implements ProviderSession {
     const pending = this.cursor.bridgePending !== null && (!call.vendorCallId || call.vendorCallId === this.cursor.bridgePending);
     if (pending || (!this.webphone && this.settings.autoAnswer)) return this.callCommand('bridge');
     if (!this.webphone) throw new CallbarError('unsupported', t('ccpaasAnswerOnDevice'));
-    const callId = await this.phoneCallId();
-    this.onPhone(await this.ctx.phone.send({ type: 'answer', callId }));
+    await this.phone.command('answer');
   }
 
   async hangup(): Promise<void> {
@@ -614,8 +606,7 @@ export class CcpaasToolbarSession implements ProviderSession {
 
   async dtmf(digits: string): Promise<void> {
     if (!this.webphone) throw new CallbarError('unsupported', t('ccpaasPhoneOnly'));
-    const callId = await this.phoneCallId();
-    this.onPhone(await this.ctx.phone.send({ type: 'dtmf', callId, digits }));
+    await this.phone.dtmf(digits);
   }
 
   transfer(): Promise<void> {
@@ -636,8 +627,7 @@ export class CcpaasToolbarSession implements ProviderSession {
   private async phoneCommand(type: 'mute' | 'unmute'): Promise<void> {
     if (!this.webphone) throw new CallbarError('unsupported', t('ccpaasPhoneOnly'));
     this.requireCall(['connected', 'held'], t('noActiveCall'));
-    const callId = await this.phoneCallId();
-    this.onPhone(await this.ctx.phone.send({ type, callId }));
+    await this.phone.command(type);
   }
 
   /** initial's WebPhone account. The SIP domain: sipNumber's own (8001@domain) or wsAddr's host. */
@@ -653,37 +643,5 @@ export class CcpaasToolbarSession implements ProviderSession {
     const user = w.sipNumber.replace(/^sips?:/, '');
     const uri = user.includes('@') ? `sip:${user}` : `sip:${user}@${host}`;
     return { wsUrl: w.wsAddr, uri, password: w.sipPwd, iceServers: [], dtmfMode: 'rfc4733' };
-  }
-
-  private async registerPhone(): Promise<void> {
-    const status = await this.ctx.phone.send({ type: 'register', account: this.phoneAccount(), dnd: false });
-    this.onPhone(status);
-  }
-
-  /** After a wake: register again when the phone no longer has our account. */
-  private async keepPhoneRegistered(): Promise<void> {
-    try {
-      const account = this.phoneAccount();
-      const status = await this.ctx.phone.send({ type: 'status' });
-      if (status.account === phoneAccountKey(account) && status.registration !== 'failed') return this.onPhone(status);
-      await this.registerPhone();
-    } catch (error) {
-      const e = error instanceof CallbarError ? error : new CallbarError('internal', internalErrorMessage(error));
-      this.setProblem('phone', { code: e.code, message: t('phoneReregisterFailed', e.message) });
-    }
-  }
-
-  private onPhone(status: PhoneStatus): void {
-    if (this.stopped) return;
-    if (this.phoneApplied && this.phoneApplied.instance === status.instance && status.seq <= this.phoneApplied.seq) return;
-    this.phoneApplied = { instance: status.instance, seq: status.seq };
-    this.setProblem('phone', phoneProblem(status, this.cursor.webphone?.wsAddr ?? ''));
-  }
-
-  private async phoneCallId(): Promise<string> {
-    const status = await this.ctx.phone.send({ type: 'status' });
-    const call = status.call;
-    if (!call || call.state === 'ended') throw new CallbarError('precondition', t('phoneNoCall'));
-    return call.id;
   }
 }

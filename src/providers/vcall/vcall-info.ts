@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Capabilities, ProviderInfo } from '../provider.ts';
 import { type MessageKey, t } from '../../shared/i18n.ts';
 import { type AgentStateDef, type CapabilitiesDef, type ExtraActionDef, localizeCapabilities, localizeInfo, message, type ProviderInfoDef } from '../info-text.ts';
-import { toBoolean } from '../settings-values.ts';
+import { optionalText, parseSocketUrl, toBoolean, urlField } from '../settings-values.ts';
 
 /**
  * v-call 全媒体联络中心 (seed 001): settings, capabilities and the words for them — pure data.
@@ -137,31 +137,8 @@ function parseServer(value: string): string | null {
   }
 }
 
-/** ws(s)://host[:port][/path]: the broker's STOMP endpoint or the WebRTC phone's SIP WebSocket. */
-function parseSocketUrl(value: string): string | null {
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
-    if (url.username || url.password || url.hash || !url.hostname) return null;
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
-  } catch {
-    return null;
-  }
-}
-
-const optionalText = (invalid: MessageKey) => z.string(message(invalid)).trim().default('');
-
-function socketUrl(invalid: MessageKey) {
-  return optionalText(invalid).transform((v, ctx) => {
-    if (v === '') return '';
-    const url = parseSocketUrl(v);
-    if (url === null) {
-      ctx.addIssue({ code: 'custom', message: t(invalid) });
-      return z.NEVER;
-    }
-    return url;
-  });
-}
+/** ws(s) addresses (the broker's STOMP endpoint, the WebRTC phone's SIP WebSocket): parseSocketUrl. */
+const socketUrl = (invalid: MessageKey) => urlField(invalid, parseSocketUrl);
 
 const AGENT_NUMBER = /^[A-Za-z0-9_.@-]{1,32}$/;
 const COMPANY_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -12,10 +12,9 @@
 import { type CallState, isActive } from '../../shared/call-state.ts';
 import { CallbarError } from '../../shared/errors.ts';
 import { t, text } from '../../shared/i18n.ts';
-import type { PhoneAccount, PhoneStatus } from '../../shared/softphone.ts';
-import { phoneAccountKey } from '../../shared/softphone.ts';
+import type { PhoneAccount } from '../../shared/softphone.ts';
 import { internalErrorMessage } from '../error-text.ts';
-import { phoneProblem } from '../phone-text.ts';
+import { PlatformPhone } from '../platform-phone.ts';
 import type { AgentInfo, Capabilities, InputOption, ProviderContext, ProviderSession } from '../provider.ts';
 import { ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import { cap, type FetchLike, VcallClient } from './vcall-client.ts';
@@ -40,8 +39,6 @@ export const HEARTBEAT_MS = 30_000;
  * default, seed 4065): each answer is a Surveillance event that replaces the list the popup shows.
  */
 export const SURVEILLANCE_MS = 5000;
-/** How long after the agent's dial the platform's INVITE is answered by the phone itself. */
-export const EXPECT_CALL_MS = 60_000;
 /** Message keys remembered as applied (a redelivery comes right after a restart, never hundreds later). */
 export const APPLIED_KEPT = 200;
 
@@ -143,10 +140,7 @@ export class VcallAgentSession implements ProviderSession {
   private stopped = false;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private surveillance: ReturnType<typeof setInterval> | null = null;
-  private unsubscribePhone: (() => void) | null = null;
-  private phoneApplied: { instance: string; seq: number } | null = null;
-  /** The phone was told to answer the platform's call for the agent's dial (expect-call). */
-  private expecting = false;
+  private readonly phone: PlatformPhone;
   private team: TeamMember[] = [];
   private groups: NamedItem[] | null = null;
 
@@ -160,6 +154,12 @@ export class VcallAgentSession implements ProviderSession {
     this.problems = new ProblemSlots(PROBLEM_ORDER, (problem) => ctx.setProblem(problem));
     this.log = deps.log ?? (() => undefined);
     this.cursor = readCursor(ctx.loadCursor<unknown>());
+    this.phone = new PlatformPhone(ctx, {
+      account: () => this.phoneAccount(),
+      setProblem: (problem) => this.setProblem('phone', problem),
+      running: () => !this.stopped,
+      log: (message, detail) => this.log(`vcall: ${message}`, detail),
+    });
   }
 
   private get identity() {
@@ -183,7 +183,7 @@ export class VcallAgentSession implements ProviderSession {
       await answer.catch((error: unknown) => {
         throw error instanceof CallbarError && error.code === 'timeout' ? new CallbarError('timeout', t('vcallLoginNoEvent', String(this.eventTimeout() / 1000))) : error;
       });
-      if (this.webrtc) await this.registerPhone();
+      if (this.webrtc) await this.phone.register();
     } catch (error) {
       this.stop();
       throw error;
@@ -196,7 +196,7 @@ export class VcallAgentSession implements ProviderSession {
     try {
       if (!this.cursor.ended) await this.client.control(this.identity, { request: 'logout' }, this.sequences.next());
     } finally {
-      if (this.webrtc) await this.ctx.phone.send({ type: 'unregister' }).catch(() => undefined);
+      if (this.webrtc) await this.phone.unregister();
     }
   }
 
@@ -223,8 +223,8 @@ export class VcallAgentSession implements ProviderSession {
       void this.watchTeam();
     }
     if (this.webrtc) {
-      this.unsubscribePhone ??= this.ctx.phone.subscribe((status) => this.onPhone(status));
-      if (!this.loggedInHere) void this.keepPhoneRegistered();
+      this.phone.listen();
+      if (!this.loggedInHere) void this.phone.keepRegistered();
     }
   }
 
@@ -347,7 +347,7 @@ export class VcallAgentSession implements ProviderSession {
     }
     await this.ctx.emit(events, { cursor: next });
     this.cursor = next;
-    await this.endExpectation();
+    await this.phone.withdrawExpectation();
     for (const waiter of [...this.waiters]) {
       if (!waiter.names.includes(event.event)) continue;
       if (waiter.sequence !== null && event.sequence && event.sequence !== waiter.sequence) continue;
@@ -355,7 +355,7 @@ export class VcallAgentSession implements ProviderSession {
       waiter.resolve(event);
     }
     if (ended) this.platformEnded(ended);
-    else if (relogin && this.webrtc && !this.stopped) void this.keepPhoneRegistered();
+    else if (relogin && this.webrtc && !this.stopped) void this.phone.keepRegistered();
   }
 
   /** The platform ended the session (Kick, SipError, Logout): nothing works until the agent logs in again. */
@@ -365,7 +365,7 @@ export class VcallAgentSession implements ProviderSession {
     this.setProblem('ended', { code: 'not-logged-in', message, hint: t('vcallReloginHint') });
     // CallBar logs out too (a call still shown ends with the reason); the banner stays.
     void this.ctx.endSession({ code: 'not-logged-in', message, hint: t('vcallReloginHint') });
-    if (this.webrtc && reason !== 'sipError') void this.ctx.phone.send({ type: 'unregister' }).catch(() => undefined);
+    if (this.webrtc && reason !== 'sipError') void this.phone.unregister();
   }
 
   private stop(): void {
@@ -377,8 +377,7 @@ export class VcallAgentSession implements ProviderSession {
     this.heartbeat = null;
     if (this.surveillance) clearInterval(this.surveillance);
     this.surveillance = null;
-    this.unsubscribePhone?.();
-    this.unsubscribePhone = null;
+    this.phone.stop();
   }
 
   private waitFor(names: readonly string[], sequence: number | null): Promise<VcallEvent> {
@@ -437,38 +436,6 @@ export class VcallAgentSession implements ProviderSession {
     return { wsUrl: this.settings.phoneWsUrl, uri: `sip:${account.sipId}@${account.domain}`, password: account.password, iceServers: [], dtmfMode: 'rfc4733' };
   }
 
-  private async registerPhone(): Promise<void> {
-    const status = await this.ctx.phone.send({ type: 'register', account: this.phoneAccount(), dnd: false });
-    this.onPhone(status);
-  }
-
-  /** After a wake or a Reconnect: register again when the phone no longer has our account. */
-  private async keepPhoneRegistered(): Promise<void> {
-    try {
-      const account = this.phoneAccount();
-      const status = await this.ctx.phone.send({ type: 'status' });
-      if (status.account === phoneAccountKey(account) && status.registration !== 'failed') return this.onPhone(status);
-      await this.registerPhone();
-    } catch (error) {
-      const e = error instanceof CallbarError ? error : new CallbarError('internal', internalErrorMessage(error));
-      this.setProblem('phone', { code: e.code, message: t('phoneReregisterFailed', e.message) });
-    }
-  }
-
-  private onPhone(status: PhoneStatus): void {
-    if (this.stopped) return;
-    if (this.phoneApplied && this.phoneApplied.instance === status.instance && status.seq <= this.phoneApplied.seq) return;
-    this.phoneApplied = { instance: status.instance, seq: status.seq };
-    this.setProblem('phone', phoneProblem(status, this.settings.phoneWsUrl));
-  }
-
-  private async phoneCallId(): Promise<string> {
-    const status = await this.ctx.phone.send({ type: 'status' });
-    const call = status.call;
-    if (!call || call.state === 'ended') throw new CallbarError('precondition', t('phoneNoCall'));
-    return call.id;
-  }
-
   // ── Commands ──
 
   private async send(command: VcallCommand): Promise<number> {
@@ -490,37 +457,25 @@ export class VcallAgentSession implements ProviderSession {
     if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', t('vcallNumberInvalid'));
     if (this.cursor.login && !this.cursor.login.mayDial) throw new CallbarError('precondition', t('vcallDialNotAllowed'));
     // The platform calls the agent's browser phone first: the phone answers that call by itself.
-    if (this.webrtc) await this.ctx.phone.send({ type: 'expect-call', withinMs: EXPECT_CALL_MS });
+    if (this.webrtc) await this.phone.expectCall();
     try {
       // Never retried (a retried dial can ring the customer twice).
       await this.send({ request: 'makeCall', called: number, ...(this.settings.callnum ? { caller: this.settings.callnum } : {}), callAgentType: this.settings.callAgentType });
     } catch (error) {
-      this.expecting = this.webrtc;
-      await this.endExpectation();
+      if (this.webrtc) this.phone.dialDone();
+      await this.phone.withdrawExpectation();
       if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       throw error;
     }
     if (!isActive(this.ctx.snapshot().call)) await this.ctx.emit([{ type: 'call.dialing', number }]);
-    this.expecting = this.webrtc;
-  }
-
-  /**
-   * The dial is over (refused, MakeCallFail, ended) while the phone may still wait for the
-   * platform's call: the expectation goes, or the next customer's call within the minute would be
-   * answered without the agent (`expect-call` with 0 ms ends it).
-   */
-  private async endExpectation(): Promise<void> {
-    if (!this.expecting || isActive(this.ctx.snapshot().call)) return;
-    this.expecting = false;
-    await this.ctx.phone.send({ type: 'expect-call', withinMs: 0 }).catch((error: unknown) => this.log('vcall: the phone’s expectation was not withdrawn', error));
+    if (this.webrtc) this.phone.dialDone();
   }
 
   async answer(): Promise<void> {
     if (!this.webrtc) throw new CallbarError('unsupported', t('vcallAnswerOnDevice'));
     const call = this.ctx.snapshot().call;
     if (call?.state !== 'incoming') throw new CallbarError('precondition', t('vcallNoIncomingCall'));
-    const callId = await this.phoneCallId();
-    this.onPhone(await this.ctx.phone.send({ type: 'answer', callId }));
+    await this.phone.command('answer');
   }
 
   async hangup(): Promise<void> {
@@ -564,8 +519,7 @@ export class VcallAgentSession implements ProviderSession {
 
   async dtmf(digits: string): Promise<void> {
     if (!this.webrtc) throw new CallbarError('unsupported', t('vcallDtmfOnDevice'));
-    const callId = await this.phoneCallId();
-    this.onPhone(await this.ctx.phone.send({ type: 'dtmf', callId, digits }));
+    await this.phone.dtmf(digits);
   }
 
   async extraAction(actionId: string, input?: string, kind?: string): Promise<void> {
