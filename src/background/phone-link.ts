@@ -107,6 +107,13 @@ const phoneReplySchema = z.union([
   z.object({ ok: z.literal(false), error: z.object({ code: capped(64), message: capped(500), cause: opt(capped(500)) }), status: opt(phoneStatusSchema) }),
 ]);
 
+/**
+ * The schemas read what shared/softphone.ts declares, checked by the compiler both ways: a cause, state
+ * or required field added there and not here is a type error, not statuses silently dropped.
+ */
+export const statusAsSchemaInput = (status: PhoneStatus): z.input<typeof phoneStatusSchema> => status;
+export const schemaOutputAsStatus = (status: z.output<typeof phoneStatusSchema>): PhoneStatus => status;
+
 /** Zod reads plain data; a value it cannot read at all (a getter that throws) is no status either. */
 function read<T>(schema: z.ZodType<T>, value: unknown): T | null {
   try {
