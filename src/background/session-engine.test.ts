@@ -984,3 +984,16 @@ describe('never stuck in a call', () => {
     expect(w.storage.stored()).toMatchObject({ status: 'loggedOut' });
   });
 });
+
+describe('halt (what the worker’s death does)', () => {
+  it('stops the provider session without logging out; a new engine over the storage resumes it', async () => {
+    const { w, engine, session } = await loggedIn();
+    engine.halt();
+    expect(session().signals.at(-1)?.aborted).toBe(true);
+    expect(session().methods()).not.toContain('logout');
+    const next = boot(w);
+    await next.engine.wake();
+    expect(next.engine.publicState().status).toBe('loggedIn');
+    expect(next.session().methods()).toContain('resume');
+  });
+});

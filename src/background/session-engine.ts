@@ -217,6 +217,16 @@ export class SessionEngine {
     return this.publicState();
   }
 
+  /**
+   * What the service worker's death does to this engine (the fault suite's kill): its provider session
+   * stops — the session's signal aborts, closing its sockets and polls. Nothing is logged out; a new
+   * engine over the same storage takes over, as a new worker does.
+   */
+  halt(): void {
+    this.running?.abort.abort();
+    this.running = null;
+  }
+
   async setAgentState(stateId: string): Promise<PublicState> {
     const { provider, session } = await this.requireRunning();
     const option = this.capabilities(provider).agentStates.find((s) => s.id === stateId);

@@ -1,0 +1,133 @@
+/**
+ * Fault injection, CC PaaS (toolbar mode, SIP phone): seeded shifts of an agent — dials, customers calling,
+ * hold, hang-ups from both sides, pauses — against the simulator's CTI server, while the worker is killed,
+ * the CTI socket is cut and storage writes are refused at random points. After each shift, with the faults
+ * over: every call the platform made is in 最近通话 exactly once with the platform's outcome, the engine shows
+ * the platform's state within 5 s, and the agent is not stuck (no call only CallBar believes in; a dial works).
+ *
+ * FAULT_SHIFTS (20 in `npm test`, 100 in `npm run test:faults`) and FAULT_SEED (the first shift's seed)
+ * choose the run; a failing shift prints the command that replays it alone. Report: RELIABILITY.md.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createCcpaasProvider } from '../../src/providers/ccpaas/index.ts';
+import { createCtiWireOpener } from '../../src/providers/ccpaas/ccpaas-wire.ts';
+import { PROVIDERS } from '../../src/providers/registry.ts';
+import { isActive } from '../../src/shared/call-state.ts';
+import { CcpaasSimulator, DEFAULT_APP_SID } from '../simulators/ccpaas/ccpaas-simulator.ts';
+import { FaultWorld, seeded, sleep, within } from './fault-world.ts';
+
+const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
+const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
+const STEPS = 10;
+const AGENT = '8001';
+const CUSTOMERS = ['13800138001', '13800138002', '13900139003', '13700137004'];
+
+let sim: CcpaasSimulator;
+const provider = createCcpaasProvider(createCtiWireOpener(WebSocket as unknown as new (url: string) => globalThis.WebSocket), { requestTimeoutMs: 1500, heartbeatMs: 60_000 });
+const providers = { ...PROVIDERS, ccpaas: provider };
+
+beforeAll(async () => {
+  sim = new CcpaasSimulator({ agentAnswerDelayMs: 60, ringDelayMs: 40, answerDelayMs: 120, wrapupSeconds: 0 });
+  await sim.start();
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+const platform = () => sim.agent(AGENT);
+const report = { shifts: 0, kills: 0, drops: 0, refusedWrites: 0, calls: 0, lost: 0, doubled: 0, stuck: 0 };
+
+async function shift(seed: number): Promise<void> {
+  sim.reset();
+  const rnd = seeded(seed);
+  const world = new FaultWorld({ providers, providerId: 'ccpaas', settings: { mode: 'toolbar', ctiUrl: sim.ctiUrl, appSid: DEFAULT_APP_SID, agentNo: AGENT, password: '123456', phoneType: '1', pauseCauses: '休息' } });
+  await world.login();
+  const steps: string[] = [];
+  const attempt = async (what: string, run: () => Promise<unknown>) => {
+    steps.push(what);
+    // A refused action is an agent's everyday (the call ended meanwhile, a socket reconnecting): shown, not a defect.
+    await run().catch(() => undefined);
+  };
+  let drops = 0;
+  try {
+    for (let i = 0; i < STEPS; i++) {
+      const agent = platform();
+      const call = agent.call;
+      const options: Array<[string, () => Promise<unknown>]> = [];
+      if (!call && agent.workStatus === 'ready') {
+        options.push(['dial', () => world.engine.dial(rnd.pick(CUSTOMERS))]);
+        options.push(['customer calls', async () => sim.incoming({ userNumber: rnd.pick(CUSTOMERS), agentNo: AGENT })]);
+      }
+      if (call?.phase === 'connected') {
+        options.push(['customer hangs up', async () => sim.customerHangup()]);
+        options.push(['agent hangs up', () => world.engine.callAction('hangup')]);
+        options.push([call.held ? 'retrieve' : 'hold', () => world.engine.callAction(call.held ? 'unhold' : 'hold')]);
+      }
+      if (call && call.phase !== 'connected') options.push(['agent hangs up early', () => world.engine.callAction('hangup')]);
+      if (!call) options.push([agent.workStatus === 'ready' ? 'pause' : 'ready', () => world.engine.setAgentState(agent.workStatus === 'ready' ? 'pause:休息' : 'ready')]);
+      options.push(['worker killed', () => world.kill()]);
+      options.push(['CTI socket cut', async () => void ((drops += sim.drop(AGENT).dropped))]);
+      options.push(['storage refuses the next write', async () => void (world.storage.failWrites = 1)]);
+      const [name, run] = rnd.pick(options);
+      await attempt(name, run);
+      await sleep(rnd.int(20, 250));
+    }
+
+    // The faults end: the platform finishes its call; the agent is ready.
+    world.storage.failWrites = 0;
+    steps.push('— faults over —');
+    await within(5000, 'the platform’s call to end', async () => {
+      if (platform().call?.phase === 'connected') sim.customerHangup();
+      return platform().call === null;
+    });
+    const truth = platform().history;
+    // The toolbar shows the platform's state within 5 s.
+    await within(5000, 'no call shown once the platform has none', () => !isActive(world.state().call));
+    await within(5000, 'the agent state the platform has', () => {
+      const shown = world.state().agentState;
+      const p = platform();
+      return p.workStatus === 'ready' ? shown === 'ready' : shown === 'pause' || shown?.startsWith('pause:') || shown === 'wrapup';
+    });
+    // Every call the platform made, once, with its outcome.
+    await within(5000, 'every platform call in 最近通话', () => world.history.length >= truth.length);
+    const rows = [...world.history].reverse();
+    const lost = truth.filter((c) => !rows.some((r) => r.vendorCallId === c.conversationSid));
+    const doubled = truth.filter((c) => rows.filter((r) => r.vendorCallId === c.conversationSid).length > 1);
+    const strangers = rows.filter((r) => !truth.some((c) => c.conversationSid === r.vendorCallId));
+    const wrongOutcome = truth.filter((c) => rows.some((r) => r.vendorCallId === c.conversationSid && r.connected !== c.talked));
+    report.calls += truth.length;
+    report.lost += lost.length;
+    report.doubled += doubled.length;
+    expect({ lost: lost.map((c) => c.conversationSid), doubled: doubled.map((c) => c.conversationSid), strangers: strangers.map((r) => `${r.number} ${r.result}`), wrongOutcome: wrongOutcome.map((c) => c.conversationSid) }).toEqual({ lost: [], doubled: [], strangers: [], wrongOutcome: [] });
+    // Not stuck: a dial goes out and can be ended.
+    await within(5000, 'a dial after the shift', async () => {
+      await world.engine.dial('13600136000');
+      return true;
+    });
+    await within(5000, 'the dial on the platform', () => platform().call !== null);
+    await world.engine.callAction('hangup');
+    await within(5000, 'the dial ended', () => !isActive(world.state().call));
+    report.shifts++;
+    report.kills += world.kills;
+    report.drops += drops;
+    report.refusedWrites += world.storage.writesRefused;
+  } catch (error) {
+    report.stuck += /within/.test(String(error)) ? 1 : 0;
+    const replay = `FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run test/faults/ccpaas-shifts.test.ts`;
+    throw new Error(`shift ${seed} failed: ${String((error as Error).message)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\nengine log: ${world.log().slice(-8).join(' | ')}`);
+  } finally {
+    world.engine.halt();
+  }
+}
+
+describe(`CC PaaS: ${SHIFTS} seeded shifts with faults`, () => {
+  for (let i = 0; i < SHIFTS; i++) {
+    const seed = FIRST_SEED + i;
+    it(`shift ${seed}`, () => shift(seed), 60_000);
+  }
+  it('report', () => {
+    console.log(`[faults] ccpaas ${JSON.stringify(report)}`);
+    expect(report.shifts).toBe(SHIFTS);
+  });
+});

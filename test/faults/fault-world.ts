@@ -1,0 +1,148 @@
+/**
+ * The fault suite's world: the real SessionEngine over a storage that outlives it (chrome.storage.session),
+ * the recent-calls list as the service worker keeps it (call-effects.ts: a row when a call ends, a call
+ * record corrects it), and the two faults every provider meets — the worker killed at any moment and a
+ * storage write refused.
+ *
+ * A kill is what Chrome does to the worker: the engine's provider session stops (`halt()`), and whatever
+ * the dead worker still had in flight can no longer write or tell anyone (its storage generation is over);
+ * a new engine over the same storage wakes and takes over.
+ */
+import { SessionEngine } from '../../src/background/session-engine.ts';
+import type { SessionStorageArea } from '../../src/background/session-store.ts';
+import type { Provider, PhoneLink } from '../../src/providers/provider.ts';
+import { addRecordToHistory, addToHistory, historyEntry, type HistoryEntry } from '../../src/shared/call-history.ts';
+import type { ProviderId } from '../../src/shared/ids.ts';
+import { DEFAULT_DIAL_PLAN } from '../../src/shared/phone/dial-plan.ts';
+import type { PublicState } from '../../src/shared/session-state.ts';
+
+/** chrome.storage.session across worker lifetimes: a dead generation's writes fail. */
+export class WorkerStorage {
+  private readonly data = new Map<string, unknown>();
+  generation = 0;
+  /** The next this many writes fail (QUOTA_BYTES), whichever worker makes them. */
+  failWrites = 0;
+  writesRefused = 0;
+
+  area(generation: number): SessionStorageArea {
+    return {
+      get: async (key) => (this.data.has(key) ? { [key]: structuredClone(this.data.get(key)) } : {}),
+      set: async (items) => {
+        if (generation !== this.generation) throw new Error('the worker is gone');
+        if (this.failWrites > 0) {
+          this.failWrites--;
+          this.writesRefused++;
+          throw new Error('QUOTA_BYTES quota exceeded');
+        }
+        for (const [key, value] of Object.entries(items)) this.data.set(key, structuredClone(value));
+      },
+    };
+  }
+}
+
+export interface FaultWorldOptions {
+  providers: Readonly<Record<ProviderId, Provider<any>>>;
+  providerId: ProviderId;
+  settings: unknown;
+  phone?: PhoneLink;
+}
+
+export class FaultWorld {
+  readonly storage = new WorkerStorage();
+  /** 最近通话 as the worker keeps it, newest first. */
+  history: HistoryEntry[] = [];
+  /** Every state published by a live worker. */
+  readonly published: PublicState[] = [];
+  engine!: SessionEngine;
+  kills = 0;
+  private readonly logs: string[] = [];
+
+  constructor(private readonly options: FaultWorldOptions) {
+    this.boot();
+  }
+
+  private boot(): void {
+    const generation = ++this.storage.generation;
+    const alive = () => generation === this.storage.generation;
+    this.engine = new SessionEngine({
+      providers: this.options.providers,
+      storage: this.storage.area(generation),
+      loadSettings: async () => structuredClone(this.options.settings),
+      saveSettings: async () => undefined,
+      loadDialPlan: async () => DEFAULT_DIAL_PLAN,
+      saveDialPlan: async () => undefined,
+      publish: (state) => {
+        if (alive()) this.published.push(state);
+      },
+      keepAlive: () => undefined,
+      onCallChange: (previous, current) => {
+        if (!alive() || current?.state !== 'ended' || (previous?.id === current.id && previous.state === 'ended')) return;
+        this.history = addToHistory(this.history, historyEntry(current));
+      },
+      onCallRecord: (record) => {
+        if (alive()) this.history = addRecordToHistory(this.history, record);
+      },
+      now: Date.now,
+      log: (message) => this.logs.push(message),
+      ...(this.options.phone ? { phone: this.options.phone } : {}),
+    });
+  }
+
+  async login(): Promise<void> {
+    await this.engine.login(this.options.providerId, this.options.settings);
+  }
+
+  /** The worker dies now; a new one wakes over the same storage. */
+  async kill(): Promise<void> {
+    this.engine.halt();
+    this.kills++;
+    this.boot();
+    await this.engine.wake();
+  }
+
+  state(): PublicState {
+    return this.engine.publicState();
+  }
+
+  /** The engine's log lines (refused moves, failed writes), for a failing seed's report. */
+  log(): readonly string[] {
+    return this.logs;
+  }
+}
+
+/** A small seeded generator (mulberry32): a failing seed replays the same shift. */
+export function seeded(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    chance: (p: number) => next() < p,
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `check` holds (polling), or throws with what was last seen. */
+export async function within<T>(ms: number, what: string, check: () => T | Promise<T>): Promise<NonNullable<T>> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what} (last: ${String(last)})`);
+    await sleep(50);
+  }
+}
