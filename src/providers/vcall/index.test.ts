@@ -183,6 +183,26 @@ describe('v-call agent login', () => {
     expect(stream.closed).toBe(1);
   });
 
+  it('the previous session’s Logout still in the queue (CallBar closed the stream before logging out) ends nothing', async () => {
+    const { platform, stream, state, session } = setup();
+    platform.onRequest = (body) => {
+      if (body.request !== 'login') return;
+      const sequence = Number(body.sequence);
+      void (async () => {
+        // The durable queue first hands out what waited there: the Logout answering the last logout request…
+        await stream.deliver(event('Logout', {}, { sequence: sequence - 60_000, nowState: 'Logout' }));
+        // …then this login's answer.
+        await stream.deliver(event('Login', { ...LOGIN, loginType: body.loginType }, { sequence, nowState: 'Login' }));
+      })();
+    };
+    await session.login();
+    expect(state.ended).toBeNull();
+    expect(state.agentState).toBe('login');
+    // A Logout the platform pushes now (no request of ours: an administrator, sequence 0) still ends it.
+    await stream.deliver(event('Logout', {}, { nowState: 'Logout' }));
+    expect(state.ended?.message).toMatch(/./);
+  });
+
   it('no Login event in time: a timeout that names the event settings', async () => {
     const { platform, session } = setup();
     platform.onRequest = () => undefined;

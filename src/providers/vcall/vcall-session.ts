@@ -135,6 +135,8 @@ export class VcallAgentSession implements ProviderSession {
   /** This object logged in (no `reconnect` needed on the first connection). */
   private loggedInHere = false;
   private firstConnection = true;
+  /** The sequence of this object's login request (null after a wake: the worker did not log in). */
+  private loginSequence: number | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly waiters = new Set<Waiter>();
   private stopped = false;
@@ -177,6 +179,7 @@ export class VcallAgentSession implements ProviderSession {
     try {
       await this.openStream();
       const sequence = this.sequences.next();
+      this.loginSequence = sequence;
       const answer = this.waitFor(['Login', 'Reconnect'], sequence);
       answer.catch(() => undefined);
       await this.client.control(this.identity, { request: 'login', password: this.settings.password, loginType: this.settings.loginType }, sequence);
@@ -332,6 +335,12 @@ export class VcallAgentSession implements ProviderSession {
           next.autoIdle = effect.seconds;
           break;
         case 'end':
+          // The Logout of the agent's previous session waits in the durable queue (CallBar had closed the
+          // stream before asking to log out): answering an older request, it ends nothing now.
+          if (this.loginSequence !== null && event.sequence && event.sequence < this.loginSequence) {
+            this.log('vcall: a session end from before this login, ignored', `${event.event} ${event.sequence}`);
+            break;
+          }
           ended = effect.reason;
           next.ended = t(END_TEXT[effect.reason]);
           break;
