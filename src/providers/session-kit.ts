@@ -3,8 +3,10 @@
  * - `PollTimer`: wait for the next poll, or be woken early (after an action, poll at once);
  * - `ProblemSlots`: several sources of trouble (server, auth, desktop client, socket…), one banner —
  *   the most important present problem is shown, and a source clears only its own.
+ * - `DialOnlyControls`: for a mode in which the platform carries the call out by itself (v-call's open
+ *   call / callback, CC PaaS click-to-call): every call control and agent state refused, in its words.
  */
-import type { Problem } from '../shared/errors.ts';
+import { CallbarError, type Problem } from '../shared/errors.ts';
 
 export class PollTimer {
   private wake: (() => void) | null = null;
@@ -60,5 +62,46 @@ export class ProblemSlots<Slot extends string> {
 
   has(slot: Slot): boolean {
     return this.problems.has(slot);
+  }
+}
+
+/**
+ * The controls of a session that can only dial: each refused with `noControl()` (the capabilities offer
+ * none of them, so this is only reached by a stale page or a message sent by hand).
+ */
+export abstract class DialOnlyControls {
+  /** Why nothing can be controlled, in the agent's words. */
+  protected abstract noControl(): string;
+
+  private refuse(): Promise<never> {
+    return Promise.reject(new CallbarError('unsupported', this.noControl()));
+  }
+
+  setAgentState(_stateId: string): Promise<void> {
+    return this.refuse();
+  }
+  answer(): Promise<void> {
+    return this.refuse();
+  }
+  hangup(): Promise<void> {
+    return this.refuse();
+  }
+  hold(): Promise<void> {
+    return this.refuse();
+  }
+  unhold(): Promise<void> {
+    return this.refuse();
+  }
+  mute(): Promise<void> {
+    return this.refuse();
+  }
+  unmute(): Promise<void> {
+    return this.refuse();
+  }
+  transfer(_target: string): Promise<void> {
+    return this.refuse();
+  }
+  dtmf(_digits: string): Promise<void> {
+    return this.refuse();
   }
 }

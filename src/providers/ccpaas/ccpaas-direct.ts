@@ -10,6 +10,7 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n.ts';
 import type { AgentInfo, ProviderContext, ProviderSession } from '../provider.ts';
+import { DialOnlyControls } from '../session-kit.ts';
 import { type CcpaasSettings, SETTINGS_MESSAGES } from './ccpaas-info.ts';
 import { CcpaasRestClient, type FetchLike } from './ccpaas-rest.ts';
 
@@ -38,7 +39,7 @@ function savedSid(cursor: unknown): string | null {
   return typeof sid === 'string' && sid !== '' ? sid : null;
 }
 
-export class CcpaasRestSession implements ProviderSession {
+export class CcpaasRestSession extends DialOnlyControls implements ProviderSession {
   private readonly client: CcpaasRestClient;
   private readonly now: () => number;
 
@@ -47,6 +48,7 @@ export class CcpaasRestSession implements ProviderSession {
     private readonly ctx: ProviderContext,
     deps: RestSessionDeps = {},
   ) {
+    super();
     this.client = new CcpaasRestClient(settings, deps.fetch ? { fetch: deps.fetch } : {});
     this.now = deps.now ?? Date.now;
   }
@@ -107,35 +109,7 @@ export class CcpaasRestSession implements ProviderSession {
     if (missing) throw new CallbarError('invalid-input', t(missing[1]));
   }
 
-  private unsupported(): Promise<never> {
-    return Promise.reject(new CallbarError('unsupported', t('ccpaasRestNoControl')));
-  }
-
-  setAgentState(_stateId: string): Promise<void> {
-    return this.unsupported();
-  }
-  answer(): Promise<void> {
-    return this.unsupported();
-  }
-  hangup(): Promise<void> {
-    return this.unsupported();
-  }
-  hold(): Promise<void> {
-    return this.unsupported();
-  }
-  unhold(): Promise<void> {
-    return this.unsupported();
-  }
-  mute(): Promise<void> {
-    return this.unsupported();
-  }
-  unmute(): Promise<void> {
-    return this.unsupported();
-  }
-  transfer(_target: string): Promise<void> {
-    return this.unsupported();
-  }
-  dtmf(_digits: string): Promise<void> {
-    return this.unsupported();
+  protected noControl(): string {
+    return t('ccpaasRestNoControl');
   }
 }

@@ -8,6 +8,7 @@
 import { CallbarError } from '../../shared/errors.ts';
 import { t } from '../../shared/i18n.ts';
 import type { AgentInfo, ProviderContext, ProviderSession } from '../provider.ts';
+import { DialOnlyControls } from '../session-kit.ts';
 import { type FetchLike, VcallClient } from './vcall-client.ts';
 import type { VcallSettings } from './vcall-info.ts';
 import { callbackBody, openCallBody } from './vcall-requests.ts';
@@ -25,7 +26,7 @@ export interface DirectSessionDeps {
   now?: () => number;
 }
 
-export class VcallDirectSession implements ProviderSession {
+export class VcallDirectSession extends DialOnlyControls implements ProviderSession {
   private readonly client: VcallClient;
   private readonly tokens: TokenKeeper;
   private stopped = false;
@@ -35,6 +36,7 @@ export class VcallDirectSession implements ProviderSession {
     private readonly ctx: ProviderContext,
     deps: DirectSessionDeps = {},
   ) {
+    super();
     this.client = new VcallClient({ server: settings.server, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     const saved = ctx.loadCursor<Partial<DirectCursor>>();
     this.tokens = new TokenKeeper({
@@ -101,35 +103,11 @@ export class VcallDirectSession implements ProviderSession {
     }
   }
 
-  private unsupported(): Promise<never> {
-    return Promise.reject(new CallbarError('unsupported', t('vcallDirectNoControl')));
+  protected noControl(): string {
+    return t('vcallDirectNoControl');
   }
 
-  setAgentState(): Promise<void> {
-    return this.unsupported();
-  }
-  answer(): Promise<void> {
-    return this.unsupported();
-  }
-  hangup(): Promise<void> {
-    return this.unsupported();
-  }
-  hold(): Promise<void> {
-    return this.unsupported();
-  }
-  unhold(): Promise<void> {
-    return this.unsupported();
-  }
-  mute(): Promise<void> {
-    return this.unsupported();
-  }
-  unmute(): Promise<void> {
-    return this.unsupported();
-  }
-  transfer(): Promise<void> {
-    return this.unsupported();
-  }
   extraAction(): Promise<void> {
-    return this.unsupported();
+    return Promise.reject(new CallbarError('unsupported', this.noControl()));
   }
 }
