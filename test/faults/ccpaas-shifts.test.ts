@@ -15,7 +15,7 @@ import { createCtiWireOpener } from '../../src/providers/ccpaas/ccpaas-wire.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { isActive } from '../../src/shared/call-state.ts';
 import { CcpaasSimulator, DEFAULT_APP_SID } from '../simulators/ccpaas/ccpaas-simulator.ts';
-import { FaultWorld, seeded, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
 
 const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
 const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
@@ -91,15 +91,11 @@ async function shift(seed: number): Promise<void> {
     });
     // Every call the platform made, once, with its outcome.
     await within(5000, 'every platform call in 最近通话', () => world.history.length >= truth.length);
-    const rows = [...world.history].reverse();
-    const lost = truth.filter((c) => !rows.some((r) => r.vendorCallId === c.conversationSid));
-    const doubled = truth.filter((c) => rows.filter((r) => r.vendorCallId === c.conversationSid).length > 1);
-    const strangers = rows.filter((r) => !truth.some((c) => c.conversationSid === r.vendorCallId));
-    const wrongOutcome = truth.filter((c) => rows.some((r) => r.vendorCallId === c.conversationSid && r.connected !== c.talked));
+    const found = compareWithPlatform(world.history, truth.map((c) => ({ id: c.conversationSid, talked: c.talked })));
     report.calls += truth.length;
-    report.lost += lost.length;
-    report.doubled += doubled.length;
-    expect({ lost: lost.map((c) => c.conversationSid), doubled: doubled.map((c) => c.conversationSid), strangers: strangers.map((r) => `${r.number} ${r.result}`), wrongOutcome: wrongOutcome.map((c) => c.conversationSid) }).toEqual({ lost: [], doubled: [], strangers: [], wrongOutcome: [] });
+    report.lost += found.lost.length;
+    report.doubled += found.doubled.length;
+    expect(found).toEqual({ lost: [], doubled: [], strangers: [], wrongOutcome: [] });
     // Not stuck: a dial goes out and can be ended.
     await within(5000, 'a dial after the shift', async () => {
       await world.engine.dial('13600136000');
@@ -114,8 +110,7 @@ async function shift(seed: number): Promise<void> {
     report.refusedWrites += world.storage.writesRefused;
   } catch (error) {
     report.stuck += /within/.test(String(error)) ? 1 : 0;
-    const replay = `FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run test/faults/ccpaas-shifts.test.ts`;
-    throw new Error(`shift ${seed} failed: ${String((error as Error).message)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\nengine log: ${world.log().slice(-8).join(' | ')}`);
+    throw shiftFailure('test/faults/ccpaas-shifts.test.ts', seed, error, steps, world);
   } finally {
     world.engine.halt();
   }

@@ -146,3 +146,29 @@ export async function within<T>(ms: number, what: string, check: () => T | Promi
     await sleep(50);
   }
 }
+
+/** A call as the platform remembers it: its id (the row's vendorCallId) and whether the customer talked. */
+export interface PlatformCall {
+  id: string;
+  talked: boolean;
+}
+
+/**
+ * 最近通话 against the platform's own history: every platform call once, with its outcome, and no row for
+ * a call the platform never made. Empty lists when they agree.
+ */
+export function compareWithPlatform(history: readonly HistoryEntry[], truth: readonly PlatformCall[]) {
+  const rows = [...history].reverse();
+  return {
+    lost: truth.filter((c) => !rows.some((r) => r.vendorCallId === c.id)).map((c) => c.id),
+    doubled: truth.filter((c) => rows.filter((r) => r.vendorCallId === c.id).length > 1).map((c) => c.id),
+    strangers: rows.filter((r) => !truth.some((c) => c.id === r.vendorCallId)).map((r) => `${r.number} ${r.result} ${r.vendorCallId ?? '(no id)'}`),
+    wrongOutcome: truth.filter((c) => rows.some((r) => r.vendorCallId === c.id && r.connected !== c.talked)).map((c) => c.id),
+  };
+}
+
+/** What a failing shift prints: how to replay it alone, its steps, the engine's last words. */
+export function shiftFailure(file: string, seed: number, error: unknown, steps: readonly string[], world: FaultWorld): Error {
+  const replay = `FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run ${file}`;
+  return new Error(`shift ${seed} failed: ${String((error as Error)?.message ?? error)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\nengine log: ${world.log().slice(-8).join(' | ')}`);
+}
