@@ -7,6 +7,7 @@
  *   call / callback, CC PaaS click-to-call): every call control and agent state refused, in its words.
  */
 import { CallbarError, type Problem } from '../shared/errors.ts';
+import type { ProviderContext } from './provider.ts';
 
 export class PollTimer {
   private wake: (() => void) | null = null;
@@ -72,6 +73,27 @@ export class ProblemSlots<Slot extends string> {
 export abstract class DialOnlyControls {
   /** Why nothing can be controlled, in the agent's words. */
   protected abstract noControl(): string;
+
+  /**
+   * Sends one dial request. When its answer is lost (timed out) or unreadable, the platform may well
+   * have placed the call, and no later request can tell (these modes have no call query): the call is
+   * shown ended, outcome unknown, with the error's words (请看您的电话是否振铃，不要重复拨打) and its row in
+   * 最近通话 — not a passing error message, so the agent neither loses the call nor dials twice unaware.
+   * Any other failure (refused, unreachable) placed nothing and is thrown as it is. Resolves with what
+   * `send` resolved with, or undefined when the call was shown as possibly placed.
+   */
+  protected async dialOnce<T>(ctx: ProviderContext, number: string, send: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof CallbarError) || (error.code !== 'timeout' && error.code !== 'malformed-reply')) throw error;
+      await ctx.emit([
+        { type: 'call.dialing', number },
+        { type: 'call.ended', cause: error.message, outcomeUnknown: true },
+      ]);
+      return undefined;
+    }
+  }
 
   private refuse(): Promise<never> {
     return Promise.reject(new CallbarError('unsupported', this.noControl()));

@@ -81,13 +81,25 @@ describe('CC PaaS click-to-call session', () => {
     expect(platform.requests[0]?.body.callee).toBe('+8615800000000');
   });
 
-  it('a timed-out dial is never sent again, and says the platform may still be calling', async () => {
+  it('a timed-out or unreadable dial is never sent again: shown as a call that may have gone out, with its row', async () => {
     const { platform, state, session } = setup();
     platform.dialReply = () => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
-    const error = await failure(session.dial('15800000000'));
-    expect(error).toMatchObject({ code: 'timeout', message: 'CC PaaS 平台 api.example.com 响应超时，平台可能仍在呼叫：请看您的电话 13800000000 是否振铃，不要重复拨打' });
+    await session.dial('15800000000');
     expect(platform.requests).toHaveLength(1);
-    expect(state.events).toEqual([]);
+    expect(state.events).toEqual([
+      { type: 'call.dialing', number: '15800000000' },
+      { type: 'call.ended', cause: 'CC PaaS 平台 api.example.com 响应超时，平台可能仍在呼叫：请看您的电话 13800000000 是否振铃，不要重复拨打', outcomeUnknown: true },
+    ]);
+    expect(state.call).toMatchObject({ state: 'ended', number: '15800000000', answerUnknown: true });
+    platform.dialReply = async () => new Response('{"statusCode":"000', { status: 200 });
+    await session.dial('15900000000');
+    expect(platform.requests).toHaveLength(2);
+    expect(state.events.slice(2)).toEqual([
+      { type: 'call.dialing', number: '15900000000' },
+      { type: 'call.ended', cause: 'CC PaaS 平台 api.example.com 的回复无法识别，呼叫可能已经发出：请看您的电话是否振铃，不要重复拨打', outcomeUnknown: true },
+    ]);
+    // Nothing to cancel: the platform's id never arrived.
+    expect(state.writes.at(-1)?.cursor).toBeUndefined();
   });
 
   it('a refused dial shows the platform’s words; nothing is shown as a call', async () => {

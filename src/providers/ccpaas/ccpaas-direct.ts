@@ -75,11 +75,13 @@ export class CcpaasRestSession extends DialOnlyControls implements ProviderSessi
     if (!DIAL_STRING.test(number)) throw new CallbarError('invalid-input', t('ccpaasRestNumberInvalid'));
     this.checkSettings();
     // Once, never retried: a repeated click2call rings the agent and the customer twice.
-    const { conversationSid } = await this.client.click2call(number);
-    const caller = this.settings.caller;
-    const cause = conversationSid ? t('ccpaasRestAccepted', caller, conversationSid) : t('ccpaasRestAcceptedNoSid', caller);
-    const cursor: RestCursor = { v: 1, conversationSid: conversationSid || null, acceptedAt: this.now() };
-    await this.ctx.emit([{ type: 'call.dialing', number, ...(conversationSid ? { vendorCallId: conversationSid } : {}) }, { type: 'call.ended', cause, outcomeUnknown: true }], { cursor });
+    await this.dialOnce(this.ctx, number, async () => {
+      const { conversationSid } = await this.client.click2call(number);
+      const caller = this.settings.caller;
+      const cause = conversationSid ? t('ccpaasRestAccepted', caller, conversationSid) : t('ccpaasRestAcceptedNoSid', caller);
+      const cursor: RestCursor = { v: 1, conversationSid: conversationSid || null, acceptedAt: this.now() };
+      await this.ctx.emit([{ type: 'call.dialing', number, ...(conversationSid ? { vendorCallId: conversationSid } : {}) }, { type: 'call.ended', cause, outcomeUnknown: true }], { cursor });
+    });
   }
 
   /** 取消呼叫: only the shown (ended) card of the call CallBar placed last. */

@@ -558,6 +558,33 @@ describe('v-call open call and callback', () => {
     expect(again.requests.map((r) => r.path)).toEqual(['/api/token', '/api/agent/open/call', '/api/token', '/api/agent/open/call']);
   });
 
+  it('a dial whose answer is lost or unreadable is not sent again: shown ended, outcome unknown, with a row; the token request’s own failure placed nothing', async () => {
+    const platform = new FakePlatform();
+    let fault: 'timeout' | 'cut' | null = null;
+    const fetch = async (url: string, init: RequestInit) => {
+      const reply = await platform.fetch(url, init);
+      if (fault === 'timeout' && new URL(url).pathname !== '/api/token') throw new DOMException('The operation timed out.', 'TimeoutError');
+      if (fault === 'cut' && new URL(url).pathname !== '/api/token') return new Response((await reply.text()).slice(0, 9), { status: 200 });
+      return reply;
+    };
+    const { ctx, state } = fakeContext();
+    const session = createVcallProvider(undefined, { fetch }).createSession(OPEN, ctx);
+    await session.login();
+    fault = 'timeout';
+    await session.dial('15800000000');
+    expect(state.call).toMatchObject({ state: 'ended', number: '15800000000', answerUnknown: true, cause: '外呼请求超时：呼叫可能已经发出，请看话机是否振铃，不要重复拨打' });
+    expect(state.call?.vendorCallId).toBeUndefined();
+    fault = 'cut';
+    await session.dial('15800000001');
+    expect(state.call).toMatchObject({ state: 'ended', number: '15800000001', answerUnknown: true, cause: '外呼请求的回复无法识别：呼叫可能已经发出，请看话机是否振铃，不要重复拨打' });
+    expect(platform.requests.map((r) => r.path)).toEqual(['/api/token', '/api/agent/open/call', '/api/agent/open/call']);
+    // A token request that times out placed nothing: an error, no call shown.
+    const { ctx: ctx2, state: state2 } = fakeContext();
+    const noToken = createVcallProvider(undefined, { fetch: () => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')) }).createSession(OPEN, ctx2);
+    expect(await failure(noToken.dial('15800000002'))).toMatchObject({ code: 'timeout' });
+    expect(state2.call).toBeNull();
+  });
+
   it('refused keys and refused dials say why', async () => {
     const { platform, session } = direct(OPEN);
     platform.replies.set('/api/token', { code: 1, msg: 'accessKey无效' });

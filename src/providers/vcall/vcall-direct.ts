@@ -69,17 +69,26 @@ export class VcallDirectSession extends DialOnlyControls implements ProviderSess
     if (!PHONE_NUMBER.test(number)) throw new CallbarError('invalid-input', t('vcallNumberInvalid'));
     const mode = this.settings.mode === 'openCall' ? 'openCall' : 'callback';
     const token = await this.tokens.get();
-    let callId: string | undefined;
-    try {
-      callId = await this.send(mode, number, token);
-    } catch (error) {
-      // 403 no auth: the token expired or was replaced on the platform's side (seed 7300 “token失效，
-      // 需要重新获取”) and the platform did nothing. One new token, and this dial once more; a
-      // second refusal is the agent's to read. Any other failure is never retried (a retried dial
-      // can ring the customer twice).
-      if (!(error instanceof CallbarError && error.code === 'auth')) throw error;
+    // 403 no auth: the token expired or was replaced on the platform's side (seed 7300 “token失效，
+    // 需要重新获取”) and the platform did nothing. One new token, and this dial once more; a second
+    // refusal is the agent's to read. Any other failure is never retried (a retried dial can ring the
+    // customer twice); a lost or unreadable answer is shown as a call that may have gone out (dialOnce).
+    const first = await this.dialOnce(this.ctx, number, async () => {
+      try {
+        return { callId: await this.send(mode, number, token) };
+      } catch (error) {
+        if (error instanceof CallbarError && error.code === 'auth') return 'auth' as const;
+        throw error;
+      }
+    });
+    if (first === undefined) return;
+    let callId = first === 'auth' ? undefined : first.callId;
+    if (first === 'auth') {
       await this.tokens.forget();
-      callId = await this.send(mode, number, await this.tokens.get());
+      const fresh = await this.tokens.get();
+      const again = await this.dialOnce(this.ctx, number, async () => ({ callId: await this.send(mode, number, fresh) }));
+      if (again === undefined) return;
+      callId = again.callId;
     }
     const cause = mode === 'openCall' ? t('vcallOpenCallAccepted', this.settings.agentNumber) : t('vcallCallbackAccepted', this.settings.callerPhone);
     await this.ctx.emit([
@@ -99,6 +108,7 @@ export class VcallDirectSession extends DialOnlyControls implements ProviderSess
       return await this.client.dial(mode, body);
     } catch (error) {
       if (error instanceof CallbarError && error.code === 'timeout') throw new CallbarError('timeout', t('dialTimeout'), error.detail);
+      if (error instanceof CallbarError && error.code === 'malformed-reply') throw new CallbarError('malformed-reply', t('dialReplyUnreadable'), error.detail);
       throw error;
     }
   }
