@@ -31,6 +31,8 @@ export interface RestCursor {
 export interface RestSessionDeps {
   fetch?: FetchLike;
   now?: () => number;
+  /** How long a REST request may take (http.ts's default otherwise); the fault suite shortens it. */
+  restTimeoutMs?: number;
 }
 
 function savedSid(cursor: unknown): string | null {
@@ -49,7 +51,7 @@ export class CcpaasRestSession extends DialOnlyControls implements ProviderSessi
     deps: RestSessionDeps = {},
   ) {
     super();
-    this.client = new CcpaasRestClient(settings, deps.fetch ? { fetch: deps.fetch } : {});
+    this.client = new CcpaasRestClient(settings, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.restTimeoutMs !== undefined ? { timeoutMs: deps.restTimeoutMs } : {}) });
     this.now = deps.now ?? Date.now;
   }
 
