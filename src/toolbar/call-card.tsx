@@ -187,7 +187,9 @@ function EndedActions(props: { call: Call; plan: DialPlan; busy: boolean; masked
       )}
       <button
         type="button"
-        class="primary"
+        // The platform may still be carrying this call out (click-to-call accepted, or its answer lost):
+        // 重拨 is offered, not urged — the card says 不要重复拨打.
+        class={call.answerUnknown ? undefined : 'primary'}
         disabled={busy}
         title={masked ? t('callRedial') : t('redialNumber', redialString(call, plan))}
         data-testid="toolbar-redial"

@@ -151,6 +151,27 @@ describe('ccpaas REST click-to-call (the agent works “offline”)', () => {
     await dismiss();
   });
 
+  it('the platform’s answer to a click2call never comes: the card says the call may have gone out and 重拨 is not urged; the row stays in 最近通话', async () => {
+    const rowsBefore = await historyRows();
+    const before = conversations().length;
+    // The platform places the call, then its answer is later than CallBar waits (5 s).
+    sim.failNext({ kind: 'slow', delayMs: 6500 });
+    await crm.bringToFront();
+    const number = (await crm.$eval(`${MOBILE_CELL(4)} callbarcall`, (h) => h.getAttribute('data-callbar-number')))!;
+    await agentClick(crm, `${MOBILE_CELL(4)} callbarcall`);
+    await waitForToolbarText(crm, T('toolbar-call'), '响应超时，平台可能仍在呼叫：请看您的电话 13800138001 是否振铃，不要重复拨打');
+    expect(conversations()).toHaveLength(before + 1);
+    expect(conversations().at(-1)?.callee).toBe(number);
+    expect(await (await toolbarFrame(crm)).$eval(T('toolbar-redial'), (b) => b.classList.contains('primary'))).toBe(false);
+    await shot('rest-answer-lost', 'toolbar');
+    await popup.bringToFront();
+    await eventually(async () => (await historyRows()) === rowsBefore + 1, 'one row in 最近通话');
+    await waitForText(popup, `${T('history-row')}:first-child ${T('history-result')}`, /^已结束 · .*可能仍在呼叫/);
+    await dismiss();
+    // The agent puts the phone down: the platform's conversation ends.
+    sim.ctc.cancel(sim.ctc.conversations.get(conversations().at(-1)!.conversationSid)!);
+  });
+
   it('a wrong AccountToken: the dial is refused in words, no conversation on the platform', async () => {
     await logout();
     await restForm('not-the-token');
