@@ -964,6 +964,24 @@ describe('never stuck in a call', () => {
     expect(session().methods()).toContain('dial');
   });
 
+  it('挂断 unconfirmed, and the platform then shows the call still going: the same call is shown again (one row), until the platform ends it', async () => {
+    const { engine, session } = await inCall();
+    const shown = engine.publicState().call!;
+    session().hangupError = new CallbarError('unreachable', '无法连接平台');
+    await engine.callAction('hangup');
+    expect(engine.publicState().call).toMatchObject({ id: shown.id, state: 'ended', endedHere: true });
+    // The platform's events of that call, replayed after the reconnect: it is still up.
+    await session().ctx.emit([{ type: 'call.incoming', number: '13500001111', vendorCallId: 'v1' }, { type: 'call.connected' }]);
+    expect(engine.publicState().call).toMatchObject({ id: shown.id, state: 'connected', connectedAt: shown.connectedAt });
+    expect(engine.publicState().call?.cause).toBeUndefined();
+    await session().ctx.emit([{ type: 'call.ended', cause: '对方挂断' }]);
+    expect(engine.publicState().call).toMatchObject({ id: shown.id, state: 'ended', cause: '对方挂断' });
+    expect(engine.publicState().call?.endedHere).toBeUndefined();
+    // A replay of the start of a call the platform itself ended is nothing new.
+    await session().ctx.emit([{ type: 'call.incoming', number: '13500001111', vendorCallId: 'v1' }, { type: 'call.connected' }]);
+    expect(engine.publicState().call).toMatchObject({ id: shown.id, state: 'ended', cause: '对方挂断' });
+  });
+
   it('a hang-up refused for bad input is only reported', async () => {
     const { engine, session } = await inCall();
     session().hangupError = new CallbarError('invalid-input', 'bad');

@@ -274,7 +274,7 @@ export class SessionEngine {
       // Ended meanwhile (the platform's own end arrived): nothing to do.
       if (!isActive(now) || now.id !== call?.id) return this.publicState();
       this.deps.log?.('hangup failed at the provider; the call ends here', error);
-      await this.mutate(() => this.applyEvents([{ type: 'call.ended', cause: t('callEndedHere', e.message) }]));
+      await this.mutate(() => this.applyEvents([{ type: 'call.ended', cause: t('callEndedHere', e.message), here: true }]));
     }
     return this.publicState();
   }

@@ -149,6 +149,25 @@ describe('call.ended', () => {
   });
 });
 
+describe('the start of a call already over here, again (a replay after a reconnect or a restart)', () => {
+  it('a call the platform ended: nothing new', () => {
+    const over = call('ended', { vendorCallId: 'v1', connectedAt: 2_000, cause: '对方挂断' });
+    expect(applyCallEvent(over, { type: 'call.dialing', number: '13912345678', vendorCallId: 'v1' }, NOW)).toEqual({ call: over, changed: false });
+    expect(applyEvents({ call: over, agentState: null, agentStateSince: null, note: null }, [{ type: 'call.dialing', number: '13912345678', vendorCallId: 'v1' }, { type: 'call.connected' }, { type: 'call.ended' }], NOW).state.call).toBe(over);
+  });
+
+  it('a call CallBar ended on its own (挂断 unconfirmed): the same call is up again, as it was', () => {
+    const talked = applyCallEvent(call('connected', { vendorCallId: 'v1' }), { type: 'call.ended', cause: '平台未确认挂断', here: true }, NOW).call!;
+    expect(talked).toMatchObject({ state: 'ended', endedHere: true });
+    expect(applyCallEvent(talked, { type: 'call.dialing', number: '13912345678', vendorCallId: 'v1' }, NOW + 1).call).toEqual(call('connected', { vendorCallId: 'v1' }));
+    const ringing = applyCallEvent(call('ringing', { vendorCallId: 'v2' }), { type: 'call.ended', here: true }, NOW).call!;
+    expect(applyCallEvent(ringing, { type: 'call.dialing', number: '13912345678', vendorCallId: 'v2' }, NOW + 1).call).toMatchObject({ id: 'c1', state: 'dialing' });
+    // Another call of the platform is a new call.
+    expect(applyCallEvent(talked, { type: 'call.dialing', number: '13912345678', vendorCallId: 'v9' }, NOW + 1).call).toMatchObject({ state: 'dialing', vendorCallId: 'v9' });
+    expect(applyCallEvent(talked, { type: 'call.dialing', number: '13912345678', vendorCallId: 'v9' }, NOW + 1).call?.id).not.toBe('c1');
+  });
+});
+
 describe('call.muted: only on an active call', () => {
   it.each(['dialing', 'ringing', 'incoming', 'connected', 'held'] as const)('mutes and unmutes a %s call', (state) => {
     const muted = applyCallEvent(call(state), { type: 'call.muted', muted: true }, NOW);

@@ -22,7 +22,8 @@ export type ProviderEvent =
    * `outcomeUnknown`: the platform took the call over and reports nothing back (a click-to-call the
    * platform places itself): whether the customer answered is unknown, never 未接通.
    */
-  | { type: 'call.ended'; cause?: string; outcomeUnknown?: boolean }
+  /** `here`: set by the session engine only — CallBar ends the call without the platform's word. */
+  | { type: 'call.ended'; cause?: string; outcomeUnknown?: boolean; here?: boolean }
   | { type: 'call.muted'; muted: boolean }
   /** The agent's state as the platform reports it (an id from the provider's agentStates). */
   | { type: 'agent.state'; state: string; since?: number }
@@ -139,6 +140,10 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
       case 'call.dialing':
       case 'call.incoming': {
         const target = event.type === 'call.dialing' ? 'dialing' : 'incoming';
+        // The platform's call that is over here already: a replay of its start (after a reconnect or a
+        // restart) is nothing new; if CallBar ended it on its own, the platform says it still goes on.
+        if (isReplayedStart(call, event)) return same(call);
+        if (call?.state === 'ended' && call.endedHere && event.vendorCallId && call.vendorCallId === event.vendorCallId) return { call: stillGoing(call), changed: true };
         // The extension shows `dialing` as soon as the vendor accepts the request;
         // the vendor's own confirmation of the same call is a duplicate. It may come late (the
         // call already rings): the call keeps its state and takes the platform's id if it had none.
@@ -172,7 +177,7 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
       case 'call.ended': {
         if (!isActive(call)) return same(call);
         const ended = transition(call, 'ended', now, undefined, event.cause);
-        return { call: event.outcomeUnknown ? { ...ended, answerUnknown: true } : ended, changed: true };
+        return { call: { ...ended, ...(event.outcomeUnknown ? { answerUnknown: true } : {}), ...(event.here ? { endedHere: true } : {}) }, changed: true };
       }
       case 'call.muted':
         if (!isActive(call) || call.muted === event.muted) return same(call);
@@ -190,6 +195,20 @@ export function applyCallEvent(call: Call | null, event: ProviderEvent, now: num
   } catch (error) {
     return { call, changed: false, rejected: (error as Error).message };
   }
+}
+
+/** The start of a call the platform itself ended, once more (same platform id). */
+function isReplayedStart(call: Call | null, event: ProviderEvent): boolean {
+  return (event.type === 'call.dialing' || event.type === 'call.incoming') && call?.state === 'ended' && !call.endedHere && !!event.vendorCallId && call.vendorCallId === event.vendorCallId;
+}
+
+/** A call CallBar ended on its own, shown again as the platform has it: up (talking if it was). */
+function stillGoing(call: Call): Call {
+  const rest: { -readonly [K in keyof Call]: Call[K] } = { ...call };
+  delete rest.endedAt;
+  delete rest.cause;
+  delete rest.endedHere;
+  return { ...rest, state: call.connectedAt !== undefined ? 'connected' : call.direction === 'outbound' ? 'dialing' : 'incoming' };
 }
 
 /**
@@ -259,6 +278,7 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
   let next = state;
   const records: CallRecord[] = [];
   const rejected: string[] = [];
+  let replaying = false;
   for (const event of events.map(bounded)) {
     if (event.type === 'agent.state') {
       if (next.agentState !== event.state || (event.since !== undefined && next.agentStateSince !== event.since)) {
@@ -285,6 +305,10 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
       if (next.call?.answerUnknown && next.call.vendorCallId === event.record.vendorCallId) next = { ...next, call: settleAnswer(next.call, event.record) };
       records.push(event.record);
     } else {
+      // A replayed start of a call the platform itself ended (not CallBar on its own): what follows it
+      // in the batch is that call's old story (its ringing, its answer), not news — dropped with it.
+      if (event.type === 'call.dialing' || event.type === 'call.incoming') replaying = isReplayedStart(next.call, event);
+      if (replaying) continue;
       const result = applyCallEvent(next.call, event, now);
       if (result.rejected) rejected.push(`${event.type}: ${result.rejected}`);
       if (result.changed) next = { ...next, call: result.call };

@@ -53,6 +53,12 @@ export interface Call {
    * platform's call record settles it.
    */
   readonly answerUnknown?: true;
+  /**
+   * Ended by CallBar without the platform's word (挂断 the platform refused or did not answer): if
+   * the platform's events then show the call still going, it is shown again — the same call, the same
+   * row in 最近通话 — instead of a second call.
+   */
+  readonly endedHere?: true;
   /** DTMF the agent sent in this call, echoed on the keypad (a phone provider reports it). */
   readonly digits?: string;
   /** Measured call quality (the browser phone's getStats): kept with the call in recent calls. */
