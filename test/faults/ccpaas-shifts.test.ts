@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const platform = () => sim.agent(AGENT);
-const report = { shifts: 0, kills: 0, drops: 0, refusedWrites: 0, calls: 0, lost: 0, doubled: 0, stuck: 0 };
+const report = { shifts: 0, kills: 0, drops: 0, outages: 0, refusedWrites: 0, calls: 0, lost: 0, doubled: 0, stuck: 0 };
 
 async function shift(seed: number): Promise<void> {
   sim.reset();
@@ -50,6 +50,7 @@ async function shift(seed: number): Promise<void> {
     await run().catch(() => undefined);
   };
   let drops = 0;
+  let outages = 0;
   try {
     for (let i = 0; i < STEPS; i++) {
       const agent = platform();
@@ -68,6 +69,14 @@ async function shift(seed: number): Promise<void> {
       if (!call) options.push([agent.workStatus === 'ready' ? 'pause' : 'ready', () => world.engine.setAgentState(agent.workStatus === 'ready' ? 'pause:休息' : 'ready')]);
       options.push(['worker killed', () => world.kill()]);
       options.push(['CTI socket cut', async () => void ((drops += sim.drop(AGENT).dropped))]);
+      options.push([
+        'CTI server down a while (socket cut, reconnections refused)',
+        async () => {
+          sim.refuseConnections(rnd.int(300, 2500));
+          drops += sim.drop(AGENT).dropped;
+          outages++;
+        },
+      ]);
       options.push(['storage refuses the next write', async () => void (world.storage.failWrites = 1)]);
       const [name, run] = rnd.pick(options);
       await attempt(name, run);
@@ -76,6 +85,7 @@ async function shift(seed: number): Promise<void> {
 
     // The faults end: the platform finishes its call; the agent is ready.
     world.storage.failWrites = 0;
+    sim.refuseConnections(0);
     steps.push('— faults over —');
     await within(5000, 'the platform’s call to end', async () => {
       if (platform().call?.phase === 'connected') sim.customerHangup();
@@ -107,6 +117,7 @@ async function shift(seed: number): Promise<void> {
     report.shifts++;
     report.kills += world.kills;
     report.drops += drops;
+    report.outages += outages;
     report.refusedWrites += world.storage.writesRefused;
   } catch (error) {
     report.stuck += /within/.test(String(error)) ? 1 : 0;
