@@ -60,6 +60,8 @@ export interface ClientConfig {
   password: string;
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** callbackPhone's limit (default DIAL_TIMEOUT_MS). */
+  dialTimeoutMs?: number;
 }
 
 /** getExtension, as CallBar uses it. */
@@ -141,7 +143,7 @@ export class Ing800Client {
 
   /** 2.2 发起呼叫: the platform rings the agent, then `descPhone`; `paramvalue` comes back in the call's messages. */
   async callbackPhone(descPhone: string, paramvalue: string): Promise<void> {
-    await this.call(DATA_PATH, 'callbackPhone', t('actionDial'), { descPhone, paramvalue }, { timeoutMs: DIAL_TIMEOUT_MS });
+    await this.call(DATA_PATH, 'callbackPhone', t('actionDial'), { descPhone, paramvalue }, { timeoutMs: this.config.dialTimeoutMs ?? DIAL_TIMEOUT_MS });
   }
 
   /** 2.3 getLongWaterLine (also the heartbeat): the newest water line. */

@@ -45,6 +45,11 @@ export interface SessionDeps {
   log?: (message: string, detail?: unknown) => void;
   /** The random part of a dial's paramvalue (default: crypto.randomUUID). */
   random?: () => string;
+  /**
+   * How long a request may take (default: the client's own limits — 5 s, a dial 15 s, the desktop
+   * client 10 s). The fault suite shortens them so a lost reply costs seconds, not a shift.
+   */
+  timeouts?: { requestMs?: number; dialMs?: number; clientMs?: number };
 }
 
 const PROBLEM_ORDER = ['server', 'client'] as const;
@@ -76,8 +81,17 @@ export class Ing800Session implements ProviderSession {
     this.now = deps.now ?? Date.now;
     this.problems = new ProblemSlots(PROBLEM_ORDER, (problem) => ctx.setProblem(problem));
     this.cursor = readCursor(ctx.loadCursor<unknown>());
-    this.client = new Ing800Client({ server: settings.server, account: settings.account, password: settings.password, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-    this.desktop = settings.mode === 'desktop' ? new Ing800Desktop({ port: settings.clientPort, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) : null;
+    const fetch = deps.fetch ? { fetch: deps.fetch } : {};
+    const { requestMs, dialMs, clientMs } = deps.timeouts ?? {};
+    this.client = new Ing800Client({
+      server: settings.server,
+      account: settings.account,
+      password: settings.password,
+      ...fetch,
+      ...(requestMs ? { timeoutMs: requestMs } : {}),
+      ...(dialMs ? { dialTimeoutMs: dialMs } : {}),
+    });
+    this.desktop = settings.mode === 'desktop' ? new Ing800Desktop({ port: settings.clientPort, ...fetch, ...(clientMs ? { timeoutMs: clientMs } : {}) }) : null;
   }
 
   // ── Login ──
