@@ -15,7 +15,12 @@ import { advance, compareWaterLines, freshMessages, hasNews, parseWaterLine } fr
 /** Poll getLongWaterLine while a call is active or a dial is on its way, otherwise, and while it fails. */
 export const FAST_POLL_MS = 1000;
 export const SLOW_POLL_MS = 3000;
-export const ERROR_POLL_MS = 10_000;
+/**
+ * No slower than an idle poll: one lost reply (a proxy's 500, a blip) must not leave the toolbar without
+ * the platform's calls for longer than the normal interval — issue 16 asks for the platform's state within
+ * 5 s of a fault ending; 10 s here left a ringing call unseen that long. (Also the desktop client's retry.)
+ */
+export const ERROR_POLL_MS = SLOW_POLL_MS;
 /** The server refused the account (-2) while polling: no point asking often. */
 export const AUTH_POLL_MS = 30_000;
 /** A dial not seen on the water line after this long is forgotten. */
