@@ -185,7 +185,7 @@ describe('login', () => {
     const { s, state } = session();
     await expect(s.login()).resolves.toEqual({ name: '李四（测试企业）', extension: '100008800', maskNumbers: false });
     expect(server.log.map((l) => l.what)).toEqual(['getExtension', 'getLongWaterLine']);
-    expect(cursorOf(state)).toEqual({ v: 1, waterLine: String(server.line), dial: null, cancelled: null });
+    expect(cursorOf(state)).toEqual({ v: 1, waterLine: String(server.line), dial: null, cancelled: null, side: [] });
   });
 
   it('disablePhoneNum 1 → numbers masked', async () => {
@@ -438,14 +438,16 @@ describe('restarts (a new service worker from the saved cursor)', () => {
   });
 
   it('readCursor accepts only what it wrote', () => {
-    expect(readCursor(null)).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null });
-    expect(readCursor({ waterLine: 12, dial: { id: 'cb-1', number: '1', at: 5 }, cancelled: { id: null, number: '2', at: 6, cdrId: 'L' } })).toEqual({
+    expect(readCursor(null)).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null, side: [] });
+    const side = { cdrId: 'S', direction: 'inbound', number: '3', startedAt: 7, answeredAt: null };
+    expect(readCursor({ waterLine: 12, dial: { id: 'cb-1', number: '1', at: 5 }, cancelled: { id: null, number: '2', at: 6, cdrId: 'L' }, side: [side, { cdrId: 4 }] })).toEqual({
       v: 1,
       waterLine: '12',
       dial: { id: 'cb-1', number: '1', at: 5 },
       cancelled: { id: null, number: '2', at: 6, cdrId: 'L' },
+      side: [side],
     });
-    expect(readCursor({ waterLine: 'x', dial: { id: 3 } })).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null });
+    expect(readCursor({ waterLine: 'x', dial: { id: 3 }, side: 'x' })).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null, side: [] });
   });
 });
 

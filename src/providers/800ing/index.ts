@@ -9,7 +9,7 @@ import { clientNotRunningHint, serverName } from './800ing-errors.ts';
 import { text, t } from '../../shared/i18n.ts';
 import { cannotConnect, internalErrorMessage, pollRetryHint } from '../error-text.ts';
 import { DESKTOP_ACTIONS, ing800Info, type Ing800Settings } from './800ing-info.ts';
-import { type CancelledDial, type DialMark, mapMessages, UNKNOWN_NUMBER } from './800ing-mapper.ts';
+import { type CancelledDial, type DialMark, mapMessages, MAX_SIDE_CALLS, type SideCall, UNKNOWN_NUMBER } from './800ing-mapper.ts';
 import { advance, compareWaterLines, freshMessages, hasNews, parseWaterLine } from './800ing-waterline.ts';
 
 /** Poll getLongWaterLine while a call is active or a dial is on its way, otherwise, and while it fails. */
@@ -42,6 +42,8 @@ export interface Ing800Cursor {
   dial: DialMark | null;
   /** A dial whose call CallBar ended itself: its late messages are swallowed. */
   cancelled: CancelledDial | null;
+  /** Platform calls followed off screen until their hang-up (mapper SideCall). */
+  side: SideCall[];
 }
 
 export interface SessionDeps {
@@ -111,7 +113,7 @@ export class Ing800Session implements ProviderSession {
     // Not through clientCall: a failed login shows its error, not a banner as well.
     if (this.desktop) await this.desktop.login(this.serverHost(), this.settings.account, this.client.passwordDigest);
     const waterLine = await this.client.waterLine(this.settings.clientType);
-    await this.saveCursor({ waterLine, dial: null, cancelled: null });
+    await this.saveCursor({ waterLine, dial: null, cancelled: null, side: [] });
     return agentInfo(info);
   }
 
@@ -175,11 +177,12 @@ export class Ing800Session implements ProviderSession {
       const complete = messages.length < RECV_LIMIT || !progressed;
       const target = advance(last, page, server, complete);
       const before = this.cursor;
-      const batch = mapMessages(page.fresh, { call: this.ctx.snapshot().call, dial: before.dial, cancelled: before.cancelled }, this.now());
+      const batch = mapMessages(page.fresh, { call: this.ctx.snapshot().call, dial: before.dial, cancelled: before.cancelled, side: before.side }, this.now());
       for (const s of batch.skipped) this.deps.log?.(`800ing: message skipped: ${s.reason}`, s.message);
       const events = this.withEndCause(batch.events);
-      const cursor: Ing800Cursor = { ...before, waterLine: target, dial: batch.state.dial, cancelled: batch.state.cancelled ?? null };
-      if (events.length || target !== last || cursor.dial !== before.dial || cursor.cancelled !== before.cancelled) {
+      const side = batch.state.side ? [...batch.state.side] : before.side;
+      const cursor: Ing800Cursor = { ...before, waterLine: target, dial: batch.state.dial, cancelled: batch.state.cancelled ?? null, side };
+      if (events.length || target !== last || cursor.dial !== before.dial || cursor.cancelled !== before.cancelled || batch.state.side !== before.side) {
         // Set before the write: any cursor write queued behind this one (a dial) carries the new line too.
         const matched = batch.matchedDial ? before.dial : null;
         if (matched) this.matched.add(matched);
@@ -192,6 +195,7 @@ export class Ing800Session implements ProviderSession {
           this.cursor = {
             ...this.cursor,
             waterLine: before.waterLine,
+            side: before.side,
             ...(this.cursor.dial === cursor.dial ? { dial: before.dial } : {}),
             ...(this.cursor.cancelled === cursor.cancelled ? { cancelled: before.cancelled } : {}),
           };
@@ -451,7 +455,7 @@ function readMark(value: unknown): DialMark | null {
 
 /** The cursor as stored, checked field by field (anything unreadable starts empty). */
 export function readCursor(value: unknown): Ing800Cursor {
-  if (typeof value !== 'object' || value === null) return { v: 1, waterLine: null, dial: null, cancelled: null };
+  if (typeof value !== 'object' || value === null) return { v: 1, waterLine: null, dial: null, cancelled: null, side: [] };
   const c = value as Record<string, unknown>;
   const cancelled = readMark(c.cancelled);
   const cdrId = typeof c.cancelled === 'object' && c.cancelled !== null ? (c.cancelled as Record<string, unknown>).cdrId : null;
@@ -460,7 +464,15 @@ export function readCursor(value: unknown): Ing800Cursor {
     waterLine: parseWaterLine(c.waterLine),
     dial: readMark(c.dial),
     cancelled: cancelled ? { ...cancelled, cdrId: typeof cdrId === 'string' ? cdrId : null } : null,
+    side: Array.isArray(c.side) ? c.side.map(readSide).filter((x): x is SideCall => x !== null).slice(-MAX_SIDE_CALLS) : [],
   };
+}
+
+function readSide(value: unknown): SideCall | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const s = value as Record<string, unknown>;
+  if (typeof s.cdrId !== 'string' || (s.direction !== 'inbound' && s.direction !== 'outbound') || typeof s.number !== 'string' || typeof s.startedAt !== 'number') return null;
+  return { cdrId: s.cdrId, direction: s.direction, number: s.number, startedAt: s.startedAt, answeredAt: typeof s.answeredAt === 'number' ? s.answeredAt : null };
 }
 
 export const ing800: Provider<Ing800Settings> = {
