@@ -3,7 +3,7 @@ import { type Call, type CallState, isActive, stateOf } from '../../shared/call-
 import { CallbarError } from '../../shared/errors.ts';
 import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
-import { type ExtensionInfo, type FetchLike, Ing800Client, RECV_LIMIT } from './800ing-client.ts';
+import { type ExtensionInfo, type FetchLike, Ing800Client, type LatestCall, RECV_LIMIT } from './800ing-client.ts';
 import { Ing800Desktop } from './800ing-desktop.ts';
 import { clientNotRunningHint, serverName } from './800ing-errors.ts';
 import { text, t } from '../../shared/i18n.ts';
@@ -79,6 +79,13 @@ export class Ing800Session implements ProviderSession {
   /** A hang-up the platform has not confirmed yet. */
   private hangupWait: { callId: string; at: number } | null = null;
   private lastClientTry = 0;
+  /**
+   * Compare the call on screen with what the platform says now, once caught up (`reconcile`): on every
+   * wake, after a failed poll and when the server's water line went back — where messages can be missed.
+   */
+  private reconcileDue = true;
+  /** One poll at a time (the loop's, a dial's catch-up): two at once would apply the same messages twice. */
+  private pollChain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly settings: Ing800Settings,
@@ -125,6 +132,7 @@ export class Ing800Session implements ProviderSession {
   resume(signal: AbortSignal): void {
     if (this.signal && !this.signal.aborted) return;
     this.signal = signal;
+    this.reconcileDue = true;
     void this.pollLoop(signal);
   }
 
@@ -132,7 +140,7 @@ export class Ing800Session implements ProviderSession {
     while (!signal.aborted) {
       let delay: number;
       try {
-        await this.pollOnce(signal);
+        await this.pollSerial(signal);
         if (signal.aborted) return;
         this.setProblem('server', null);
         await this.confirmHangup();
@@ -146,6 +154,12 @@ export class Ing800Session implements ProviderSession {
     }
   }
 
+  private pollSerial(signal: AbortSignal): Promise<void> {
+    const run = this.pollChain.then(() => this.pollOnce(signal));
+    this.pollChain = run.catch(() => undefined);
+    return run;
+  }
+
   private busy(): boolean {
     return this.dialInFlight || this.cursor.dial !== null || isActive(this.ctx.snapshot().call);
   }
@@ -153,7 +167,9 @@ export class Ing800Session implements ProviderSession {
   /** One round: the server's water line, then every message after ours, applied page by page. */
   private async pollOnce(signal: AbortSignal): Promise<void> {
     this.forgetOldDials();
-    const server = await this.client.waterLine(this.settings.clientType, signal);
+    // The call on screen before the platform was asked: only a call older than its answer can be judged by it.
+    const shownBefore = this.ctx.snapshot().call;
+    const { waterLine: server, latest } = await this.client.poll(this.settings.clientType, signal);
     if (signal.aborted) return;
     let last = this.cursor.waterLine;
     if (last === null) {
@@ -165,9 +181,10 @@ export class Ing800Session implements ProviderSession {
       // The server's line went back (a reset server, another server): follow it, or nothing would come again.
       this.deps.log?.(`800ing: the server's water line ${server} is behind ours (${last}); following it`);
       await this.saveCursor({ waterLine: server });
+      this.reconcileDue = true;
       return;
     }
-    if (!hasNews(server, last)) return;
+    if (!hasNews(server, last)) return this.reconcile(latest, shownBefore);
     for (let n = 0; n < MAX_PAGES_PER_POLL; n++) {
       const messages = await this.client.recvMsg(this.settings.clientType, last, RECV_LIMIT, signal);
       if (signal.aborted) return;
@@ -204,8 +221,24 @@ export class Ing800Session implements ProviderSession {
         }
       }
       last = target;
-      if (complete) return;
+      if (complete) return this.reconcile(latest, shownBefore);
     }
+  }
+
+  /**
+   * Caught up with the water line: every message up to the platform's answer is applied. When the platform's
+   * newest call message is a 挂机 (getLongWaterLine `msgs`, document 2.3) it has no call now — one call at a
+   * time — so a call still shown (its end missed: a reset server, a lost cursor) ends here, saying why
+   * (issue 16). Not a call that began after the platform answered (CallBar's own dial).
+   */
+  private async reconcile(latest: LatestCall | null, shownBefore: Call | null): Promise<void> {
+    if (!this.reconcileDue) return;
+    this.reconcileDue = false;
+    const call = this.ctx.snapshot().call;
+    if (!latest || (latest.status !== 2 && latest.status !== 3)) return;
+    if (!isActive(call) || call.id !== shownBefore?.id || this.dialInFlight || this.cursor.dial !== null) return;
+    this.deps.log?.(`800ing: the platform's newest call message is a 挂机, yet call ${call.vendorCallId ?? call.id} is shown; ending it`);
+    await this.ctx.emit([{ type: 'call.ended', cause: t('ing800CallGoneOnPlatform') }], { cursor: this.cursor });
   }
 
   /** A transferred call's end says so (the water line only says 挂机). */
@@ -247,6 +280,7 @@ export class Ing800Session implements ProviderSession {
   }
 
   private pollFailed(error: unknown): number {
+    this.reconcileDue = true;
     const e = error instanceof CallbarError ? error : new CallbarError('internal', internalErrorMessage(error));
     const detail = e.detail ? { detail: e.detail } : {};
     if (e.code === 'auth') {
@@ -336,6 +370,11 @@ export class Ing800Session implements ProviderSession {
       this.dialInFlight = false;
       this.timer.poke();
     }
+    // The platform stored the call's first message before it answered: catch up, so the call shows with
+    // its cdrId and after any older call's messages (a 挂断 that fails before the cdrId is known would
+    // leave a row no platform call matches).
+    const signal = this.signal;
+    if (signal && !signal.aborted) await this.pollSerial(signal).catch((error: unknown) => this.deps.log?.('800ing: catching up after the dial failed', error));
     // Show the call at once, unless the water line has already shown it.
     if (this.matched.delete(mark)) return;
     await this.ctx.emit([{ type: 'call.dialing', number: dest }]);
@@ -352,10 +391,18 @@ export class Ing800Session implements ProviderSession {
 
   async hangup(): Promise<void> {
     const call = this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
-    if (this.desktop) {
-      const desktop = this.desktop;
-      await this.clientCall(() => desktop.hangup(call.number === UNKNOWN_NUMBER ? '' : call.number));
-    } else await this.client.hangupExten();
+    try {
+      if (this.desktop) {
+        const desktop = this.desktop;
+        await this.clientCall(() => desktop.hangup(call.number === UNKNOWN_NUMBER ? '' : call.number));
+      } else await this.client.hangupExten();
+    } catch (error) {
+      // The engine ends the call here. A dial the water line has not named yet must not come back as a
+      // second call when its messages arrive: they are swallowed, as after an unconfirmed hang-up.
+      const dial = this.cursor.dial;
+      if (dial && !call.vendorCallId) await this.saveCursor({ dial: null, cancelled: { ...dial, cdrId: null } }).catch(() => undefined);
+      throw error;
+    }
     // The end comes from the water line (挂机); if it does not, CallBar ends the call after HANGUP_CONFIRM_MS.
     this.hangupWait = { callId: call.id, at: this.now() };
     this.timer.poke();
