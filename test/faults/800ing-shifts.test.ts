@@ -109,6 +109,14 @@ function suite(mode: Mode): void {
         if (!call) {
           options.push(['agent dials', () => world.engine.dial(rnd.pick(CUSTOMERS))]);
           options.push(['customer calls', async () => sim.injectIncoming(rnd.pick(CUSTOMERS))]);
+          // The write that carries the call's messages (and the water line past them) is refused, retries too.
+          options.push([
+            'customer calls while storage is full',
+            async () => {
+              world.storage.failWrites = 3;
+              sim.injectIncoming(rnd.pick(CUSTOMERS));
+            },
+          ]);
         } else if (call.phase === 'talking') {
           options.push(['customer hangs up', async () => sim.remoteHangup()]);
           options.push(['agent hangs up', () => world.engine.callAction('hangup')]);
