@@ -892,6 +892,24 @@ describe('provider contract extensions', () => {
   });
 });
 
+describe('a batch that ends one call and begins the next', () => {
+  it('tells the ended call as its own change (recent calls keep it), then the new one', async () => {
+    const { session, engine, records } = await loggedIn();
+    // A poll after an outage: a missed call, then the next caller still ringing.
+    await session().ctx.emit([
+      { type: 'call.incoming', number: '13500001111', vendorCallId: 'v1' },
+      { type: 'call.ended', cause: '未接听' },
+      { type: 'call.incoming', number: '13600002222', vendorCallId: 'v2' },
+    ]);
+    expect(engine.publicState().call).toMatchObject({ vendorCallId: 'v2', state: 'incoming' });
+    expect(records).toEqual(['change:ended', 'change:incoming']);
+    // The same with the first call already on screen: its end is told once, not again by the next batch.
+    await session().ctx.emit([{ type: 'call.ended' }, { type: 'call.incoming', number: '13700003333', vendorCallId: 'v3' }, { type: 'call.ended' }]);
+    await session().ctx.emit([{ type: 'call.incoming', number: '13800004444', vendorCallId: 'v4' }]);
+    expect(records).toEqual(['change:ended', 'change:incoming', 'change:ended', 'change:ended', 'change:incoming']);
+  });
+});
+
 describe('events and the provider cursor in one write', () => {
   it('a restart sees both the applied events and the cursor past them', async () => {
     const w = world();

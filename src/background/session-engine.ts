@@ -81,6 +81,8 @@ export class SessionEngine {
   private dialPlan: DialPlan = DEFAULT_DIAL_PLAN;
   /** Call records applied by the change in progress, handed to onCallRecord once it is persisted. */
   private records: CallRecord[] = [];
+  /** Calls the change in progress ended and replaced (applyEvents `passed`), told to onCallChange once it is persisted. */
+  private passed: Call[] = [];
   /** Since when writes of the session fail (null: the last one worked). */
   private unsavedSince: number | null = null;
 
@@ -462,6 +464,7 @@ export class SessionEngine {
     const result = applyEvents(this.state, events, this.deps.now());
     for (const reason of result.rejected) this.deps.log?.(`ignored ${reason}`);
     this.records.push(...result.records);
+    this.passed.push(...result.passed);
     this.state = result.state;
   }
 
@@ -491,24 +494,37 @@ export class SessionEngine {
       await this.load();
       const before = this.state;
       this.records = [];
+      this.passed = [];
       let records: CallRecord[];
+      let passed: Call[];
       let changed: boolean;
       try {
         const result = await change();
         records = this.records;
+        passed = this.passed;
         changed = this.state !== before && result !== false;
         if (changed) await this.persist(this.state);
       } catch (error) {
         this.state = before;
         this.records = [];
+        this.passed = [];
         if (error instanceof SessionWriteError) this.showUnsaved(error);
         throw error;
       }
       this.records = [];
+      this.passed = [];
       if (changed) {
         this.unsavedSince = null;
         this.publish();
-        const [was, is] = [before.call, this.state.call];
+        // A batch can end one call and begin the next (a poll after an outage brings both): each call
+        // ended on the way is told as its own change, so recent calls keep it.
+        let was = before.call;
+        for (const call of passed) {
+          const previous = was?.id === call.id ? was : null;
+          if (previous?.state !== call.state) this.effect('call-change', () => this.deps.onCallChange?.(previous, call, this.publicState()));
+          was = call;
+        }
+        const is = this.state.call;
         if (was?.id !== is?.id || was?.state !== is?.state) this.effect('call-change', () => this.deps.onCallChange?.(was, is, this.publicState()));
       }
       for (const record of records) this.effect('call-record', () => this.deps.onCallRecord?.(record));

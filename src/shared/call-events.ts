@@ -265,6 +265,11 @@ export interface ApplyEventsResult<S extends EventState> {
   state: S;
   /** Platform call records among the events, for recent calls. */
   records: CallRecord[];
+  /**
+   * Calls a later event of the same batch replaced (ended, then the next call began), as they last
+   * were: the final state no longer shows them, yet they belong in recent calls.
+   */
+  passed: Call[];
   /** Events the call state machine refused (ignored), with why. */
   rejected: string[];
 }
@@ -277,6 +282,7 @@ export interface ApplyEventsResult<S extends EventState> {
 export function applyEvents<S extends EventState>(state: S, events: readonly ProviderEvent[], now: number): ApplyEventsResult<S> {
   let next = state;
   const records: CallRecord[] = [];
+  const passed: Call[] = [];
   const rejected: string[] = [];
   let replaying = false;
   for (const event of events.map(bounded)) {
@@ -311,8 +317,9 @@ export function applyEvents<S extends EventState>(state: S, events: readonly Pro
       if (replaying) continue;
       const result = applyCallEvent(next.call, event, now);
       if (result.rejected) rejected.push(`${event.type}: ${result.rejected}`);
+      if (result.changed && next.call && result.call?.id !== next.call.id) passed.push(next.call);
       if (result.changed) next = { ...next, call: result.call };
     }
   }
-  return { state: next, records, rejected };
+  return { state: next, records, passed, rejected };
 }

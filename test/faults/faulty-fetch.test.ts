@@ -62,4 +62,13 @@ describe('FaultyFetch', () => {
     expect(hits).toBe(3);
     expect(faults.total()).toBe(2);
   });
+
+  it('a fault can pick its request by the body (an API method named in a form body)', async () => {
+    const faults = new FaultyFetch();
+    faults.inject('error-500', (_url, _method, body) => body?.includes('method=recvMsg') === true);
+    const form = (method: string) => exchange(`${base}/api`, { method: 'POST', body: `method=${method}` }, { fetch: faults.fetch, timeoutMs: 300, unreachable: 'unreachable', timeout: 'timeout' });
+    expect((await form('getLongWaterLine')).status).toBe(200);
+    expect((await form('recvMsg')).status).toBe(500);
+    expect(faults.waiting).toBe(0);
+  });
 });

@@ -18,9 +18,12 @@ import type { FetchLike } from '../../src/providers/http.ts';
 export const HTTP_FAULTS = ['unreachable', 'error-500', 'timeout', 'malformed', 'duplicate'] as const;
 export type HttpFault = (typeof HTTP_FAULTS)[number];
 
+/** Which request a fault is for: its URL, HTTP method and (a string body) its body — 八百呼 names its API method in the form body. */
+export type RequestMatch = (url: string, method: string, body?: string) => boolean;
+
 interface Pending {
   fault: HttpFault;
-  matches: (url: string, method: string) => boolean;
+  matches: RequestMatch;
 }
 
 export class FaultyFetch {
@@ -32,7 +35,7 @@ export class FaultyFetch {
   constructor(private readonly real: FetchLike = (url, init) => globalThis.fetch(url, init)) {}
 
   /** The next request matching `matches` (every request when absent) meets `fault`. */
-  inject(fault: HttpFault, matches: (url: string, method: string) => boolean = () => true): void {
+  inject(fault: HttpFault, matches: RequestMatch = () => true): void {
     this.pending.push({ fault, matches });
   }
 
@@ -52,7 +55,8 @@ export class FaultyFetch {
   readonly fetch: FetchLike = async (url, init) => {
     this.requests++;
     const method = (init.method ?? 'GET').toUpperCase();
-    const at = this.pending.findIndex((p) => p.matches(url, method));
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const at = this.pending.findIndex((p) => p.matches(url, method, body));
     if (at < 0) return this.real(url, init);
     const [{ fault }] = this.pending.splice(at, 1) as [Pending];
     this.injected[fault]++;

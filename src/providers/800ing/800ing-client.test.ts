@@ -1,6 +1,6 @@
 import { failure } from '../../../test/support/provider-context.ts';
 import { describe, expect, it } from 'vitest';
-import { DATA_PATH, type FetchLike, Ing800Client, JSONP_DATA_PATH, parseReply, RECV_LIMIT } from './800ing-client.ts';
+import { DATA_PATH, type FetchLike, Ing800Client, JSONP_DATA_PATH, parseLatest, parseReply, RECV_LIMIT } from './800ing-client.ts';
 import { passwordMd5 } from './800ing-secret.ts';
 
 const SERVER = 'http://voip.800ing.com:8080';
@@ -205,5 +205,23 @@ describe('errors the agent reads', () => {
     const error = await failure(client(fetch).getExtension());
     expect(error.detail).toContain('getExtension');
     expect(error.detail).not.toContain(DIGEST);
+  });
+});
+
+describe('parseLatest: getLongWaterLine msgs, the newest call state', () => {
+  it.each<[unknown, ReturnType<typeof parseLatest>]>([
+    ['{"status":2,"phone":"13912345678","kind":1}', { status: 2, phone: '13912345678', kind: '1' }],
+    [{ status: '3', phone: 139, kind: '2' }, { status: 3, phone: '139', kind: '2' }],
+    ['{"status":0}', { status: 0, phone: '', kind: '' }],
+    ['', null],
+    ['not json', null],
+    ['{"status":"x"}', null],
+    ['[2]', null],
+    [{ status: 1.5 }, null],
+    [`{"status":2,"phone":"${'9'.repeat(20_000)}"}`, null],
+    [{ status: 2, phone: '9'.repeat(500) }, { status: 2, phone: '9'.repeat(64), kind: '' }],
+    [null, null],
+  ])('%j', (value, expected) => {
+    expect(parseLatest(value)).toEqual(expected);
   });
 });

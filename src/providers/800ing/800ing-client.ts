@@ -60,6 +60,8 @@ export interface ClientConfig {
   password: string;
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** callbackPhone's limit (default DIAL_TIMEOUT_MS). */
+  dialTimeoutMs?: number;
 }
 
 /** getExtension, as CallBar uses it. */
@@ -75,8 +77,37 @@ export interface ExtensionInfo {
   exteLoginType: number | null;
 }
 
+/**
+ * getLongWaterLine's `msgs` (document 2.3, lines 143–147): the platform's newest call message —
+ * `status` 0 开始呼出或呼入 / 1 接听 / 2 挂机 (3 too, as recvMsg says), `phone`, `kind` 1 呼出 / 2 呼入.
+ */
+export interface LatestCall {
+  status: number;
+  kind: string;
+  phone: string;
+}
+
 export interface WaterLineReply {
-  waterline: string;
+  waterLine: string;
+  /** Null when `msgs` is empty or not the documented object. */
+  latest: LatestCall | null;
+}
+
+/** `msgs` as a JSON text or an object → the newest call state, or null. */
+export function parseLatest(value: unknown): LatestCall | null {
+  let v: unknown = value;
+  if (typeof value === 'string') {
+    if (value.length > 10_000) return null;
+    try {
+      v = JSON.parse(value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  if (!isRecord(v)) return null;
+  const status = typeof v.status === 'number' ? v.status : typeof v.status === 'string' && /^\s*\d{1,3}\s*$/.test(v.status) ? Number(v.status) : NaN;
+  if (!Number.isInteger(status)) return null;
+  return { status, kind: str(v.kind).slice(0, 8), phone: str(v.phone).slice(0, 64) };
 }
 
 export class Ing800Client {
@@ -141,15 +172,20 @@ export class Ing800Client {
 
   /** 2.2 发起呼叫: the platform rings the agent, then `descPhone`; `paramvalue` comes back in the call's messages. */
   async callbackPhone(descPhone: string, paramvalue: string): Promise<void> {
-    await this.call(DATA_PATH, 'callbackPhone', t('actionDial'), { descPhone, paramvalue }, { timeoutMs: DIAL_TIMEOUT_MS });
+    await this.call(DATA_PATH, 'callbackPhone', t('actionDial'), { descPhone, paramvalue }, { timeoutMs: this.config.dialTimeoutMs ?? DIAL_TIMEOUT_MS });
   }
 
   /** 2.3 getLongWaterLine (also the heartbeat): the newest water line. */
   async waterLine(client: string, signal?: AbortSignal): Promise<string> {
+    return (await this.poll(client, signal)).waterLine;
+  }
+
+  /** 2.3 getLongWaterLine: the newest water line and, when `msgs` says it, the newest call state. */
+  async poll(client: string, signal?: AbortSignal): Promise<WaterLineReply> {
     const json = await this.call(JSONP_DATA_PATH, 'getLongWaterLine', t('ing800ActionFetchMessages'), { loginType: 'jsonpLogin', client }, signal ? { signal } : {});
     const line = parseWaterLine(json.waterline ?? json.waterLine);
     if (line === null) throw new CallbarError('malformed-reply', t('ing800WaterLineNotUnderstood', serverName(this.host)), `getLongWaterLine: ${preview(json)}`);
-    return line;
+    return { waterLine: line, latest: parseLatest(json.msgs) };
   }
 
   /** 2.4 recvMsg: the messages after `waterLine`, at most `limit`. Items are normalized, never dropped. */

@@ -232,6 +232,42 @@ describe('mapMessages: a batch', () => {
   });
 });
 
+describe('platform calls followed off screen (side calls): recent calls get them, once', () => {
+  it('a missed call the water line had not shown yet when the agent dialled: its 挂机 is a record of a missed call', () => {
+    // The agent's dial is on screen (callbackPhone answered before the poll caught up); the older call comes now.
+    const out = mapMessages([msg(2, 0, { cdrId: 'B' }), msg(2, 3, { cdrId: 'B' })], dialShown, NOW);
+    expect(out.events).toEqual([
+      { type: 'note', text: NOTE_SECOND_CALL },
+      { type: 'call.record', record: { vendorCallId: 'B', direction: 'inbound', number: CALLER, startedAt: NOW, endedAt: NOW, talkSeconds: 0, result: CAUSE_MISSED } },
+    ]);
+    expect(out.state.call).toMatchObject({ state: 'dialing' });
+    expect(out.state.dial).toBe(DIAL);
+    expect(out.state.side).toEqual([]);
+  });
+
+  it('followed across polls: 0 and 接听 in one, 挂机 in the next (the cursor keeps it)', () => {
+    const first = mapMessages([msg(2, 0, { cdrId: 'B' }), { ...msg(2, 1, { cdrId: 'B' }), time: NOW + 2000 }], dialShown, NOW);
+    expect(first.state.side).toEqual([{ cdrId: 'B', direction: 'inbound', number: CALLER, startedAt: NOW, answeredAt: NOW + 2000 }]);
+    const second = mapMessages([{ ...msg(2, 3, { cdrId: 'B' }), time: NOW + 9000 }], first.state, NOW);
+    expect(second.events).toEqual([
+      { type: 'call.record', record: { vendorCallId: 'B', direction: 'inbound', number: CALLER, startedAt: NOW, answeredAt: NOW + 2000, endedAt: NOW + 9000, talkSeconds: 7, result: '已接通' } },
+    ]);
+  });
+
+  it('a call CallBar ended itself (挂断 not confirmed) that the customer then answered: the platform’s 挂机 records it as talked', () => {
+    const out = mapMessages([{ ...msg(1, 1, { cdrId: 'A' }), time: NOW + 1000 }, { ...msg(1, 3, { cdrId: 'A' }), time: NOW + 6000 }], endedA, NOW);
+    expect(out.events).toEqual([
+      { type: 'call.record', record: { vendorCallId: 'A', direction: 'outbound', number: CUSTOMER, startedAt: NOW - 10_000, answeredAt: NOW + 1000, endedAt: NOW + 6000, talkSeconds: 5, result: '已接通' } },
+    ]);
+    expect(out.state.call).toBe(endedA.call);
+  });
+
+  it('a call CallBar ended itself that never talked, or a repeated 挂机: no record (the row already says so)', () => {
+    expect(mapMessages([msg(1, 3, { cdrId: 'A' })], endedA, NOW).events).toEqual([]);
+    expect(mapMessages([msg(2, 3, { cdrId: 'B' })], dialingA, NOW).events).toEqual([]);
+  });
+});
+
 describe('parseContent', () => {
   it.each<[unknown, ReturnType<typeof parseContent>]>([
     ['{"status":0,"cdrId":12,"paramvalue":"cb-1"}', { status: 0, cdrId: '12', paramvalue: 'cb-1' }],

@@ -44,12 +44,31 @@ export interface CancelledDial extends DialMark {
   cdrId: string | null;
 }
 
+/**
+ * A platform call the screen does not follow: another call was on screen when it began (a dial CallBar
+ * showed before the water line caught up with an earlier call), or CallBar ended it itself (挂断 not
+ * confirmed) while the platform went on. Its messages are followed here; at its hang-up it becomes a
+ * `call.record`, so recent calls have it, once, with the platform's outcome.
+ */
+export interface SideCall {
+  cdrId: string;
+  direction: Call['direction'];
+  number: string;
+  startedAt: number;
+  answeredAt: number | null;
+}
+
+/** Side calls followed at most (the oldest is forgotten): the platform has one call at a time. */
+export const MAX_SIDE_CALLS = 8;
+
 export interface MapperState {
   /** The call on screen (ended calls included), as the events so far leave it. */
   call: Call | null;
   dial: DialMark | null;
   /** Late messages of this dial are swallowed (they must not start a new call). */
   cancelled?: CancelledDial | null;
+  /** Platform calls followed off screen (kept in the cursor: their messages span polls). */
+  side?: readonly SideCall[];
 }
 
 export interface MapOutcome {
@@ -157,12 +176,29 @@ export function mapMessage(message: Ing800Message, state: MapperState, now: numb
     }
     if (events.length === 0 && !ours) return skip(state, '当前通话的重复消息');
   } else if (isActive(call)) {
-    // Another call while one is on screen: the model has one call; say so for a new inbound one.
-    if (status === 0 && direction === 'inbound') events = [{ type: 'note', text: NOTE_SECOND_CALL }];
-    else return skip(state, `不是当前通话的消息（cdrId ${cdrId ?? '无'}）`);
+    // Another call while one is on screen: the model has one call; say so for a new inbound one,
+    // and follow it off screen so that recent calls get it.
+    const at = message.time ?? now;
+    if (cdrId === null) {
+      if (status === 0 && direction === 'inbound') events = [{ type: 'note', text: NOTE_SECOND_CALL }];
+      else return skip(state, `不是当前通话的消息（cdrId 无）`);
+    } else {
+      const followed = followSide(state, { cdrId, direction, number: phone || UNKNOWN_NUMBER, startedAt: at, answeredAt: null }, status, at);
+      if (followed.record) return { events: [followed.record], state: followed.state, matchedDial: false };
+      if (status === 0 && direction === 'inbound') return { events: [{ type: 'note', text: NOTE_SECOND_CALL }], state: followed.state, matchedDial: false };
+      return skip(followed.state, `不是当前通话的消息（cdrId ${cdrId}）`);
+    }
   } else {
     // (isActive narrows `call` to null here; an ended call is still on screen in state.call.)
-    if (state.call && cdrId && state.call.vendorCallId === cdrId) return skip(state, `已结束的通话的消息（cdrId ${cdrId}）`);
+    const shown = state.call;
+    if (shown && cdrId && shown.vendorCallId === cdrId) {
+      // The platform still has the call CallBar ended itself (its own end is always the call's last
+      // message): if the customer talked after all, its hang-up corrects recent calls.
+      const at = message.time ?? now;
+      const followed = status === 0 ? { state } : followSide(state, { cdrId, direction: shown.direction, number: shown.number, startedAt: shown.startedAt, answeredAt: shown.connectedAt ?? null }, status, at);
+      if (followed.record?.type === 'call.record' && followed.record.record.answeredAt !== undefined) return { events: [followed.record], state: followed.state, matchedDial: false };
+      return skip(followed.state, `已结束的通话的消息（cdrId ${cdrId}）`);
+    }
     if (status === 2 || status === 3) return skip(state, `没有看到开始的通话已挂机（cdrId ${cdrId ?? '无'}）`);
     const ids = cdrId ? { vendorCallId: cdrId } : {};
     const start: ProviderEvent =
@@ -175,6 +211,37 @@ export function mapMessage(message: Ing800Message, state: MapperState, now: numb
   let next = call;
   for (const event of events) next = applyCallEvent(next, event, now).call;
   return { events, state: { ...state, call: next, dial: ours ? null : dial }, matchedDial: ours };
+}
+
+/**
+ * One message of a side call: status 0 starts following it, 1 notes the answer, a hang-up ends a call
+ * followed so far as a `call.record` with the platform's outcome (and stops following it). A hang-up of
+ * a call not followed (a repeated 挂机 of a call that ended on screen) records nothing.
+ */
+function followSide(state: MapperState, start: SideCall, status: number, at: number): { state: MapperState; record?: ProviderEvent } {
+  const side = state.side ?? [];
+  const known = side.find((c) => c.cdrId === start.cdrId);
+  const others = side.filter((c) => c !== known);
+  const call = known ?? start;
+  if (status === 0) return { state: { ...state, side: [...others, call].slice(-MAX_SIDE_CALLS) } };
+  if (status === 1) return { state: { ...state, side: [...others, { ...call, answeredAt: call.answeredAt ?? at }].slice(-MAX_SIDE_CALLS) } };
+  if (!known) return { state };
+  const answeredAt = call.answeredAt ?? undefined;
+  const endedAt = Math.max(at, call.startedAt);
+  const record: ProviderEvent = {
+    type: 'call.record',
+    record: {
+      vendorCallId: call.cdrId,
+      direction: call.direction,
+      number: call.number,
+      startedAt: call.startedAt,
+      ...(answeredAt !== undefined ? { answeredAt } : {}),
+      endedAt,
+      talkSeconds: answeredAt !== undefined ? Math.max(0, Math.round((endedAt - answeredAt) / 1000)) : 0,
+      result: answeredAt !== undefined ? t('resultConnected') : call.direction === 'outbound' ? CAUSE_NOT_CONNECTED : CAUSE_MISSED,
+    },
+  };
+  return { state: { ...state, side: others }, record };
 }
 
 /** Is the message about `call` (in progress)? */

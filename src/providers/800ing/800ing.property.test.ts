@@ -49,6 +49,16 @@ function expectValidEvent(e: ProviderEvent): void {
       break;
     case 'call.connected':
       break;
+    case 'call.record': {
+      // A platform call followed off screen (another call was shown, or CallBar ended it itself).
+      const r = e.record;
+      expect(isText(r.vendorCallId) && r.vendorCallId.length > 0, 'record id').toBe(true);
+      expect(isText(r.number) && r.number.length > 0, 'record number').toBe(true);
+      expect(Number.isFinite(r.startedAt) && Number.isFinite(r.endedAt) && r.endedAt >= r.startedAt, 'record times').toBe(true);
+      expect(Number.isInteger(r.talkSeconds) && r.talkSeconds >= 0, 'talk seconds').toBe(true);
+      if (r.answeredAt !== undefined) expect(Number.isFinite(r.answeredAt), 'answeredAt').toBe(true);
+      break;
+    }
     default:
       throw new Error(`八百呼's mapper does not emit ${e.type}`);
   }

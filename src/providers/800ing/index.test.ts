@@ -49,6 +49,8 @@ interface WireMessage {
 class Fake800 {
   line = 1_750_000_000_000;
   messages: WireMessage[] = [];
+  /** getLongWaterLine `msgs`: the newest call state ('' = none said). */
+  latest = '';
   down = false;
   clientDown = false;
   disablePhoneNum = 0;
@@ -98,7 +100,7 @@ class Fake800 {
       case 'getExtension':
         return at('/voip/api/jsondata.html') ?? { code: 0, message: '', exteId: 5, name: '李四', extension: '100008800', compNumber: '1000', compName: '测试企业', disablePhoneNum: this.disablePhoneNum, exteLoginType: 0 };
       case 'getLongWaterLine':
-        return at('/voip/api/jsonpdata.json') ?? { waterline: this.line, keylist: '', msgs: '' };
+        return at('/voip/api/jsonpdata.json') ?? { waterline: this.line, keylist: '', msgs: this.latest };
       case 'recvMsg': {
         const after = Number(p.waterLine);
         const limit = Number(p.limit);
@@ -185,7 +187,7 @@ describe('login', () => {
     const { s, state } = session();
     await expect(s.login()).resolves.toEqual({ name: '李四（测试企业）', extension: '100008800', maskNumbers: false });
     expect(server.log.map((l) => l.what)).toEqual(['getExtension', 'getLongWaterLine']);
-    expect(cursorOf(state)).toEqual({ v: 1, waterLine: String(server.line), dial: null, cancelled: null });
+    expect(cursorOf(state)).toEqual({ v: 1, waterLine: String(server.line), dial: null, cancelled: null, side: [] });
   });
 
   it('disablePhoneNum 1 → numbers masked', async () => {
@@ -339,12 +341,13 @@ describe('the water line', () => {
     expect(state.call?.state).toBe('incoming');
   });
 
-  it('server unreachable: banner “无法连接八百呼服务器 host:port”, every 10 s, cleared on recovery', async () => {
+  it('server unreachable: banner “无法连接八百呼服务器 host:port”, tried again every 3 s (no slower than an idle poll), cleared on recovery', async () => {
     const { state } = await loggedIn();
     server.down = true;
     await tick(SLOW_POLL_MS);
     expect(state.problem).toMatchObject({ code: 'unreachable', message: `无法连接八百呼服务器 ${HOST}` });
-    expect(state.problem?.hint).toContain('10 秒');
+    expect(state.problem?.hint).toContain('3 秒');
+    expect(ERROR_POLL_MS).toBeLessThanOrEqual(SLOW_POLL_MS);
     const tries = server.log.length;
     await tick(ERROR_POLL_MS - 1);
     expect(server.log.length).toBe(tries);
@@ -373,6 +376,64 @@ describe('the water line', () => {
     const requests = server.log.length;
     await tick(60_000);
     expect(server.log.length).toBe(requests);
+  });
+});
+
+describe('reconciling with the platform’s newest call state (getLongWaterLine msgs)', () => {
+  const GONE = '八百呼平台上这通电话已经结束（没有收到它的挂机消息），已在本地结束';
+
+  async function callShown() {
+    const h = await loggedIn();
+    server.push(2, CALLER, { status: 0, cdrId: 'B' });
+    server.push(2, CALLER, { status: 1, cdrId: 'B' });
+    server.latest = JSON.stringify({ status: 1, phone: CALLER, kind: 2 });
+    await tick(SLOW_POLL_MS);
+    expect(h.state.call).toMatchObject({ state: 'connected', vendorCallId: 'B' });
+    return h;
+  }
+
+  it('the server lost the call’s 挂机 (its water line went back): once caught up, the call ends here saying why', async () => {
+    const { state } = await callShown();
+    // A reset server: the line goes back, the hang-up message is gone; its newest call state says 挂机.
+    server.line -= 1000;
+    server.latest = JSON.stringify({ status: 2, phone: CALLER, kind: 2 });
+    await tick(FAST_POLL_MS);
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'ended', cause: GONE });
+    expect(state.events.at(-1)).toEqual({ type: 'call.ended', cause: GONE });
+  });
+
+  it('on a wake too (a restarted worker); and a call the platform still has stays', async () => {
+    const first = await callShown();
+    /** A new worker with the engine's persisted call. */
+    const wake = async () => {
+      abort.abort();
+      abort = new AbortController();
+      const h = session(CLOUD, first.state.cursor);
+      h.state.call = first.state.call;
+      h.s.resume(abort.signal);
+      await tick(0);
+      return h;
+    };
+    const again = await wake();
+    await tick(FAST_POLL_MS);
+    expect(again.state.call).toMatchObject({ state: 'connected' });
+    server.latest = JSON.stringify({ status: 3, phone: CALLER, kind: 2 });
+    const third = await wake();
+    expect(third.state.call).toMatchObject({ state: 'ended', cause: GONE });
+  });
+
+  it('not between wakes and failures (a poll in the middle of a call proves nothing), nor with msgs empty or unreadable', async () => {
+    const { state } = await callShown();
+    server.latest = JSON.stringify({ status: 3, phone: CALLER, kind: 2 });
+    await tick(FAST_POLL_MS * 3);
+    expect(state.call).toMatchObject({ state: 'connected' });
+    // After a failed poll it is due again, but the platform does not say.
+    server.script('getLongWaterLine', 'network-error');
+    server.latest = 'not json';
+    await tick(FAST_POLL_MS);
+    await tick(ERROR_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'connected' });
   });
 });
 
@@ -437,14 +498,16 @@ describe('restarts (a new service worker from the saved cursor)', () => {
   });
 
   it('readCursor accepts only what it wrote', () => {
-    expect(readCursor(null)).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null });
-    expect(readCursor({ waterLine: 12, dial: { id: 'cb-1', number: '1', at: 5 }, cancelled: { id: null, number: '2', at: 6, cdrId: 'L' } })).toEqual({
+    expect(readCursor(null)).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null, side: [] });
+    const side = { cdrId: 'S', direction: 'inbound', number: '3', startedAt: 7, answeredAt: null };
+    expect(readCursor({ waterLine: 12, dial: { id: 'cb-1', number: '1', at: 5 }, cancelled: { id: null, number: '2', at: 6, cdrId: 'L' }, side: [side, { cdrId: 4 }] })).toEqual({
       v: 1,
       waterLine: '12',
       dial: { id: 'cb-1', number: '1', at: 5 },
       cancelled: { id: null, number: '2', at: 6, cdrId: 'L' },
+      side: [side],
     });
-    expect(readCursor({ waterLine: 'x', dial: { id: 3 } })).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null });
+    expect(readCursor({ waterLine: 'x', dial: { id: 3 }, side: 'x' })).toEqual({ v: 1, waterLine: null, dial: null, cancelled: null, side: [] });
   });
 });
 
@@ -486,6 +549,42 @@ describe('dial (cloud: callbackPhone)', () => {
     await s.dial(CUSTOMER);
     expect(state.events).toEqual([{ type: 'call.dialing', number: CUSTOMER, vendorCallId: 'A' }, { type: 'call.ended', cause: '未接通' }]);
     expect(state.call).toMatchObject({ state: 'ended', vendorCallId: 'A', cause: '未接通' });
+  });
+
+  it('the platform names the call before it answers the dial: CallBar catches up, the call shows with its cdrId (and after an older call)', async () => {
+    const { fetch } = server;
+    server.fetch = async (url, init) => {
+      const body = typeof init.body === 'string' ? init.body : '';
+      if (body.includes('method=callbackPhone')) {
+        // A call that rang while the poll was behind, then the dial's own first message.
+        server.push(2, CALLER, { status: 0, cdrId: 'B' });
+        server.push(2, CALLER, { status: 3, cdrId: 'B' });
+        server.push(1, CUSTOMER, { status: 0, cdrId: 'A', paramvalue: new URLSearchParams(body).get('paramvalue')! });
+      }
+      return fetch(url, init);
+    };
+    const { s, state } = await loggedIn();
+    await s.dial(CUSTOMER);
+    expect(state.events).toEqual([
+      { type: 'call.incoming', number: CALLER, vendorCallId: 'B' },
+      { type: 'call.ended', cause: '未接听' },
+      { type: 'call.dialing', number: CUSTOMER, vendorCallId: 'A' },
+    ]);
+  });
+
+  it('挂断 failing before the water line named the dial: the engine ends it here, and its late messages do not bring it back as a second call', async () => {
+    const { s, state, ctx } = await loggedIn();
+    await s.dial(CUSTOMER);
+    expect(state.call).toMatchObject({ state: 'dialing' });
+    expect(state.call?.vendorCallId).toBeUndefined();
+    server.script('hangupExten', 'network-error');
+    expect((await failure(s.hangup())).code).toBe('unreachable');
+    await ctx.emit([{ type: 'call.ended', cause: '平台未确认挂断' }]); // what the engine does
+    server.push(1, CUSTOMER, { status: 0, cdrId: 'A', paramvalue: 'cb-r1' });
+    server.push(1, CUSTOMER, { status: 1, cdrId: 'A', paramvalue: 'cb-r1' });
+    await tick(FAST_POLL_MS * 3);
+    expect(state.call).toMatchObject({ state: 'ended', cause: '平台未确认挂断' });
+    expect(state.events.filter((e) => e.type === 'call.dialing')).toHaveLength(1);
   });
 
   it('refused locally: during a call, a second dial on its way, a number that cannot be dialled', async () => {
