@@ -295,7 +295,7 @@ describe('ccpaas PhoneKit toolbar: an agent’s shift with a SIP phone', () => {
     await waitForToolbarCallState(crm, 'connected');
     sim.refuseConnections(3000);
     sim.drop(AGENT);
-    await waitForToolbarText(crm, T('toolbar-problem'), /正在重连（第 \d+\/10 次）/);
+    await waitForToolbarText(crm, T('toolbar-problem'), /正在重连（第 \d+\/20 次）/);
     await shot('reconnecting', 'toolbar');
     sim.customerHangup();
     await waitForToolbarCallState(crm, 'ended', 20_000);

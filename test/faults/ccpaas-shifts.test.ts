@@ -93,6 +93,8 @@ async function shift(seed: number): Promise<void> {
     });
     const truth = platform().history;
     // The toolbar shows the platform's state within 5 s.
+    // The CTI connection is back (no banner): what the platform said meanwhile has been replayed.
+    await within(5000, 'the CTI connection back, no banner', () => world.state().problem === null);
     await within(5000, 'no call shown once the platform has none', () => !isActive(world.state().call));
     await within(5000, 'the agent state the platform has', () => {
       const shown = world.state().agentState;

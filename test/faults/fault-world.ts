@@ -170,5 +170,6 @@ export function compareWithPlatform(history: readonly HistoryEntry[], truth: rea
 /** What a failing shift prints: how to replay it alone, its steps, the engine's last words. */
 export function shiftFailure(file: string, seed: number, error: unknown, steps: readonly string[], world: FaultWorld): Error {
   const replay = `FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run ${file}`;
-  return new Error(`shift ${seed} failed: ${String((error as Error)?.message ?? error)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\nengine log: ${world.log().slice(-8).join(' | ')}`);
+  const rows = world.history.map((r) => `${r.vendorCallId ?? '(no id)'} ${r.number} ${r.connected ? 'talked' : 'not talked'} ${r.result}`);
+  return new Error(`shift ${seed} failed: ${String((error as Error)?.message ?? error)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\n最近通话 (newest first): ${rows.join(' | ')}\nengine log: ${world.log().slice(-8).join(' | ')}`);
 }

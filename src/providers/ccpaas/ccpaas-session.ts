@@ -23,8 +23,11 @@ import { ccpaasCapabilitiesFor, PAUSE_PREFIX, type CcpaasSettings, splitPauseCau
 import { initialWorkState, mapCallEvent, mapStatusEvent, MAX_FIELD, parseCallEvent, parseStatusEvent } from './ccpaas-mapper.ts';
 import type { CtiCallback, CtiMethod, CtiResult, CtiWire, OpenCtiWire, WireStatus } from './ccpaas-wire.ts';
 
-/** Consecutive failed connections before giving up until the agent acts (like v-call's SDK maxReconnect). */
-export const WIRE_MAX_RECONNECT = 10;
+/**
+ * Consecutive failed connections before giving up until the agent acts (like v-call's SDK maxReconnect):
+ * 20 tries 4 s apart at most outlast a CTI server down for 75 s.
+ */
+export const WIRE_MAX_RECONNECT = 20;
 /** The CallBar heartbeat (docs/providers/ccpaas-wire.md): keeps the worker and the socket alive. */
 export const WIRE_HEARTBEAT_MS = 20_000;
 /** How long a reply is awaited. */

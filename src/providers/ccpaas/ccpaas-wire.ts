@@ -7,7 +7,7 @@ import { t } from '../../shared/i18n.ts';
  * knows the framing — ids, replies, `seq`, the heartbeat, close code 4001 — so it is the part to swap
  * when the vendor's own frames are known; the session sees results, callbacks and connection statuses.
  *
- * Reconnects after a drop 1, 2, 4, 8, 10, 10 … s later, at most `maxReconnect` consecutive failed
+ * Reconnects after a drop 1, 2, 4, 4 … s later, at most `maxReconnect` consecutive failed
  * attempts (a socket that opens resets the count). It keeps nothing the session must persist: the
  * session sends `initial` (with its stored `lastSeq`) on every `connected` status itself.
  */
@@ -83,7 +83,8 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** A socket that neither opens nor fails within this long counts as a failed attempt. */
 export const OPEN_TIMEOUT_MS = 10_000;
 const RETRY_FIRST_MS = 1000;
-const RETRY_MAX_MS = 10_000;
+/** Capped low: once the server is back, the agent sees the platform's state within seconds (issue 16). */
+const RETRY_MAX_MS = 4000;
 const DETAIL_MAX = 200;
 const STATUS_MSG_MAX = 200;
 const STATUS_CODE_MAX = 40;
@@ -92,7 +93,7 @@ const REASON_MAX = 120;
 const SNIPPET_MAX = 60;
 const NAME_MAX = 40;
 
-/** Delay before reconnect attempt n (1-based): 1, 2, 4, 8, 10, 10 … s. */
+/** Delay before reconnect attempt n (1-based): 1, 2, 4, 4 … s. */
 export function retryDelay(attempt: number): number {
   return Math.min(RETRY_FIRST_MS * 2 ** (Math.max(1, attempt) - 1), RETRY_MAX_MS);
 }
