@@ -271,6 +271,13 @@ export function parseLocalTime(value: unknown): number | undefined {
   return Number.isFinite(time) ? time : undefined;
 }
 
+/** ms → "YYYY-MM-DD HH:MM:SS" in the browser's local time (the PBX's, as parseLocalTime assumes). */
+export function formatLocalTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }

@@ -42,6 +42,8 @@ class FakeDscom {
   linkedid = '';
   parked: Record<string, unknown>[] = [];
   waiting: Record<string, Record<string, unknown>[]> = {};
+  /** What cdr/list returns (every row, whatever the window; the test checks the window it was asked). */
+  cdrs: Record<string, unknown>[] = [];
   down = false;
   password = '123456';
   clientSecret = 's3cret';
@@ -120,6 +122,8 @@ class FakeDscom {
         return this.parked;
       case 'status/wait':
         return this.waiting[query.get('queue_num') ?? ''] ?? [];
+      case 'cdr/list':
+        return query.get('page') === '1' ? this.cdrs : [];
       default:
         return [];
     }
@@ -577,6 +581,45 @@ describe('billing websocket', () => {
     expect(state.call).toMatchObject({ state: 'ended' });
     expect(state.call?.cause).toBeUndefined();
     expect(state.records.at(-1)).toMatchObject({ result: '已接通' });
+  });
+
+  it('a call record pushed while the socket was down is fetched from cdr/list when it reconnects: the call ends, its outcome is known', async () => {
+    const { s, state } = await loggedIn();
+    await s.dial('13912345678');
+    server.device = 'In use';
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'connected', answerUnknown: true });
+    // The socket drops; the customer answers and hangs up meanwhile; the CDR is pushed to no one.
+    FakeSocket.all[0]!.fail();
+    server.device = 'Not in use';
+    server.cdrs = [row({ channel: 'PJSIP/8002-1', dstchannel: 'PJSIP/8003-2', src: '8002', dst: '8003', linkedid: 'other' }), row()];
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'ended' });
+    expect(state.records).toEqual([]);
+    await tick(1000);
+    FakeSocket.all.at(-1)!.open();
+    await tick(0);
+    const asked = server.calls('cdr/list').at(-1)!;
+    // From the login (09:00:00) less the margin, to now plus the margin.
+    expect(asked.query).toMatchObject({ start_time: '2025-06-19 08:58:00', page: '1', page_size: '1000', sort_by: 'id', order: 'asc' });
+    expect(state.records).toEqual([expect.objectContaining({ vendorCallId: 'hwd-1750750498.613', talkSeconds: 60, result: '已接通' })]);
+    expect(state.call).toMatchObject({ state: 'ended', connectedAt: expect.any(Number) });
+    expect(state.call?.answerUnknown).toBeFalsy();
+    // What is covered now is kept for the next worker: its catch-up starts there.
+    expect(state.cursor).toMatchObject({ cdrSince: Date.now() });
+  });
+
+  it('a failed catch-up is tried again after the next poll', async () => {
+    const { state } = await loggedIn();
+    server.cdrs = [row()];
+    FakeSocket.all[0]!.fail();
+    await tick(1000);
+    server.script('cdr/list', { status: 500, json: { message: 'Server Error' } });
+    FakeSocket.all.at(-1)!.open();
+    await tick(0);
+    expect(state.records).toEqual([]);
+    await tick(SLOW_POLL_MS);
+    expect(state.records).toEqual([expect.objectContaining({ vendorCallId: 'hwd-1750750498.613' })]);
   });
 
   it('the configured billing address is used as given', async () => {
