@@ -135,6 +135,8 @@ export interface PollInput {
   holdPending?: boolean;
   /** A dial whose reply was lost (timeout): a call that shows up now is that outbound call. */
   lostDial?: { number: string } | null;
+  /** The PBX accepted CallBar's call/hangup for this call: an idle phone now means it is over (no dial grace). */
+  hungUp?: boolean;
 }
 
 /**
@@ -174,6 +176,7 @@ export function mapCallState(input: PollInput): ProviderEvent[] {
       if (device === 'onHold') return [up, { type: 'call.held' }];
       if (IN_CALL.has(device)) return [up];
       if (device === 'unavailable') return ended(END_CAUSES.phoneOffline);
+      if (input.hungUp) return ended();
       return now - call.startedAt >= DIAL_GRACE_MS ? ended(END_CAUSES.notPlaced) : [];
     case 'ringing':
     case 'incoming':

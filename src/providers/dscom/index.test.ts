@@ -546,6 +546,26 @@ describe('agent state', () => {
   });
 });
 
+describe('hang-up of a dial the poll never saw ring', () => {
+  it('ends the call at the next poll once the PBX accepted call/hangup (no 10 s dial grace)', async () => {
+    const { s, state } = await loggedIn();
+    await s.dial('13912345678');
+    expect(state.call).toMatchObject({ state: 'dialing' });
+    // The PBX rang the phone and hung up between two polls: the phone is idle again.
+    await s.hangup();
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'ended' });
+    expect(state.call?.cause).toBeUndefined();
+  });
+
+  it('an idle phone without a hang-up still waits for the PBX to ring it', async () => {
+    const { s, state } = await loggedIn();
+    await s.dial('13912345678');
+    await tick(FAST_POLL_MS * 3);
+    expect(state.call).toMatchObject({ state: 'dialing' });
+  });
+});
+
 describe('billing websocket', () => {
   const row = (fields: Record<string, unknown> = {}) => ({
     calldate: '2025-06-19 09:00:05',

@@ -99,6 +99,8 @@ export class DscomSession implements ProviderSession {
   private reported: ReportedAgentState;
   /** Why the current call will end (it was transferred or parked): the poll only sees the phone go idle. */
   private endCause: { callId: string; cause: string } | null = null;
+  /** The call whose call/hangup the PBX accepted (its phone going idle ends it at once, even while dialing). */
+  private hungUp: string | null = null;
   /** Billing connections opened / caught up with cdr/list (the rows pushed while none was open). */
   private catchUpWanted = 0;
   private catchUpDone = 0;
@@ -244,7 +246,8 @@ export class DscomSession implements ProviderSession {
       const lostDial = this.lostDial && now - this.lostDial.at < LOST_DIAL_MS ? { number: this.lostDial.number } : null;
       const holdPending = !!call && this.cursor.hold?.callId === call.id && !this.cursor.hold.confirmed;
       const cause = call && this.endCause?.callId === call.id ? this.endCause.cause : undefined;
-      const callEvents = mapCallState({ device, agent: rows, call, now, holdPending, lostDial }).map((e) =>
+      const hungUp = !!call && this.hungUp === call.id;
+      const callEvents = mapCallState({ device, agent: rows, call, now, holdPending, lostDial, hungUp }).map((e) =>
         e.type === 'call.ended' && !e.cause && cause ? { ...e, cause } : e,
       );
       if (callEvents.some((e) => e.type === 'call.dialing' || e.type === 'call.incoming')) this.lostDial = null;
@@ -406,8 +409,11 @@ export class DscomSession implements ProviderSession {
   }
 
   async hangup(): Promise<void> {
-    this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
-    await this.callAction(() => this.client.hangup(this.settings.extension));
+    const call = this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
+    await this.callAction(async () => {
+      await this.client.hangup(this.settings.extension);
+      this.hungUp = call.id;
+    });
   }
 
   async hold(): Promise<void> {
