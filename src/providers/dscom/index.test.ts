@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SocketFactory, SocketLike } from './dscom-billing.ts';
 import type { FetchLike } from './dscom-client.ts';
 import { type DscomSettings, dscomSettingsSchema } from './dscom-info.ts';
-import { dscom, DscomSession, ERROR_POLL_MS, FAST_POLL_MS, SLOW_POLL_MS } from './index.ts';
+import { AUTH_LOST_POLL_MS, dscom, DscomSession, ERROR_POLL_MS, FAST_POLL_MS, SLOW_POLL_MS } from './index.ts';
 
 const SETTINGS: DscomSettings = dscomSettingsSchema.parse({
   baseUrl: 'https://pbx.example.com:8443',
@@ -336,6 +336,17 @@ describe('polling', () => {
     const tokenRequests = server.calls('token').length;
     await tick(120_000);
     expect(server.calls('token').length).toBe(tokenRequests);
+  });
+
+  it('a token refused twice in a row (revoked again while it was renewed): the banner goes once a poll works again', async () => {
+    const { state } = await loggedIn();
+    const unauthenticated = { status: 401, json: { message: 'Unauthenticated.' } };
+    server.script('status/endpoint', unauthenticated, unauthenticated);
+    await tick(SLOW_POLL_MS);
+    expect(state.problem).toMatchObject({ code: 'auth' });
+    await tick(AUTH_LOST_POLL_MS);
+    expect(server.calls('status/endpoint').length).toBeGreaterThan(3);
+    expect(state.problem).toBeNull();
   });
 
   it('a new service worker resumes from the saved token without logging in again', async () => {

@@ -207,6 +207,8 @@ export class DscomSession implements ProviderSession {
         // A catch-up that failed (the server was down when the socket came back) is tried again.
         if (this.catchUpDone < this.catchUpWanted) void this.catchUpRecords(signal);
         this.setProblem('server', null);
+        // The server took the token: a login problem shown earlier (a token refused twice) is over.
+        this.setProblem('auth', null);
         delay = this.busy() ? this.timing.fastPollMs : this.timing.slowPollMs;
       } catch (error) {
         if (signal.aborted) return;
