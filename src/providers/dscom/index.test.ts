@@ -557,6 +557,30 @@ describe('agent state', () => {
   });
 });
 
+describe('a ring the agent rows say nothing about', () => {
+  it('the phone read ringing, the agent rows read after the ring ended: no phantom 未知号码 call', async () => {
+    const { state } = await loggedIn();
+    server.queues.set('200', { status: '0', duration: '00:00:10' });
+    server.device = 'Ringing';
+    await tick(SLOW_POLL_MS);
+    expect(state.call).toBeNull();
+    server.device = 'Not in use';
+    await tick(SLOW_POLL_MS);
+    expect(state.call).toBeNull();
+    expect(state.events.filter((e) => e.type === 'call.incoming')).toEqual([]);
+  });
+
+  it('a ring that lasts is shown at the next poll (a second later), even with nothing in the rows', async () => {
+    const { state } = await loggedIn();
+    server.queues.set('200', { status: '0', duration: '00:00:10' });
+    server.device = 'Ringing';
+    await tick(SLOW_POLL_MS);
+    expect(state.call).toBeNull();
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'incoming', number: '未知号码' });
+  });
+});
+
 describe('hang-up of a dial the poll never saw ring', () => {
   it('ends the call at the next poll once the PBX accepted call/hangup (no 10 s dial grace)', async () => {
     const { s, state } = await loggedIn();

@@ -21,7 +21,7 @@ import {
   SELECTABLE_STATES,
   SUPERVISOR_ACTIONS,
 } from './dscom-info.ts';
-import { deviceState, formatLocalTime, mapAgentStatus, mapBillingRows, mapCallState, type ReportedAgentState } from './dscom-mapper.ts';
+import { deviceState, formatLocalTime, mapAgentStatus, mapBillingRows, mapCallState, type ReportedAgentState, UNKNOWN_NUMBER } from './dscom-mapper.ts';
 import { isTokenState, type TokenState, TokenManager } from './dscom-token.ts';
 
 /** Poll while a call is active or a dial is on its way, otherwise, and while the server fails. */
@@ -101,6 +101,8 @@ export class DscomSession implements ProviderSession {
   private endCause: { callId: string; cause: string } | null = null;
   /** The call whose call/hangup the PBX accepted (its phone going idle ends it at once, even while dialing). */
   private hungUp: string | null = null;
+  /** A poll saw the phone ring with nothing in the agent rows (no number, no linkedid): shown if the next poll sees it too. */
+  private blindRing = false;
   /** Billing connections opened / caught up with cdr/list (the rows pushed while none was open). */
   private catchUpWanted = 0;
   private catchUpDone = 0;
@@ -219,7 +221,7 @@ export class DscomSession implements ProviderSession {
   }
 
   private busy(): boolean {
-    return this.dialInFlight || isActive(this.ctx.snapshot().call) || (this.lostDial !== null && this.now() - this.lostDial.at < LOST_DIAL_MS);
+    return this.dialInFlight || this.blindRing || isActive(this.ctx.snapshot().call) || (this.lostDial !== null && this.now() - this.lostDial.at < LOST_DIAL_MS);
   }
 
   private async pollOnce(signal: AbortSignal): Promise<void> {
@@ -252,6 +254,15 @@ export class DscomSession implements ProviderSession {
       const callEvents = mapCallState({ device, agent: rows, call, now, holdPending, lostDial, hungUp }).map((e) =>
         e.type === 'call.ended' && !e.cause && cause ? { ...e, cause } : e,
       );
+      // The two reads of a poll can disagree (the phone read ringing, the agent rows read a moment later,
+      // after the ring ended): a call with neither number nor id is shown only when the next poll sees it too,
+      // else a ring of a call already over became a phantom 未知号码 call in 最近通话 beside the real one.
+      const start = callEvents.find((e) => e.type === 'call.dialing' || e.type === 'call.incoming');
+      const blind = !!start && !start.vendorCallId && start.number === UNKNOWN_NUMBER && !lostDial;
+      if (blind && !this.blindRing) {
+        this.blindRing = true;
+        callEvents.length = 0;
+      } else this.blindRing = false;
       if (callEvents.some((e) => e.type === 'call.dialing' || e.type === 'call.incoming')) this.lostDial = null;
       if (!isActive(call) || callEvents.some((e) => e.type === 'call.ended')) this.endCause = null;
       events.push(...callEvents);
