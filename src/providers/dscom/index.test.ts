@@ -581,6 +581,20 @@ describe('a ring the agent rows say nothing about', () => {
   });
 });
 
+describe('a dial whose reply came back cut', () => {
+  it('the call the PBX then rings the agent\'s phone with is that dial (outbound to the number dialled), not an incoming call', async () => {
+    const { s, state } = await loggedIn();
+    server.script('call/dial', { json: { cod: '20' } });
+    expect((await failure(s.dial('13912345678'))).code).toBe('malformed-reply');
+    server.queues.set('200', { status: '2', duration: '00:00:00' });
+    server.current = '13912345678';
+    server.linkedid = 'hwd-1750750498.613';
+    server.device = 'Ringing';
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ direction: 'outbound', number: '13912345678', vendorCallId: 'hwd-1750750498.613' });
+  });
+});
+
 describe('hang-up of a dial the poll never saw ring', () => {
   it('ends the call at the next poll once the PBX accepted call/hangup (no 10 s dial grace)', async () => {
     const { s, state } = await loggedIn();

@@ -409,6 +409,8 @@ export class DscomSession implements ProviderSession {
         this.lostDial = { number, at: this.now() };
         throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       }
+      // The PBX answered, the reply came back cut: it may well be ringing the agent's phone for this dial.
+      if (error instanceof CallbarError && error.code === 'malformed-reply') this.lostDial = { number, at: this.now() };
       throw error;
     } finally {
       this.dialInFlight = false;
