@@ -182,7 +182,8 @@ describe('CC PaaS toolbar: callbacks in any order, with anything in them', () =>
         await settles(() => t.s.answer());
         await t.s.logout();
       }),
-      { numRuns: 60 },
+      // 150 runs: about 1 in 10 leaves a call shown (a replayed start of a finished call adds nothing), so the check below has room.
+      { numRuns: 150 },
     );
     expect(calls).toBeGreaterThan(5);
   });

@@ -50,6 +50,8 @@ export interface BillingOptions {
   WebSocket: SocketFactory;
   /** The rows of one pushed `billing` message. */
   onRows(rows: unknown[]): void;
+  /** A connection opened: rows pushed while there was none are not pushed again (ask cdr/list). */
+  onOpen?(): void;
   /** Down (with attempt count) or back up (null). */
   onProblem(problem: Omit<Problem, 'since'> | null): void;
   log?(message: string, detail?: unknown): void;
@@ -118,6 +120,7 @@ export class BillingSocket {
       this.openTimer = null;
       this.openedAt = Date.now();
       this.options.onProblem(null);
+      this.options.onOpen?.();
     };
     socket.onmessage = (event: { data: unknown }) => {
       if (this.socket !== socket) return;

@@ -135,6 +135,8 @@ export interface PollInput {
   holdPending?: boolean;
   /** A dial whose reply was lost (timeout): a call that shows up now is that outbound call. */
   lostDial?: { number: string } | null;
+  /** The PBX accepted CallBar's call/hangup for this call: an idle phone now means it is over (no dial grace). */
+  hungUp?: boolean;
 }
 
 /**
@@ -174,6 +176,7 @@ export function mapCallState(input: PollInput): ProviderEvent[] {
       if (device === 'onHold') return [up, { type: 'call.held' }];
       if (IN_CALL.has(device)) return [up];
       if (device === 'unavailable') return ended(END_CAUSES.phoneOffline);
+      if (input.hungUp) return ended();
       return now - call.startedAt >= DIAL_GRACE_MS ? ended(END_CAUSES.notPlaced) : [];
     case 'ringing':
     case 'incoming':
@@ -269,6 +272,13 @@ export function parseLocalTime(value: unknown): number | undefined {
   if (year === 0 || month === 0 || day === 0) return undefined;
   const time = new Date(year, month - 1, day, hour, minute, second).getTime();
   return Number.isFinite(time) ? time : undefined;
+}
+
+/** ms → "YYYY-MM-DD HH:MM:SS" in the browser's local time (the PBX's, as parseLocalTime assumes). */
+export function formatLocalTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 function text(value: unknown): string {

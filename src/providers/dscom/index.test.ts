@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SocketFactory, SocketLike } from './dscom-billing.ts';
 import type { FetchLike } from './dscom-client.ts';
 import { type DscomSettings, dscomSettingsSchema } from './dscom-info.ts';
-import { dscom, DscomSession, ERROR_POLL_MS, FAST_POLL_MS, SLOW_POLL_MS } from './index.ts';
+import { AUTH_LOST_POLL_MS, dscom, DscomSession, ERROR_POLL_MS, FAST_POLL_MS, SLOW_POLL_MS } from './index.ts';
 
 const SETTINGS: DscomSettings = dscomSettingsSchema.parse({
   baseUrl: 'https://pbx.example.com:8443',
@@ -42,6 +42,8 @@ class FakeDscom {
   linkedid = '';
   parked: Record<string, unknown>[] = [];
   waiting: Record<string, Record<string, unknown>[]> = {};
+  /** What cdr/list returns (every row, whatever the window; the test checks the window it was asked). */
+  cdrs: Record<string, unknown>[] = [];
   down = false;
   password = '123456';
   clientSecret = 's3cret';
@@ -120,6 +122,8 @@ class FakeDscom {
         return this.parked;
       case 'status/wait':
         return this.waiting[query.get('queue_num') ?? ''] ?? [];
+      case 'cdr/list':
+        return query.get('page') === '1' ? this.cdrs : [];
       default:
         return [];
     }
@@ -334,6 +338,17 @@ describe('polling', () => {
     expect(server.calls('token').length).toBe(tokenRequests);
   });
 
+  it('a token refused twice in a row (revoked again while it was renewed): the banner goes once a poll works again', async () => {
+    const { state } = await loggedIn();
+    const unauthenticated = { status: 401, json: { message: 'Unauthenticated.' } };
+    server.script('status/endpoint', unauthenticated, unauthenticated);
+    await tick(SLOW_POLL_MS);
+    expect(state.problem).toMatchObject({ code: 'auth' });
+    await tick(AUTH_LOST_POLL_MS);
+    expect(server.calls('status/endpoint').length).toBeGreaterThan(3);
+    expect(state.problem).toBeNull();
+  });
+
   it('a new service worker resumes from the saved token without logging in again', async () => {
     const first = await loggedIn();
     abort.abort();
@@ -542,6 +557,64 @@ describe('agent state', () => {
   });
 });
 
+describe('a ring the agent rows say nothing about', () => {
+  it('the phone read ringing, the agent rows read after the ring ended: no phantom 未知号码 call', async () => {
+    const { state } = await loggedIn();
+    server.queues.set('200', { status: '0', duration: '00:00:10' });
+    server.device = 'Ringing';
+    await tick(SLOW_POLL_MS);
+    expect(state.call).toBeNull();
+    server.device = 'Not in use';
+    await tick(SLOW_POLL_MS);
+    expect(state.call).toBeNull();
+    expect(state.events.filter((e) => e.type === 'call.incoming')).toEqual([]);
+  });
+
+  it('a ring that lasts is shown at the next poll (a second later), even with nothing in the rows', async () => {
+    const { state } = await loggedIn();
+    server.queues.set('200', { status: '0', duration: '00:00:10' });
+    server.device = 'Ringing';
+    await tick(SLOW_POLL_MS);
+    expect(state.call).toBeNull();
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'incoming', number: '未知号码' });
+  });
+});
+
+describe('a dial whose reply came back cut', () => {
+  it('the call the PBX then rings the agent\'s phone with is that dial (outbound to the number dialled), not an incoming call', async () => {
+    const { s, state } = await loggedIn();
+    server.script('call/dial', { json: { cod: '20' } });
+    expect((await failure(s.dial('13912345678'))).code).toBe('malformed-reply');
+    server.queues.set('200', { status: '2', duration: '00:00:00' });
+    server.current = '13912345678';
+    server.linkedid = 'hwd-1750750498.613';
+    server.device = 'Ringing';
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ direction: 'outbound', number: '13912345678', vendorCallId: 'hwd-1750750498.613' });
+  });
+});
+
+describe('hang-up of a dial the poll never saw ring', () => {
+  it('ends the call at the next poll once the PBX accepted call/hangup (no 10 s dial grace)', async () => {
+    const { s, state } = await loggedIn();
+    await s.dial('13912345678');
+    expect(state.call).toMatchObject({ state: 'dialing' });
+    // The PBX rang the phone and hung up between two polls: the phone is idle again.
+    await s.hangup();
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'ended' });
+    expect(state.call?.cause).toBeUndefined();
+  });
+
+  it('an idle phone without a hang-up still waits for the PBX to ring it', async () => {
+    const { s, state } = await loggedIn();
+    await s.dial('13912345678');
+    await tick(FAST_POLL_MS * 3);
+    expect(state.call).toMatchObject({ state: 'dialing' });
+  });
+});
+
 describe('billing websocket', () => {
   const row = (fields: Record<string, unknown> = {}) => ({
     calldate: '2025-06-19 09:00:05',
@@ -577,6 +650,45 @@ describe('billing websocket', () => {
     expect(state.call).toMatchObject({ state: 'ended' });
     expect(state.call?.cause).toBeUndefined();
     expect(state.records.at(-1)).toMatchObject({ result: '已接通' });
+  });
+
+  it('a call record pushed while the socket was down is fetched from cdr/list when it reconnects: the call ends, its outcome is known', async () => {
+    const { s, state } = await loggedIn();
+    await s.dial('13912345678');
+    server.device = 'In use';
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'connected', answerUnknown: true });
+    // The socket drops; the customer answers and hangs up meanwhile; the CDR is pushed to no one.
+    FakeSocket.all[0]!.fail();
+    server.device = 'Not in use';
+    server.cdrs = [row({ channel: 'PJSIP/8002-1', dstchannel: 'PJSIP/8003-2', src: '8002', dst: '8003', linkedid: 'other' }), row()];
+    await tick(FAST_POLL_MS);
+    expect(state.call).toMatchObject({ state: 'ended' });
+    expect(state.records).toEqual([]);
+    await tick(1000);
+    FakeSocket.all.at(-1)!.open();
+    await tick(0);
+    const asked = server.calls('cdr/list').at(-1)!;
+    // From the login (09:00:00) less the margin, to now plus the margin.
+    expect(asked.query).toMatchObject({ start_time: '2025-06-19 08:58:00', page: '1', page_size: '1000', sort_by: 'id', order: 'asc' });
+    expect(state.records).toEqual([expect.objectContaining({ vendorCallId: 'hwd-1750750498.613', talkSeconds: 60, result: '已接通' })]);
+    expect(state.call).toMatchObject({ state: 'ended', connectedAt: expect.any(Number) });
+    expect(state.call?.answerUnknown).toBeFalsy();
+    // What is covered now is kept for the next worker: its catch-up starts there.
+    expect(state.cursor).toMatchObject({ cdrSince: Date.now() });
+  });
+
+  it('a failed catch-up is tried again after the next poll', async () => {
+    const { state } = await loggedIn();
+    server.cdrs = [row()];
+    FakeSocket.all[0]!.fail();
+    await tick(1000);
+    server.script('cdr/list', { status: 500, json: { message: 'Server Error' } });
+    FakeSocket.all.at(-1)!.open();
+    await tick(0);
+    expect(state.records).toEqual([]);
+    await tick(SLOW_POLL_MS);
+    expect(state.records).toEqual([expect.objectContaining({ vendorCallId: 'hwd-1750750498.613' })]);
   });
 
   it('the configured billing address is used as given', async () => {

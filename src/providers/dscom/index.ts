@@ -1,10 +1,11 @@
-import type { ProviderEvent } from '../../shared/call-events.ts';
+import type { CallRecord, ProviderEvent } from '../../shared/call-events.ts';
 import { type Call, type CallState, isActive, stateOf } from '../../shared/call-state.ts';
 import { CallbarError } from '../../shared/errors.ts';
 import { PollTimer, ProblemSlots, type ProblemValue } from '../session-kit.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
 import { BillingSocket, type SocketFactory } from './dscom-billing.ts';
-import { DscomAuthApi, DscomClient, type FetchLike } from './dscom-client.ts';
+import { CDR_PAGE_SIZE, DIAL_TIMEOUT_MS, DscomAuthApi, DscomClient, type FetchLike } from './dscom-client.ts';
+import { DEFAULT_TIMEOUT_MS } from '../http.ts';
 import { authLostHint, serverName } from './dscom-errors.ts';
 import { t, text } from '../../shared/i18n.ts';
 import { cannotConnect, internalErrorMessage, pollRetryHint } from '../error-text.ts';
@@ -20,7 +21,7 @@ import {
   SELECTABLE_STATES,
   SUPERVISOR_ACTIONS,
 } from './dscom-info.ts';
-import { deviceState, mapAgentStatus, mapBillingRows, mapCallState, type ReportedAgentState } from './dscom-mapper.ts';
+import { deviceState, formatLocalTime, mapAgentStatus, mapBillingRows, mapCallState, type ReportedAgentState, UNKNOWN_NUMBER } from './dscom-mapper.ts';
 import { isTokenState, type TokenState, TokenManager } from './dscom-token.ts';
 
 /** Poll while a call is active or a dial is on its way, otherwise, and while the server fails. */
@@ -29,6 +30,12 @@ export const SLOW_POLL_MS = 5000;
 export const ERROR_POLL_MS = 10_000;
 /** The login is lost: nothing to ask the server until the agent logs in again. */
 export const AUTH_LOST_POLL_MS = 30_000;
+/** cdr/list: calls that started this long before the covered time are asked for too (clock skew, rounding). */
+export const CDR_MARGIN_MS = 120_000;
+/** cdr/list pages read in one catch-up at most (1000 rows each). */
+export const CDR_MAX_PAGES = 5;
+/** A live record moves `cdrSince` in storage at most this often (it is a lower bound: later is only more work). */
+export const CDR_SINCE_SAVE_MS = 60_000;
 /** A dial whose reply timed out: a call showing up within this long is taken as that dial. */
 export const LOST_DIAL_MS = 60_000;
 
@@ -36,6 +43,11 @@ export const LOST_DIAL_MS = 60_000;
 export interface DscomCursor {
   v: 1;
   token?: TokenState | null;
+  /**
+   * Call records (CDRs) of calls that started before this time (ms, local clock) have all been applied:
+   * the billing socket was open from then on, or cdr/list was asked. Set at login.
+   */
+  cdrSince?: number | null;
   /** CallBar put this call on hold; `confirmed` once the phone reported "On Hold". */
   hold?: { callId: string; confirmed: boolean } | null;
 }
@@ -46,6 +58,18 @@ export interface SessionDeps {
   WebSocket?: SocketFactory | null;
   now?: () => number;
   log?: (message: string, detail?: unknown) => void;
+  /** Shorter waits for tests that run whole shifts in seconds (the defaults are the constants above). */
+  timing?: Partial<SessionTiming>;
+}
+
+export interface SessionTiming {
+  fastPollMs: number;
+  slowPollMs: number;
+  errorPollMs: number;
+  /** Every request but call/dial (http.ts DEFAULT_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** call/dial (DIAL_TIMEOUT_MS). */
+  dialTimeoutMs: number;
 }
 
 /** Which problem the banner shows when several are present: the first. */
@@ -61,6 +85,7 @@ export class DscomSession implements ProviderSession {
   private readonly tokens: TokenManager;
   private readonly queues: string[];
   private readonly now: () => number;
+  private readonly timing: SessionTiming;
   private cursor: DscomCursor;
   private readonly problems: ProblemSlots<ProblemSlot>;
   private readonly timer = new PollTimer();
@@ -74,6 +99,14 @@ export class DscomSession implements ProviderSession {
   private reported: ReportedAgentState;
   /** Why the current call will end (it was transferred or parked): the poll only sees the phone go idle. */
   private endCause: { callId: string; cause: string } | null = null;
+  /** The call whose call/hangup the PBX accepted (its phone going idle ends it at once, even while dialing). */
+  private hungUp: string | null = null;
+  /** A poll saw the phone ring with nothing in the agent rows (no number, no linkedid): shown if the next poll sees it too. */
+  private blindRing = false;
+  /** Billing connections opened / caught up with cdr/list (the rows pushed while none was open). */
+  private catchUpWanted = 0;
+  private catchUpDone = 0;
+  private catchingUp: Promise<void> | null = null;
 
   constructor(
     private readonly settings: DscomSettings,
@@ -81,6 +114,7 @@ export class DscomSession implements ProviderSession {
     private readonly deps: SessionDeps = {},
   ) {
     this.now = deps.now ?? Date.now;
+    this.timing = { fastPollMs: FAST_POLL_MS, slowPollMs: SLOW_POLL_MS, errorPollMs: ERROR_POLL_MS, requestTimeoutMs: DEFAULT_TIMEOUT_MS, dialTimeoutMs: DIAL_TIMEOUT_MS, ...deps.timing };
     this.problems = new ProblemSlots(PROBLEM_ORDER, (problem) => ctx.setProblem(problem));
     this.queues = queueList(settings);
     this.cursor = readCursor(ctx.loadCursor<unknown>());
@@ -91,6 +125,7 @@ export class DscomSession implements ProviderSession {
       clientSecret: settings.clientSecret,
       username: settings.username,
       password: settings.password,
+      timeoutMs: this.timing.requestTimeoutMs,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
     this.tokens = new TokenManager({
@@ -100,7 +135,13 @@ export class DscomSession implements ProviderSession {
       save: (token) => this.saveCursor({ token }),
       onLost: (error) => this.setProblem('auth', { code: 'auth', message: error.message, hint: authLostHint() }),
     });
-    this.client = new DscomClient({ apiBase: base, tokens: this.tokens, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    this.client = new DscomClient({
+      apiBase: base,
+      tokens: this.tokens,
+      timeoutMs: this.timing.requestTimeoutMs,
+      dialTimeoutMs: this.timing.dialTimeoutMs,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
     this.reported = { state: ctx.snapshot().agentState };
   }
 
@@ -109,6 +150,7 @@ export class DscomSession implements ProviderSession {
   async login(): Promise<AgentInfo> {
     const { extension, agentId } = this.settings;
     await this.tokens.login();
+    await this.saveCursor({ cdrSince: this.now() });
     const [endpoint, rows] = await Promise.all([this.client.endpointStatus(extension), this.client.agentStatus(agentId, extension)]);
     if (!endpoint) throw new CallbarError('refused', t('dscomNoExtensionCheck', serverName(this.client.host), extension));
     const signedIn = new Set(rows.filter((r) => r.status !== '-1').map((r) => r.queue));
@@ -143,12 +185,16 @@ export class DscomSession implements ProviderSession {
       WebSocket: WebSocketImpl,
       url: async () => `${where}/?user_id=billing&token=${encodeURIComponent(await this.tokens.accessToken(signal))}`,
       onRows: (rows) => {
-        const records = mapBillingRows(rows, this.settings.extension);
-        if (!records.length || signal.aborted) return;
-        // A record that closes a call we transferred or parked: say why first.
-        const call = this.ctx.snapshot().call;
-        const why = call && isActive(call) && this.endCause?.callId === call.id && records.some((r) => r.vendorCallId === call.vendorCallId) ? this.endCause.cause : null;
-        void this.ctx.emit([...(why ? [{ type: 'call.ended', cause: why } as const] : []), ...records.map((record) => ({ type: 'call.record', record }) as const)]);
+        const receivedAt = this.now();
+        const caughtUp = this.catchUpDone === this.catchUpWanted;
+        void this.applyRecords(mapBillingRows(rows, this.settings.extension), signal).then(
+          () => (caughtUp ? this.recordsSeen(receivedAt) : undefined),
+          (error) => this.deps.log?.('dscom: a pushed call record could not be applied; cdr/list will be asked', error),
+        );
+      },
+      onOpen: () => {
+        this.catchUpWanted++;
+        void this.catchUpRecords(signal);
       },
       onProblem: (problem) => this.setProblem('billing', problem),
       ...(this.deps.log ? { log: this.deps.log } : {}),
@@ -160,8 +206,12 @@ export class DscomSession implements ProviderSession {
       let delay: number;
       try {
         await this.pollOnce(signal);
+        // A catch-up that failed (the server was down when the socket came back) is tried again.
+        if (this.catchUpDone < this.catchUpWanted) void this.catchUpRecords(signal);
         this.setProblem('server', null);
-        delay = this.busy() ? FAST_POLL_MS : SLOW_POLL_MS;
+        // The server took the token: a login problem shown earlier (a token refused twice) is over.
+        this.setProblem('auth', null);
+        delay = this.busy() ? this.timing.fastPollMs : this.timing.slowPollMs;
       } catch (error) {
         if (signal.aborted) return;
         delay = this.pollFailed(error);
@@ -171,7 +221,7 @@ export class DscomSession implements ProviderSession {
   }
 
   private busy(): boolean {
-    return this.dialInFlight || isActive(this.ctx.snapshot().call) || (this.lostDial !== null && this.now() - this.lostDial.at < LOST_DIAL_MS);
+    return this.dialInFlight || this.blindRing || isActive(this.ctx.snapshot().call) || (this.lostDial !== null && this.now() - this.lostDial.at < LOST_DIAL_MS);
   }
 
   private async pollOnce(signal: AbortSignal): Promise<void> {
@@ -200,9 +250,19 @@ export class DscomSession implements ProviderSession {
       const lostDial = this.lostDial && now - this.lostDial.at < LOST_DIAL_MS ? { number: this.lostDial.number } : null;
       const holdPending = !!call && this.cursor.hold?.callId === call.id && !this.cursor.hold.confirmed;
       const cause = call && this.endCause?.callId === call.id ? this.endCause.cause : undefined;
-      const callEvents = mapCallState({ device, agent: rows, call, now, holdPending, lostDial }).map((e) =>
+      const hungUp = !!call && this.hungUp === call.id;
+      const callEvents = mapCallState({ device, agent: rows, call, now, holdPending, lostDial, hungUp }).map((e) =>
         e.type === 'call.ended' && !e.cause && cause ? { ...e, cause } : e,
       );
+      // The two reads of a poll can disagree (the phone read ringing, the agent rows read a moment later,
+      // after the ring ended): a call with neither number nor id is shown only when the next poll sees it too,
+      // else a ring of a call already over became a phantom 未知号码 call in 最近通话 beside the real one.
+      const start = callEvents.find((e) => e.type === 'call.dialing' || e.type === 'call.incoming');
+      const blind = !!start && !start.vendorCallId && start.number === UNKNOWN_NUMBER && !lostDial;
+      if (blind && !this.blindRing) {
+        this.blindRing = true;
+        callEvents.length = 0;
+      } else this.blindRing = false;
       if (callEvents.some((e) => e.type === 'call.dialing' || e.type === 'call.incoming')) this.lostDial = null;
       if (!isActive(call) || callEvents.some((e) => e.type === 'call.ended')) this.endCause = null;
       events.push(...callEvents);
@@ -213,6 +273,53 @@ export class DscomSession implements ProviderSession {
       events.push(...agentEvents);
     }
     if (events.length) await this.ctx.emit(events);
+  }
+
+  /**
+   * Records of calls the live state missed: the billing socket pushes a CDR once, to the sockets open
+   * then — rows written while it was down (the worker asleep or killed, the network or the server gone)
+   * are asked of cdr/list when a connection opens, from the time everything before was applied. A row
+   * already applied is applied again harmlessly (最近通话 keeps one row per call id).
+   */
+  private catchUpRecords(signal: AbortSignal): Promise<void> {
+    this.catchingUp ??= this.catchUp(signal)
+      .catch((error) => this.deps.log?.('dscom: call records missed while the billing socket was down could not be fetched; tried again after the next poll', error))
+      .finally(() => (this.catchingUp = null));
+    return this.catchingUp;
+  }
+
+  private async catchUp(signal: AbortSignal): Promise<void> {
+    const wanted = this.catchUpWanted;
+    const queryAt = this.now();
+    const call = this.ctx.snapshot().call;
+    // A call that started before the covered time may have ended in the gap: its start is asked for too.
+    const from = Math.min(this.cursor.cdrSince ?? queryAt, call?.startedAt ?? Infinity) - CDR_MARGIN_MS;
+    const [start, end] = [formatLocalTime(from), formatLocalTime(queryAt + CDR_MARGIN_MS)];
+    const rows: unknown[] = [];
+    for (let page = 1; page <= CDR_MAX_PAGES; page++) {
+      const batch = await this.client.cdrList(start, end, page, signal);
+      rows.push(...batch.rows);
+      if (batch.rows.length < CDR_PAGE_SIZE) break;
+    }
+    if (signal.aborted) return;
+    await this.applyRecords(mapBillingRows(rows, this.settings.extension), signal);
+    this.catchUpDone = wanted;
+    await this.saveCursor({ cdrSince: queryAt });
+  }
+
+  /** Records of the agent's calls → events (a record closing a call CallBar transferred or parked says why first). */
+  private async applyRecords(records: CallRecord[], signal: AbortSignal): Promise<void> {
+    if (!records.length || signal.aborted) return;
+    const call = this.ctx.snapshot().call;
+    const why = call && isActive(call) && this.endCause?.callId === call.id && records.some((r) => r.vendorCallId === call.vendorCallId) ? this.endCause.cause : null;
+    await this.ctx.emit([...(why ? [{ type: 'call.ended', cause: why } as const] : []), ...records.map((record) => ({ type: 'call.record', record }) as const)]);
+  }
+
+  /** A live socket's records up to `at` are applied: the covered time moves (saved now and then). */
+  private async recordsSeen(at: number): Promise<void> {
+    if (this.catchUpDone !== this.catchUpWanted) return;
+    const since = this.cursor.cdrSince ?? 0;
+    if (at - since >= CDR_SINCE_SAVE_MS) await this.saveCursor({ cdrSince: at }).catch(() => undefined);
   }
 
   /** Keep the "CallBar put it on hold" mark in step with the call and the phone. */
@@ -235,11 +342,11 @@ export class DscomSession implements ProviderSession {
       code: e.code,
       message: e.code === 'unreachable' ? cannotConnect(serverName(this.client.host)) : e.message,
       hint: network
-        ? pollRetryHint(true, ERROR_POLL_MS / 1000)
-        : pollRetryHint(false, ERROR_POLL_MS / 1000),
+        ? pollRetryHint(true, this.timing.errorPollMs / 1000)
+        : pollRetryHint(false, this.timing.errorPollMs / 1000),
       ...detail,
     });
-    return ERROR_POLL_MS;
+    return this.timing.errorPollMs;
   }
 
 
@@ -302,6 +409,8 @@ export class DscomSession implements ProviderSession {
         this.lostDial = { number, at: this.now() };
         throw new CallbarError('timeout', t('dialTimeout'), error.detail);
       }
+      // The PBX answered, the reply came back cut: it may well be ringing the agent's phone for this dial.
+      if (error instanceof CallbarError && error.code === 'malformed-reply') this.lostDial = { number, at: this.now() };
       throw error;
     } finally {
       this.dialInFlight = false;
@@ -315,8 +424,11 @@ export class DscomSession implements ProviderSession {
   }
 
   async hangup(): Promise<void> {
-    this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
-    await this.callAction(() => this.client.hangup(this.settings.extension));
+    const call = this.requireCall(['dialing', 'ringing', 'incoming', 'connected', 'held'], t('noActiveCall'));
+    await this.callAction(async () => {
+      await this.client.hangup(this.settings.extension);
+      this.hungUp = call.id;
+    });
   }
 
   async hold(): Promise<void> {
@@ -496,6 +608,7 @@ function readCursor(value: unknown): DscomCursor {
   return {
     v: 1,
     token: isTokenState(c.token) ? c.token : null,
+    cdrSince: typeof c.cdrSince === 'number' && Number.isFinite(c.cdrSince) ? c.cdrSince : null,
     hold: hold && typeof hold.callId === 'string' ? { callId: hold.callId, confirmed: hold.confirmed === true } : null,
   };
 }
