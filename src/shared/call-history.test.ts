@@ -32,6 +32,17 @@ describe('call history', () => {
     expect(history).toHaveLength(HISTORY_LIMIT);
     expect(history[0]!.id).toBe(`x${HISTORY_LIMIT + 4}`);
   });
+  it('one row per platform call: a call ended here whose platform call went on and ended later is not listed twice', () => {
+    // 挂断 unanswered (the platform could not be reached): the call ends here, the platform's call goes on;
+    // its events bring it back under a new id, and it ends again.
+    const first = historyEntry({ ...base, vendorCallId: 'occ-1', connectedAt: 2_000, endedAt: 10_000, cause: '平台未确认挂断，已在本地结束' });
+    let history = addToHistory([historyEntry({ ...base, id: 'c0', vendorCallId: 'occ-0', endedAt: 500 })], first);
+    history = addToHistory(history, historyEntry({ ...base, id: 'c2', vendorCallId: 'occ-1', startedAt: 12_000, connectedAt: 12_000, endedAt: 40_000, cause: '对方挂断' }));
+    expect(history.filter((h) => h.vendorCallId === 'occ-1')).toEqual([expect.objectContaining({ id: 'c1', startedAt: 1_000, endedAt: 40_000, connected: true, result: '已接通 · 对方挂断' })]);
+    expect(history.map((h) => h.vendorCallId)).toEqual(['occ-1', 'occ-0']);
+    // Calls without a platform id stay apart.
+    expect(addToHistory(addToHistory([], historyEntry({ ...base, endedAt: 2_000 })), historyEntry({ ...base, id: 'c3', endedAt: 3_000 }))).toHaveLength(2);
+  });
 });
 
 describe('call records (the platform’s CDR)', () => {

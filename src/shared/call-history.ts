@@ -50,8 +50,27 @@ export function historyEntry(call: Call): HistoryEntry {
   };
 }
 
-/** Newest first, one entry per call id, at most HISTORY_LIMIT. */
+/**
+ * Newest first, one entry per call, at most HISTORY_LIMIT. One call is one id, and also one platform
+ * call id: a call CallBar ended on its own (挂断 the platform did not confirm, ended here) that the
+ * platform still had comes back under a new id when its events arrive, and ends again — the agent
+ * would have seen that call twice. Its row is kept and given the later end (the call's record
+ * corrects it after).
+ */
 export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
+  const same = entry.vendorCallId ? history.find((h) => h.id !== entry.id && h.vendorCallId === entry.vendorCallId) : undefined;
+  if (same) {
+    const merged: HistoryEntry = {
+      ...same,
+      ...entry,
+      id: same.id,
+      startedAt: Math.min(same.startedAt, entry.startedAt),
+      durationSec: Math.max(same.durationSec, entry.durationSec),
+      connected: same.connected || entry.connected,
+      ...(same.recording && !entry.recording ? { recording: same.recording } : {}),
+    };
+    return [merged, ...history.filter((h) => h !== same && h.id !== entry.id)].slice(0, HISTORY_LIMIT);
+  }
   return [entry, ...history.filter((h) => h.id !== entry.id)].slice(0, HISTORY_LIMIT);
 }
 
