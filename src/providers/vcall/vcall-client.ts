@@ -59,6 +59,8 @@ export interface VcallClientOptions {
   server: string;
   fetch?: FetchLike;
   signal?: AbortSignal;
+  /** How long a reply is awaited (default: http.ts's, 5 s). */
+  timeoutMs?: number;
 }
 
 function platformName(server: string): string {
@@ -88,6 +90,7 @@ export class VcallClient {
         unreachable: cannotConnect(what),
         timeout: t('httpNoTimelyReply', what),
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
         ...(signal ? { signal } : {}),
       },
     );

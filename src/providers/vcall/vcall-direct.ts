@@ -24,6 +24,8 @@ export interface DirectCursor {
 export interface DirectSessionDeps {
   fetch?: FetchLike;
   now?: () => number;
+  /** How long an HTTP reply is awaited (default 5 s, http.ts). */
+  requestTimeoutMs?: number;
 }
 
 export class VcallDirectSession extends DialOnlyControls implements ProviderSession {
@@ -37,7 +39,7 @@ export class VcallDirectSession extends DialOnlyControls implements ProviderSess
     deps: DirectSessionDeps = {},
   ) {
     super();
-    this.client = new VcallClient({ server: settings.server, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    this.client = new VcallClient({ server: settings.server, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.requestTimeoutMs !== undefined ? { timeoutMs: deps.requestTimeoutMs } : {}) });
     const saved = ctx.loadCursor<Partial<DirectCursor>>();
     this.tokens = new TokenKeeper({
       request: (signal) => this.client.token(settings.accessKeyId, settings.accessKeySecret, signal),

@@ -98,6 +98,8 @@ export interface AgentSessionDeps {
   fetch?: FetchLike;
   now?: () => number;
   log?: (message: string, detail?: unknown) => void;
+  /** How long an HTTP reply is awaited (default 5 s, http.ts). */
+  requestTimeoutMs?: number;
   eventTimeoutMs?: number;
   heartbeatMs?: number;
   surveillanceMs?: number;
@@ -151,7 +153,7 @@ export class VcallAgentSession implements ProviderSession {
     private readonly ctx: ProviderContext,
     private readonly deps: AgentSessionDeps = {},
   ) {
-    this.client = new VcallClient({ server: settings.server, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    this.client = new VcallClient({ server: settings.server, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.requestTimeoutMs !== undefined ? { timeoutMs: deps.requestTimeoutMs } : {}) });
     this.sequences = new SequenceClock(deps.now ?? Date.now);
     this.problems = new ProblemSlots(PROBLEM_ORDER, (problem) => ctx.setProblem(problem));
     this.log = deps.log ?? (() => undefined);
