@@ -135,6 +135,20 @@ describe('v-call event stream (STOMP on RabbitMQ)', () => {
     stream.close();
   }, 40_000);
 
+  it('is back within 5 s of the broker after an outage of 8 s (retries capped at 4 s apart)', async () => {
+    const cfg = config();
+    const r = recorder();
+    const stream = open(cfg, { onMessage: async () => undefined, onStatus: (s) => r.statuses.push(s) });
+    await until(() => r.connected() === 1);
+    mq.setUnreachable(true);
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    mq.setUnreachable(false);
+    const back = Date.now();
+    await until(() => r.connected() === 2, 15_000, 'reconnected');
+    expect(Date.now() - back).toBeLessThan(5000);
+    stream.close();
+  }, 40_000);
+
   it('gives up after maxReconnect consecutive failures', async () => {
     const cfg = config({ maxReconnect: 2 });
     const r = recorder();
