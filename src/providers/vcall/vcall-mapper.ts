@@ -353,6 +353,14 @@ function positive(value: number | undefined): number | undefined {
   return value !== undefined && value > 0 ? value : undefined;
 }
 
+/**
+ * The call was started after the request answered by an event with this sequence was sent. Sequences are
+ * CallBar's clock in ms (vcall-requests.ts SequenceClock, a 13-digit time); any other value says nothing.
+ */
+function startedAfter(call: Call, sequence: number | undefined): boolean {
+  return sequence !== undefined && sequence > 1e12 && call.startedAt > sequence;
+}
+
 /** The call an event names exists in the session (it is started when not). */
 function ensureCall(ctx: MapContext, direction: 'inbound' | 'outbound', d: EventData): ProviderEvent[] {
   const number = direction === 'outbound' ? d.called : d.caller;
@@ -417,8 +425,12 @@ export function mapEvent(event: VcallEvent, ctx: MapContext): MapResult {
       const state = event.event === 'Login' ? (fromNow && fromNow !== 'loggedOut' ? fromNow : 'login') : fromNow;
       if (state) {
         events.push(agentState(state === 'busy' && details.currentBusyType ? `${BUSY_PREFIX}${details.currentBusyType}` : state, event));
-        // The platform says the agent has no call (any more): a call the session still shows ended meanwhile.
-        if (event.event === 'Reconnect' && !['inCall', 'ringing'].includes(state) && isActive(ctx.call)) events.push({ type: 'call.ended', cause: t('vcallCauseEndedWhileAway') });
+        // The platform says the agent has no call (any more): a call the session still shows ended meanwhile —
+        // unless the call began after CallBar asked (the answer's sequence is CallBar's clock when it sent the
+        // request): a dial made while the Reconnect was on its way is not in it, and is not over.
+        if (event.event === 'Reconnect' && !['inCall', 'ringing'].includes(state) && isActive(ctx.call) && !startedAfter(ctx.call, event.sequence)) {
+          events.push({ type: 'call.ended', cause: t('vcallCauseEndedWhileAway') });
+        }
       }
       break;
     }
