@@ -138,6 +138,15 @@ describe('calls through events', () => {
   it('an event about another call (other occCallId) leaves the shown call alone', () => {
     expect(mapEvent(ev('CalledAnswer', { ...OUT, occCallId: 'other' }), on(ringing)).events).toEqual([]);
   });
+  it('the late After of the call before (redelivered after a refused write) does not end a dial that has no platform id yet', () => {
+    const late = ev('After', { ...AFTER, occCallId: 'occ-0', cause: 0, data: '正常结束', answerTime: T - 3000 });
+    const r = mapEvent(late, { ...on(dialing), endedCalls: ['occ-0'] });
+    expect(r.events.filter((e) => e.type === 'call.ended' || e.type === 'call.connected')).toEqual([]);
+    // Its record still corrects that call's row.
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'call.record', record: expect.objectContaining({ vendorCallId: 'occ-0' }) }));
+    // An After of a call not known to be over is the dial's own (the platform's id arrives with it).
+    expect(mapEvent(ev('After', { ...AFTER, occCallId: 'occ-9' }), { ...on(dialing), endedCalls: ['occ-0'] }).events[0]).toEqual({ type: 'call.ended', cause: '用户忙' });
+  });
   it('After of an answered call: talk time from answerTime, normal end with who hung up', () => {
     const r = mapEvent(ev('After', { ...AFTER, cause: 0, data: '正常结束', answerTime: T - 3000, hangupDirection: 1 }), on(connected));
     expect(r.events[0]).toEqual({ type: 'call.ended', cause: '正常结束（对方挂断）' });

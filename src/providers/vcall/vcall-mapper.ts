@@ -317,6 +317,8 @@ const SIDE_LEGS = new Set(['consult', 'transfer']);
 export interface MapContext {
   call: Call | null;
   agentState: string | null;
+  /** Platform ids of calls the session has seen end (newest last): their late events are not about a new dial. */
+  endedCalls?: readonly string[];
 }
 
 /** Split the Login `busyType` (“所在企业配置的可选忙碌类型”, a string; a list is taken too). */
@@ -377,7 +379,11 @@ function ensureCall(ctx: MapContext, direction: 'inbound' | 'outbound', d: Event
 
 /** An event about another call than the one shown (its id differs): not ours to apply. */
 function otherCall(ctx: MapContext, d: EventData): boolean {
-  return isActive(ctx.call) && !!ctx.call.vendorCallId && !!d.occCallId && ctx.call.vendorCallId !== d.occCallId;
+  if (!isActive(ctx.call) || !d.occCallId) return false;
+  if (ctx.call.vendorCallId) return ctx.call.vendorCallId !== d.occCallId;
+  // A call without the platform's id yet (a dial just sent): an event of a call already over is not about it
+  // (the After of the call before, redelivered after a refused write, ended the new dial with its cause).
+  return ctx.endedCalls?.includes(d.occCallId) ?? false;
 }
 
 function sideLeg(ctx: MapContext, d: EventData): boolean {

@@ -42,6 +42,9 @@ export const SURVEILLANCE_MS = 5000;
 /** Message keys remembered as applied (a redelivery comes right after a restart, never hundreds later). */
 export const APPLIED_KEPT = 200;
 
+/** Platform call ids remembered as ended (a late event comes within a few calls, never dozens later). */
+export const ENDED_KEPT = 20;
+
 /** What survives a service-worker restart (chrome.storage.session through ctx.emit / saveCursor). */
 export interface VcallCursor {
   v: 1;
@@ -55,6 +58,8 @@ export interface VcallCursor {
   ended: string | null;
   /** Whom the agent is consulting (consultCall accepted), for 咨询转接; null once it ended. */
   consult: { kind: TargetKind; target: string } | null;
+  /** Platform ids of the calls seen ending last (oldest first): their late events do not touch a new dial. */
+  endedCalls: string[];
 }
 
 export function readCursor(value: unknown): VcallCursor {
@@ -66,6 +71,7 @@ export function readCursor(value: unknown): VcallCursor {
     applied: Array.isArray(c.applied) ? c.applied.filter((k): k is string => typeof k === 'string').slice(-APPLIED_KEPT) : [],
     ended: typeof c.ended === 'string' && c.ended !== '' ? c.ended : null,
     consult: c.consult && typeof c.consult === 'object' && typeof c.consult.kind === 'string' && isTargetKind(c.consult.kind) && typeof c.consult.target === 'string' && c.consult.target !== '' ? { kind: c.consult.kind, target: c.consult.target } : null,
+    endedCalls: Array.isArray(c.endedCalls) ? c.endedCalls.filter((k): k is string => typeof k === 'string' && k !== '' && k.length <= 128).slice(-ENDED_KEPT) : [],
   };
 }
 
@@ -320,8 +326,11 @@ export class VcallAgentSession implements ProviderSession {
       return;
     }
     const snapshot = this.ctx.snapshot();
-    const { events, effects } = mapEvent(event, snapshot);
+    const { events, effects } = mapEvent(event, { call: snapshot.call, agentState: snapshot.agentState, endedCalls: this.cursor.endedCalls });
     const next: VcallCursor = { ...this.cursor, applied: [...this.cursor.applied, key].slice(-APPLIED_KEPT) };
+    // The calls this event ends: the one shown, and the one an After names (the agent's leg of it is over).
+    const over = [...(events.some((e) => e.type === 'call.ended') && snapshot.call?.vendorCallId ? [snapshot.call.vendorCallId] : []), ...(event.event === 'After' && event.data.occCallId ? [event.data.occCallId] : [])];
+    if (over.length > 0) next.endedCalls = [...next.endedCalls.filter((id) => !over.includes(id)), ...over].slice(-ENDED_KEPT);
     // A consultation ends with its call, or when the platform says it was cancelled.
     if (events.some((e) => e.type === 'call.ended') || ['ConsultCancel', 'ConsultedCancel', 'ConsultTransfer', 'ConsultCallFail'].includes(event.event)) next.consult = null;
     let ended: SessionEndReason | null = null;

@@ -263,7 +263,7 @@ describe('v-call saved state: a hostile cursor is read as a valid one', () => {
   );
   const cursor = fc.oneof(
     hostile,
-    fc.record({ v: hostile, login: fc.oneof(loginLike, hostile), autoIdle: hostile, applied: fc.oneof(fc.array(hostile, { maxLength: 3 }), hostile), ended: hostile, consult: fc.oneof(fc.record({ kind: fc.oneof(fc.constantFrom('agent', 'group', 'number', 'ivr'), hostile), target: hostile }, { requiredKeys: [] }), hostile) }, { requiredKeys: [] }),
+    fc.record({ v: hostile, login: fc.oneof(loginLike, hostile), autoIdle: hostile, applied: fc.oneof(fc.array(hostile, { maxLength: 3 }), hostile), ended: hostile, consult: fc.oneof(fc.record({ kind: fc.oneof(fc.constantFrom('agent', 'group', 'number', 'ivr'), hostile), target: hostile }, { requiredKeys: [] }), hostile), endedCalls: fc.oneof(fc.array(hostile, { maxLength: 3 }), hostile) }, { requiredKeys: [] }),
   );
   const vcallCursor = z.strictObject({
     v: z.literal(1),
@@ -272,6 +272,7 @@ describe('v-call saved state: a hostile cursor is read as a valid one', () => {
     applied: z.array(str).max(200),
     ended: str.min(1).nullable(),
     consult: z.strictObject({ kind: z.enum(['agent', 'group', 'number', 'ivr']), target: str.min(1) }).nullable(),
+    endedCalls: z.array(str.min(1).max(128)).max(20),
   });
 
   const AGENT = vcallSettingsSchema.parse({ mode: 'agent', server: 'https://cc.v-call.cn', companyId: 'co1', agentNumber: '1001', password: 'pw', loginType: '1', streamUrl: 'wss://cc.v-call.cn/ws', connectAccount: 'mq', connectPassword: 'mqpw', vhost: 'vh', subscribePath: '/exchange/agent/1001' });
