@@ -248,6 +248,13 @@ describe('the platform\'s id arriving late', () => {
     // Another id for a call that has one is another call: refused as before (a new dial while one rings).
     expect(applyCallEvent({ ...ringing, vendorCallId: 'occ-1' }, { type: 'call.dialing', number: ringing.number, vendorCallId: 'occ-2' }, NOW).rejected).toBeDefined();
   });
+
+  it('a number without digits (withheld, masked, nonsense) is the same number only as the very same text', () => {
+    const withheld = call('incoming', { direction: 'inbound', number: '未知号码' });
+    expect(applyCallEvent(withheld, { type: 'call.incoming', number: '未知号码', vendorCallId: 'CV1' }, NOW)).toMatchObject({ changed: true, call: { id: 'c1', state: 'incoming', vendorCallId: 'CV1' } });
+    expect(applyCallEvent(withheld, { type: 'call.incoming', number: '', vendorCallId: 'CV1' }, NOW).rejected).toBeDefined();
+    expect(applyCallEvent(withheld, { type: 'call.incoming', number: '匿名', vendorCallId: 'CV1' }, NOW).rejected).toBeDefined();
+  });
 });
 
 describe('a platform record with its own end cause', () => {

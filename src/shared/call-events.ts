@@ -245,7 +245,8 @@ function same(call: Call | null): ApplyResult {
 function sameNumber(a: string, b: string): boolean {
   const x = a.replace(/\D/g, '');
   const y = b.replace(/\D/g, '');
-  if (!x || !y) return false;
+  // Without digits (a withheld or masked number, 未知号码): only the very same text is the same number.
+  if (!x || !y) return a !== '' && a === b;
   if (x === y) return true;
   const [short, long] = x.length < y.length ? [x, y] : [y, x];
   return short.length >= 7 && long.endsWith(short);
