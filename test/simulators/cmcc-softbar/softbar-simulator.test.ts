@@ -664,3 +664,66 @@ describe('HTTP control interface', () => {
     expect((await control('reset', undefined, 'GET')).status).toBe(405);
   });
 });
+
+describe('the platform’s truth for the fault suite', () => {
+  it('logs every finished call once: id, direction, number, talked, cause', async () => {
+    await goOnline();
+    sim.setCalleeMode('busy');
+    await action('makeCall', { callUri: '13900001111' });
+    await callEventsUntil('hangup');
+    sim.setCalleeMode('answer');
+    await action('makeCall', { callUri: '13900002222' });
+    await callEventsUntil('connected');
+    await action('hangup');
+    sim.injectIncoming('13700000000');
+    sim.remoteHangup();
+    await poll('getCallState');
+    sim.injectIncoming('13700000001');
+    await action('answer');
+    await action('transfer', { dialDtmf: '8002' });
+    await callEventsUntil('hangup');
+    expect(sim.finishedCalls).toEqual([
+      { id: 1, direction: 'out', number: '13900001111', talked: false, cause: 'busy' },
+      { id: 2, direction: 'out', number: '13900002222', talked: true, cause: 'localHangup' },
+      { id: 3, direction: 'in', number: '13700000000', talked: false, cause: 'remoteHangup' },
+      { id: 4, direction: 'in', number: '13700000001', talked: true, cause: 'transferred' },
+    ]);
+    expect((await control('calls', undefined, 'GET')).json.calls).toHaveLength(4);
+    sim.reset();
+    expect(sim.finishedCalls).toEqual([]);
+  });
+
+  it('a call still up is not in the log yet', async () => {
+    await connectedOutgoingCall();
+    expect(sim.finishedCalls).toEqual([]);
+  });
+
+  it('records which call each handed-out event belonged to, once, when a poll takes it', async () => {
+    await goOnline();
+    sim.injectIncoming('13700000000');
+    expect(sim.handedOut).toEqual([{ callId: null, eventName: 'sipOnline' }]);
+    sim.remoteHangup();
+    await poll('getCallState', 1);
+    expect(sim.handedOut.slice(1)).toEqual([{ callId: 1, eventName: 'incomingCall' }]);
+    await poll('getCallState');
+    await poll('getCallState');
+    expect(sim.handedOut.slice(1)).toEqual([
+      { callId: 1, eventName: 'incomingCall' },
+      { callId: 1, eventName: 'hangup' },
+    ]);
+  });
+
+  it('callIdInReserve: false gives calls no id in reserve (only the hang-up cause)', async () => {
+    await sim.stop();
+    await startSim({ callIdInReserve: false });
+    await goOnline();
+    sim.injectIncoming('13700000000');
+    sim.remoteHangup();
+    const events = await poll('getCallState');
+    expect(events.map((e) => [e.eventName, e.reserve])).toEqual([
+      ['incomingCall', ''],
+      ['hangup', 'cause-remoteHangup'],
+    ]);
+    expect(sim.finishedCalls).toEqual([{ id: 1, direction: 'in', number: '13700000000', talked: false, cause: 'remoteHangup' }]);
+  });
+});
