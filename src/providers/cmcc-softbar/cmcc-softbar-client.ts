@@ -1,5 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { isRecord, preview, requestJson } from '../http.ts';
+import { type FetchLike, isRecord, preview, requestJson } from '../http.ts';
 import type { SoftbarEvent } from './cmcc-softbar-mapper.ts';
 import { t } from '../../shared/i18n.ts';
 import { withReason } from '../error-text.ts';
@@ -49,6 +49,7 @@ export class SoftbarClient {
   constructor(
     private readonly baseUrl: string,
     private readonly secret: string,
+    private readonly fetchImpl?: FetchLike,
   ) {
     this.what = t('softbarWhat', new URL(baseUrl).host);
   }
@@ -97,7 +98,7 @@ export class SoftbarClient {
   }
 
   private async post(path: string, body: Record<string, unknown>, signal?: AbortSignal, timeoutMs?: number): Promise<unknown> {
-    const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}), ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     if (!isRecord(reply) || typeof reply.errcode !== 'number' && typeof reply.errcode !== 'string') {
       throw new CallbarError('malformed-reply', t('softbarNotABar', this.what), preview(reply));
     }

@@ -1,6 +1,7 @@
 import { ACTIVE_CALL_STATES, type CallState, stateOf } from '../../shared/call-state.ts';
 import { CallbarError } from '../../shared/errors.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
+import type { FetchLike } from '../http.ts';
 import { PollTimer } from '../session-kit.ts';
 import { SoftbarClient } from './cmcc-softbar-client.ts';
 import { cmccSoftbarInfo, type SoftbarSettings } from './cmcc-softbar-info.ts';
@@ -35,8 +36,9 @@ class SoftbarSession implements ProviderSession {
   constructor(
     private readonly settings: SoftbarSettings,
     private readonly ctx: ProviderContext,
+    deps: SoftbarDeps = {},
   ) {
-    this.client = new SoftbarClient(settings.baseUrl, softbarSecret(settings.extension));
+    this.client = new SoftbarClient(settings.baseUrl, softbarSecret(settings.extension), deps.fetch);
   }
 
   async login(): Promise<AgentInfo> {
@@ -183,7 +185,13 @@ class SoftbarSession implements ProviderSession {
 }
 
 
-export const cmccSoftbar: Provider<SoftbarSettings> = {
-  ...cmccSoftbarInfo,
-  createSession: (settings, ctx) => new SoftbarSession(settings, ctx),
-};
+/** What tests inject: the fault suite's fetch (FaultyFetch). */
+export interface SoftbarDeps {
+  fetch?: FetchLike;
+}
+
+export function createCmccSoftbarProvider(deps: SoftbarDeps = {}): Provider<SoftbarSettings> {
+  return { ...cmccSoftbarInfo, createSession: (settings, ctx) => new SoftbarSession(settings, ctx, deps) };
+}
+
+export const cmccSoftbar: Provider<SoftbarSettings> = createCmccSoftbarProvider();
