@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderEvent } from '../../shared/call-events.ts';
+import { applyEvents, type ProviderEvent } from '../../shared/call-events.ts';
+import { t } from '../../shared/i18n.ts';
 import { mapSoftbarEvent, mapSoftbarEvents, parseReserve, rememberSoftbarEvent, type SoftbarEvent, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
 
 /** The bar's state during a call, and the line state a hang-up returns to. */
@@ -174,5 +175,37 @@ describe('parseReserve', () => {
     { reserve: 'k1-v1|k2-v2|k3-v3', expected: { k1: 'v1', k2: 'v2', k3: 'v3' } },
   ])('$reserve', ({ reserve, expected }) => {
     expect(parseReserve(reserve)).toEqual(expected);
+  });
+});
+
+describe('a new call from the bar while CallBar still shows one (its end was lost with a dead worker)', () => {
+  const idle = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  /** CallBar's state after `events` (the engine's own reducer). */
+  const after = (state: typeof idle | ReturnType<typeof applyEvents<typeof idle>>['state'], events: readonly ProviderEvent[]) => applyEvents(state as typeof idle, events, 1000).state;
+
+  it('ends the shown call with the cause, and shows the new one', () => {
+    const ringing = after(idle, mapSoftbarEvents([ev('incomingCall', { otherParty: '13700000001' })], { line: 'sipOnline' }).events);
+    expect(ringing.call?.state).toBe('incoming');
+    // The customer gave up (the bar's hangup went to a worker that died); another customer calls.
+    const mapped = mapSoftbarEvents([ev('incomingCall', { otherParty: '13700000002' })], { line: 'sipOnline' }, ringing.call);
+    expect(mapped.events[0]).toEqual({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
+    const next = after(ringing, mapped.events);
+    expect(next.call).toMatchObject({ state: 'incoming', number: '13700000002' });
+  });
+
+  it('a connected call ends when the bar announces the agent’s next dial', () => {
+    const talking = after(idle, mapSoftbarEvents([ev('makeCall'), ev('ringing'), ev('answer'), ev('connected')], { line: 'sipOnline' }).events);
+    expect(talking.call?.state).toBe('connected');
+    const next = after(talking, mapSoftbarEvents([ev('makeCall', { otherParty: '13900000009' })], { line: 'sipOnline' }, talking.call).events);
+    expect(next.call).toMatchObject({ state: 'dialing', number: '13900000009' });
+  });
+
+  it('not the agent’s own dial shown before the bar’s makeCall confirms it, nor a call the same poll ended', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
+    const confirmed = mapSoftbarEvents([ev('makeCall'), ev('ringing')], { line: 'sipOnline' }, dialing.call);
+    expect(confirmed.events.some((e) => e.type === 'call.ended')).toBe(false);
+    const talking = after(idle, mapSoftbarEvents([ev('makeCall'), ev('connected')], { line: 'sipOnline' }).events);
+    const ended = mapSoftbarEvents([ev('hangup', { reserve: 'cause-remoteHangup' }), ev('incomingCall')], { line: 'sipOnline' }, talking.call);
+    expect(ended.events.filter((e) => e.type === 'call.ended')).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 import type { ProviderEvent } from '../../shared/call-events.ts';
+import { type Call, isActive } from '../../shared/call-state.ts';
 import { t } from '../../shared/i18n.ts';
 
 /** One event as the bar's getCallState / getOnline return it. */
@@ -144,13 +145,30 @@ export function mapSoftbarEvent(event: SoftbarEvent, memory: SoftbarMemory = INI
   }
 }
 
-/** Map a poll's events in order, each with the memory of those before it (pure). */
-export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: SoftbarMemory): { events: ProviderEvent[]; memory: SoftbarMemory } {
+/**
+ * Map a poll's events in order, each with the memory of those before it (pure).
+ *
+ * `shown`: the call CallBar shows before these events. The bar has one call at a time (the demo's single
+ * call_state, seed 000 lines 549–567; makeCall only outside a call, line 94), so when it announces a new
+ * call (makeCall / incomingCall) while CallBar still shows another, the bar's end of that one never
+ * arrived (handed out to a worker that died before writing it — the bar hands each event out once and
+ * cannot be asked for its state): it ends here, saying so, and the new call is shown. Not the agent's own
+ * dial shown before the bar's makeCall confirms it.
+ */
+export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: SoftbarMemory, shown: Call | null = null): { events: ProviderEvent[]; memory: SoftbarMemory } {
   const out: ProviderEvent[] = [];
   let current = memory;
+  let open: { state: Call['state']; direction: Call['direction'] } | null = isActive(shown) ? { state: shown.state, direction: shown.direction } : null;
   for (const event of events) {
+    const starts = event.eventName === 'makeCall' || event.eventName === 'incomingCall';
+    if (starts && open && !(event.eventName === 'makeCall' && open.state === 'dialing' && open.direction === 'outbound')) {
+      out.push({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
+    }
     out.push(...mapSoftbarEvent(event, current));
     current = rememberSoftbarEvent(current, event);
+    if (starts) open = { state: event.eventName === 'makeCall' ? 'dialing' : 'incoming', direction: event.eventName === 'makeCall' ? 'outbound' : 'inbound' };
+    else if (event.eventName === 'hangup') open = null;
+    else if (open && ['ringing', 'answer', 'connected'].includes(event.eventName)) open = { ...open, state: 'connected' };
   }
   return { events: out, memory: current };
 }

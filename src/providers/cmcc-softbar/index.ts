@@ -99,7 +99,7 @@ class SoftbarSession implements ProviderSession {
   /** Apply the fetched events; they stay pending until written (the engine reverts a failed write). */
   private async applyPending(signal: AbortSignal): Promise<void> {
     if (signal.aborted || !this.pending.length) return;
-    const { events, memory } = mapSoftbarEvents(this.pending, this.memory);
+    const { events, memory } = mapSoftbarEvents(this.pending, this.memory, this.ctx.snapshot().call);
     if (events.length) await this.ctx.emit(events, { cursor: memory });
     this.memory = memory;
     this.pending = [];
