@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents, type ProviderEvent } from '../../shared/call-events.ts';
+import { applyEvents, type EventState, type ProviderEvent } from '../../shared/call-events.ts';
 import { t } from '../../shared/i18n.ts';
 import { mapSoftbarEvent, mapSoftbarEvents, parseReserve, rememberSoftbarEvent, type SoftbarEvent, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
 
@@ -179,9 +179,9 @@ describe('parseReserve', () => {
 });
 
 describe('a new call from the bar while CallBar still shows one (its end was lost with a dead worker)', () => {
-  const idle = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  const idle: EventState = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
   /** CallBar's state after `events` (the engine's own reducer). */
-  const after = (state: typeof idle | ReturnType<typeof applyEvents<typeof idle>>['state'], events: readonly ProviderEvent[]) => applyEvents(state as typeof idle, events, 1000).state;
+  const after = (state: EventState, events: readonly ProviderEvent[]) => applyEvents(state, events, 1000).state;
 
   it('ends the shown call with the cause, and shows the new one', () => {
     const ringing = after(idle, mapSoftbarEvents([ev('incomingCall', { otherParty: '13700000001' })], { line: 'sipOnline' }).events);
@@ -207,5 +207,29 @@ describe('a new call from the bar while CallBar still shows one (its end was los
     const talking = after(idle, mapSoftbarEvents([ev('makeCall'), ev('connected')], { line: 'sipOnline' }).events);
     const ended = mapSoftbarEvents([ev('hangup', { reserve: 'cause-remoteHangup' }), ev('incomingCall')], { line: 'sipOnline' }, talking.call);
     expect(ended.events.filter((e) => e.type === 'call.ended')).toHaveLength(1);
+  });
+});
+
+describe('the bar confirms a dial the agent already ended here (挂断 while the bar did not answer)', () => {
+  const idle: EventState = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  const after = (state: EventState, events: readonly ProviderEvent[]) => applyEvents(state, events, 1000).state;
+
+  it('its makeCall does not show the call again (it is in 最近通话 already); the bar’s state still shows', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
+    const endedHere = after(dialing, [{ type: 'call.ended', cause: 'ended here' }]);
+    const mapped = mapSoftbarEvents([ev('makeCall'), ev('ringing')], { line: 'sipOnline', dialed: '13912345678' }, endedHere.call);
+    const next = after(endedHere, mapped.events);
+    expect(next.call).toBe(endedHere.call);
+    expect(next.agentState).toBe('outgoing');
+    expect(mapped.memory.dialed).toBeUndefined();
+  });
+
+  it('a call the agent dials on the bar itself, to the same number after a call that ended, shows', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
+    const done = after(dialing, mapSoftbarEvents([ev('makeCall'), ev('hangup', { reserve: 'cause-remoteHangup' })], { line: 'sipOnline', dialed: '13912345678' }, dialing.call).events);
+    expect(done.call?.state).toBe('ended');
+    const again = after(done, mapSoftbarEvents([ev('makeCall')], { line: 'sipOnline' }, done.call).events);
+    expect(again.call).toMatchObject({ state: 'dialing', number: '13912345678' });
+    expect(again.call?.id).not.toBe(done.call?.id);
   });
 });

@@ -62,6 +62,8 @@ export interface SoftbarMemory {
   /** null before the bar said either. */
   line: SoftbarLine | null;
   transfer?: { target: string; vendorCallId?: string };
+  /** The number of the agent's dial from CallBar whose makeCall event the bar has not handed out yet. */
+  dialed?: string;
 }
 
 export const INITIAL_MEMORY: SoftbarMemory = { line: null };
@@ -79,7 +81,8 @@ export function rememberSoftbarEvent(memory: SoftbarMemory, event: SoftbarEvent)
     case 'makeCall':
     case 'incomingCall':
     case 'hangup':
-      return { line: memory.line };
+      // A new call's events (or its end) leave a transfer behind; a dial not confirmed yet stays awaited.
+      return { line: memory.line, ...(memory.dialed && event.eventName !== 'makeCall' ? { dialed: memory.dialed } : {}) };
     default:
       return memory;
   }
@@ -159,16 +162,28 @@ export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: Softba
   const out: ProviderEvent[] = [];
   let current = memory;
   let open: { state: Call['state']; direction: Call['direction'] } | null = isActive(shown) ? { state: shown.state, direction: shown.direction } : null;
+  // The agent's dial that CallBar already ended (挂断 while the bar did not answer) before the bar confirmed it.
+  let endedDial = shown?.state === 'ended' && shown.direction === 'outbound' && memory.dialed && sameDigits(shown.number, memory.dialed) ? memory.dialed : null;
   for (const event of events) {
     const starts = event.eventName === 'makeCall' || event.eventName === 'incomingCall';
     if (starts && open && !(event.eventName === 'makeCall' && open.state === 'dialing' && open.direction === 'outbound')) {
       out.push({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
     }
-    out.push(...mapSoftbarEvent(event, current));
+    const mapped = mapSoftbarEvent(event, current);
+    if (event.eventName === 'makeCall' && endedDial && sameDigits(event.otherParty || event.dnis || '', endedDial)) {
+      // Its row is in 最近通话 already: the bar's confirmation must not start a second one. The bar's own
+      // state (外呼, 通话 …) is still shown until its hang-up.
+      out.push(...mapped.filter((e) => e.type === 'agent.state'));
+    } else out.push(...mapped);
+    if (starts) endedDial = null;
     current = rememberSoftbarEvent(current, event);
     if (starts) open = { state: event.eventName === 'makeCall' ? 'dialing' : 'incoming', direction: event.eventName === 'makeCall' ? 'outbound' : 'inbound' };
     else if (event.eventName === 'hangup') open = null;
     else if (open && ['ringing', 'answer', 'connected'].includes(event.eventName)) open = { ...open, state: 'connected' };
   }
   return { events: out, memory: current };
+}
+
+function sameDigits(a: string, b: string): boolean {
+  return a.replace(/\D/g, '') === b.replace(/\D/g, '');
 }

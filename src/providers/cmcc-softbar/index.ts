@@ -100,8 +100,10 @@ class SoftbarSession implements ProviderSession {
   private async applyPending(signal: AbortSignal): Promise<void> {
     if (signal.aborted || !this.pending.length) return;
     const { events, memory } = mapSoftbarEvents(this.pending, this.memory, this.ctx.snapshot().call);
+    const before = this.memory;
     if (events.length) await this.ctx.emit(events, { cursor: memory });
-    this.memory = memory;
+    // A dial made while these were being written keeps its mark (the next write saves it).
+    this.memory = this.memory !== before && this.memory.dialed && !memory.dialed ? { ...memory, dialed: this.memory.dialed } : memory;
     this.pending = [];
   }
 
@@ -119,8 +121,10 @@ class SoftbarSession implements ProviderSession {
       throw new CallbarError('precondition', t('softbarOfflineCannotDial'));
     }
     await this.client.action('makeCall', { callUri: number });
-    // Show the call at once; the bar's own makeCall event confirms the same call.
-    await this.ctx.emit([{ type: 'call.dialing', number }]);
+    // Show the call at once; the bar's own makeCall event confirms the same call (remembered: if the agent
+    // ends the call here before that event arrives, the event must not show it again).
+    this.memory = { ...this.memory, dialed: number };
+    await this.ctx.emit([{ type: 'call.dialing', number }], { cursor: this.memory });
   }
 
   async answer(): Promise<void> {
