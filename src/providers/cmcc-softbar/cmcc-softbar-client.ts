@@ -54,9 +54,14 @@ export class SoftbarClient {
     this.what = t('softbarWhat', new URL(baseUrl).host);
   }
 
-  /** POST an action; resolves when the bar accepted it (result 1), else throws. */
+  /**
+   * POST an action; resolves when the bar accepted it (result 1), else throws. The bar only says whether
+   * it will process the request — the outcome comes as events (seed 000 lines 539–543: 所有 ActionAPI 的请求
+   * 业务处理结果都是异步处理) — and it is a program on this computer: ACTION_TIMEOUT_MS, not the 5 s of servers
+   * across a network (an agent pressing 接听 waited 5 s for a bar that had stalled).
+   */
   async action(action: Exclude<SoftbarAction, 'getUserInfo'>, fields: Record<string, string> = {}, signal?: AbortSignal): Promise<void> {
-    const data = await this.post(`/api/action/${action}`, { ...fields, secret: this.secret }, signal);
+    const data = await this.post(`/api/action/${action}`, { ...fields, secret: this.secret }, signal, ACTION_TIMEOUT_MS);
     const result = isRecord(data) ? data.result : undefined;
     if (result === 1 || result === '1') return;
     if (result === 0 || result === '0') {
@@ -114,6 +119,9 @@ export class SoftbarClient {
     return reply.data;
   }
 }
+
+/** How long an action waits for the bar's acknowledgement. */
+export const ACTION_TIMEOUT_MS = 2000;
 
 /** The longest errmsg put in a message. */
 export const MAX_ERRMSG = 200;
