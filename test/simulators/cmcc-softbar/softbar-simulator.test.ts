@@ -727,3 +727,18 @@ describe('the platform’s truth for the fault suite', () => {
     expect(sim.finishedCalls).toEqual([{ id: 1, direction: 'in', number: '13700000000', talked: false, cause: 'remoteHangup' }]);
   });
 });
+
+describe('tagged requests', () => {
+  it('records a request’s X-Sim-Tag and how many events a poll handed out, when it is answered', async () => {
+    const seen: Array<{ tag?: string; handedOut?: number; last: number }> = [];
+    await sim.stop();
+    sim = new SoftbarSimulator({ ...FAST, onRequest: (r) => seen.push({ ...(r.tag ? { tag: r.tag } : {}), ...(r.handedOut ? { handedOut: r.handedOut } : {}), last: sim.handedOut.length }) });
+    base = `http://127.0.0.1:${(await sim.start()).port}`;
+    await goOnline();
+    sim.injectIncoming('13700000000');
+    sim.remoteHangup();
+    await fetch(`${base}/api/event/getCallState`, { method: 'POST', headers: { 'X-Sim-Tag': 'poll-7' }, body: JSON.stringify({ secret: SECRET, maxCount: 5 }) });
+    expect(seen.at(-1)).toEqual({ tag: 'poll-7', handedOut: 2, last: 3 });
+    expect(sim.requests.at(-1)).toMatchObject({ tag: 'poll-7', handedOut: 2 });
+  });
+});

@@ -55,6 +55,10 @@ export interface RecordedRequest {
   reply: unknown;
   /** Why it was refused, when it was. */
   reason?: string;
+  /** The request's X-Sim-Tag header, when a test tagged it (to find its own requests in the log). */
+  tag?: string;
+  /** For an event poll: how many events it handed out (the last this many of `handedOut` when it is recorded). */
+  handedOut?: number;
 }
 
 const DEFAULTS = {
@@ -244,6 +248,8 @@ export class SoftbarSimulator {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
     const contentType = req.headers['content-type'] ?? null;
+    const tagHeader = req.headers['x-sim-tag'];
+    const tag = typeof tagHeader === 'string' ? { tag: tagHeader } : {};
     try {
       const rawBody = await readBody(req);
       if (method === 'OPTIONS') {
@@ -257,9 +263,11 @@ export class SoftbarSimulator {
         const reply = await handleControlRequest(this, method, path, rawBody);
         return sendJson(res, reply.status, reply.payload);
       }
+      const handedBefore = this.softphone.handedOut.length;
       const reply = handleVendorRequest(this.vendor, method, path, rawBody);
       const { status, payload, body, reason } = reply;
-      this.record({ method, path, contentType, body, at, status, reply: payload, ...(reason === undefined ? {} : { reason }) });
+      const handed = this.softphone.handedOut.length - handedBefore;
+      this.record({ method, path, contentType, body, at, status, reply: payload, ...tag, ...(handed ? { handedOut: handed } : {}), ...(reason === undefined ? {} : { reason }) });
       // The reason is ours, not the vendor's: a header keeps the vendor-shaped body intact.
       const extra: Record<string, string> = reason === undefined ? {} : { 'X-Sim-Reason': reason };
       if (status === 405) extra.Allow = 'POST, OPTIONS';
