@@ -96,15 +96,23 @@ class SoftbarSession implements ProviderSession {
     }
   }
 
-  /** Apply the fetched events; they stay pending until written (the engine reverts a failed write). */
+  /**
+   * Apply the fetched events; they stay pending until written (the engine reverts a failed write). One
+   * write per call, up to its hangup: the engine tells 最近通话 about the call a write ends, so a poll
+   * holding a whole call and the next one's start (after the bar was not answering a while) written at
+   * once left the first call out of 最近通话.
+   */
   private async applyPending(signal: AbortSignal): Promise<void> {
-    if (signal.aborted || !this.pending.length) return;
-    const { events, memory } = mapSoftbarEvents(this.pending, this.memory, this.ctx.snapshot().call);
-    const before = this.memory;
-    if (events.length) await this.ctx.emit(events, { cursor: memory });
-    // A dial made while these were being written keeps its mark (the next write saves it).
-    this.memory = this.memory !== before && this.memory.dialed && !memory.dialed ? { ...memory, dialed: this.memory.dialed } : memory;
-    this.pending = [];
+    while (!signal.aborted && this.pending.length) {
+      const hangup = this.pending.findIndex((event) => event.eventName === 'hangup');
+      const part = hangup < 0 ? this.pending : this.pending.slice(0, hangup + 1);
+      const { events, memory } = mapSoftbarEvents(part, this.memory, this.ctx.snapshot().call);
+      const before = this.memory;
+      if (events.length) await this.ctx.emit(events, { cursor: memory });
+      // A dial made while these were being written keeps its mark (the next write saves it).
+      this.memory = this.memory !== before && this.memory.dialed && !memory.dialed ? { ...memory, dialed: this.memory.dialed } : memory;
+      this.pending = this.pending.slice(part.length);
+    }
   }
 
   async setAgentState(stateId: string): Promise<void> {
