@@ -153,7 +153,9 @@ const report = {
  * longest common subsequence): the bar gives calls no id. Rows get the platform call's id they align with.
  */
 function alignByOrder(history: readonly HistoryEntry[], truth: readonly FinishedCall[]): HistoryEntry[] {
-  const rows = [...history].sort((a, b) => a.startedAt - b.startedAt);
+  // Oldest first in the order the rows were added — when each call ended, as the bar's calls do, one after the
+  // other (two calls written in the same millisecond have the same startedAt).
+  const rows = [...history].reverse();
   const key = (dir: string, number: string) => `${dir}:${number}`;
   const r = rows.map((row) => key(row.direction === 'outbound' ? 'out' : 'in', row.number));
   const c = truth.map((call) => key(call.direction, call.number));
@@ -256,7 +258,9 @@ async function shift(seed: number): Promise<void> {
       // A worker dying in the few milliseconds between the bar's reply and the write is rare; aimed at, it is
       // offered a third as often as the other faults, so most calls keep all their events and meet every check.
       if (rnd.chance(0.35)) options.push(['worker killed holding the bar’s events', async () => void (w.killInHand = true)]);
-      options.push(['storage refuses the next write', async () => void (world.storage.failWrites = 1)]);
+      // One refusal the engine's retry absorbs; three make the write fail (the events must wait and be applied later).
+      const refusals = rnd.pick([1, 3]);
+      options.push([`storage refuses the next ${refusals} writes`, async () => void (world.storage.failWrites = refusals)]);
       options.push(['the bar’s HTTP service restarts', async () => {
         restarts++;
         await sim.stop();
