@@ -104,3 +104,34 @@ describe('answering', () => {
     expect(state.agentState).toBe('inCall');
   });
 });
+
+describe('hanging up', () => {
+  it('a 挂断 that met a 500 (or a bar restarting) is tried once more, so the bar’s call does not go on unseen', async () => {
+    const asked: string[] = [];
+    let fail = 1;
+    vi.stubGlobal('fetch', async (url: string) => {
+      const action = new URL(url).pathname.split('/').pop() ?? '';
+      asked.push(action);
+      if (action === 'hangup' && fail-- > 0) return new Response('<html>500</html>', { status: 500 });
+      return Response.json({ errcode: 0, errmsg: 'ok', data: { result: 1 } });
+    });
+    const { ctx } = fakeContext();
+    await ctx.emit([{ type: 'call.dialing', number: '13500001111' }]);
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    await session.hangup();
+    expect(asked).toEqual(['hangup', 'hangup']);
+  });
+
+  it('not when the bar said no (result 0: it has no call) — the engine then ends the call here', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(new URL(url).pathname.split('/').pop() ?? '');
+      return Response.json({ errcode: 0, errmsg: 'ok', data: { result: 0 } });
+    });
+    const { ctx } = fakeContext();
+    await ctx.emit([{ type: 'call.dialing', number: '13500001111' }]);
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    await expect(session.hangup()).rejects.toMatchObject({ code: 'refused' });
+    expect(asked).toEqual(['hangup']);
+  });
+});

@@ -18,6 +18,8 @@ const MAX_EVENTS_PER_POLL = 20;
  * long (a silent bar used to hold each poll for the 5 s HTTP timeout, twice).
  */
 export const POLL_TIMEOUT_MS = 1500;
+/** A 挂断 that failed on the way is tried again after this long (the bar restarting takes a moment). */
+export const HANGUP_RETRY_MS = 300;
 
 /**
  * The document's call states "1–5" (outgoing, incoming, ringing, accept, connected) are
@@ -146,9 +148,22 @@ class SoftbarSession implements ProviderSession {
     await this.ctx.emit([{ type: 'call.connected' }, { type: 'agent.state', state: 'inCall' }]);
   }
 
+  /**
+   * 挂断 that did not reach the bar (its HTTP service restarting, a 500) or whose acknowledgement was cut is
+   * tried once more before CallBar gives up and ends the call here: the bar is on this computer, and a call
+   * ended only here goes on at the bar — connected after all, while 最近通话 says 未接通.
+   */
   async hangup(): Promise<void> {
     this.requireInCall(t('noActiveCall'));
-    await this.client.action('hangup');
+    try {
+      await this.client.action('hangup');
+    } catch (error) {
+      // Not when the bar answered result 0 (it has no call to hang up: the engine ends the call here) or did not answer in time (it heard it).
+      const barSaidNo = error instanceof CallbarError && error.code === 'refused' && /result 0$/.test(error.detail ?? '');
+      if (!(error instanceof CallbarError) || barSaidNo || !['unreachable', 'malformed-reply', 'refused'].includes(error.code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, HANGUP_RETRY_MS));
+      await this.client.action('hangup');
+    }
   }
 
   async mute(): Promise<void> {
