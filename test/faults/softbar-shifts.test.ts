@@ -35,8 +35,6 @@ const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
 const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 8;
 const CUSTOMERS = ['13800138001', '13800138002', '13900139003', '13700137004'];
-/** A kill this soon after a poll's reply may still find its events unwritten (a write is retried for 300 ms). */
-const WRITE_WINDOW_MS = 350;
 /**
  * On a poll: 500 and a refused connection (the bar never acted) as often as a reply lost or cut after the
  * bar handed its events out (those are gone: the documented limit). 'duplicate' is left out: a request heard
@@ -189,7 +187,10 @@ function lostHandOuts(polls: readonly PollRecord[], kills: ReadonlyArray<{ gener
   let line = false;
   for (const poll of polls) {
     if (!poll.slice || poll.slice[1] <= poll.slice[0]) continue;
-    const cut = kills.some((k) => k.generation === poll.generation && k.at >= poll.startedAt && k.at - (poll.doneAt || k.at) <= WRITE_WINDOW_MS);
+    // A worker killed before its next poll may not have written this one's events yet: the write is retried for
+    // 300 ms, and one that failed keeps them pending until the next round (the provider polls again only after).
+    const next = polls.find((p) => p.generation === poll.generation && p.startedAt > poll.startedAt);
+    const cut = kills.some((k) => k.generation === poll.generation && k.at >= poll.startedAt && (!next || k.at <= next.startedAt));
     if (poll.delivered && !cut) continue;
     for (const entry of sim.handedOut.slice(poll.slice[0], poll.slice[1])) {
       if (entry.callId === null) line = true;
