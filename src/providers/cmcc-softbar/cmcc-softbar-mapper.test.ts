@@ -217,19 +217,44 @@ describe('the bar confirms a dial the agent already ended here (挂断 while the
   it('its makeCall does not show the call again (it is in 最近通话 already); the bar’s state still shows', () => {
     const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
     const endedHere = after(dialing, [{ type: 'call.ended', cause: 'ended here' }]);
-    const mapped = mapSoftbarEvents([ev('makeCall'), ev('ringing')], { line: 'sipOnline', dialed: '13912345678' }, endedHere.call);
+    const mapped = mapSoftbarEvents([ev('makeCall'), ev('ringing')], { line: 'sipOnline', dials: ['13912345678'] }, endedHere.call);
     const next = after(endedHere, mapped.events);
     expect(next.call).toBe(endedHere.call);
     expect(next.agentState).toBe('outgoing');
-    expect(mapped.memory.dialed).toBeUndefined();
+    expect(mapped.memory.dials).toBeUndefined();
   });
 
   it('a call the agent dials on the bar itself, to the same number after a call that ended, shows', () => {
     const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
-    const done = after(dialing, mapSoftbarEvents([ev('makeCall'), ev('hangup', { reserve: 'cause-remoteHangup' })], { line: 'sipOnline', dialed: '13912345678' }, dialing.call).events);
+    const done = after(dialing, mapSoftbarEvents([ev('makeCall'), ev('hangup', { reserve: 'cause-remoteHangup' })], { line: 'sipOnline', dials: ['13912345678'] }, dialing.call).events);
     expect(done.call?.state).toBe('ended');
     const again = after(done, mapSoftbarEvents([ev('makeCall')], { line: 'sipOnline' }, done.call).events);
     expect(again.call).toMatchObject({ state: 'dialing', number: '13912345678' });
     expect(again.call?.id).not.toBe(done.call?.id);
+  });
+});
+
+describe('the bar’s late events of a dial CallBar ended, after the agent dialled again (no call ids)', () => {
+  const idle: EventState = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  const after = (state: EventState, events: readonly ProviderEvent[]) => applyEvents(state, events, 1000).state;
+
+  it('are not shown: the new dial is not ended by the old one’s hang-up, and is confirmed by its own makeCall', () => {
+    // Dial A ended here (挂断 did not reach the bar); the agent dials B; the bar's events of A arrive first.
+    const dialingB = after(idle, [{ type: 'call.dialing', number: '13900000002' }]);
+    const mapped = mapSoftbarEvents(
+      [ev('makeCall', { otherParty: '13900000001' }), ev('hangup', { otherParty: '13900000001', reserve: 'cause-localHangup' }), ev('makeCall', { otherParty: '13900000002' }), ev('ringing', { otherParty: '13900000002' })],
+      { line: 'sipOnline', dials: ['13900000001', '13900000002'] },
+      dialingB.call,
+    );
+    const next = after(dialingB, mapped.events);
+    expect(next.call).toMatchObject({ id: dialingB.call?.id, state: 'ringing', number: '13900000002' });
+    expect(mapped.events.some((e) => e.type === 'call.ended')).toBe(false);
+    expect(mapped.memory.dials).toBeUndefined();
+  });
+
+  it('a makeCall for another number than the dial shown is another call: the shown one ends first', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13900000002' }]);
+    const mapped = mapSoftbarEvents([ev('makeCall', { otherParty: '13900000001' })], { line: 'sipOnline' }, dialing.call);
+    expect(mapped.events[0]).toEqual({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
   });
 });

@@ -62,8 +62,14 @@ export interface SoftbarMemory {
   /** null before the bar said either. */
   line: SoftbarLine | null;
   transfer?: { target: string; vendorCallId?: string };
-  /** The number of the agent's dial from CallBar whose makeCall event the bar has not handed out yet. */
-  dialed?: string;
+  /** The agent's dials from CallBar whose makeCall event the bar has not handed out yet, oldest first. */
+  dials?: string[];
+  /**
+   * The bar's events of a call CallBar already ended (a dial 挂断 ended here before the bar confirmed it):
+   * 'calls' = show only the bar's state until its hangup; 'all' = show nothing of it (the agent has dialled
+   * again since, the bar's state is the newer call's).
+   */
+  skip?: 'calls' | 'all';
 }
 
 export const INITIAL_MEMORY: SoftbarMemory = { line: null };
@@ -82,7 +88,7 @@ export function rememberSoftbarEvent(memory: SoftbarMemory, event: SoftbarEvent)
     case 'incomingCall':
     case 'hangup':
       // A new call's events (or its end) leave a transfer behind; a dial not confirmed yet stays awaited.
-      return { line: memory.line, ...(memory.dialed && event.eventName !== 'makeCall' ? { dialed: memory.dialed } : {}) };
+      return { line: memory.line, ...(memory.dials ? { dials: memory.dials } : {}) };
     default:
       return memory;
   }
@@ -161,26 +167,39 @@ export function mapSoftbarEvent(event: SoftbarEvent, memory: SoftbarMemory = INI
 export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: SoftbarMemory, shown: Call | null = null): { events: ProviderEvent[]; memory: SoftbarMemory } {
   const out: ProviderEvent[] = [];
   let current = memory;
-  let open: { state: Call['state']; direction: Call['direction'] } | null = isActive(shown) ? { state: shown.state, direction: shown.direction } : null;
-  // The agent's dial that CallBar already ended (挂断 while the bar did not answer) before the bar confirmed it.
-  let endedDial = shown?.state === 'ended' && shown.direction === 'outbound' && memory.dialed && sameDigits(shown.number, memory.dialed) ? memory.dialed : null;
+  let open: { state: Call['state']; direction: Call['direction']; number: string } | null = isActive(shown) ? { state: shown.state, direction: shown.direction, number: shown.number } : null;
+  let skip = memory.skip;
   for (const event of events) {
     const starts = event.eventName === 'makeCall' || event.eventName === 'incomingCall';
-    if (starts && open && !(event.eventName === 'makeCall' && open.state === 'dialing' && open.direction === 'outbound')) {
-      out.push({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
-    }
+    const number = event.otherParty || (event.eventName === 'makeCall' ? event.dnis : event.ani) || '';
+    const dials = current.dials ?? [];
     const mapped = mapSoftbarEvent(event, current);
-    if (event.eventName === 'makeCall' && endedDial && sameDigits(event.otherParty || event.dnis || '', endedDial)) {
-      // Its row is in 最近通话 already: the bar's confirmation must not start a second one. The bar's own
-      // state (外呼, 通话 …) is still shown until its hang-up.
-      out.push(...mapped.filter((e) => e.type === 'agent.state'));
-    } else out.push(...mapped);
-    if (starts) endedDial = null;
     current = rememberSoftbarEvent(current, event);
-    if (starts) open = { state: event.eventName === 'makeCall' ? 'dialing' : 'incoming', direction: event.eventName === 'makeCall' ? 'outbound' : 'inbound' };
+    if (starts) skip = undefined;
+    if (event.eventName === 'makeCall') {
+      const mine = dials.findIndex((d) => sameDigits(d, number));
+      const rest = mine < 0 ? dials : dials.slice(mine + 1);
+      current = { ...current, ...(rest.length ? { dials: rest } : {}) };
+      if (!rest.length) delete current.dials;
+      // The bar confirms a dial of the agent's that CallBar no longer shows: it was ended here (挂断 while the
+      // bar did not answer) — its row is in 最近通话 — and its events must not show it again.
+      if (mine >= 0 && mine < dials.length - 1) skip = 'all';
+      else if (mine >= 0 && !open && shown?.state === 'ended' && shown.direction === 'outbound' && sameDigits(shown.number, number)) skip = 'calls';
+    }
+    if (skip) {
+      if (skip === 'calls') out.push(...mapped.filter((e) => e.type === 'agent.state'));
+      if (event.eventName === 'hangup') skip = undefined;
+      continue;
+    }
+    const confirmsShown = event.eventName === 'makeCall' && open?.state === 'dialing' && open.direction === 'outbound' && sameDigits(open.number, number);
+    if (starts && open && !confirmsShown) out.push({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
+    out.push(...mapped);
+    if (starts) open = { state: event.eventName === 'makeCall' ? 'dialing' : 'incoming', direction: event.eventName === 'makeCall' ? 'outbound' : 'inbound', number };
     else if (event.eventName === 'hangup') open = null;
     else if (open && ['ringing', 'answer', 'connected'].includes(event.eventName)) open = { ...open, state: 'connected' };
   }
+  current = { ...current, ...(skip ? { skip } : {}) };
+  if (!skip) delete current.skip;
   return { events: out, memory: current };
 }
 

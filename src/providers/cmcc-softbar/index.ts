@@ -18,6 +18,8 @@ const MAX_EVENTS_PER_POLL = 20;
  * long (a silent bar used to hold each poll for the 5 s HTTP timeout, twice).
  */
 export const POLL_TIMEOUT_MS = 1500;
+/** Dials remembered until the bar confirms them (a mark lost with a dead worker must not grow forever). */
+const MAX_UNCONFIRMED_DIALS = 3;
 /** A 挂断 that failed on the way is tried again after this long (the bar restarting takes a moment). */
 export const HANGUP_RETRY_MS = 300;
 
@@ -112,7 +114,8 @@ class SoftbarSession implements ProviderSession {
       const before = this.memory;
       if (events.length) await this.ctx.emit(events, { cursor: memory });
       // A dial made while these were being written keeps its mark (the next write saves it).
-      this.memory = this.memory !== before && this.memory.dialed && !memory.dialed ? { ...memory, dialed: this.memory.dialed } : memory;
+      const added = this.memory === before ? [] : (this.memory.dials ?? []).slice((before.dials ?? []).length);
+      this.memory = added.length ? { ...memory, dials: [...(memory.dials ?? []), ...added] } : memory;
       this.pending = this.pending.slice(part.length);
     }
   }
@@ -133,7 +136,7 @@ class SoftbarSession implements ProviderSession {
     await this.client.action('makeCall', { callUri: number });
     // Show the call at once; the bar's own makeCall event confirms the same call (remembered: if the agent
     // ends the call here before that event arrives, the event must not show it again).
-    this.memory = { ...this.memory, dialed: number };
+    this.memory = { ...this.memory, dials: [...(this.memory.dials ?? []), number].slice(-MAX_UNCONFIRMED_DIALS) };
     await this.ctx.emit([{ type: 'call.dialing', number }], { cursor: this.memory });
   }
 
