@@ -290,21 +290,28 @@ async function shift(seed: number): Promise<void> {
     // The polls take out what the bar still holds; then which calls lost events on the way is known.
     await within(5000, 'the bar’s events taken by the polls', () => sim.state.pendingEvents === 0);
     await sleep(150);
+    // What the toolbar shows is what was written and published: the engine's state in memory may hold a change
+    // whose write is still being retried (it is reverted if the write fails).
+    const toolbar = () => world.published.at(-1) ?? world.state();
+    await within(5000, 'the worker’s writes settled', () => {
+      const [shown, engine] = [toolbar(), world.state()];
+      return shown.call?.id === engine.call?.id && shown.call?.state === engine.call?.state && shown.agentState === engine.agentState;
+    });
     const lost = lostHandOuts(w.polls, w.kills);
     // The toolbar shows the platform's state within 5 s — a call whose end was lost stays shown until the
     // agent presses 挂断 (the bar cannot be asked), which must end it.
-    if (isActive(world.state().call) && lost.calls.size) {
+    if (isActive(toolbar().call) && lost.calls.size) {
       steps.push('agent presses 挂断 (the bar’s end of the call was lost)');
       endedByAgent++;
       await world.engine.callAction('hangup');
-      await within(5000, '挂断 to end a call the bar no longer has', () => !isActive(world.state().call));
+      await within(5000, '挂断 to end a call the bar no longer has', () => !isActive(toolbar().call));
     }
-    await within(5000, 'no call shown once the platform has none', () => !isActive(world.state().call));
+    await within(5000, 'no call shown once the platform has none', () => !isActive(toolbar().call));
     // The bar's events are all written by now: a line state it handed to a dead worker is not coming.
-    if (world.state().agentState !== lineState() && (lost.line || lost.calls.size)) {
-      steps.push(`agent state ${world.state().agentState} kept (the bar’s events were lost; it cannot be asked)`);
+    if (toolbar().agentState !== lineState() && (lost.line || lost.calls.size)) {
+      steps.push(`agent state ${toolbar().agentState} kept (the bar’s events were lost; it cannot be asked)`);
       report.staleAgentState++;
-    } else await within(5000, `the line state the bar has (${lineState()})`, () => world.state().agentState === lineState());
+    } else await within(5000, `the line state the bar has (${lineState()})`, () => toolbar().agentState === lineState());
     // Every call the platform made, once, with its outcome; calls that lost events at most once.
     const found = compareWithPlatform(alignByOrder(world.history, truth), truth.map((c) => ({ id: String(c.id), talked: c.talked })));
     const limited = (id: string) => lost.calls.has(Number(id));
