@@ -128,6 +128,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** Injected in tests (the fault suite's FaultyFetch); the global fetch otherwise. */
+  fetch?: FetchLike;
 }
 
 export async function requestJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, options: RequestOptions): Promise<unknown> {
@@ -143,6 +145,7 @@ export async function requestJson(url: string, init: { method: 'GET' | 'POST'; b
       timeout: t('httpNoTimelyReply', options.what),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     },
   );
   if ((status < 200 || status >= 300) && !text.trim().startsWith('{')) {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requestJson } from '../http.ts';
-import { ACTION_LABELS, SoftbarClient, type SoftbarAction } from './cmcc-softbar-client.ts';
+import { ACTION_LABELS, ACTION_TIMEOUT_MS, SoftbarClient, type SoftbarAction } from './cmcc-softbar-client.ts';
 
 /**
  * A real HTTP server on 127.0.0.1 whose replies each test scripts: `reply(...)` queues
@@ -342,8 +342,7 @@ describe('transport failures', () => {
   });
 
   it('a server that never answers → timeout (requestJson with timeoutMs 200)', async () => {
-    // SoftbarClient takes no timeout (it uses DEFAULT_TIMEOUT_MS, 5 s); the timeout path
-    // is the shared requestJson's, tested here with a short timeout.
+    // The timeout path is the shared requestJson's, tested here with a short timeout.
     reply({ kind: 'hang' });
     const started = Date.now();
     const error = await failure(
@@ -352,6 +351,15 @@ describe('transport failures', () => {
     expect(error.code).toBe('timeout');
     expect(error.message).toBe(`本机电话条 127.0.0.1:${port}响应超时`);
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('an action the bar does not acknowledge gives up after ACTION_TIMEOUT_MS (2 s), not 5 s', async () => {
+    reply({ kind: 'hang' });
+    const started = Date.now();
+    const error = await failure(client().action('answer'));
+    expect(error.code).toBe('timeout');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(ACTION_TIMEOUT_MS - 100);
+    expect(Date.now() - started).toBeLessThan(ACTION_TIMEOUT_MS + 1500);
   });
 
   it('cancelling the caller\'s signal stops a hanging poll (not reported as a timeout)', async () => {

@@ -1,5 +1,5 @@
 import { CallbarError } from '../../shared/errors.ts';
-import { isRecord, preview, requestJson } from '../http.ts';
+import { type FetchLike, isRecord, preview, requestJson } from '../http.ts';
 import type { SoftbarEvent } from './cmcc-softbar-mapper.ts';
 import { t } from '../../shared/i18n.ts';
 import { withReason } from '../error-text.ts';
@@ -49,13 +49,19 @@ export class SoftbarClient {
   constructor(
     private readonly baseUrl: string,
     private readonly secret: string,
+    private readonly fetchImpl?: FetchLike,
   ) {
     this.what = t('softbarWhat', new URL(baseUrl).host);
   }
 
-  /** POST an action; resolves when the bar accepted it (result 1), else throws. */
+  /**
+   * POST an action; resolves when the bar accepted it (result 1), else throws. The bar only says whether
+   * it will process the request — the outcome comes as events (seed 000 lines 539–543: 所有 ActionAPI 的请求
+   * 业务处理结果都是异步处理) — and it is a program on this computer: ACTION_TIMEOUT_MS, not the 5 s of servers
+   * across a network (an agent pressing 接听 waited 5 s for a bar that had stalled).
+   */
   async action(action: Exclude<SoftbarAction, 'getUserInfo'>, fields: Record<string, string> = {}, signal?: AbortSignal): Promise<void> {
-    const data = await this.post(`/api/action/${action}`, { ...fields, secret: this.secret }, signal);
+    const data = await this.post(`/api/action/${action}`, { ...fields, secret: this.secret }, signal, ACTION_TIMEOUT_MS);
     const result = isRecord(data) ? data.result : undefined;
     if (result === 1 || result === '1') return;
     if (result === 0 || result === '0') {
@@ -97,7 +103,7 @@ export class SoftbarClient {
   }
 
   private async post(path: string, body: Record<string, unknown>, signal?: AbortSignal, timeoutMs?: number): Promise<unknown> {
-    const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    const reply = await requestJson(`${this.baseUrl}${path}`, { method: 'POST', body }, { what: this.what, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}), ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     if (!isRecord(reply) || typeof reply.errcode !== 'number' && typeof reply.errcode !== 'string') {
       throw new CallbarError('malformed-reply', t('softbarNotABar', this.what), preview(reply));
     }
@@ -113,6 +119,9 @@ export class SoftbarClient {
     return reply.data;
   }
 }
+
+/** How long an action waits for the bar's acknowledgement. */
+export const ACTION_TIMEOUT_MS = 2000;
 
 /** The longest errmsg put in a message. */
 export const MAX_ERRMSG = 200;

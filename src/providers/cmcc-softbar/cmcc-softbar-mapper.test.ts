@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderEvent } from '../../shared/call-events.ts';
+import { applyEvents, type EventState, type ProviderEvent } from '../../shared/call-events.ts';
+import { t } from '../../shared/i18n.ts';
 import { mapSoftbarEvent, mapSoftbarEvents, parseReserve, rememberSoftbarEvent, type SoftbarEvent, type SoftbarMemory } from './cmcc-softbar-mapper.ts';
 
 /** The bar's state during a call, and the line state a hang-up returns to. */
@@ -174,5 +175,87 @@ describe('parseReserve', () => {
     { reserve: 'k1-v1|k2-v2|k3-v3', expected: { k1: 'v1', k2: 'v2', k3: 'v3' } },
   ])('$reserve', ({ reserve, expected }) => {
     expect(parseReserve(reserve)).toEqual(expected);
+  });
+});
+
+describe('a new call from the bar while CallBar still shows one (its end was lost with a dead worker)', () => {
+  const idle: EventState = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  /** CallBar's state after `events` (the engine's own reducer). */
+  const after = (state: EventState, events: readonly ProviderEvent[]) => applyEvents(state, events, 1000).state;
+
+  it('ends the shown call with the cause, and shows the new one', () => {
+    const ringing = after(idle, mapSoftbarEvents([ev('incomingCall', { otherParty: '13700000001' })], { line: 'sipOnline' }).events);
+    expect(ringing.call?.state).toBe('incoming');
+    // The customer gave up (the bar's hangup went to a worker that died); another customer calls.
+    const mapped = mapSoftbarEvents([ev('incomingCall', { otherParty: '13700000002', reserve: 'callId-4' })], { line: 'sipOnline' }, ringing.call);
+    expect(mapped.events[0]).toEqual({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
+    const next = after(ringing, mapped.events);
+    expect(next.call).toMatchObject({ state: 'incoming', number: '13700000002' });
+  });
+
+  it('a connected call ends when the bar announces the agent’s next dial', () => {
+    const talking = after(idle, mapSoftbarEvents([ev('makeCall'), ev('ringing'), ev('answer'), ev('connected')], { line: 'sipOnline' }).events);
+    expect(talking.call?.state).toBe('connected');
+    const next = after(talking, mapSoftbarEvents([ev('makeCall', { otherParty: '13900000009', reserve: 'callId-4' })], { line: 'sipOnline' }, talking.call).events);
+    expect(next.call).toMatchObject({ state: 'dialing', number: '13900000009' });
+  });
+
+  it('not the agent’s own dial shown before the bar’s makeCall confirms it, nor a call the same poll ended', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
+    const confirmed = mapSoftbarEvents([ev('makeCall'), ev('ringing')], { line: 'sipOnline' }, dialing.call);
+    expect(confirmed.events.some((e) => e.type === 'call.ended')).toBe(false);
+    const talking = after(idle, mapSoftbarEvents([ev('makeCall'), ev('connected')], { line: 'sipOnline' }).events);
+    const ended = mapSoftbarEvents([ev('hangup', { reserve: 'cause-remoteHangup' }), ev('incomingCall')], { line: 'sipOnline' }, talking.call);
+    expect(ended.events.filter((e) => e.type === 'call.ended')).toHaveLength(1);
+  });
+});
+
+describe('the bar confirms a dial the agent already ended here (挂断 while the bar did not answer)', () => {
+  const idle: EventState = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  const after = (state: EventState, events: readonly ProviderEvent[]) => applyEvents(state, events, 1000).state;
+
+  it('its makeCall does not show the call again (it is in 最近通话 already); the bar’s state still shows', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
+    const endedHere = after(dialing, [{ type: 'call.ended', cause: 'ended here' }]);
+    const mapped = mapSoftbarEvents([ev('makeCall'), ev('ringing')], { line: 'sipOnline', dials: ['13912345678'] }, endedHere.call);
+    const next = after(endedHere, mapped.events);
+    expect(next.call).toBe(endedHere.call);
+    expect(next.agentState).toBe('outgoing');
+    expect(mapped.memory.dials).toBeUndefined();
+  });
+
+  it('a call the agent dials on the bar itself, to the same number after a call that ended, shows', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13912345678' }]);
+    const done = after(dialing, mapSoftbarEvents([ev('makeCall'), ev('hangup', { reserve: 'cause-remoteHangup' })], { line: 'sipOnline', dials: ['13912345678'] }, dialing.call).events);
+    expect(done.call?.state).toBe('ended');
+    // Another call: another id, where the bar gives ids (the same id again is the old call's replay).
+    const again = after(done, mapSoftbarEvents([ev('makeCall', { reserve: 'callId-4' })], { line: 'sipOnline' }, done.call).events);
+    expect(again.call).toMatchObject({ state: 'dialing', number: '13912345678' });
+    expect(again.call?.id).not.toBe(done.call?.id);
+  });
+});
+
+describe('the bar’s late events of a dial CallBar ended, after the agent dialled again (no call ids)', () => {
+  const idle: EventState = { call: null, agentState: 'sipOnline', agentStateSince: 0, note: null };
+  const after = (state: EventState, events: readonly ProviderEvent[]) => applyEvents(state, events, 1000).state;
+
+  it('are not shown: the new dial is not ended by the old one’s hang-up, and is confirmed by its own makeCall', () => {
+    // Dial A ended here (挂断 did not reach the bar); the agent dials B; the bar's events of A arrive first.
+    const dialingB = after(idle, [{ type: 'call.dialing', number: '13900000002' }]);
+    const mapped = mapSoftbarEvents(
+      [ev('makeCall', { otherParty: '13900000001' }), ev('hangup', { otherParty: '13900000001', reserve: 'cause-localHangup' }), ev('makeCall', { otherParty: '13900000002' }), ev('ringing', { otherParty: '13900000002' })],
+      { line: 'sipOnline', dials: ['13900000001', '13900000002'] },
+      dialingB.call,
+    );
+    const next = after(dialingB, mapped.events);
+    expect(next.call).toMatchObject({ id: dialingB.call?.id, state: 'ringing', number: '13900000002' });
+    expect(mapped.events.some((e) => e.type === 'call.ended')).toBe(false);
+    expect(mapped.memory.dials).toBeUndefined();
+  });
+
+  it('a makeCall for another number than the dial shown is another call: the shown one ends first', () => {
+    const dialing = after(idle, [{ type: 'call.dialing', number: '13900000002' }]);
+    const mapped = mapSoftbarEvents([ev('makeCall', { otherParty: '13900000001' })], { line: 'sipOnline' }, dialing.call);
+    expect(mapped.events[0]).toEqual({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
   });
 });

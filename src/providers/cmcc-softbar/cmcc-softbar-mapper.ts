@@ -1,4 +1,5 @@
 import type { ProviderEvent } from '../../shared/call-events.ts';
+import { type Call, isActive } from '../../shared/call-state.ts';
 import { t } from '../../shared/i18n.ts';
 
 /** One event as the bar's getCallState / getOnline return it. */
@@ -61,6 +62,14 @@ export interface SoftbarMemory {
   /** null before the bar said either. */
   line: SoftbarLine | null;
   transfer?: { target: string; vendorCallId?: string };
+  /** The agent's dials from CallBar whose makeCall event the bar has not handed out yet, oldest first. */
+  dials?: string[];
+  /**
+   * The bar's events of a call CallBar already ended (a dial 挂断 ended here before the bar confirmed it):
+   * 'calls' = show only the bar's state until its hangup; 'all' = show nothing of it (the agent has dialled
+   * again since, the bar's state is the newer call's).
+   */
+  skip?: 'calls' | 'all';
 }
 
 export const INITIAL_MEMORY: SoftbarMemory = { line: null };
@@ -78,7 +87,8 @@ export function rememberSoftbarEvent(memory: SoftbarMemory, event: SoftbarEvent)
     case 'makeCall':
     case 'incomingCall':
     case 'hangup':
-      return { line: memory.line };
+      // A new call's events (or its end) leave a transfer behind; a dial not confirmed yet stays awaited.
+      return { line: memory.line, ...(memory.dials ? { dials: memory.dials } : {}) };
     default:
       return memory;
   }
@@ -144,13 +154,55 @@ export function mapSoftbarEvent(event: SoftbarEvent, memory: SoftbarMemory = INI
   }
 }
 
-/** Map a poll's events in order, each with the memory of those before it (pure). */
-export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: SoftbarMemory): { events: ProviderEvent[]; memory: SoftbarMemory } {
+/**
+ * Map a poll's events in order, each with the memory of those before it (pure).
+ *
+ * `shown`: the call CallBar shows before these events. The bar has one call at a time (the demo's single
+ * call_state, seed 000 lines 549–567; makeCall only outside a call, line 94), so when it announces a new
+ * call (makeCall / incomingCall) while CallBar still shows another, the bar's end of that one never
+ * arrived (handed out to a worker that died before writing it — the bar hands each event out once and
+ * cannot be asked for its state): it ends here, saying so, and the new call is shown. Not the agent's own
+ * dial shown before the bar's makeCall confirms it.
+ */
+export function mapSoftbarEvents(events: readonly SoftbarEvent[], memory: SoftbarMemory, shown: Call | null = null): { events: ProviderEvent[]; memory: SoftbarMemory } {
   const out: ProviderEvent[] = [];
   let current = memory;
+  let open: { state: Call['state']; direction: Call['direction']; number: string } | null = isActive(shown) ? { state: shown.state, direction: shown.direction, number: shown.number } : null;
+  let skip = memory.skip;
   for (const event of events) {
-    out.push(...mapSoftbarEvent(event, current));
+    const starts = event.eventName === 'makeCall' || event.eventName === 'incomingCall';
+    const number = event.otherParty || (event.eventName === 'makeCall' ? event.dnis : event.ani) || '';
+    const dials = current.dials ?? [];
+    const mapped = mapSoftbarEvent(event, current);
     current = rememberSoftbarEvent(current, event);
+    if (starts) skip = undefined;
+    if (event.eventName === 'makeCall') {
+      const mine = dials.findIndex((d) => sameDigits(d, number));
+      const rest = mine < 0 ? dials : dials.slice(mine + 1);
+      current = { ...current, ...(rest.length ? { dials: rest } : {}) };
+      if (!rest.length) delete current.dials;
+      // The bar confirms a dial of the agent's that CallBar no longer shows: it was ended here (挂断 while the
+      // bar did not answer) — its row is in 最近通话 — and its events must not show it again.
+      if (mine >= 0 && mine < dials.length - 1) skip = 'all';
+      else if (mine >= 0 && !open && shown?.state === 'ended' && shown.direction === 'outbound' && sameDigits(shown.number, number)) skip = 'calls';
+    }
+    if (skip) {
+      if (skip === 'calls') out.push(...mapped.filter((e) => e.type === 'agent.state'));
+      if (event.eventName === 'hangup') skip = undefined;
+      continue;
+    }
+    const confirmsShown = event.eventName === 'makeCall' && open?.state === 'dialing' && open.direction === 'outbound' && sameDigits(open.number, number);
+    if (starts && open && !confirmsShown) out.push({ type: 'call.ended', cause: t('softbarCauseEndMissed') });
+    out.push(...mapped);
+    if (starts) open = { state: event.eventName === 'makeCall' ? 'dialing' : 'incoming', direction: event.eventName === 'makeCall' ? 'outbound' : 'inbound', number };
+    else if (event.eventName === 'hangup') open = null;
+    else if (open && ['ringing', 'answer', 'connected'].includes(event.eventName)) open = { ...open, state: 'connected' };
   }
+  current = { ...current, ...(skip ? { skip } : {}) };
+  if (!skip) delete current.skip;
   return { events: out, memory: current };
+}
+
+function sameDigits(a: string, b: string): boolean {
+  return a.replace(/\D/g, '') === b.replace(/\D/g, '');
 }

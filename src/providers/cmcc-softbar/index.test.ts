@@ -58,6 +58,27 @@ describe('softphone bar polling', () => {
     stop.abort();
   });
 
+  it('a poll holding a whole call and the next one’s start writes the first call’s end on its own (最近通话 gets a row per write that ends a call)', async () => {
+    const bar = scriptedBar();
+    const call = (eventName: string, otherParty: string, reserve = '') => ({ eventName, otherParty, reserve });
+    bar.queues.getCallState.push(
+      call('makeCall', '13900000001'),
+      call('ringing', '13900000001'),
+      call('hangup', '13900000001', 'cause-busy'),
+      call('incomingCall', '13700000002'),
+      call('hangup', '13700000002', 'cause-remoteHangup'),
+    );
+    const { ctx, state } = fakeContext();
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    const stop = new AbortController();
+    session.resume(stop.signal);
+    await vi.waitFor(() => expect(state.call).toMatchObject({ number: '13700000002', state: 'ended' }), { timeout: 3000 });
+    stop.abort();
+    // Replay the writes: each call's end is the last call event of a write of its own.
+    const endedByWrite = state.writes.map((w) => w.events.filter((e) => e.type === 'call.ended').length).filter((n) => n > 0);
+    expect(endedByWrite).toEqual([1, 1]);
+  });
+
   it('a silent bar costs a poll 1.5 s, not the 5 s HTTP timeout', async () => {
     const bar = scriptedBar();
     bar.silent.add('getOnline');
@@ -81,5 +102,36 @@ describe('answering', () => {
     await session.answer();
     expect(state.call?.state).toBe('connected');
     expect(state.agentState).toBe('inCall');
+  });
+});
+
+describe('hanging up', () => {
+  it('a 挂断 that met a 500 (or a bar restarting) is tried once more, so the bar’s call does not go on unseen', async () => {
+    const asked: string[] = [];
+    let fail = 1;
+    vi.stubGlobal('fetch', async (url: string) => {
+      const action = new URL(url).pathname.split('/').pop() ?? '';
+      asked.push(action);
+      if (action === 'hangup' && fail-- > 0) return new Response('<html>500</html>', { status: 500 });
+      return Response.json({ errcode: 0, errmsg: 'ok', data: { result: 1 } });
+    });
+    const { ctx } = fakeContext();
+    await ctx.emit([{ type: 'call.dialing', number: '13500001111' }]);
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    await session.hangup();
+    expect(asked).toEqual(['hangup', 'hangup']);
+  });
+
+  it('not when the bar said no (result 0: it has no call) — the engine then ends the call here', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(new URL(url).pathname.split('/').pop() ?? '');
+      return Response.json({ errcode: 0, errmsg: 'ok', data: { result: 0 } });
+    });
+    const { ctx } = fakeContext();
+    await ctx.emit([{ type: 'call.dialing', number: '13500001111' }]);
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    await expect(session.hangup()).rejects.toMatchObject({ code: 'refused' });
+    expect(asked).toEqual(['hangup']);
   });
 });

@@ -1,6 +1,7 @@
 import { ACTIVE_CALL_STATES, type CallState, stateOf } from '../../shared/call-state.ts';
 import { CallbarError } from '../../shared/errors.ts';
 import type { AgentInfo, Provider, ProviderContext, ProviderSession } from '../provider.ts';
+import type { FetchLike } from '../http.ts';
 import { PollTimer } from '../session-kit.ts';
 import { SoftbarClient } from './cmcc-softbar-client.ts';
 import { cmccSoftbarInfo, type SoftbarSettings } from './cmcc-softbar-info.ts';
@@ -17,6 +18,10 @@ const MAX_EVENTS_PER_POLL = 20;
  * long (a silent bar used to hold each poll for the 5 s HTTP timeout, twice).
  */
 export const POLL_TIMEOUT_MS = 1500;
+/** Dials remembered until the bar confirms them (a mark lost with a dead worker must not grow forever). */
+const MAX_UNCONFIRMED_DIALS = 3;
+/** A 挂断 that failed on the way is tried again after this long (the bar restarting takes a moment). */
+export const HANGUP_RETRY_MS = 300;
 
 /**
  * The document's call states "1–5" (outgoing, incoming, ringing, accept, connected) are
@@ -35,8 +40,9 @@ class SoftbarSession implements ProviderSession {
   constructor(
     private readonly settings: SoftbarSettings,
     private readonly ctx: ProviderContext,
+    deps: SoftbarDeps = {},
   ) {
-    this.client = new SoftbarClient(settings.baseUrl, softbarSecret(settings.extension));
+    this.client = new SoftbarClient(settings.baseUrl, softbarSecret(settings.extension), deps.fetch);
   }
 
   async login(): Promise<AgentInfo> {
@@ -94,13 +100,24 @@ class SoftbarSession implements ProviderSession {
     }
   }
 
-  /** Apply the fetched events; they stay pending until written (the engine reverts a failed write). */
+  /**
+   * Apply the fetched events; they stay pending until written (the engine reverts a failed write). One
+   * write per call, up to its hangup: the engine tells 最近通话 about the call a write ends, so a poll
+   * holding a whole call and the next one's start (after the bar was not answering a while) written at
+   * once left the first call out of 最近通话.
+   */
   private async applyPending(signal: AbortSignal): Promise<void> {
-    if (signal.aborted || !this.pending.length) return;
-    const { events, memory } = mapSoftbarEvents(this.pending, this.memory);
-    if (events.length) await this.ctx.emit(events, { cursor: memory });
-    this.memory = memory;
-    this.pending = [];
+    while (!signal.aborted && this.pending.length) {
+      const hangup = this.pending.findIndex((event) => event.eventName === 'hangup');
+      const part = hangup < 0 ? this.pending : this.pending.slice(0, hangup + 1);
+      const { events, memory } = mapSoftbarEvents(part, this.memory, this.ctx.snapshot().call);
+      const before = this.memory;
+      if (events.length) await this.ctx.emit(events, { cursor: memory });
+      // A dial made while these were being written keeps its mark (the next write saves it).
+      const added = this.memory === before ? [] : (this.memory.dials ?? []).slice((before.dials ?? []).length);
+      this.memory = added.length ? { ...memory, dials: [...(memory.dials ?? []), ...added] } : memory;
+      this.pending = this.pending.slice(part.length);
+    }
   }
 
   async setAgentState(stateId: string): Promise<void> {
@@ -117,8 +134,10 @@ class SoftbarSession implements ProviderSession {
       throw new CallbarError('precondition', t('softbarOfflineCannotDial'));
     }
     await this.client.action('makeCall', { callUri: number });
-    // Show the call at once; the bar's own makeCall event confirms the same call.
-    await this.ctx.emit([{ type: 'call.dialing', number }]);
+    // Show the call at once; the bar's own makeCall event confirms the same call (remembered: if the agent
+    // ends the call here before that event arrives, the event must not show it again).
+    this.memory = { ...this.memory, dials: [...(this.memory.dials ?? []), number].slice(-MAX_UNCONFIRMED_DIALS) };
+    await this.ctx.emit([{ type: 'call.dialing', number }], { cursor: this.memory });
   }
 
   async answer(): Promise<void> {
@@ -132,9 +151,22 @@ class SoftbarSession implements ProviderSession {
     await this.ctx.emit([{ type: 'call.connected' }, { type: 'agent.state', state: 'inCall' }]);
   }
 
+  /**
+   * 挂断 that did not reach the bar (its HTTP service restarting, a 500) or whose acknowledgement was cut is
+   * tried once more before CallBar gives up and ends the call here: the bar is on this computer, and a call
+   * ended only here goes on at the bar — connected after all, while 最近通话 says 未接通.
+   */
   async hangup(): Promise<void> {
     this.requireInCall(t('noActiveCall'));
-    await this.client.action('hangup');
+    try {
+      await this.client.action('hangup');
+    } catch (error) {
+      // Not when the bar answered result 0 (it has no call to hang up: the engine ends the call here) or did not answer in time (it heard it).
+      const barSaidNo = error instanceof CallbarError && error.code === 'refused' && /result 0$/.test(error.detail ?? '');
+      if (!(error instanceof CallbarError) || barSaidNo || !['unreachable', 'malformed-reply', 'refused'].includes(error.code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, HANGUP_RETRY_MS));
+      await this.client.action('hangup');
+    }
   }
 
   async mute(): Promise<void> {
@@ -183,7 +215,13 @@ class SoftbarSession implements ProviderSession {
 }
 
 
-export const cmccSoftbar: Provider<SoftbarSettings> = {
-  ...cmccSoftbarInfo,
-  createSession: (settings, ctx) => new SoftbarSession(settings, ctx),
-};
+/** What tests inject: the fault suite's fetch (FaultyFetch). */
+export interface SoftbarDeps {
+  fetch?: FetchLike;
+}
+
+export function createCmccSoftbarProvider(deps: SoftbarDeps = {}): Provider<SoftbarSettings> {
+  return { ...cmccSoftbarInfo, createSession: (settings, ctx) => new SoftbarSession(settings, ctx, deps) };
+}
+
+export const cmccSoftbar: Provider<SoftbarSettings> = createCmccSoftbarProvider();

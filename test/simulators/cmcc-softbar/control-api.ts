@@ -4,12 +4,13 @@
  */
 import { ControlError, booleanField, runControlRoute, stringField, type Body, type ControlReply, type ControlRoute } from '../control.ts';
 import { CALLEE_MODES, type CalleeMode } from './call-model.ts';
-import { type SoftbarState } from './softphone.ts';
+import { type FinishedCall, type SoftbarState } from './softphone.ts';
 
 /** The part of SoftbarSimulator the control routes drive. */
 export interface ControlTarget {
   readonly state: SoftbarState;
   readonly requests: readonly unknown[];
+  readonly finishedCalls: readonly FinishedCall[];
   clearRequests(): void;
   setCalleeMode(mode: CalleeMode): void;
   calleeAnswer(): void;
@@ -26,6 +27,7 @@ export interface ControlTarget {
 
 const ROUTES: Readonly<Record<string, ControlRoute<ControlTarget>>> = {
   '/_sim/state': { method: 'GET', run: () => {} },
+  '/_sim/calls': { method: 'GET', run: (sim) => ({ calls: sim.finishedCalls }) },
   '/_sim/requests': { method: 'GET', run: (sim) => ({ requests: sim.requests }) },
   '/_sim/requests/clear': { method: 'POST', run: (sim) => sim.clearRequests() },
   '/_sim/incoming': {

@@ -11,19 +11,25 @@ export interface SoftbarEvent {
   reserve: string;
 }
 
+/** A queued event and the call it belongs to (the simulator's own id, null for line events). */
+export interface QueuedEvent {
+  event: SoftbarEvent;
+  callId: number | null;
+}
+
 /**
  * The bar's event buffer: polling removes what it returns, so each event is delivered
  * exactly once, oldest first.
  */
 export class EventQueue {
-  private items: SoftbarEvent[] = [];
+  private items: QueuedEvent[] = [];
 
-  push(event: SoftbarEvent): void {
-    this.items.push(event);
+  push(event: SoftbarEvent, callId: number | null = null): void {
+    this.items.push({ event, callId });
   }
 
   /** Removes and returns up to `max` of the oldest events. */
-  take(max: number): SoftbarEvent[] {
+  take(max: number): QueuedEvent[] {
     return this.items.splice(0, max);
   }
 

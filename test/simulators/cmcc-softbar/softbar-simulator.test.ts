@@ -664,3 +664,81 @@ describe('HTTP control interface', () => {
     expect((await control('reset', undefined, 'GET')).status).toBe(405);
   });
 });
+
+describe('the platform’s truth for the fault suite', () => {
+  it('logs every finished call once: id, direction, number, talked, cause', async () => {
+    await goOnline();
+    sim.setCalleeMode('busy');
+    await action('makeCall', { callUri: '13900001111' });
+    await callEventsUntil('hangup');
+    sim.setCalleeMode('answer');
+    await action('makeCall', { callUri: '13900002222' });
+    await callEventsUntil('connected');
+    await action('hangup');
+    sim.injectIncoming('13700000000');
+    sim.remoteHangup();
+    await poll('getCallState');
+    sim.injectIncoming('13700000001');
+    await action('answer');
+    await action('transfer', { dialDtmf: '8002' });
+    await callEventsUntil('hangup');
+    expect(sim.finishedCalls).toEqual([
+      { id: 1, direction: 'out', number: '13900001111', talked: false, cause: 'busy' },
+      { id: 2, direction: 'out', number: '13900002222', talked: true, cause: 'localHangup' },
+      { id: 3, direction: 'in', number: '13700000000', talked: false, cause: 'remoteHangup' },
+      { id: 4, direction: 'in', number: '13700000001', talked: true, cause: 'transferred' },
+    ]);
+    expect((await control('calls', undefined, 'GET')).json.calls).toHaveLength(4);
+    sim.reset();
+    expect(sim.finishedCalls).toEqual([]);
+  });
+
+  it('a call still up is not in the log yet', async () => {
+    await connectedOutgoingCall();
+    expect(sim.finishedCalls).toEqual([]);
+  });
+
+  it('records which call each handed-out event belonged to, once, when a poll takes it', async () => {
+    await goOnline();
+    sim.injectIncoming('13700000000');
+    expect(sim.handedOut).toEqual([{ callId: null, eventName: 'sipOnline' }]);
+    sim.remoteHangup();
+    await poll('getCallState', 1);
+    expect(sim.handedOut.slice(1)).toEqual([{ callId: 1, eventName: 'incomingCall' }]);
+    await poll('getCallState');
+    await poll('getCallState');
+    expect(sim.handedOut.slice(1)).toEqual([
+      { callId: 1, eventName: 'incomingCall' },
+      { callId: 1, eventName: 'hangup' },
+    ]);
+  });
+
+  it('callIdInReserve: false gives calls no id in reserve (only the hang-up cause)', async () => {
+    await sim.stop();
+    await startSim({ callIdInReserve: false });
+    await goOnline();
+    sim.injectIncoming('13700000000');
+    sim.remoteHangup();
+    const events = await poll('getCallState');
+    expect(events.map((e) => [e.eventName, e.reserve])).toEqual([
+      ['incomingCall', ''],
+      ['hangup', 'cause-remoteHangup'],
+    ]);
+    expect(sim.finishedCalls).toEqual([{ id: 1, direction: 'in', number: '13700000000', talked: false, cause: 'remoteHangup' }]);
+  });
+});
+
+describe('tagged requests', () => {
+  it('records a request’s X-Sim-Tag and how many events a poll handed out, when it is answered', async () => {
+    const seen: Array<{ tag?: string; handedOut?: number; last: number }> = [];
+    await sim.stop();
+    sim = new SoftbarSimulator({ ...FAST, onRequest: (r) => seen.push({ ...(r.tag ? { tag: r.tag } : {}), ...(r.handedOut ? { handedOut: r.handedOut } : {}), last: sim.handedOut.length }) });
+    base = `http://127.0.0.1:${(await sim.start()).port}`;
+    await goOnline();
+    sim.injectIncoming('13700000000');
+    sim.remoteHangup();
+    await fetch(`${base}/api/event/getCallState`, { method: 'POST', headers: { 'X-Sim-Tag': 'poll-7' }, body: JSON.stringify({ secret: SECRET, maxCount: 5 }) });
+    expect(seen.at(-1)).toEqual({ tag: 'poll-7', handedOut: 2, last: 3 });
+    expect(sim.requests.at(-1)).toMatchObject({ tag: 'poll-7', handedOut: 2 });
+  });
+});

@@ -10,11 +10,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { CALLEE_MODES, type CalleeMode } from './call-model.ts';
 import { handleControlRequest } from './control-api.ts';
-import { ControlError, Softphone, type SoftbarState } from './softphone.ts';
+import { ControlError, Softphone, type FinishedCall, type HandedOut, type SoftbarState } from './softphone.ts';
 import { handleVendorRequest, isVendorPath, secretFor, type VendorContext } from './vendor-api.ts';
 
 export { CallState, type CalleeMode, type CallStateValue } from './call-model.ts';
-export { ControlError, type SoftbarState } from './softphone.ts';
+export { ControlError, type FinishedCall, type HandedOut, type SoftbarState } from './softphone.ts';
 export { secretFor } from './vendor-api.ts';
 
 export interface SoftbarSimulatorOptions {
@@ -31,6 +31,11 @@ export interface SoftbarSimulatorOptions {
   transferDelayMs?: number;
   calleeMode?: CalleeMode;
   barLoggedIn?: boolean;
+  /**
+   * Put `callId-<n>` in every call event's reserve (default true). The document only says reserve is
+   * 扩展信息 `k1-v1|k2-v2` (seed lines 531–533) and names no keys: false is a bar that gives calls no id.
+   */
+  callIdInReserve?: boolean;
   /** Called after each vendor-API request is answered (the CLI logs with it). */
   onRequest?: (request: RecordedRequest) => void;
 }
@@ -50,6 +55,10 @@ export interface RecordedRequest {
   reply: unknown;
   /** Why it was refused, when it was. */
   reason?: string;
+  /** The request's X-Sim-Tag header, when a test tagged it (to find its own requests in the log). */
+  tag?: string;
+  /** For an event poll: how many events it handed out (the last this many of `handedOut` when it is recorded). */
+  handedOut?: number;
 }
 
 const DEFAULTS = {
@@ -64,6 +73,7 @@ const DEFAULTS = {
   transferDelayMs: 500,
   calleeMode: 'answer',
   barLoggedIn: true,
+  callIdInReserve: true,
 } as const;
 
 const CORS_HEADERS = {
@@ -100,6 +110,7 @@ export class SoftbarSimulator {
       transferDelayMs: o.transferDelayMs,
       calleeMode: o.calleeMode,
       barLoggedIn: o.barLoggedIn,
+      callIdInReserve: o.callIdInReserve,
     });
     this.vendor = {
       softphone: this.softphone,
@@ -158,6 +169,16 @@ export class SoftbarSimulator {
 
   get state(): SoftbarState {
     return this.softphone.snapshot();
+  }
+
+  /** Every call that ended since the start (or reset()), oldest first: id, direction, number, talked, cause. */
+  get finishedCalls(): readonly FinishedCall[] {
+    return this.softphone.finished;
+  }
+
+  /** Every event the polls handed out, in order, with the call it belonged to (null: a line event). */
+  get handedOut(): readonly HandedOut[] {
+    return this.softphone.handedOut;
   }
 
   // ---------------------------------------------------------------- request log
@@ -227,6 +248,8 @@ export class SoftbarSimulator {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
     const contentType = req.headers['content-type'] ?? null;
+    const tagHeader = req.headers['x-sim-tag'];
+    const tag = typeof tagHeader === 'string' ? { tag: tagHeader } : {};
     try {
       const rawBody = await readBody(req);
       if (method === 'OPTIONS') {
@@ -240,9 +263,11 @@ export class SoftbarSimulator {
         const reply = await handleControlRequest(this, method, path, rawBody);
         return sendJson(res, reply.status, reply.payload);
       }
+      const handedBefore = this.softphone.handedOut.length;
       const reply = handleVendorRequest(this.vendor, method, path, rawBody);
       const { status, payload, body, reason } = reply;
-      this.record({ method, path, contentType, body, at, status, reply: payload, ...(reason === undefined ? {} : { reason }) });
+      const handed = this.softphone.handedOut.length - handedBefore;
+      this.record({ method, path, contentType, body, at, status, reply: payload, ...tag, ...(handed ? { handedOut: handed } : {}), ...(reason === undefined ? {} : { reason }) });
       // The reason is ours, not the vendor's: a header keeps the vendor-shaped body intact.
       const extra: Record<string, string> = reason === undefined ? {} : { 'X-Sim-Reason': reason };
       if (status === 405) extra.Allow = 'POST, OPTIONS';

@@ -13,11 +13,12 @@ import {
   type CallDirection,
   type CallStateValue,
   type CalleeMode,
+  type EventEndpoint,
   type EventName,
   type HangupCause,
   type StatefulAction,
 } from './call-model.ts';
-import { EventQueue, formatEventTime, formatReserve } from './event-queue.ts';
+import { EventQueue, formatEventTime, formatReserve, type SoftbarEvent } from './event-queue.ts';
 
 export interface SoftphoneConfig {
   extension: string;
@@ -27,6 +28,26 @@ export interface SoftphoneConfig {
   transferDelayMs: number;
   calleeMode: CalleeMode;
   barLoggedIn: boolean;
+  /** Whether events carry `callId-<n>` in reserve (the document names no keys of reserve). */
+  callIdInReserve: boolean;
+}
+
+/**
+ * A finished call as the bar's side knows it (the platform's truth for the fault suite): the
+ * simulator's own call number, who called whom, whether the two parties talked, why it ended.
+ */
+export interface FinishedCall {
+  id: number;
+  direction: CallDirection;
+  number: string;
+  talked: boolean;
+  cause: HangupCause;
+}
+
+/** One event a poll took out of a queue, and the call it belonged to (null: a line event). */
+export interface HandedOut {
+  callId: number | null;
+  eventName: EventName;
 }
 
 export type Verdict = { accepted: true } | { accepted: false; reason: string };
@@ -56,6 +77,7 @@ interface ActiveCall {
   otherParty: string;
   ani: string;
   dnis: string;
+  talked: boolean;
 }
 
 /** The next timed step of the current call; kept across stop/start so it can be re-armed. */
@@ -67,6 +89,10 @@ interface PendingStep {
 export class Softphone {
   readonly lineEvents = new EventQueue();
   readonly callEvents = new EventQueue();
+  /** Every call that ended, oldest first (cleared by reset()). */
+  readonly finished: FinishedCall[] = [];
+  /** Every event a poll handed out, in order (cleared by reset()). */
+  readonly handedOut: HandedOut[] = [];
 
   private readonly config: SoftphoneConfig;
   private online = false;
@@ -164,7 +190,7 @@ export class Softphone {
 
   private startOutgoing(callUri: string): void {
     const ext = this.config.extension;
-    this.call = { id: ++this.callSeq, direction: 'out', otherParty: callUri, ani: ext, dnis: callUri };
+    this.call = { id: ++this.callSeq, direction: 'out', otherParty: callUri, ani: ext, dnis: callUri, talked: false };
     this.muted = false;
     this.emitInCall('makeCall', CallState.Outgoing);
     this.schedule(this.config.ringDelayMs, () => {
@@ -189,6 +215,7 @@ export class Softphone {
 
   private connect(): void {
     this.cancelPending();
+    if (this.call) this.call.talked = true;
     this.emitInCall('answer', CallState.Accept);
     this.emitInCall('connected', CallState.Connected);
   }
@@ -209,6 +236,8 @@ export class Softphone {
     if (this.call === null) return;
     this.cancelPending();
     this.emitInCall('hangup', CallState.Hangup, { cause });
+    const { id, direction, otherParty, talked } = this.call;
+    this.finished.push({ id, direction, number: otherParty, talked, cause });
     this.call = null;
     this.muted = false;
   }
@@ -228,7 +257,16 @@ export class Softphone {
       otherParty: extra.otherParty ?? call.otherParty,
       ani: call.ani,
       dnis: call.dnis,
-      reserve: formatReserve({ callId: call.id, cause: extra.cause }),
+      reserve: formatReserve({ callId: this.config.callIdInReserve ? call.id : undefined, cause: extra.cause }),
+    }, call.id);
+  }
+
+  /** A poll takes up to `max` events out of its queue (each event is handed out once). */
+  handOut(endpoint: EventEndpoint, max: number): SoftbarEvent[] {
+    const queue = endpoint === 'getOnline' ? this.lineEvents : this.callEvents;
+    return queue.take(max).map(({ event, callId }) => {
+      this.handedOut.push({ callId, eventName: event.eventName });
+      return event;
     });
   }
 
@@ -268,7 +306,7 @@ export class Softphone {
     if (!this.online) throw new ControlError('the SIP line is offline', 'state');
     if (!NOT_IN_CALL.includes(this.callState)) throw new ControlError('the agent is already in a call', 'state');
     const ext = this.config.extension;
-    this.call = { id: ++this.callSeq, direction: 'in', otherParty: number, ani: number, dnis: ext };
+    this.call = { id: ++this.callSeq, direction: 'in', otherParty: number, ani: number, dnis: ext, talked: false };
     this.muted = false;
     this.emitInCall('incomingCall', CallState.Incoming);
     return this.call.id;
@@ -302,6 +340,8 @@ export class Softphone {
   reset(): void {
     this.clearSession();
     this.callSeq = 0;
+    this.finished.length = 0;
+    this.handedOut.length = 0;
     this.calleeMode = this.config.calleeMode;
     this.barLoggedIn = this.config.barLoggedIn;
   }

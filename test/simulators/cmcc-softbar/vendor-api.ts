@@ -160,7 +160,6 @@ function pollEvents(ctx: VendorContext, endpoint: EventEndpoint, body: Record<st
   if (typeof maxCount !== 'number' || !Number.isInteger(maxCount) || maxCount < 1) {
     return refused('maxCount must be a positive integer');
   }
-  const queue = endpoint === 'getOnline' ? ctx.softphone.lineEvents : ctx.softphone.callEvents;
-  const events = queue.take(maxCount).map((event) => ({ result: 1, ...event }));
+  const events = ctx.softphone.handOut(endpoint, maxCount).map((event) => ({ result: 1, ...event }));
   return { payload: listReply(events) };
 }
