@@ -13,7 +13,7 @@ import { DEFAULT_DEVICES, PHONE_CHANNEL, type PhoneCommand, type PhoneDevices, t
 import type { PhoneLink } from '../providers/provider.ts';
 import { preview } from '../providers/http.ts';
 import { phoneError } from '../providers/phone-text.ts';
-import { ensureOffscreen, releaseOffscreen } from './offscreen-document.ts';
+import { ensureOffscreen, hasOffscreen, releaseOffscreen } from './offscreen-document.ts';
 
 export const OFFSCREEN_URL_PATH = 'src/offscreen/index.html';
 
@@ -43,6 +43,17 @@ export class ChromePhoneLink implements PhoneLink {
     if (!reply.ok) throw phoneError(reply.error, command.type === 'register' ? command.account.wsUrl : '');
     if (command.type === 'unregister') void releaseOffscreen().catch(() => undefined);
     return reply.status;
+  }
+
+  /**
+   * The phone document's lifeline broke (index.ts: its port disconnected). A worker that stops breaks it
+   * too; a document that is gone (its renderer crashed, it was ended) took the phone, its registration
+   * and any call with it, and no status says so. A session following the phone is then handed the
+   * status of a new document (no account, no call), so it ends the call shown and registers again.
+   */
+  async documentClosed(): Promise<void> {
+    if (this.listeners.size === 0 || (await hasOffscreen())) return;
+    await this.send({ type: 'status' });
   }
 
   subscribe(listener: (status: PhoneStatus) => void): () => void {

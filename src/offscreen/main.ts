@@ -6,7 +6,7 @@
  * It takes orders only from the service worker (same extension, no tab, the worker's URL) and
  * sends the phone's status to it after every change; a stopped worker wakes on that message.
  */
-import { PHONE_CHANNEL, PHONE_STATUS_CHANNEL, type PhoneCommand, type PhoneReply, type PhoneStatus } from '../shared/softphone.ts';
+import { PHONE_CHANNEL, PHONE_LIFELINE_PORT, PHONE_STATUS_CHANNEL, type PhoneCommand, type PhoneReply, type PhoneStatus } from '../shared/softphone.ts';
 import { Phone, PhoneCommandError } from './phone/phone.ts';
 import { Ringtone } from './ringtone.ts';
 
@@ -22,6 +22,20 @@ function sendStatus(status: PhoneStatus): void {
   });
 }
 const phone = new Phone(remoteAudio, sendStatus);
+
+/**
+ * The lifeline: a port to the service worker, open while this document lives. Its end tells the worker
+ * the document (and the phone in it) is gone. A worker that stopped breaks it from its side: connect
+ * again, which wakes the new worker, as the phone's next status would.
+ */
+function holdLifeline(): void {
+  try {
+    chrome.runtime.connect({ name: PHONE_LIFELINE_PORT }).onDisconnect.addListener(() => setTimeout(holdLifeline, 250));
+  } catch {
+    setTimeout(holdLifeline, 1000);
+  }
+}
+holdLifeline();
 
 const origin = chrome.runtime.getURL('');
 
