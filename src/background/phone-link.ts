@@ -13,9 +13,12 @@ import { DEFAULT_DEVICES, PHONE_CHANNEL, type PhoneCommand, type PhoneDevices, t
 import type { PhoneLink } from '../providers/provider.ts';
 import { preview } from '../providers/http.ts';
 import { phoneError } from '../providers/phone-text.ts';
-import { ensureOffscreen, hasOffscreen, releaseOffscreen } from './offscreen-document.ts';
+import { ensureOffscreen, releaseOffscreen } from './offscreen-document.ts';
 
 export const OFFSCREEN_URL_PATH = 'src/offscreen/index.html';
+/** How often the link asks for the phone after its document's lifeline broke (pauses 0.2 s, 0.4 s … 12.8 s). */
+const DOCUMENT_LOOKS = 7;
+const DOCUMENT_LOOK_PAUSE_MS = 200;
 
 export class ChromePhoneLink implements PhoneLink {
   private readonly listeners = new Set<(status: PhoneStatus) => void>();
@@ -52,8 +55,17 @@ export class ChromePhoneLink implements PhoneLink {
    * status of a new document (no account, no call), so it ends the call shown and registers again.
    */
   async documentClosed(): Promise<void> {
-    if (this.listeners.size === 0 || (await hasOffscreen())) return;
-    await this.send({ type: 'status' });
+    // Ask for the status until a document answers: a live one (the port broke for another reason) says
+    // where it is; else a new one is created. Chrome may still list a closing document for a moment, and
+    // the new one may go too before it answers: look again, a little later each time.
+    for (let look = 0, pause = DOCUMENT_LOOK_PAUSE_MS; look < DOCUMENT_LOOKS && this.listeners.size > 0; look++, pause *= 2) {
+      try {
+        await this.send({ type: 'status' });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   subscribe(listener: (status: PhoneStatus) => void): () => void {
