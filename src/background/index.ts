@@ -110,8 +110,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name === PHONE_LIFELINE_PORT) {
-    // The phone's document holds this port while it lives: when it breaks, the phone may be gone.
-    if (fromOffscreen(port.sender ?? {}, browser.runtime.id, offscreenUrl)) port.onDisconnect.addListener(() => void engine.wake().then(() => phone.documentClosed()).catch(() => undefined));
+    // The phone's document holds this port while it lives (phone-link.ts watches it).
+    if (fromOffscreen(port.sender ?? {}, browser.runtime.id, offscreenUrl)) void engine.wake().then(() => phone.lifeline(port as unknown as chrome.runtime.Port));
     else port.disconnect();
     return;
   }

@@ -75,6 +75,35 @@ describe('the phone document closed', () => {
     expect(got).toEqual([living]);
   });
 
+  it('the lifeline: when the document’s port to the worker breaks, the session gets a new document’s status', async () => {
+    const { created } = chromeWith(0);
+    const phone = link();
+    const got: PhoneStatus[] = [];
+    phone.subscribe((s) => got.push(s));
+    const ends: Array<() => void> = [];
+    phone.lifeline({ onDisconnect: { addListener: (f: () => void) => ends.push(f) } } as never);
+    expect(got).toEqual([]);
+    ends.forEach((end) => end());
+    await vi.waitFor(() => expect(got).toEqual([fresh]));
+    expect(created).toEqual(['src/offscreen/index.html']);
+  });
+
+  it('a new worker whose document never connects its lifeline (it closed while the worker was replaced) asks for the phone', async () => {
+    const { created } = chromeWith(0);
+    const phone = link();
+    const got: PhoneStatus[] = [];
+    phone.subscribe((s) => got.push(s));
+    await vi.waitFor(() => expect(got).toEqual([fresh]), { timeout: 3000 });
+    expect(created).toEqual(['src/offscreen/index.html']);
+    // With its lifeline there, nothing is asked.
+    const alive = chromeWith(1, { answer: living });
+    const other = link();
+    other.lifeline({ onDisconnect: { addListener: () => undefined } } as never);
+    other.subscribe(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect(alive.sent).toEqual([]);
+  });
+
   it('no one following the phone (logged out, a provider without it): no document is made', async () => {
     const { created, sent } = chromeWith(0);
     await link().documentClosed();

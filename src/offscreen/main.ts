@@ -23,19 +23,6 @@ function sendStatus(status: PhoneStatus): void {
 }
 const phone = new Phone(remoteAudio, sendStatus);
 
-/**
- * The lifeline: a port to the service worker, open while this document lives. Its end tells the worker
- * the document (and the phone in it) is gone. A worker that stopped breaks it from its side: connect
- * again, which wakes the new worker, as the phone's next status would.
- */
-function holdLifeline(): void {
-  try {
-    chrome.runtime.connect({ name: PHONE_LIFELINE_PORT }).onDisconnect.addListener(() => setTimeout(holdLifeline, 250));
-  } catch {
-    setTimeout(holdLifeline, 1000);
-  }
-}
-holdLifeline();
 
 const origin = chrome.runtime.getURL('');
 
@@ -47,6 +34,21 @@ const origin = chrome.runtime.getURL('');
 function fromWorker(sender: chrome.runtime.MessageSender): boolean {
   return sender.id === chrome.runtime.id && !sender.tab && !sender.documentId && !!sender.url?.startsWith(origin) && sender.url.endsWith('.js');
 }
+
+/**
+ * The lifeline: a port to the service worker, open while this document lives. Its end tells the worker
+ * the document (and the phone in it) is gone. A worker that stopped breaks it from its side: connect
+ * again at once (which wakes the new worker, as the phone's next status would). No onConnect listener
+ * here: a page listening for ports would receive, and could hold open, every port opened to the worker.
+ */
+function holdLifeline(): void {
+  try {
+    chrome.runtime.connect({ name: PHONE_LIFELINE_PORT }).onDisconnect.addListener(() => setTimeout(holdLifeline, 0));
+  } catch {
+    setTimeout(holdLifeline, 1000);
+  }
+}
+holdLifeline();
 
 chrome.runtime.onMessage.addListener((message: { channel?: string; type?: string; command?: PhoneCommand }, sender, sendResponse) => {
   if (!fromWorker(sender)) return undefined;
