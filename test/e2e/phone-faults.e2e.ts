@@ -12,9 +12,11 @@
  * - within 5 s the toolbar shows no call and 示闲, as the phone has it;
  * - not stuck: the agent dials the customer, who answers, and the agent hangs up; the customer calls,
  *   the agent answers from CallBar, the customer hangs up;
- * - every call the customer made that reached the agent's phone, and every call the agent's phone made
- *   to the customer, is in 最近通话 (history/get, the list the popup shows) exactly once, with the
- *   customer's outcome (answered or not); no row for a call the customer never saw.
+ * - every call the customer made that reached the agent's phone (a 18x came back), and every call the
+ *   agent's phone made to the customer, is in 最近通话 (history/get, the list the popup shows) exactly
+ *   once, with the customer's outcome (answered or not); a call the customer gave up before any 18x
+ *   came back is there at most once, unanswered; no other row, except an agent's dial that reached no
+ *   one (the phone went before its INVITE did), shown 未接通 and counted apart (`unreachedDials`).
  *
  * Kamailio restarts and socket cuts happen only while no call is up or ringing: with this registrar (no
  * SIP outbound / flow tokens) a dialog whose signalling connection died cannot be ended from the far
@@ -69,7 +71,7 @@ let workDir: string;
 let permissions: CDPSession | undefined;
 let lastFailed = false;
 
-const report = { shifts: 0, kills: 0, kamailioRestarts: 0, socketCuts: 0, documentsClosed: 0, calls: 0, lost: 0, doubled: 0, stuck: 0 };
+const report = { shifts: 0, kills: 0, kamailioRestarts: 0, socketCuts: 0, documentsClosed: 0, calls: 0, unsureCalls: 0, unreachedDials: 0, lost: 0, doubled: 0, stuck: 0 };
 
 // ── the agent's side ───────────────────────────────────────────────────────────
 
@@ -322,10 +324,26 @@ async function shiftOf(seed: number): Promise<void> {
     await within(5000, 'the toolbar to show the call ended', async () => !ACTIVE.includes((await toolbarCallState(shift.crm)) ?? ''));
 
     // 最近通话: every call the customer saw reach the agent's phone, once, answered or not as the customer saw it.
-    const truth = (await customer.snapshot()).sessions.filter((s) => !seenSessions.has(s.id) && s.rang).map((s) => ({ id: s.id, talked: s.answered }));
+    // A call that rang (a 18x came back, or it rang at the customer) reached the agent's phone: it must be
+    // there. A customer's call given up before any 18x came back may or may not have reached it: once at
+    // most, unanswered. An agent's dial that reached no one (the phone went before its INVITE did) is
+    // the agent's own failed attempt: shown 未接通, counted apart.
+    const ofShift = (await customer.snapshot()).sessions.filter((s) => !seenSessions.has(s.id));
+    const truth = ofShift.filter((s) => s.rang).map((s) => ({ id: s.id, talked: s.answered }));
+    const unsure = new Map(ofShift.filter((s) => !s.rang).map((s) => [s.id, s]));
     const rowsOfShift = async () => (await history()).filter((r) => !seenRows.has(r.id));
-    await within(5000, 'every call in 最近通话', async () => (await rowsOfShift()).length >= truth.length);
-    const found = compareWithPlatform(await rowsOfShift(), truth);
+    await within(5000, 'every call in 最近通话', async () => (await rowsOfShift()).filter((r) => truth.some((c) => c.id === r.vendorCallId)).length >= truth.length);
+    const rows = await rowsOfShift();
+    const unsureRows = rows.filter((r) => r.vendorCallId && unsure.has(r.vendorCallId));
+    const attempts = rows.filter((r) => !unsureRows.includes(r) && !truth.some((c) => c.id === r.vendorCallId) && r.direction === 'outbound' && !r.connected);
+    const found = compareWithPlatform(rows.filter((r) => !unsureRows.includes(r) && !attempts.includes(r)), truth);
+    for (const id of new Set(unsureRows.map((r) => r.vendorCallId!))) {
+      const its = unsureRows.filter((r) => r.vendorCallId === id);
+      if (its.length > 1) found.doubled.push(id);
+      if (its.some((r) => r.connected !== unsure.get(id)!.answered)) found.wrongOutcome.push(id);
+    }
+    report.unreachedDials += attempts.length;
+    report.unsureCalls += unsure.size;
     // A call of an earlier shift brought back as a new row is doubled too, though its first row is older.
     const all = await history();
     const ids = all.map((r) => r.vendorCallId).filter((id): id is string => !!id);
