@@ -36,7 +36,7 @@ import { reportCount, watchTabs } from './tab-badges.ts';
 import { waitForAccess } from './host-access.ts';
 import { applyPolicyOrigins, dialAllowedFrom, disableSite, enableSite, onRulesChanged, sitesAwaitingAccess, siteStatus, syncRegistration } from './sites.ts';
 import { RULES_KEY, SITES_KEY } from '../shared/rules.ts';
-import { PHONE_STATUS_CHANNEL, type PhoneStatus } from '../shared/softphone.ts';
+import { PHONE_LIFELINE_PORT, PHONE_STATUS_CHANNEL, type PhoneStatus } from '../shared/softphone.ts';
 import { ChromePhoneLink, fromOffscreen, OFFSCREEN_URL_PATH } from './phone-link.ts';
 import { hasOffscreen } from './offscreen-document.ts';
 
@@ -109,6 +109,12 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 });
 
 browser.runtime.onConnect.addListener((port) => {
+  if (port.name === PHONE_LIFELINE_PORT) {
+    // The phone's document holds this port while it lives (phone-link.ts watches it).
+    if (fromOffscreen(port.sender ?? {}, browser.runtime.id, offscreenUrl)) void engine.wake().then(() => phone.lifeline(port as unknown as chrome.runtime.Port));
+    else port.disconnect();
+    return;
+  }
   if (port.name !== STATE_PORT) return;
   const kind = classifySender(port.sender ?? {}, browser.runtime.id, extensionOrigin);
   if (!kind) return port.disconnect();

@@ -16,10 +16,16 @@ import { phoneError } from '../providers/phone-text.ts';
 import { ensureOffscreen, releaseOffscreen } from './offscreen-document.ts';
 
 export const OFFSCREEN_URL_PATH = 'src/offscreen/index.html';
+/** How often the link asks for the phone after its document's lifeline broke (pauses 0.2 s, 0.4 s … 12.8 s). */
+const DOCUMENT_LOOKS = 7;
+const DOCUMENT_LOOK_PAUSE_MS = 200;
+/** How long a new worker's session waits for the document's lifeline before asking for the phone. */
+const LIFELINE_WAIT_MS = 1500;
 
 export class ChromePhoneLink implements PhoneLink {
   private readonly listeners = new Set<(status: PhoneStatus) => void>();
   private last: { instance: string; seq: number } | null = null;
+  private lifelinePort: chrome.runtime.Port | null = null;
 
   constructor(private readonly devices: () => Promise<PhoneDevices>) {}
 
@@ -45,9 +51,42 @@ export class ChromePhoneLink implements PhoneLink {
     return reply.status;
   }
 
+  /**
+   * The phone document's lifeline broke: the document is gone (its renderer crashed, it was ended, or it
+   * was never there after a browser restart), and the phone, its registration and any call with it; no
+   * status says so. A session following the phone is then handed the status of a new document (no
+   * account, no call), so it ends the call shown and registers again.
+   */
+  async documentClosed(): Promise<void> {
+    // Ask for the status until a document answers: a live one (the port broke for another reason) says
+    // where it is; else a new one is created. Chrome may still list a closing document for a moment, and
+    // the new one may go too before it answers: look again, a little later each time.
+    for (let look = 0, pause = DOCUMENT_LOOK_PAUSE_MS; look < DOCUMENT_LOOKS && this.listeners.size > 0; look++, pause *= 2) {
+      try {
+        await this.send({ type: 'status' });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
   subscribe(listener: (status: PhoneStatus) => void): () => void {
     this.listeners.add(listener);
+    // A new worker's session: the document connects its lifeline to this worker at once. One that
+    // closed while the worker was being replaced never will: then ask for the phone (a new document).
+    if (this.listeners.size === 1) setTimeout(() => void (this.lifelinePort ? undefined : this.documentClosed()), LIFELINE_WAIT_MS);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The phone document's lifeline reached this worker (index.ts): its end means the document is gone. */
+  lifeline(port: chrome.runtime.Port): void {
+    this.lifelinePort = port;
+    port.onDisconnect.addListener(() => {
+      if (this.lifelinePort !== port) return;
+      this.lifelinePort = null;
+      void this.documentClosed();
+    });
   }
 
   /** A status from the phone (a reply or pushed). Stale ones (an older seq of the same document) are dropped. */

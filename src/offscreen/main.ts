@@ -6,7 +6,7 @@
  * It takes orders only from the service worker (same extension, no tab, the worker's URL) and
  * sends the phone's status to it after every change; a stopped worker wakes on that message.
  */
-import { PHONE_CHANNEL, PHONE_STATUS_CHANNEL, type PhoneCommand, type PhoneReply, type PhoneStatus } from '../shared/softphone.ts';
+import { PHONE_CHANNEL, PHONE_LIFELINE_PORT, PHONE_STATUS_CHANNEL, type PhoneCommand, type PhoneReply, type PhoneStatus } from '../shared/softphone.ts';
 import { Phone, PhoneCommandError } from './phone/phone.ts';
 import { Ringtone } from './ringtone.ts';
 
@@ -23,6 +23,7 @@ function sendStatus(status: PhoneStatus): void {
 }
 const phone = new Phone(remoteAudio, sendStatus);
 
+
 const origin = chrome.runtime.getURL('');
 
 /**
@@ -33,6 +34,21 @@ const origin = chrome.runtime.getURL('');
 function fromWorker(sender: chrome.runtime.MessageSender): boolean {
   return sender.id === chrome.runtime.id && !sender.tab && !sender.documentId && !!sender.url?.startsWith(origin) && sender.url.endsWith('.js');
 }
+
+/**
+ * The lifeline: a port to the service worker, open while this document lives. Its end tells the worker
+ * the document (and the phone in it) is gone. A worker that stopped breaks it from its side: connect
+ * again at once (which wakes the new worker, as the phone's next status would). No onConnect listener
+ * here: a page listening for ports would receive, and could hold open, every port opened to the worker.
+ */
+function holdLifeline(): void {
+  try {
+    chrome.runtime.connect({ name: PHONE_LIFELINE_PORT }).onDisconnect.addListener(() => setTimeout(holdLifeline, 0));
+  } catch {
+    setTimeout(holdLifeline, 1000);
+  }
+}
+holdLifeline();
 
 chrome.runtime.onMessage.addListener((message: { channel?: string; type?: string; command?: PhoneCommand }, sender, sendResponse) => {
   if (!fromWorker(sender)) return undefined;

@@ -32,6 +32,9 @@ export class PlatformPhone {
   private applied: { instance: string; seq: number } | null = null;
   private expecting = false;
   private unsubscribe: (() => void) | null = null;
+  /** The phone document whose reports arrive (a new one replaced a closed one: it has no account). */
+  private instance: string | null = null;
+  private keeping: Promise<void> | null = null;
 
   constructor(
     private readonly ctx: ProviderContext,
@@ -43,7 +46,12 @@ export class PlatformPhone {
   }
 
   /** After a wake or a reconnect: register again when the phone no longer has our account. */
-  async keepRegistered(): Promise<void> {
+  keepRegistered(): Promise<void> {
+    this.keeping ??= this.registerAgain().finally(() => (this.keeping = null));
+    return this.keeping;
+  }
+
+  private async registerAgain(): Promise<void> {
     try {
       const account = this.options.account();
       const status = await this.ctx.phone.send({ type: 'status' });
@@ -72,6 +80,10 @@ export class PlatformPhone {
   /** A report of the phone: its banner, newest only (a report older than one applied is dropped). */
   onStatus(status: PhoneStatus): void {
     if (!this.options.running()) return;
+    // A new phone document without an account: the old one closed with the registration in it.
+    const replaced = this.instance !== null && status.instance !== this.instance;
+    this.instance = status.instance;
+    if (replaced && status.account === null) void this.keepRegistered();
     if (this.applied && this.applied.instance === status.instance && status.seq <= this.applied.seq) return;
     this.applied = { instance: status.instance, seq: status.seq };
     this.options.setProblem(phoneProblem(status, this.server()));

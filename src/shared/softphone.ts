@@ -15,6 +15,11 @@ import type { CallQuality } from './call-quality.ts';
 
 export const PHONE_CHANNEL = 'callbar-phone';
 export const PHONE_STATUS_CHANNEL = 'callbar-phone-status';
+/**
+ * The port the offscreen document keeps open to the service worker: when it breaks while the worker
+ * lives, the document is gone and the phone with it (background/phone-link.ts `documentClosed`).
+ */
+export const PHONE_LIFELINE_PORT = 'callbar-phone-lifeline';
 
 export interface IceServer {
   urls: string[];

@@ -16,10 +16,11 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './kamailio.ts';
+import { type Relay, startRelay } from './tcp-relay.ts';
 
 const LIB = process.env.RABBITMQ_LIB ?? '/usr/lib/rabbitmq/bin';
 
@@ -280,52 +281,6 @@ export async function startRabbit(options: RabbitOptions = {}): Promise<Rabbit> 
     },
     logs,
   };
-}
-
-interface Relay {
-  down: boolean;
-  dropAll(): void;
-  close(): Promise<void>;
-}
-
-/** A TCP relay 127.0.0.1:from → 127.0.0.1:to whose connections the harness can cut. */
-function startRelay(from: number, to: number): Promise<Relay> {
-  const sockets = new Set<Socket>();
-  const relay: Relay = {
-    down: false,
-    dropAll() {
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        relay.dropAll();
-        server.close(() => resolve());
-      }),
-  };
-  const server = createServer((client) => {
-    if (relay.down) {
-      client.destroy();
-      return;
-    }
-    const upstream = createConnection({ host: '127.0.0.1', port: to });
-    sockets.add(client);
-    sockets.add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(from, '127.0.0.1', () => resolve(relay));
-  });
 }
 
 function rabbitUser(): { uid: number; gid: number } {

@@ -71,6 +71,25 @@ describe('sip session', () => {
     expect(phone.commands[1]).toMatchObject({ type: 'register', dnd: true });
   });
 
+  it('the phone’s document closed while the worker ran (a new one answers, without the account): the call shown ends and the phone is registered again, keeping do-not-disturb', async () => {
+    const { phone, state, session, abort } = setup();
+    await session.login();
+    session.resume(abort.signal);
+    await settle();
+    await session.setAgentState('dnd');
+    phone.push({ call: call({ state: 'connected', connectedAt: 2 }) });
+    await settle();
+    phone.commands.length = 0;
+    // What the link hands on after the document is gone (phone-link.ts documentClosed): a new document's status.
+    phone.status = { ...phone.status, instance: 'fake-2', account: null, registration: 'unregistered', dnd: false, call: null };
+    phone.push({});
+    for (let i = 0; i < 5; i++) await settle();
+    expect(state.call).toMatchObject({ state: 'ended', cause: t('phoneCallGone') });
+    expect(phone.types()).toEqual(['status', 'register']);
+    expect(phone.commands[1]).toMatchObject({ type: 'register', dnd: true });
+    expect(state.agentState).toBe('dnd');
+  });
+
   it('after a worker restart, a phone still registered is only asked for its status, and its call shows', async () => {
     const { phone, state, session, abort } = setup();
     await session.login();

@@ -47,6 +47,12 @@ export class SipSession implements ProviderSession {
   private queue: Promise<void> = Promise.resolve();
   /** The newest status applied: a reply overtaken by a pushed status must not undo it. */
   private applied: { instance: string; seq: number } | null = null;
+  /** The phone document whose statuses arrive (a new one replaced a closed one: it has no account). */
+  private instance: string | null = null;
+  /** The registration being brought back, if any (one at a time). */
+  private keeping: Promise<void> | null = null;
+  /** Do-not-disturb as the phone last had it with our account (a new phone is registered with it). */
+  private dnd: boolean | null = null;
 
   constructor(
     private readonly settings: SipSettings,
@@ -68,7 +74,14 @@ export class SipSession implements ProviderSession {
   }
 
   resume(signal: AbortSignal): void {
-    const unsubscribe = this.ctx.phone.subscribe((status) => void this.reconcile(status));
+    const unsubscribe = this.ctx.phone.subscribe((status) => {
+      // A new phone document without our account: the old one closed (crashed, ended) with the
+      // registration in it while this worker ran. Register again, as after a wake.
+      const replaced = this.instance !== null && status.instance !== this.instance;
+      this.instance = status.instance;
+      if (replaced && status.account === null && !signal.aborted) void this.keepRegistered(signal);
+      void this.reconcile(status);
+    });
     signal.addEventListener('abort', unsubscribe, { once: true });
     void this.keepRegistered(signal);
   }
@@ -77,13 +90,18 @@ export class SipSession implements ProviderSession {
    * After a wake: the phone's status says where things are. A phone without our account (its
    * document was closed, the browser restarted) is registered again, with backoff while that fails.
    */
-  private async keepRegistered(signal: AbortSignal): Promise<void> {
+  private keepRegistered(signal: AbortSignal): Promise<void> {
+    this.keeping ??= this.registerAgain(signal).finally(() => (this.keeping = null));
+    return this.keeping;
+  }
+
+  private async registerAgain(signal: AbortSignal): Promise<void> {
     let delay = RETRY_MIN_MS;
     while (!signal.aborted) {
       try {
         const status = await this.ctx.phone.send({ type: 'status' });
         if (status.account === phoneAccountKey(this.account)) return void (await this.reconcile(status));
-        const dnd = this.ctx.snapshot().agentState === 'dnd';
+        const dnd = this.dnd ?? this.ctx.snapshot().agentState === 'dnd';
         await this.reconcile(await this.ctx.phone.send({ type: 'register', account: this.account, dnd }));
         return;
       } catch (error) {
@@ -101,6 +119,7 @@ export class SipSession implements ProviderSession {
   private reconcile(status: PhoneStatus): Promise<void> {
     const run = this.queue.then(async () => {
       if (status.account !== null && status.account !== phoneAccountKey(this.account)) return;
+      if (status.account !== null) this.dnd = status.dnd;
       if (this.applied && this.applied.instance === status.instance && status.seq <= this.applied.seq) return;
       this.applied = { instance: status.instance, seq: status.seq };
       this.ctx.setProblem(phoneProblem(status, this.account.wsUrl));
