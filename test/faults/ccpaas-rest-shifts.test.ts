@@ -89,28 +89,17 @@ async function shift(seed: number): Promise<void> {
     const made = conversations();
     await within(5000, 'no call shown as live (this mode shows only ended cards)', () => !isActive(world.state().call));
     // Rows by id; the conversations whose answer never arrived are matched by the may-have-gone rows.
-    const found = compareWithPlatform(world.history, made.map((c) => ({ id: c.conversationSid, talked: false })));
-    const uncertain = world.history.filter((r) => r.vendorCallId === undefined);
-    const unmatched = made.filter((c) => found.lost.includes(c.conversationSid));
-    const unclaimed = [...uncertain];
-    const reallyLost = unmatched.filter((c) => {
-      const at = unclaimed.findIndex((r) => r.number === c.callee);
-      if (at < 0) return true;
-      unclaimed.splice(at, 1);
-      return false;
-    });
-    const mayHaveGone = (faults.injected.timeout - before.timeout) + (faults.injected.malformed - before.malformed);
+    const mayHaveGone = faults.injected.timeout - before.timeout + (faults.injected.malformed - before.malformed);
+    const found = compareWithPlatform(
+      world.history,
+      made.map((c) => ({ id: c.conversationSid, talked: false, number: c.callee })),
+      { mayHaveGone, outcomeUnknown: true },
+    );
     report.calls += made.length;
-    report.uncertainRows += uncertain.length;
-    report.lost += reallyLost.length;
+    report.uncertainRows += world.history.filter((r) => r.vendorCallId === undefined).length;
+    report.lost += found.lost.length;
     report.doubled += found.doubled.length;
-    expect({
-      lost: reallyLost.map((c) => c.conversationSid),
-      doubled: found.doubled,
-      strangers: found.strangers.filter((s) => !s.endsWith('(no id)')),
-      // A row that says the call may have gone out only where an answer was really lost or unreadable.
-      uncertainWithoutCause: uncertain.length > mayHaveGone ? uncertain.length - mayHaveGone : 0,
-    }).toEqual({ lost: [], doubled: [], strangers: [], uncertainWithoutCause: 0 });
+    expect(found).toEqual({ lost: [], doubled: [], strangers: [], wrongOutcome: [], unwarranted: 0 });
     // Not stuck: a dial goes out and its card says the platform took it.
     await world.engine.dial('13600136000');
     await within(5000, 'the dial on the platform', () => conversations().some((c) => c.callee === '13600136000'));

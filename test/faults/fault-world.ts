@@ -151,19 +151,45 @@ export async function within<T>(ms: number, what: string, check: () => T | Promi
 export interface PlatformCall {
   id: string;
   talked: boolean;
+  /** The number it called (matched against a row of a dial whose answer was lost, see below). */
+  number?: string;
+}
+
+export interface CompareOptions {
+  /**
+   * Dial-only modes: a dial whose answer was lost or unreadable is kept as a row without the platform's
+   * id that says the call may have gone out. Such a row stands for one platform call of its number that
+   * no row names; it is not a stranger. `mayHaveGone` (how many answers were lost or cut) bounds them.
+   */
+  mayHaveGone?: number;
+  /** The outcome cannot be known in this mode (the rows say 已结束): not compared. */
+  outcomeUnknown?: boolean;
 }
 
 /**
  * 最近通话 against the platform's own history: every platform call once, with its outcome, and no row for
  * a call the platform never made. Empty lists when they agree.
  */
-export function compareWithPlatform(history: readonly HistoryEntry[], truth: readonly PlatformCall[]) {
+export function compareWithPlatform(history: readonly HistoryEntry[], truth: readonly PlatformCall[], options: CompareOptions = {}) {
   const rows = [...history].reverse();
+  const uncertain = options.mayHaveGone === undefined ? [] : rows.filter((r) => r.vendorCallId === undefined);
+  const unclaimed = [...uncertain];
+  const lost = truth
+    .filter((c) => !rows.some((r) => r.vendorCallId === c.id))
+    .filter((c) => {
+      const at = unclaimed.findIndex((r) => r.number === c.number);
+      if (at < 0) return true;
+      unclaimed.splice(at, 1);
+      return false;
+    })
+    .map((c) => c.id);
   return {
-    lost: truth.filter((c) => !rows.some((r) => r.vendorCallId === c.id)).map((c) => c.id),
+    lost,
     doubled: truth.filter((c) => rows.filter((r) => r.vendorCallId === c.id).length > 1).map((c) => c.id),
-    strangers: rows.filter((r) => !truth.some((c) => c.id === r.vendorCallId)).map((r) => `${r.number} ${r.result} ${r.vendorCallId ?? '(no id)'}`),
-    wrongOutcome: truth.filter((c) => rows.some((r) => r.vendorCallId === c.id && r.connected !== c.talked)).map((c) => c.id),
+    strangers: rows.filter((r) => !uncertain.includes(r) && !truth.some((c) => c.id === r.vendorCallId)).map((r) => `${r.number} ${r.result} ${r.vendorCallId ?? '(no id)'}`),
+    wrongOutcome: options.outcomeUnknown ? [] : truth.filter((c) => rows.some((r) => r.vendorCallId === c.id && r.connected !== c.talked)).map((c) => c.id),
+    // More may-have-gone rows than answers lost: a row that warns of a call without cause.
+    ...(options.mayHaveGone === undefined ? {} : { unwarranted: Math.max(0, uncertain.length - options.mayHaveGone) }),
   };
 }
 
