@@ -58,6 +58,53 @@ describe('softphone bar polling', () => {
     stop.abort();
   });
 
+  it('a dial whose write failed is not remembered: the bar’s makeCall for it shows the call, even after an earlier call to that number (it is not taken for a dial CallBar ended)', async () => {
+    const bar = scriptedBar();
+    bar.queues.getOnline.push({ eventName: 'sipOnline' });
+    const { ctx, state } = fakeContext();
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    const stop = new AbortController();
+    session.resume(stop.signal);
+    await vi.waitFor(() => expect(state.agentState).toBe('sipOnline'), { timeout: 3000 });
+    // An earlier call to the same number, over.
+    await session.dial('13912345678');
+    bar.queues.getCallState.push({ eventName: 'makeCall', otherParty: '13912345678' }, { eventName: 'hangup', otherParty: '13912345678', reserve: 'cause-busy' });
+    await vi.waitFor(() => expect(state.call).toMatchObject({ state: 'ended', number: '13912345678' }), { timeout: 3000 });
+    const earlier = state.call!.id;
+    state.failEmits = 1;
+    await expect(session.dial('13912345678')).rejects.toThrow('storage write failed');
+    expect(state.call?.id).toBe(earlier);
+    // The bar placed the call all the same: its events show it, and it ends with its row.
+    bar.queues.getCallState.push({ eventName: 'makeCall', otherParty: '13912345678' }, { eventName: 'hangup', otherParty: '13912345678', reserve: 'cause-busy' });
+    await vi.waitFor(() => expect(state.call?.id).not.toBe(earlier), { timeout: 3000 });
+    await vi.waitFor(() => expect(state.call).toMatchObject({ state: 'ended', number: '13912345678' }), { timeout: 3000 });
+    stop.abort();
+  });
+
+  it('an earlier call the bar still holds (its queue was failing) is applied before the agent’s dial is shown, not after it — which ended the dial as a missed end and listed it twice', async () => {
+    const bar = scriptedBar();
+    bar.queues.getOnline.push({ eventName: 'sipOnline' });
+    const { ctx, state } = fakeContext();
+    const session = cmccSoftbar.createSession({ baseUrl: 'http://127.0.0.1:8008', extension: '8001' }, ctx);
+    const stop = new AbortController();
+    session.resume(stop.signal);
+    await vi.waitFor(() => expect(state.agentState).toBe('sipOnline'), { timeout: 3000 });
+    // A customer called and gave up while the bar's call queue was failing: CallBar has not seen it.
+    bar.failing.add('getCallState');
+    await settled(50);
+    bar.queues.getCallState.push({ eventName: 'incomingCall', otherParty: '13800138001' }, { eventName: 'hangup', otherParty: '13800138001', reserve: 'cause-remoteHangup' });
+    bar.failing.delete('getCallState');
+    await session.dial('13700137004');
+    expect(state.call).toMatchObject({ state: 'dialing', number: '13700137004', direction: 'outbound' });
+    bar.queues.getCallState.push({ eventName: 'makeCall', otherParty: '13700137004' }, { eventName: 'ringing', otherParty: '13700137004' });
+    await vi.waitFor(() => expect(state.call).toMatchObject({ state: 'ringing', number: '13700137004' }), { timeout: 3000 });
+    stop.abort();
+    // The customer's call came and went before the dial; the dial was never ended.
+    const ends = state.events.filter((e) => e.type === 'call.ended');
+    expect(ends).toHaveLength(1);
+    expect(state.events.findIndex((e) => e.type === 'call.incoming')).toBeLessThan(state.events.findIndex((e) => e.type === 'call.dialing' && e.number === '13700137004'));
+  });
+
   it('a poll holding a whole call and the next one’s start writes the first call’s end on its own (最近通话 gets a row per write that ends a call)', async () => {
     const bar = scriptedBar();
     const call = (eventName: string, otherParty: string, reserve = '') => ({ eventName, otherParty, reserve });

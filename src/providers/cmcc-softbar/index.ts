@@ -36,6 +36,9 @@ class SoftbarSession implements ProviderSession {
   private memory: SoftbarMemory = INITIAL_MEMORY;
   /** Events the bar handed out that are not written yet. */
   private pending: SoftbarEvent[] = [];
+  /** The poll rounds and the dials, one at a time (see dial). */
+  private turn: Promise<unknown> = Promise.resolve();
+  private signal: AbortSignal = new AbortController().signal;
 
   constructor(
     private readonly settings: SoftbarSettings,
@@ -68,6 +71,7 @@ class SoftbarSession implements ProviderSession {
     const agentState = this.ctx.snapshot().agentState;
     // Sessions from before the cursor existed: the line is the agent state they show.
     this.memory = saved ?? (agentState === 'sipOnline' || agentState === 'sipOffline' ? { line: agentState } : INITIAL_MEMORY);
+    this.signal = signal;
     void this.pollLoop(signal);
   }
 
@@ -75,14 +79,7 @@ class SoftbarSession implements ProviderSession {
     let delay = POLL_INTERVAL_MS;
     while (!signal.aborted) {
       try {
-        // The bar hands each event out once: what was fetched is applied before the next request, so a
-        // failing getCallState cannot take the getOnline events of the same poll with it; what could not
-        // be written (storage refused) waits in `pending` and goes first next time.
-        if (!this.pending.length) this.pending = await this.client.events('getOnline', MAX_EVENTS_PER_POLL, signal, POLL_TIMEOUT_MS);
-        await this.applyPending(signal);
-        // Online events first: a call event may depend on the line being up.
-        this.pending = await this.client.events('getCallState', MAX_EVENTS_PER_POLL, signal, POLL_TIMEOUT_MS);
-        await this.applyPending(signal);
+        await this.inTurn(() => this.pollOnce(signal));
         this.ctx.setProblem(null);
         delay = POLL_INTERVAL_MS;
       } catch (error) {
@@ -98,6 +95,24 @@ class SoftbarSession implements ProviderSession {
       }
       await this.timer.wait(delay, signal);
     }
+  }
+
+  /** One round of the bar's queues, applied. */
+  private async pollOnce(signal: AbortSignal): Promise<void> {
+    // The bar hands each event out once: what was fetched is applied before the next request, so a
+    // failing getCallState cannot take the getOnline events of the same poll with it; what could not
+    // be written (storage refused) waits in `pending` and goes first next time.
+    if (!this.pending.length) this.pending = await this.client.events('getOnline', MAX_EVENTS_PER_POLL, signal, POLL_TIMEOUT_MS);
+    await this.applyPending(signal);
+    // Online events first: a call event may depend on the line being up.
+    this.pending = await this.client.events('getCallState', MAX_EVENTS_PER_POLL, signal, POLL_TIMEOUT_MS);
+    await this.applyPending(signal);
+  }
+
+  private inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(run, run);
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 
   /**
@@ -128,7 +143,21 @@ class SoftbarSession implements ProviderSession {
     await this.client.action(stateId);
   }
 
+  /**
+   * One at a time with the poll rounds, after one round of its own: what the bar handed out before the
+   * dial (an earlier call's events, held back while the bar or storage was failing) is applied first — else
+   * it would arrive while the dial is shown and end it as a call whose end was missed, and the dial would be
+   * listed twice — and no poll can take the bar's makeCall for this dial before the dial is shown.
+   */
   async dial(number: string): Promise<void> {
+    this.requireNotInCall(t('alreadyInCallCannotDial'));
+    await this.inTurn(async () => {
+      await this.pollOnce(this.signal).catch(() => undefined);
+      await this.dialNow(number);
+    });
+  }
+
+  private async dialNow(number: string): Promise<void> {
     this.requireNotInCall(t('alreadyInCallCannotDial'));
     if (this.ctx.snapshot().agentState === 'sipOffline') {
       throw new CallbarError('precondition', t('softbarOfflineCannotDial'));
@@ -136,8 +165,16 @@ class SoftbarSession implements ProviderSession {
     await this.client.action('makeCall', { callUri: number });
     // Show the call at once; the bar's own makeCall event confirms the same call (remembered: if the agent
     // ends the call here before that event arrives, the event must not show it again).
+    const before = this.memory;
     this.memory = { ...this.memory, dials: [...(this.memory.dials ?? []), number].slice(-MAX_UNCONFIRMED_DIALS) };
-    await this.ctx.emit([{ type: 'call.dialing', number }], { cursor: this.memory });
+    try {
+      await this.ctx.emit([{ type: 'call.dialing', number }], { cursor: this.memory });
+    } catch (error) {
+      // Not shown (the write failed): not remembered either — else the bar's makeCall would be taken for a
+      // dial CallBar ended, and the call the bar places would be in no list.
+      if (this.memory.dials?.at(-1) === number) this.memory = { ...this.memory, dials: before.dials ?? [] };
+      throw error;
+    }
   }
 
   async answer(): Promise<void> {
