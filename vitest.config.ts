@@ -16,6 +16,10 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
           environment: 'node',
+          // Three files at a time on two cores (vitest's default here is one): the fault shifts
+          // (test/faults/) and the broker tests mostly wait on simulators and timers.
+          fileParallelism: true,
+          maxWorkers: 3,
           // chrome.i18n with the default locale's messages, so t() works as in the extension.
           setupFiles: ['test/setup/i18n.ts'],
         },
