@@ -312,15 +312,21 @@ async function shift(seed: number): Promise<void> {
       steps.push(`agent state ${toolbar().agentState} kept (the bar’s events were lost; it cannot be asked)`);
       report.staleAgentState++;
     } else await within(5000, `the line state the bar has (${lineState()})`, () => toolbar().agentState === lineState());
-    // Every call the platform made, once, with its outcome; calls that lost events at most once.
-    const found = compareWithPlatform(alignByOrder(world.history, truth), truth.map((c) => ({ id: String(c.id), talked: c.talked })));
+    // Every call the platform made, once, with its outcome; calls that lost events at most once. Within 5 s:
+    // events whose write was refused wait for the next poll round (up to 3 s after failures).
     const limited = (id: string) => lost.calls.has(Number(id));
-    const strict = {
-      lost: found.lost.filter((id) => !limited(id)),
-      doubled: found.doubled,
-      strangers: found.strangers,
-      wrongOutcome: found.wrongOutcome.filter((id) => !limited(id)),
+    const judge = () => {
+      const found = compareWithPlatform(alignByOrder(world.history, truth), truth.map((c) => ({ id: String(c.id), talked: c.talked })));
+      const strict = {
+        lost: found.lost.filter((id) => !limited(id)),
+        doubled: found.doubled,
+        strangers: found.strangers,
+        wrongOutcome: found.wrongOutcome.filter((id) => !limited(id)),
+      };
+      return { found, strict };
     };
+    await within(5000, 'every platform call in 最近通话', () => Object.values(judge().strict).every((list) => list.length === 0)).catch(() => undefined);
+    const { found, strict } = judge();
     report.calls += truth.length;
     report.callsWithLostEvents += truth.filter((c) => lost.calls.has(c.id)).length;
     report.limitLost += found.lost.length - strict.lost.length;
