@@ -35,7 +35,7 @@ import type { Browser, CDPSession } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/shared/call-history.ts';
 import type { PublicState } from '../../src/shared/session-state.ts';
-import { compareWithPlatform, seeded, sleep } from '../faults/fault-world.ts';
+import { compareWithPlatform, seeded, sleep, within } from '../faults/fault-world.ts';
 import { type Kamailio, sipPassword, startKamailio } from '../support/kamailio.ts';
 import { launchPeerBrowser, openPeer, type SipPeer } from '../support/sip-peer.ts';
 import { type Relay, startRelay } from '../support/tcp-relay.ts';
@@ -106,23 +106,6 @@ async function toolbarShows(): Promise<{ call: string | null; agent: string }> {
         .catch(() => '')
     : '';
   return { call, agent: agent.trim() };
-}
-
-/** Waits until `check` holds, or throws saying what was last seen (a `within` failure counts as stuck). */
-async function within<T>(ms: number, what: string, check: () => Promise<T>): Promise<NonNullable<T>> {
-  const until = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what} (last: ${typeof last === 'object' ? JSON.stringify(last) : String(last)})`);
-    await sleep(100);
-  }
 }
 
 /**

@@ -130,7 +130,16 @@ export function seeded(seed: number) {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until `check` holds (polling), or throws with what was last seen. */
+function shown(value: unknown): string {
+  if (value instanceof Error || typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Waits until `check` holds (polling), or throws with what was last seen (a `within` failure counts as stuck). */
 export async function within<T>(ms: number, what: string, check: () => T | Promise<T>): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   let last: unknown;
@@ -142,7 +151,7 @@ export async function within<T>(ms: number, what: string, check: () => T | Promi
     } catch (error) {
       last = error;
     }
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what} (last: ${String(last)})`);
+    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what} (last: ${shown(last)})`);
     await sleep(50);
   }
 }
