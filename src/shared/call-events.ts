@@ -21,8 +21,8 @@ export type ProviderEvent =
   /**
    * `outcomeUnknown`: the platform took the call over and reports nothing back (a click-to-call the
    * platform places itself): whether the customer answered is unknown, never 未接通.
+   * `here`: set by the session engine only — CallBar ends the call without the platform's word.
    */
-  /** `here`: set by the session engine only — CallBar ends the call without the platform's word. */
   | { type: 'call.ended'; cause?: string; outcomeUnknown?: boolean; here?: boolean }
   | { type: 'call.muted'; muted: boolean }
   /** The agent's state as the platform reports it (an id from the provider's agentStates). */
