@@ -32,10 +32,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, CDPSession } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { HistoryEntry } from '../../src/shared/call-history.ts';
 import type { PublicState } from '../../src/shared/session-state.ts';
-import { compareWithPlatform, seeded, sleep, within } from '../faults/fault-world.ts';
+import { compareWithPlatform, reportTest, SHIFT_COUNT, seeded, shiftSeeds, sleep, within } from '../faults/fault-world.ts';
 import { type Kamailio, sipPassword, startKamailio } from '../support/kamailio.ts';
 import { launchPeerBrowser, openPeer, type SipPeer } from '../support/sip-peer.ts';
 import { type Relay, startRelay } from '../support/tcp-relay.ts';
@@ -51,12 +51,10 @@ import {
   startCrmShift,
   testid,
   toolbarCallState,
-  toolbarFrameOf,
+  toolbarAgentState,
   waitForText,
 } from './support/extension.ts';
 
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 6;
 const AGENT = 'agent1';
 const CUSTOMER = '13800138001';
@@ -92,20 +90,7 @@ const ACTIVE = ['dialing', 'ringing', 'incoming', 'connected', 'held'];
 
 /** What the toolbar in the CRM shows: the call card's state (null: none) and the agent state's words. */
 async function toolbarShows(): Promise<{ call: string | null; agent: string }> {
-  const call = await toolbarCallState(shift.crm);
-  const frame = toolbarFrameOf(shift.crm);
-  const agent = frame
-    ? await frame
-        .evaluate(() => {
-          const head = document.querySelector('[data-testid="toolbar-agent-state"]');
-          if (head) return head.textContent ?? '';
-          const pressed = document.querySelector('[data-testid="toolbar-agent-states"] button[aria-pressed="true"]');
-          if (pressed) return pressed.textContent ?? '';
-          return document.querySelector<HTMLSelectElement>('[data-testid="toolbar-agent-select"]')?.selectedOptions[0]?.textContent ?? '';
-        })
-        .catch(() => '')
-    : '';
-  return { call, agent: agent.trim() };
+  return { call: await toolbarCallState(shift.crm), agent: await toolbarAgentState(shift.crm) };
 }
 
 /**
@@ -349,13 +334,7 @@ async function shiftOf(seed: number): Promise<void> {
   }
 }
 
-describe(`the browser phone: ${SHIFTS} seeded shifts with faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shiftOf(seed), 90_000);
-  }
-  it('report', () => {
-    console.log(`[faults] phone ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`the browser phone: ${SHIFT_COUNT} seeded shifts with faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shiftOf(seed), 90_000);
+  reportTest('phone', report);
 });

@@ -19,12 +19,10 @@ import { PROVIDERS } from '../../src/providers/registry.ts';
 import { isActive } from '../../src/shared/call-state.ts';
 import { CcpaasSimulator, DEFAULT_APP_SID } from '../simulators/ccpaas/ccpaas-simulator.ts';
 import { DEFAULT_ACCOUNT } from '../simulators/ccpaas/defaults.ts';
-import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, reportTest, SHIFT_COUNT, seeded, shiftFailure, shiftSeeds, sleep, within } from './fault-world.ts';
 import { FaultyFetch, type HttpFault } from './faulty-fetch.ts';
 
 const FILE = 'test/faults/ccpaas-rest-shifts.test.ts';
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 8;
 const AGENT_PHONE = '13800000000';
 const CUSTOMERS = ['13800138001', '13800138002', '13900139003', '13700137004'];
@@ -116,13 +114,7 @@ async function shift(seed: number): Promise<void> {
   }
 }
 
-describe(`CC PaaS click-to-call: ${SHIFTS} seeded shifts with faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shift(seed), 60_000);
-  }
-  it('report', () => {
-    console.log(`[faults] ccpaas-rest ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`CC PaaS click-to-call: ${SHIFT_COUNT} seeded shifts with faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shift(seed), 60_000);
+  reportTest('ccpaas-rest', report);
 });

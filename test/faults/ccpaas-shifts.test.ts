@@ -15,10 +15,8 @@ import { createCtiWireOpener } from '../../src/providers/ccpaas/ccpaas-wire.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { isActive } from '../../src/shared/call-state.ts';
 import { CcpaasSimulator, DEFAULT_APP_SID } from '../simulators/ccpaas/ccpaas-simulator.ts';
-import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, reportTest, SHIFT_COUNT, seeded, shiftFailure, shiftSeeds, sleep, within } from './fault-world.ts';
 
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 10;
 const AGENT = '8001';
 const CUSTOMERS = ['13800138001', '13800138002', '13900139003', '13700137004'];
@@ -129,13 +127,7 @@ async function shift(seed: number): Promise<void> {
   }
 }
 
-describe(`CC PaaS: ${SHIFTS} seeded shifts with faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shift(seed), 60_000);
-  }
-  it('report', () => {
-    console.log(`[faults] ccpaas ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`CC PaaS: ${SHIFT_COUNT} seeded shifts with faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shift(seed), 60_000);
+  reportTest('ccpaas', report);
 });

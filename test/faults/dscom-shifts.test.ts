@@ -16,7 +16,7 @@
  * FAULT_SHIFTS (20 in `npm test`, 100 in `npm run test:faults`) and FAULT_SEED (the first shift's seed)
  * choose the run; a failing shift prints the command that replays it alone. Report: RELIABILITY.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { dscom, DscomSession, type SessionTiming } from '../../src/providers/dscom/index.ts';
 import type { SocketFactory } from '../../src/providers/dscom/dscom-billing.ts';
@@ -24,11 +24,9 @@ import { STATUS_STATE_IDS } from '../../src/providers/dscom/dscom-info.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { isActive } from '../../src/shared/call-state.ts';
 import { DEFAULT_CLIENT, DEFAULT_USER, DscomSimulator } from '../simulators/dscom/dscom-simulator.ts';
-import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, reportTest, SHIFT_COUNT, seeded, shiftFailure, shiftSeeds, sleep, within } from './fault-world.ts';
 import { FaultyFetch, HTTP_FAULTS, type HttpFault } from './faulty-fetch.ts';
 
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 10;
 const EXTENSION = '8001';
 const QUEUE = '200';
@@ -290,13 +288,7 @@ async function shift(seed: number): Promise<void> {
   }
 }
 
-describe(`dscom: ${SHIFTS} seeded shifts with faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shift(seed), 60_000);
-  }
-  it('report', () => {
-    console.log(`[faults] dscom ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`dscom: ${SHIFT_COUNT} seeded shifts with faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shift(seed), 60_000);
+  reportTest('dscom', report);
 });

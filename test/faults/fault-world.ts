@@ -8,6 +8,7 @@
  * the dead worker still had in flight can no longer write or tell anyone (its storage generation is over);
  * a new engine over the same storage wakes and takes over.
  */
+import { expect, it } from 'vitest';
 import { SessionEngine } from '../../src/background/session-engine.ts';
 import type { SessionStorageArea } from '../../src/background/session-store.ts';
 import type { Provider, PhoneLink } from '../../src/providers/provider.ts';
@@ -207,4 +208,21 @@ export function shiftFailure(file: string, seed: number, error: unknown, steps: 
   const replay = `FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run ${file}`;
   const rows = world.history.map((r) => `${r.vendorCallId ?? '(no id)'} ${r.number} ${r.connected ? 'talked' : 'not talked'} ${r.result}`);
   return new Error(`shift ${seed} failed: ${String((error as Error)?.message ?? error)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\n最近通话 (newest first): ${rows.join(' | ')}\nengine log: ${world.log().slice(-8).join(' | ')}`);
+}
+
+/** How many shifts a run has: FAULT_SHIFTS (20 by default, as in npm test; 100 in npm run test:faults). */
+export const SHIFT_COUNT = Number(process.env.FAULT_SHIFTS ?? 20);
+
+/** The run's seeds: FAULT_SEED (1 by default) and the next ones — a failing seed replays alone. */
+export function shiftSeeds(): number[] {
+  const first = Number(process.env.FAULT_SEED ?? 1);
+  return Array.from({ length: SHIFT_COUNT }, (_, i) => first + i);
+}
+
+/** The run's last test: prints `[faults] <name> {…}` (the figures RELIABILITY.md reports) and fails unless every shift passed. */
+export function reportTest(name: string, report: { shifts: number }, title = 'report'): void {
+  it(title, () => {
+    console.log(`[faults] ${name} ${JSON.stringify(report)}`);
+    expect(report.shifts).toBe(SHIFT_COUNT);
+  });
 }

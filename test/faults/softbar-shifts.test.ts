@@ -27,12 +27,10 @@ import { PROVIDERS } from '../../src/providers/registry.ts';
 import { isActive } from '../../src/shared/call-state.ts';
 import type { HistoryEntry } from '../../src/shared/call-history.ts';
 import { SoftbarSimulator, type FinishedCall } from '../simulators/cmcc-softbar/softbar-simulator.ts';
-import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, reportTest, SHIFT_COUNT, seeded, shiftFailure, shiftSeeds, sleep, within } from './fault-world.ts';
 import { FaultyFetch, type HttpFault } from './faulty-fetch.ts';
 
 const FILE = 'test/faults/softbar-shifts.test.ts';
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 8;
 const CUSTOMERS = ['13800138001', '13800138002', '13900139003', '13700137004'];
 /**
@@ -363,13 +361,7 @@ async function shift(seed: number): Promise<void> {
   }
 }
 
-describe(`移动云坐席 softphone bar: ${SHIFTS} seeded shifts with faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shift(seed), 60_000);
-  }
-  it('report', () => {
-    console.log(`[faults] cmcc-softbar ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`移动云坐席 softphone bar: ${SHIFT_COUNT} seeded shifts with faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shift(seed), 60_000);
+  reportTest('cmcc-softbar', report);
 });

@@ -10,15 +10,13 @@
  *
  * FAULT_SHIFTS / FAULT_SEED as in vcall-shifts.test.ts; a failing shift prints the command that replays it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createVcallProvider } from '../../src/providers/vcall/index.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { DEFAULT_COMPANY, VcallSimulator } from '../simulators/vcall/vcall-simulator.ts';
-import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, reportTest, SHIFT_COUNT, seeded, shiftFailure, shiftSeeds, sleep, within } from './fault-world.ts';
 import { FaultyFetch, type HttpFault } from './faulty-fetch.ts';
 
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 8;
 const CUSTOMERS = ['13800138001', '13800138002', '13900139003', '13700137004'];
 const TOKEN_FAULTS: readonly HttpFault[] = ['unreachable', 'error-500', 'timeout', 'malformed'];
@@ -126,13 +124,7 @@ async function shift(seed: number): Promise<void> {
   }
 }
 
-describe(`v-call callback mode: ${SHIFTS} seeded shifts with token and dial faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shift(seed), 60_000);
-  }
-  it('report', () => {
-    console.log(`[faults] vcall-callback ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`v-call callback mode: ${SHIFT_COUNT} seeded shifts with token and dial faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shift(seed), 60_000);
+  reportTest('vcall-callback', report);
 });

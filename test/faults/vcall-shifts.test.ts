@@ -14,7 +14,7 @@
  * FAULT_SHIFTS (20 in `npm test`, 100 in `npm run test:faults`) and FAULT_SEED (the first shift's seed)
  * choose the run; a failing shift prints the command that replays it alone. Report: RELIABILITY.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createVcallProvider } from '../../src/providers/vcall/index.ts';
 import { openVcallStreamWith } from '../../src/providers/vcall/vcall-stomp.ts';
@@ -23,11 +23,9 @@ import { isActive } from '../../src/shared/call-state.ts';
 import type { HistoryEntry } from '../../src/shared/call-history.ts';
 import { DEFAULT_COMPANY, VcallSimulator } from '../simulators/vcall/vcall-simulator.ts';
 import { startRabbit, type Rabbit } from '../support/rabbitmq.ts';
-import { compareWithPlatform, FaultWorld, seeded, shiftFailure, sleep, within } from './fault-world.ts';
+import { compareWithPlatform, FaultWorld, reportTest, SHIFT_COUNT, seeded, shiftFailure, shiftSeeds, sleep, within } from './fault-world.ts';
 import { FaultyFetch, type HttpFault } from './faulty-fetch.ts';
 
-const SHIFTS = Number(process.env.FAULT_SHIFTS ?? 20);
-const FIRST_SEED = Number(process.env.FAULT_SEED ?? 1);
 const STEPS = 10;
 /** Shifts whose seed is ≡ 3 (mod 7) restart the broker once (≈ 8 s each: 3 of the 20 in npm test). */
 const RESTART_EVERY = 7;
@@ -217,13 +215,7 @@ async function shift(seed: number): Promise<void> {
   }
 }
 
-describe(`v-call: ${SHIFTS} seeded shifts with faults`, () => {
-  for (let i = 0; i < SHIFTS; i++) {
-    const seed = FIRST_SEED + i;
-    it(`shift ${seed}`, () => shift(seed), 60_000);
-  }
-  it('report', () => {
-    console.log(`[faults] vcall ${JSON.stringify(report)}`);
-    expect(report.shifts).toBe(SHIFTS);
-  });
+describe(`v-call: ${SHIFT_COUNT} seeded shifts with faults`, () => {
+  for (const seed of shiftSeeds()) it(`shift ${seed}`, () => shift(seed), 60_000);
+  reportTest('vcall', report);
 });

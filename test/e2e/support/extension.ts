@@ -387,28 +387,32 @@ export async function waitForToolbarText(page: Page, selector: string, expected:
 }
 
 /**
- * The agent state the toolbar shows: the header says it while collapsed, and a state the platform
- * set beside a row of state buttons; otherwise the state switch does (the pressed state or the
- * list's chosen entry).
+ * The agent state the toolbar on `page` shows now ('' without a toolbar): the header says it while
+ * collapsed, and a state the platform set beside a row of state buttons; otherwise the state switch does
+ * (the pressed state or the list's chosen entry).
  */
+export async function toolbarAgentState(page: Page): Promise<string> {
+  const frame = toolbarFrameOf(page);
+  if (!frame) return '';
+  const shown = await frame
+    .evaluate(() => {
+      const head = document.querySelector('[data-testid="toolbar-agent-state"]');
+      if (head) return head.textContent ?? '';
+      const pressed = document.querySelector('[data-testid="toolbar-agent-states"] button[aria-pressed="true"]');
+      if (pressed) return pressed.textContent ?? '';
+      const select = document.querySelector<HTMLSelectElement>('[data-testid="toolbar-agent-select"]');
+      return select?.selectedOptions[0]?.textContent ?? '';
+    })
+    .catch(() => '');
+  return shown.trim();
+}
+
+/** Waits until the toolbar shows the agent state `expected` (toolbarAgentState). */
 export async function waitForToolbarAgentState(page: Page, expected: string | RegExp, timeout = 10_000): Promise<string> {
   let last = '';
   await eventually(
     async () => {
-      const frame = toolbarFrameOf(page);
-      last = frame
-        ? await frame
-            .evaluate(() => {
-              const head = document.querySelector('[data-testid="toolbar-agent-state"]');
-              if (head) return head.textContent ?? '';
-              const pressed = document.querySelector('[data-testid="toolbar-agent-states"] button[aria-pressed="true"]');
-              if (pressed) return pressed.textContent ?? '';
-              const select = document.querySelector<HTMLSelectElement>('[data-testid="toolbar-agent-select"]');
-              return select?.selectedOptions[0]?.textContent ?? '';
-            })
-            .catch(() => '')
-        : '';
-      last = last.trim();
+      last = await toolbarAgentState(page);
       return typeof expected === 'string' ? last.includes(expected) : expected.test(last);
     },
     `the toolbar to show the agent state ${String(expected)} (last: "${last}")`,
