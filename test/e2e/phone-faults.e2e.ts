@@ -329,7 +329,7 @@ async function shiftOf(seed: number): Promise<void> {
   } catch (error) {
     lastFailed = true;
     report.stuck += /not within/.test(String(error)) ? 1 : 0;
-    const replay = `npm run -s build && npm run -s build:fixtures && FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run --project e2e ${FILE}`;
+    const replay = `npm run -s build && npm run -s build:fixtures && FAULT_SEED=${seed} FAULT_SHIFTS=1 npx vitest run --project e2e-alone ${FILE}`;
     throw new Error(`shift ${seed} failed: ${String((error as Error)?.message ?? error)}\nsteps: ${steps.join(' → ')}\nreplay: ${replay}\n${await failureReport(seenSessions, seenRows)}`);
   }
 }
